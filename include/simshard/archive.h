@@ -1,0 +1,123 @@
+// Stage 5: archive. Sealed zstd shards of JSON Lines records plus a SQLite catalog.
+// The on-disk format is specified in doc/FORMAT.md.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "simshard/document.h"
+#include "simshard/status.h"
+
+namespace simshard {
+
+// One archived document as stored in a shard.
+struct Record {
+  std::string id;           // 16 lowercase hex digits, stable and unique in the archive
+  std::string url, source, title, date;
+  std::string archived_at;  // UTC, ISO 8601
+  uint64_t run = 0;         // the run that archived it
+  std::string digest;       // 32 hex digits of the content digest
+  uint64_t simhash = 0;
+  std::string sketch;       // verification sketch bytes
+  OriginalKind kind = OriginalKind::kText;
+  std::string text;         // extracted article text
+  std::string original;     // original bytes; empty when identical to text
+};
+
+// Where a record lives and what the catalog keeps about it.
+struct CatalogEntry {
+  uint64_t ordinal = 0;     // archive order, 1-based
+  std::string id, url, source, title, date, archived_at, digest;
+  uint64_t simhash = 0;
+  std::string sketch;
+  uint64_t run = 0;
+  std::string shard;        // file name inside the archive folder
+  uint32_t frame = 0;       // frame number inside the shard
+  uint64_t frame_offset = 0, frame_size = 0;    // compressed frame, bytes in the file
+  uint32_t record_offset = 0, record_size = 0;  // record inside the decompressed frame
+  uint64_t original_size = 0;                   // size of the original bytes
+};
+
+struct ArchiveOptions {
+  uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
+  uint32_t frame_bytes = 128u << 10;    // uncompressed records per zstd frame
+  int level = 3;                        // zstd level
+  unsigned threads = 1;                 // frame compression workers
+};
+
+struct RunInfo {
+  uint64_t id = 0;
+  std::string started_at, ended_at;
+  std::string options_json;  // the options of the run, as JSON
+  std::string counts_json;   // counts by status, as JSON
+};
+
+struct ListFilter {
+  std::string url_prefix;
+  std::string since, until;  // compared with the archived date (ISO 8601), inclusive
+};
+
+struct ArchiveStats {
+  uint64_t documents = 0, runs = 0, shards = 0;
+  uint64_t bytes_in = 0;      // original bytes of the archived documents
+  uint64_t bytes_stored = 0;  // shard bytes on disk
+};
+
+struct Damage {
+  std::string shard;   // file name
+  int64_t frame = -1;  // -1 when not about one frame
+  std::string what;    // what is wrong, one line
+};
+
+class ArchiveWriter {
+ public:
+  // Opens or creates the archive in `dir`, takes the writer lock (fails at once when
+  // another writer holds it), and completes or cleans up what a killed run left behind.
+  static Result<std::unique_ptr<ArchiveWriter>> Open(const std::string& dir,
+                                                     const ArchiveOptions& options);
+  virtual ~ArchiveWriter() = default;
+
+  // Every committed document, in archive order (for seeding the dedup index).
+  virtual Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const = 0;
+
+  // Small values kept in the catalog across nights (fingerprint config, chrome model).
+  virtual Result<std::string> GetState(std::string_view key) const = 0;
+  virtual Status PutState(std::string_view key, std::string_view value) = 0;
+
+  virtual Result<uint64_t> BeginRun(const std::string& options_json) = 0;
+  // Buffers the record; frames are compressed and shards sealed and committed as they fill.
+  // Returns the ordinal the record will have.
+  virtual Result<uint64_t> Add(Record record) = 0;
+  // Seals the open shard, commits its rows and the run. After this, all is durable.
+  virtual Status FinishRun(const std::string& counts_json) = 0;
+};
+
+class ArchiveReader {
+ public:
+  // Read-only; never blocks a writer and sees only committed documents.
+  static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& dir);
+  virtual ~ArchiveReader() = default;
+
+  // By id, else by exact URL (the earliest archived with that URL).
+  virtual Result<CatalogEntry> Find(std::string_view id_or_url) const = 0;
+  // Reads the one frame that holds the record.
+  virtual Result<Record> Read(const CatalogEntry& entry) const = 0;
+  virtual Status List(const ListFilter& filter,
+                      const std::function<void(const CatalogEntry&)>& fn) const = 0;
+  virtual Result<ArchiveStats> Stats() const = 0;
+  virtual Result<std::vector<RunInfo>> Runs() const = 0;
+  // Reads every shard and checks checksums and catalog agreement; empty when intact.
+  virtual std::vector<Damage> Verify() const = 0;
+};
+
+// The bytes `restore` writes: the original, or the text when they were the same.
+std::string OriginalBytes(const Record& record);
+
+// Rebuilds the catalog from the shards alone.
+Status Reindex(const std::string& dir);
+
+}  // namespace simshard

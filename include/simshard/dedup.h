@@ -1,0 +1,57 @@
+// Stage 4: dedup. Finds the earliest archived document that a new one repeats, exactly
+// (same digest) or nearly (SimHash candidates within a Hamming radius, then verified by
+// sketch similarity). Never an all-pairs scan.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "simshard/fingerprint.h"
+
+namespace simshard {
+
+struct DedupOptions {
+  int max_distance = 0;         // SimHash Hamming radius searched for candidates
+  double min_similarity = 0.0;  // sketch similarity a candidate must reach
+  // Defaults are chosen by measurement: see doc/DEDUP.md.
+  static DedupOptions Defaults();
+};
+
+struct Match {
+  enum class Kind : uint8_t { kNone, kExact, kNear };
+  Kind kind = Kind::kNone;
+  uint64_t ordinal = 0;     // of the document repeated (earliest one that passed)
+  int distance = 0;         // SimHash Hamming distance (kNear)
+  double similarity = 1.0;  // verified similarity (kNear)
+};
+
+struct DedupStats {
+  uint64_t lookups = 0;
+  uint64_t candidates = 0;        // documents within the radius
+  uint64_t false_candidates = 0;  // candidates that failed verification
+};
+
+class DedupIndex {
+ public:
+  explicit DedupIndex(DedupOptions options = DedupOptions::Defaults());
+  ~DedupIndex();
+  DedupIndex(const DedupIndex&) = delete;
+  DedupIndex& operator=(const DedupIndex&) = delete;
+
+  void Reserve(uint64_t documents);
+
+  // Ordinals must be added in increasing order (archive order).
+  void Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp);
+
+  // The earliest added document that this one repeats, or kind kNone.
+  Match Find(const Digest& digest, const Fingerprint& fp) const;
+
+  const DedupStats& stats() const;
+  uint64_t size() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace simshard

@@ -1,0 +1,36 @@
+// The unit that flows through the pipeline: one input document, from the bytes the
+// scanner read to the decision the deduplicator made. Each stage fills its own part.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace simshard {
+
+// How the original bytes are to be understood when restoring.
+enum class OriginalKind : uint8_t {
+  kText = 0,        // a plain text file, byte for byte
+  kHtml = 1,        // an HTML page, byte for byte (file or WARC/HTTP payload)
+  kJsonRecord = 2,  // one JSON Lines record (the line, without its newline)
+};
+
+struct Document {
+  uint64_t seq = 0;      // position in input order, 0-based, gap-free
+  std::string source;    // input path as given joined with the file path below it;
+                         // "#<line>" (JSON Lines) or "#<byte offset>" (WARC) for records
+  std::string url;       // empty when unknown
+  std::string title;     // empty when unknown
+  std::string date;      // publication date as found (ISO 8601 when it can be), or empty
+  std::string site;      // key for learning page chrome: URL host, else the parent folder
+
+  OriginalKind kind = OriginalKind::kText;
+  std::string original;  // the bytes exactly as read (decompressed, de-chunked payload)
+  std::string text;      // extracted article text, valid UTF-8, paragraphs split by "\n\n"
+
+  std::string skip_reason;  // non-empty: not archivable ("empty file", "binary content", ...)
+  uint64_t input_bytes = 0; // bytes this document accounts for in the input (for progress)
+
+  bool skipped() const { return !skip_reason.empty(); }
+};
+
+}  // namespace simshard

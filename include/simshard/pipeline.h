@@ -1,0 +1,64 @@
+// The whole run: scan -> extract -> normalize -> fingerprint on worker threads, decide in
+// input order on one thread, archive. The CLI is a thin layer over these functions.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "simshard/archive.h"
+#include "simshard/dedup.h"
+#include "simshard/scan.h"
+#include "simshard/status.h"
+
+namespace simshard {
+
+// One line of the report (JSON Lines), one per input document, in input order.
+struct ReportRow {
+  std::string source;
+  std::string url;
+  std::string status;        // archived | duplicate | near-duplicate | skipped
+  std::string id;            // archived
+  std::string duplicate_of;  // duplicate, near-duplicate
+  int distance = -1;         // near-duplicate
+  double similarity = -1;    // near-duplicate
+  std::string reason;        // skipped
+};
+
+struct RunOptions {
+  std::vector<std::string> inputs;
+  std::string archive_dir;   // archive: where to write; dedup: optional, read-only
+  std::string report_path;   // empty: no report
+  std::string kept_path;     // dedup --kept: kept documents as .jsonl.zst
+  unsigned threads = 0;      // 0: all cores
+  ScanOptions scan;
+  DedupOptions dedup = DedupOptions::Defaults();
+  ArchiveOptions archive;
+  // Progress callback, called from the deciding thread now and then.
+  std::function<void(const struct RunProgress&)> on_progress;
+};
+
+struct RunProgress {
+  uint64_t documents = 0, archived = 0, duplicates = 0, near_duplicates = 0, skipped = 0;
+  uint64_t bytes_scanned = 0, bytes_total = 0;
+  double elapsed_seconds = 0;
+};
+
+struct RunSummary {
+  RunProgress totals;
+  std::map<std::string, uint64_t> skipped_by_reason;
+  uint64_t bytes_stored = 0;
+  std::vector<std::string> shards_written;
+  uint64_t run_id = 0;
+  bool any_skipped() const { return totals.skipped > 0; }
+};
+
+// `simshard archive`: every input document gets one decision and one report row.
+Result<RunSummary> RunArchive(const RunOptions& options);
+
+// `simshard dedup`: the same decisions, no archive written.
+Result<RunSummary> RunDedup(const RunOptions& options);
+
+}  // namespace simshard

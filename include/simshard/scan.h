@@ -1,0 +1,68 @@
+// Stage 1: scan. Walks the inputs in a deterministic order, cuts files and containers
+// (JSON Lines, WARC, .gz/.zst) into raw items, and extracts article text from each.
+//
+// Scanning is sequential (I/O, decompression, splitting); Extract() is pure and runs
+// on worker threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "simshard/document.h"
+#include "simshard/status.h"
+
+namespace simshard {
+
+// Field names looked up, in order, in a JSON Lines record.
+struct JsonFields {
+  std::vector<std::string> text = {"text", "content", "body", "maintext", "html"};
+  std::vector<std::string> url = {"url", "link", "canonical_url"};
+  std::vector<std::string> title = {"title", "headline"};
+  std::vector<std::string> date = {"date", "published", "date_publish"};
+};
+
+struct ScanOptions {
+  uint64_t max_doc_bytes = 16ull << 20;  // larger documents (also once inflated) are skipped
+  JsonFields json_fields;
+};
+
+// What the scanner cuts out of the input: one future document, not yet parsed.
+enum class ItemFormat : uint8_t { kText, kHtml, kJsonLine, kUnknown };
+
+struct RawItem {
+  uint64_t seq = 0;           // input order, 0-based, gap-free
+  std::string source;         // as Document::source
+  ItemFormat format = ItemFormat::kUnknown;
+  std::string bytes;          // the item's bytes (file, JSON line, HTTP payload)
+  std::string url;            // known from the container (WARC-Target-URI), else empty
+  std::string date;           // known from the container (WARC-Date), else empty
+  std::string charset;        // declared by the container (HTTP Content-Type), else empty
+  std::string skip_reason;    // non-empty: already known to be unusable
+  uint64_t input_bytes = 0;   // bytes of the input this item accounts for
+};
+
+class Scanner {
+ public:
+  explicit Scanner(ScanOptions options = {});
+
+  // Calls `sink` once per item in input order: inputs in the order given, directories
+  // walked recursively in sorted path order, records in file order. Problems with one
+  // file or record become items with a skip_reason; the scan goes on. Stops early and
+  // returns OK when `sink` returns false.
+  Status Scan(const std::vector<std::string>& inputs,
+              const std::function<bool(RawItem&&)>& sink) const;
+
+  // Sum of the sizes of the input files (as stored), for progress and ETA.
+  static uint64_t TotalInputBytes(const std::vector<std::string>& inputs);
+
+ private:
+  ScanOptions options_;
+};
+
+// Decodes the item's charset, extracts the article text (without markup, scripts and
+// rule-matched chrome) and its metadata. Pure and thread-safe.
+Document Extract(RawItem&& item, const ScanOptions& options);
+
+}  // namespace simshard

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs the Debian packages simshard builds and tests with, only those missing.
+# Idempotent; uses sudo when not root. Set SIMSHARD_EXTRA_PACKAGES to add more.
+set -euo pipefail
+
+packages=(
+  build-essential cmake pkg-config zstd sqlite3
+  libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
+  libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
+  wget python3
+)
+# shellcheck disable=SC2206
+packages+=(${SIMSHARD_EXTRA_PACKAGES:-})
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
