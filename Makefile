@@ -35,17 +35,33 @@ install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 # Sanitizer builds live in their own build folders so they never mix with the release build.
+# test-asan: the whole suite (unit, e2e, drills, fuzz replays) under ASan + UBSan.
+# test-tsan: the tests labelled `parallel` (threaded pipeline) under TSan.
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:strict_string_checks=1 \
+                 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+                 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1
+
 test-asan:
 	@scripts/install-deps.sh
 	cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSIMSHARD_SANITIZE=address
 	cmake --build build-asan -j $(JOBS)
-	ctest --test-dir build-asan --output-on-failure -j $(JOBS)
+	$(SANITIZER_ENV) ctest --test-dir build-asan --output-on-failure -j $(JOBS)
 
 test-tsan:
 	@scripts/install-deps.sh
 	cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=Debug -DSIMSHARD_SANITIZE=thread
 	cmake --build build-tsan -j $(JOBS)
-	ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -L parallel
+	$(SANITIZER_ENV) ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -L parallel
+
+# libFuzzer targets (clang-14, ASan + UBSan) for every parser of outside bytes, each run for
+# FUZZ_SECONDS on a corpus seeded from samples/ and the test fixtures. A crash leaves its
+# input under build-fuzz/artifacts/ and fails the target; copy it to test/fuzz/regressions/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@SIMSHARD_EXTRA_PACKAGES="clang-14 libclang-rt-14-dev" scripts/install-deps.sh
+	CC=clang-14 CXX=clang++-14 cmake -S test/fuzz/libfuzzer -B build-fuzz -DCMAKE_BUILD_TYPE=Release
+	cmake --build build-fuzz -j $(JOBS) --target fuzz_all simshard
+	FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh build-fuzz
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz
