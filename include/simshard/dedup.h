@@ -11,8 +11,8 @@
 namespace simshard {
 
 struct DedupOptions {
-  int max_distance = 0;         // SimHash Hamming radius searched for candidates
-  double min_similarity = 0.0;  // sketch similarity a candidate must reach
+  int max_distance = 0;         // SimHash Hamming radius searched for candidates (<= 11)
+  double min_similarity = 0.0;  // sketch similarity a candidate must reach (--threshold)
   // Defaults are chosen by measurement: see doc/DEDUP.md.
   static DedupOptions Defaults();
 };
@@ -43,11 +43,14 @@ class DedupIndex {
   // Ordinals must be added in increasing order (archive order).
   void Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp);
 
-  // The earliest added document that this one repeats, or kind kNone.
+  // The earliest added document that this one repeats, or kind kNone. Updates stats(),
+  // so calls must not overlap (the pipeline decides on one thread).
   Match Find(const Digest& digest, const Fingerprint& fp) const;
 
   const DedupStats& stats() const;
   uint64_t size() const;
+  // Heap bytes held by the index and the verification data (for benchmarks).
+  uint64_t MemoryBytes() const;
 
  private:
   struct Impl;

@@ -1,6 +1,6 @@
 // Stage 3: fingerprint. A 64-bit SimHash for candidate search, a compact sketch of the
 // shingle set for verification, and a content digest for exact duplicates, all computed
-// from the folded text (normalize.h).
+// from the folded text (normalize.h). doc/DEDUP.md explains the choices and measurements.
 #pragma once
 
 #include <array>
@@ -21,15 +21,30 @@ struct Digest {
 
 Digest ContentDigest(std::string_view folded_text);
 
-// Number of bytes of the verification sketch kept per document.
+// Number of bytes of the verification sketch kept per document: a one-permutation
+// MinHash of the word-shingle set, kSketchBins bins of kSketchBitsPerBin bits each.
 inline constexpr size_t kSketchBytes = 32;
+inline constexpr size_t kSketchBitsPerBin = 2;
+inline constexpr size_t kSketchBins = kSketchBytes * 8 / kSketchBitsPerBin;
+
+using Sketch = std::array<uint8_t, kSketchBytes>;
 
 struct Fingerprint {
   uint64_t simhash = 0;
-  std::array<uint8_t, kSketchBytes> sketch{};
+  Sketch sketch{};
 };
 
+// Which features feed the SimHash and the sketch. The defaults are the measured choice;
+// the other settings exist for the quality harness (bench/quality.cc).
 struct FingerprintConfig {
+  // SimHash feature weights; 0 leaves a feature out. Word n-gram hashes are combined
+  // from the token hashes, so adding a feature costs no extra pass over the text.
+  int unigram_weight = 1;
+  int bigram_weight = 2;
+  int trigram_weight = 0;
+  // Words per shingle in the verification sketch.
+  int sketch_shingle_words = 3;
+
   // Recorded in the catalog; an archive made with another name is refused.
   std::string Name() const;
 };
@@ -37,6 +52,7 @@ struct FingerprintConfig {
 class Fingerprinter {
  public:
   explicit Fingerprinter(FingerprintConfig config = {});
+  // Thread-safe; reuses per-thread scratch memory, so no allocation per token.
   Fingerprint Compute(std::string_view folded_text) const;
   const FingerprintConfig& config() const { return config_; }
 
@@ -45,6 +61,12 @@ class Fingerprinter {
 };
 
 // Estimated Jaccard similarity of the shingle sets behind two sketches, in [0, 1].
-double SketchSimilarity(const Fingerprint& a, const Fingerprint& b);
+double SketchSimilarity(const Sketch& a, const Sketch& b);
+inline double SketchSimilarity(const Fingerprint& a, const Fingerprint& b) {
+  return SketchSimilarity(a.sketch, b.sketch);
+}
+
+// Number of differing bits between two SimHashes.
+inline int HammingDistance(uint64_t a, uint64_t b) { return __builtin_popcountll(a ^ b); }
 
 }  // namespace simshard

@@ -1,0 +1,150 @@
+// DedupIndex: exact digests in a hash table, near duplicates by multi-index SimHash
+// search within options.max_distance, each candidate verified by sketch similarity.
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "dedup/block_table.h"
+#include "dedup/exact_table.h"
+#include "simshard/dedup.h"
+
+namespace simshard {
+
+using dedup_internal::BlockOf;
+using dedup_internal::BlockTable;
+using dedup_internal::ExactTable;
+using dedup_internal::kBlockBits;
+using dedup_internal::kBlocks;
+
+namespace {
+
+constexpr int kMaxSupportedDistance = 3 * kBlocks - 1;  // block radius 2 at most
+
+// Block values within `radius` bits of `key` (radius 0, 1 or 2).
+template <typename Fn>
+void ForEachProbe(uint32_t key, int radius, Fn&& fn) {
+  fn(key);
+  if (radius < 1) return;
+  for (int i = 0; i < kBlockBits; ++i) {
+    fn(key ^ (1u << i));
+    if (radius < 2) continue;
+    for (int j = i + 1; j < kBlockBits; ++j) fn(key ^ (1u << i) ^ (1u << j));
+  }
+}
+
+}  // namespace
+
+struct DedupIndex::Impl {
+  explicit Impl(DedupOptions o)
+      : options(o),
+        radius(std::min(o.max_distance, kMaxSupportedDistance)),
+        block_radius(radius < 0 ? 0 : radius / kBlocks),
+        exact(&digests),
+        tables{BlockTable(0), BlockTable(1), BlockTable(2), BlockTable(3)} {}
+
+  // Calls fn(doc, distance) once for each document within `radius` of `simhash`. By the
+  // pigeonhole principle one of its blocks is within block_radius of the query's; it is
+  // reported from the first table where that holds.
+  template <typename Fn>
+  void ForEachCandidate(uint64_t simhash, Fn&& fn) const {
+    for (int t = 0; t < kBlocks; ++t) {
+      ForEachProbe(BlockOf(simhash, t), block_radius, [&](uint32_t key) {
+        tables[t].ForEachInBucket(key, [&](uint64_t other, uint32_t doc) {
+          const int distance = HammingDistance(simhash, other);
+          if (distance > radius || SeenInEarlierTable(simhash ^ other, t)) return;
+          fn(doc, distance);
+        });
+      });
+    }
+  }
+
+  bool SeenInEarlierTable(uint64_t diff, int table) const {
+    for (int t = 0; t < table; ++t) {
+      if (__builtin_popcount(BlockOf(diff, t)) <= block_radius) return true;
+    }
+    return false;
+  }
+
+  DedupOptions options;
+  int radius;
+  int block_radius;
+  // Per document, indexed by the order of Add().
+  std::vector<uint64_t> ordinals;
+  std::vector<Digest> digests;
+  std::vector<Sketch> sketches;
+  ExactTable exact;
+  std::array<BlockTable, kBlocks> tables;
+  DedupStats stats;
+};
+
+DedupOptions DedupOptions::Defaults() {
+  DedupOptions o;
+  o.max_distance = 7;
+  o.min_similarity = 0.5;
+  return o;
+}
+
+DedupIndex::DedupIndex(DedupOptions options) : impl_(std::make_unique<Impl>(options)) {}
+DedupIndex::~DedupIndex() = default;
+
+void DedupIndex::Reserve(uint64_t documents) {
+  impl_->ordinals.reserve(documents);
+  impl_->digests.reserve(documents);
+  impl_->sketches.reserve(documents);
+  impl_->exact.Reserve(documents);
+}
+
+void DedupIndex::Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp) {
+  Impl& m = *impl_;
+  const auto doc = static_cast<uint32_t>(m.ordinals.size());
+  m.ordinals.push_back(ordinal);
+  m.digests.push_back(digest);
+  m.sketches.push_back(fp.sketch);
+  m.exact.Add(doc);
+  if (m.radius < 0) return;
+  for (BlockTable& table : m.tables) table.Add(fp.simhash, doc);
+}
+
+Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
+  Impl& m = *impl_;
+  ++m.stats.lookups;
+  Match match;
+  const uint32_t exact = m.exact.Find(digest);
+  if (exact != ExactTable::kNotFound) {
+    match.kind = Match::Kind::kExact;
+    match.ordinal = m.ordinals[exact];
+    return match;
+  }
+  if (m.radius < 0) return match;
+  // Documents are numbered in ordinal order, so the smallest passing doc is the earliest.
+  uint32_t best = ~0u;
+  m.ForEachCandidate(fp.simhash, [&](uint32_t doc, int distance) {
+    ++m.stats.candidates;
+    const double similarity = SketchSimilarity(m.sketches[doc], fp.sketch);
+    if (similarity < m.options.min_similarity) {
+      ++m.stats.false_candidates;
+      return;
+    }
+    if (doc >= best) return;
+    best = doc;
+    match.kind = Match::Kind::kNear;
+    match.ordinal = m.ordinals[doc];
+    match.distance = distance;
+    match.similarity = similarity;
+  });
+  return match;
+}
+
+const DedupStats& DedupIndex::stats() const { return impl_->stats; }
+uint64_t DedupIndex::size() const { return impl_->ordinals.size(); }
+
+uint64_t DedupIndex::MemoryBytes() const {
+  const Impl& m = *impl_;
+  uint64_t bytes = m.ordinals.capacity() * sizeof(uint64_t) +
+                   m.digests.capacity() * sizeof(Digest) +
+                   m.sketches.capacity() * sizeof(Sketch) + m.exact.MemoryBytes();
+  for (const BlockTable& table : m.tables) bytes += table.MemoryBytes();
+  return bytes;
+}
+
+}  // namespace simshard

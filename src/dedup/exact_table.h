@@ -1,0 +1,35 @@
+// Exact-duplicate lookup: content digest -> earliest document, as an open-addressing
+// table of 4-byte document numbers (the digests themselves live in the index's arrays).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "simshard/fingerprint.h"
+
+namespace simshard::dedup_internal {
+
+class ExactTable {
+ public:
+  static constexpr uint32_t kNotFound = ~0u;
+
+  // `digests[doc]` must stay valid for every document added.
+  explicit ExactTable(const std::vector<Digest>* digests) : digests_(digests) {}
+
+  void Reserve(uint64_t documents);
+  // Keeps the earliest document when the digest is already present.
+  void Add(uint32_t doc);
+  uint32_t Find(const Digest& digest) const;
+
+  uint64_t MemoryBytes() const { return slots_.capacity() * sizeof(uint32_t); }
+
+ private:
+  size_t SlotFor(const Digest& digest) const;  // the digest's slot or the empty one
+  void Rehash(size_t capacity);
+
+  const std::vector<Digest>* digests_;
+  std::vector<uint32_t> slots_;  // doc + 1; 0 is empty
+  uint64_t size_ = 0;
+};
+
+}  // namespace simshard::dedup_internal

@@ -1,0 +1,123 @@
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "simshard/dedup.h"
+
+namespace {
+
+using simshard::DedupIndex;
+using simshard::DedupOptions;
+using simshard::Digest;
+using simshard::Fingerprint;
+using simshard::Match;
+
+Digest DigestFor(uint64_t n) { return Digest{n * 0x9e3779b97f4a7c15ull + 1, n}; }
+
+Fingerprint WithSimHash(uint64_t simhash, uint8_t sketch_fill = 0x5a) {
+  Fingerprint fp;
+  fp.simhash = simhash;
+  fp.sketch.fill(sketch_fill);
+  return fp;
+}
+
+uint64_t FlipBits(std::mt19937_64& rng, uint64_t v, int bits) {
+  std::vector<int> positions(64);
+  for (int i = 0; i < 64; ++i) positions[i] = i;
+  std::shuffle(positions.begin(), positions.end(), rng);
+  for (int i = 0; i < bits; ++i) v ^= uint64_t{1} << positions[i];
+  return v;
+}
+
+DedupOptions Radius(int distance, double min_similarity = 0.0) {
+  DedupOptions o;
+  o.max_distance = distance;
+  o.min_similarity = min_similarity;
+  return o;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(exact_digest_finds_earliest_document) {
+  DedupIndex index(Radius(-1));
+  index.Add(3, DigestFor(1), WithSimHash(1));
+  index.Add(8, DigestFor(2), WithSimHash(2));
+  index.Add(9, DigestFor(1), WithSimHash(3));
+  const Match m = index.Find(DigestFor(1), WithSimHash(~0ull));
+  BOOST_TEST((m.kind == Match::Kind::kExact));
+  BOOST_TEST(m.ordinal == 3u);
+  BOOST_TEST((index.Find(DigestFor(7), WithSimHash(1)).kind == Match::Kind::kNone));
+  BOOST_TEST(index.size() == 3u);
+}
+
+BOOST_AUTO_TEST_CASE(near_match_returns_earliest_ordinal_that_passes) {
+  DedupIndex index(Radius(7, 0.5));
+  const uint64_t base = 0x0123456789abcdefull;
+  index.Add(10, DigestFor(10), WithSimHash(base ^ 0x1, 0x00));  // fails verification
+  index.Add(20, DigestFor(20), WithSimHash(base ^ 0x3f00));     // distance 6, passes
+  index.Add(30, DigestFor(30), WithSimHash(base));              // distance 0, passes
+  const Match m = index.Find(DigestFor(99), WithSimHash(base));
+  BOOST_TEST((m.kind == Match::Kind::kNear));
+  BOOST_TEST(m.ordinal == 20u);
+  BOOST_TEST(m.distance == 6);
+  BOOST_TEST(m.similarity == 1.0);
+  BOOST_TEST(index.stats().candidates == 3u);
+  BOOST_TEST(index.stats().false_candidates == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(nothing_beyond_the_radius_is_a_candidate) {
+  DedupIndex index(Radius(3));
+  index.Add(0, DigestFor(0), WithSimHash(0xffull));  // distance 8 from 0
+  BOOST_TEST((index.Find(DigestFor(1), WithSimHash(0)).kind == Match::Kind::kNone));
+  BOOST_TEST(index.stats().candidates == 0u);
+}
+
+// Random fingerprints with planted neighbours at every distance up to radius + 2:
+// the index must report exactly the documents a brute-force scan finds.
+BOOST_AUTO_TEST_CASE(index_matches_brute_force_at_every_supported_radius) {
+  for (int radius : {0, 3, 5, 7, 9}) {
+    std::mt19937_64 rng(radius + 1);
+    DedupIndex index(Radius(radius));
+    std::vector<uint64_t> stored;
+    std::vector<uint64_t> queries;
+    for (int i = 0; i < 20000; ++i) {
+      const uint64_t h = (i % 4 == 0 && !queries.empty())
+                             ? FlipBits(rng, queries[rng() % queries.size()], rng() % (radius + 3))
+                             : rng();
+      if (i % 50 == 0) queries.push_back(rng());
+      index.Add(i, DigestFor(i), WithSimHash(h));
+      stored.push_back(h);
+    }
+    uint64_t expected_candidates = 0;
+    for (size_t q = 0; q < queries.size(); ++q) {
+      int64_t earliest = -1;
+      for (size_t i = 0; i < stored.size(); ++i) {
+        if (__builtin_popcountll(stored[i] ^ queries[q]) > radius) continue;
+        ++expected_candidates;
+        if (earliest < 0) earliest = static_cast<int64_t>(i);
+      }
+      const Match m = index.Find(DigestFor(1u << 30), WithSimHash(queries[q]));
+      BOOST_TEST_CONTEXT("radius " << radius << " query " << q) {
+        BOOST_TEST((m.kind == (earliest < 0 ? Match::Kind::kNone : Match::Kind::kNear)));
+        if (earliest >= 0) BOOST_TEST(m.ordinal == static_cast<uint64_t>(earliest));
+      }
+    }
+    BOOST_TEST(index.stats().candidates == expected_candidates);
+    BOOST_TEST(expected_candidates > queries.size());
+  }
+}
+
+BOOST_AUTO_TEST_CASE(negative_radius_disables_near_search) {
+  DedupIndex index(Radius(-1));
+  index.Add(0, DigestFor(0), WithSimHash(42));
+  BOOST_TEST((index.Find(DigestFor(1), WithSimHash(42)).kind == Match::Kind::kNone));
+}
+
+BOOST_AUTO_TEST_CASE(defaults_are_usable) {
+  const DedupOptions o = DedupOptions::Defaults();
+  BOOST_TEST(o.max_distance > 0);
+  BOOST_TEST(o.min_similarity > 0.0);
+  BOOST_TEST(o.min_similarity < 1.0);
+}
