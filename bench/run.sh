@@ -1,0 +1,157 @@
+#!/usr/bin/env bash
+# make bench: every figure of the speed targets beside its baseline, measured in this run.
+#
+#   bench/run.sh BUILD/simshard
+#
+# Data is generated once and cached under BUILD/bench-data (the crawl from
+# ../shared/corpora when present, else made-up text; the 1M-document archive).
+# Environment: BENCH_DOCS (30000), BENCH_MILLION (1000000), BENCH_RESTORES (101),
+# BENCH_BATCH (10000), BENCH_SKIP_MILLION=1 to skip the startup figure.
+set -uo pipefail
+
+BIN=$(realpath "${1:?usage: bench/run.sh BUILD/simshard}")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=$(dirname "$BIN")
+DATA=$BUILD/bench-data
+WORK=$DATA/work
+DOCS=${BENCH_DOCS:-30000}
+MILLION=${BENCH_MILLION:-1000000}
+RESTORES=${BENCH_RESTORES:-101}
+BATCH=${BENCH_BATCH:-10000}
+PY=python3
+MEASURE="$PY $ROOT/bench/measure.py"
+CRAWL=$DATA/crawl.jsonl
+
+mkdir -p "$DATA" "$WORK"
+[ -x "$BIN" ] || { echo "bench: $BIN not built (run make first)" >&2; exit 1; }
+
+# ---- helpers ---------------------------------------------------------------------------
+field() { $PY -c "import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])" "$1" "$2"; }
+calc() { $PY -c "print(format($1, '$2'))"; }
+# row FIGURE MEASURED BASELINE TARGET VERDICT
+row() { printf '%-34s %-22s %-24s %-18s %s\n' "$1" "$2" "$3" "$4" "$5"; }
+verdict() { [ "$($PY -c "print(int($1))")" = 1 ] && echo ok || echo MISSED; }
+bytes_of() { du -sb --apparent-size "$@" | awk '{s += $1} END {print s + 0}'; }
+fresh() { rm -rf "$1"; mkdir -p "$(dirname "$1")"; }
+# archive_run DIR THREADS REPORT INPUT... -> JSON from measure.py
+archive_run() {
+  local dir=$1 threads=$2 report=$3; shift 3
+  fresh "$dir"
+  $MEASURE --runs 1 -- "$BIN" archive "$@" --archive "$dir" --report "$report" --threads "$threads"
+}
+
+# ---- data ------------------------------------------------------------------------------
+corpus_stamp() {
+  local origin=made-up
+  [ -f "$ROOT/../shared/corpora/bbc-news-2004-2005.tar.zst" ] && origin=bbc
+  echo "$origin $DOCS $(md5sum < "$ROOT/bench/make_corpus.py" | cut -c1-12)"
+}
+if [ "$(cat "$DATA/crawl.stamp" 2>/dev/null)" != "$(corpus_stamp)" ]; then
+  echo "bench: generating the benchmark crawl ($DOCS articles) ..." >&2
+  $PY "$ROOT/bench/make_corpus.py" --out "$CRAWL" --docs "$DOCS" --truth "$DATA/truth.tsv" || exit 1
+  corpus_stamp > "$DATA/crawl.stamp"
+fi
+IN_BYTES=$(bytes_of "$CRAWL")
+
+echo "simshard benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -m)"
+echo "binary: $BIN ($("$BIN" --version 2>/dev/null | head -1))"
+echo "crawl: $CRAWL, $DOCS documents, $(calc "$IN_BYTES/1e6" .1f) MB ($(cut -d' ' -f1 "$DATA/crawl.stamp") text)"
+echo
+row FIGURE MEASURED BASELINE TARGET VERDICT
+row ------ -------- -------- ------ -------
+
+# ---- baseline: zstd -3 on the same bytes ------------------------------------------------
+Z1=$($MEASURE --runs 3 --stdout "$WORK/crawl.zst" -- zstd -3 -T1 -q -c "$CRAWL")
+Z2=$($MEASURE --runs 3 --stdout "$WORK/crawl.zst" -- zstd -3 -T2 -q -c "$CRAWL")
+ZT1=$(field "$Z1" min_s); ZT2=$(field "$Z2" min_s)
+ZSIZE=$(bytes_of "$WORK/crawl.zst")
+row "zstd -3 -T1 (baseline)" "$(calc "$ZT1" .2f) s" "$(calc "$IN_BYTES/1e6/$ZT1" .0f) MB/s" "-" "-"
+
+# ---- archive: time with 1 and 2 threads, size, memory ----------------------------------
+archived_docs=0
+for threads in 1 2; do
+  A=$(archive_run "$WORK/archive-t$threads" "$threads" "$WORK/report-t$threads.jsonl" "$CRAWL")
+  if [ "$(field "$A" failed)" != 0 ]; then
+    row "archive --threads $threads" "FAILED (exit $(field "$A" failed))" "" "" ""
+    continue
+  fi
+  t=$(field "$A" min_s); rss=$(field "$A" max_rss_bytes)
+  limit=$([ "$threads" = 1 ] && echo 2.5 || echo 1.6)
+  row "archive --threads $threads" "$(calc "$t" .2f) s ($(calc "$IN_BYTES/1e6/$t" .0f) MB/s)" \
+      "zstd -T1 $(calc "$ZT1" .2f) s" "<= ${limit}x" \
+      "$(calc "$t/$ZT1" .2f)x $(verdict "$t/$ZT1 <= $limit")"
+  archived_docs=$(grep -c '"status":"archived"' "$WORK/report-t$threads.jsonl" || true)
+  mem_limit=$((300 * 1000 * 1000 + 64 * archived_docs))
+  row "  peak memory, $threads thread(s)" "$(calc "$rss/1e6" .0f) MB" "-" \
+      "< $(calc "$mem_limit/1e6" .0f) MB" "$(verdict "$rss < $mem_limit")"
+done
+if [ -f "$WORK/report-t1.jsonl" ] && [ -f "$WORK/report-t2.jsonl" ]; then
+  same=$(cmp -s "$WORK/report-t1.jsonl" "$WORK/report-t2.jsonl" && echo identical || echo DIFFERENT)
+  row "  report, 1 vs 2 threads" "$same" "-" "identical" "$([ "$same" = identical ] && echo ok || echo MISSED)"
+fi
+ARCH=$WORK/archive-t1
+if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
+  size=$(bytes_of "$ARCH")
+  row "archive size (all files)" "$(calc "$size/1e6" .1f) MB" "zstd -3 $(calc "$ZSIZE/1e6" .1f) MB" \
+      "<= 1.25x" "$(calc "$size/$ZSIZE" .2f)x $(verdict "$size <= 1.25 * $ZSIZE")"
+  counts=$(for s in archived duplicate near-duplicate skipped; do
+    echo "$(grep -c "\"status\":\"$s\"" "$WORK/report-t1.jsonl") $s"; done | paste -sd, -)
+  row "  decisions" "$counts" "" "" ""
+fi
+
+# ---- restore: one article per process; a batch to a folder -----------------------------
+if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
+  grep '"status":"archived"' "$WORK/report-t1.jsonl" | $PY -c '
+import json, sys
+ids = [str(json.loads(l)["id"]) for l in sys.stdin]
+step = max(1, len(ids) // int(sys.argv[1]))
+open(sys.argv[2], "w").write("\n".join(ids[::step]) + "\n")
+open(sys.argv[3], "w").write("\n".join(ids[:int(sys.argv[4])]) + "\n")
+' "$RESTORES" "$WORK/ids-sample.txt" "$WORK/ids-batch.txt" "$BATCH"
+  R=$($MEASURE --runs "$RESTORES" --args-file "$WORK/ids-sample.txt" -- "$BIN" restore --archive "$ARCH" "{}")
+  med=$(field "$R" median_s); rss=$(field "$R" max_rss_bytes)
+  row "restore 1 article (median of $RESTORES)" "$(calc "$med*1000" .1f) ms" \
+      "zstd -dc whole: $(calc "$(field "$($MEASURE --runs 3 -- zstd -dc -q "$WORK/crawl.zst")" min_s)*1000" .0f) ms" \
+      "< 15 ms" "$(verdict "$med < 0.015")$([ "$(field "$R" failed)" = 0 ] || echo ' (some FAILED)')"
+  row "  restore peak memory" "$(calc "$rss/1e6" .1f) MB" "-" "< 64 MB" "$(verdict "$rss < 64e6")"
+  n=$(wc -l < "$WORK/ids-batch.txt")
+  fresh "$WORK/restored"
+  mapfile -t batch < "$WORK/ids-batch.txt"
+  B=$($MEASURE --runs 1 -- "$BIN" restore --archive "$ARCH" --to "$WORK/restored" "${batch[@]}")
+  bt=$(field "$B" min_s)
+  row "restore --to DIR, $n ids" "$(calc "$n/$bt" .0f) articles/s" "$(calc "$bt" .2f) s" \
+      ">= 20000/s" "$(verdict "$n/$bt >= 20000")$([ "$(field "$B" failed)" = 0 ] || echo ' (FAILED)')"
+fi
+
+# ---- startup on a 1M-document archive ---------------------------------------------------
+if [ "${BENCH_SKIP_MILLION:-0}" != 1 ]; then
+  BIG=$DATA/million
+  stamp="$MILLION $(md5sum < "$ROOT/bench/make_corpus.py" | cut -c1-12)"
+  if [ "$(cat "$BIG/stamp" 2>/dev/null)" != "$stamp" ]; then
+    echo "bench: building the $MILLION-document archive once (cached in $BIG) ..." >&2
+    fresh "$BIG"; mkdir -p "$BIG"
+    $PY "$ROOT/bench/make_corpus.py" --tiny "$MILLION" --out "$BIG/tiny.jsonl" &&
+      $MEASURE -- "$BIN" archive "$BIG/tiny.jsonl" --archive "$BIG/archive" >/dev/null &&
+      head -1 "$BIG/tiny.jsonl" > "$BIG/one-known.jsonl" && rm "$BIG/tiny.jsonl" &&
+      echo "$stamp" > "$BIG/stamp"
+  fi
+  if [ -f "$BIG/stamp" ]; then
+    # A run whose only input repeats an archived document: open the catalog, make the
+    # dedup index ready, decide one duplicate, write nothing.
+    S=$($MEASURE --runs 3 -- "$BIN" archive "$BIG/one-known.jsonl" --archive "$BIG/archive" --threads 1)
+    st=$(field "$S" min_s)
+    Q=$($MEASURE --runs 3 -- "$BIN" stats --archive "$BIG/archive")
+    row "startup, $MILLION-doc archive" "$(calc "$st" .2f) s, $(calc "$(field "$S" max_rss_bytes)/1e6" .0f) MB" \
+        "stats: $(calc "$(field "$Q" min_s)" .2f) s" "< 3 s" "$(verdict "$st < 3")"
+  else
+    row "startup, $MILLION-doc archive" "not measured (archive build failed)" "" "" ""
+  fi
+fi
+
+# ---- the stage benchmarks of the other issues -------------------------------------------
+for prog in scan_throughput fingerprint_speed dedup_lookup quality; do
+  exe=$BUILD/bench/$prog
+  [ -x "$exe" ] || { echo; echo "== $prog: not built, skipped"; continue; }
+  echo; echo "== $prog"
+  (cd "$ROOT" && "$exe") || echo "$prog: exit $?"
+done
