@@ -33,6 +33,7 @@ struct RunOptions {
   std::string report_path;   // empty: no report
   std::string kept_path;     // dedup --kept: kept documents as .jsonl.zst
   unsigned threads = 0;      // 0: all cores
+  bool keep_longest = false; // dedup: keep the longest copy of each group, not the first
   ScanOptions scan;
   DedupOptions dedup = DedupOptions::Defaults();
   ArchiveOptions archive;

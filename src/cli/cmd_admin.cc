@@ -1,0 +1,131 @@
+// The archive's housekeeping commands: verify, stats, reindex, repair.
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include "cli/command.h"
+#include "simshard/archive.h"
+#include "util/json_writer.h"
+
+namespace simshard::cli {
+
+namespace {
+
+po::options_description ArchiveOnly(const char* title) {
+  po::options_description options(title);
+  options.add_options()("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder");
+  options.add(CommonOptions());
+  return options;
+}
+
+// Parses a command that takes only --archive; empty when --help was printed.
+std::optional<std::string> ParseArchiveOnly(const CommandHelp& help,
+                                            const std::vector<std::string>& args,
+                                            po::variables_map* vm) {
+  const po::options_description options = ArchiveOnly("Options");
+  if (!ParseCommandLine(help, args, options, {}, vm)) return std::nullopt;
+  Require(*vm, "archive");
+  return (*vm)["archive"].as<std::string>();
+}
+
+std::string DamageLine(const Damage& d) {
+  std::string line = "shard " + d.shard;
+  if (d.frame >= 0) line += " frame " + std::to_string(d.frame);
+  return line + ": " + d.what;
+}
+
+}  // namespace
+
+int VerifyCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "verify", "simshard verify --archive DIR",
+      "Reads every shard, checks every frame and record checksum and that the catalog and the\n"
+      "shards agree. Prints one line per damage (shard and frame) and exits 1 when there is any.",
+      "  simshard verify --archive /srv/news || echo 'archive damaged: see simshard repair --help'"};
+  po::variables_map vm;
+  const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
+  if (!dir) return kOk;
+  const Log log = MakeLog(help.name, vm);
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(*dir);
+  if (!reader.ok()) return Fail(help.name, reader.status());
+  const std::vector<Damage> damage = (*reader)->Verify();
+  for (const Damage& d : damage) Fail(help.name, DamageLine(d));
+  Result<ArchiveStats> stats = (*reader)->Stats();
+  if (vm["json"].as<bool>()) {
+    std::string out;
+    JsonObjectWriter w(&out);
+    w.Bool("ok", damage.empty()).Uint("damage", damage.size());
+    if (stats.ok()) w.Uint("documents", stats->documents).Uint("shards", stats->shards);
+    w.Close();
+    std::cout << out << "\n";
+  }
+  if (!damage.empty()) return kFatal;
+  if (stats.ok()) {
+    log.Info("simshard verify: ok, " + std::to_string(stats->documents) + " documents in " +
+             std::to_string(stats->shards) + " shard(s)");
+  }
+  return kOk;
+}
+
+int StatsCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "stats", "simshard stats --archive DIR [--json]",
+      "Documents, runs, shards, bytes in (originals of the archived documents), bytes stored\n"
+      "(shards on disk) and their ratio.",
+      "  simshard stats --archive /srv/news --json | jq .ratio"};
+  po::variables_map vm;
+  const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
+  if (!dir) return kOk;
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(*dir);
+  if (!reader.ok()) return Fail(help.name, reader.status());
+  Result<ArchiveStats> stats = (*reader)->Stats();
+  if (!stats.ok()) return Fail(help.name, stats.status());
+  const ArchiveStats& s = *stats;
+  const double ratio = s.bytes_stored ? double(s.bytes_in) / double(s.bytes_stored) : 0.0;
+  if (vm["json"].as<bool>()) {
+    std::string out;
+    JsonObjectWriter w(&out);
+    w.Uint("documents", s.documents).Uint("runs", s.runs).Uint("shards", s.shards);
+    w.Uint("bytes_in", s.bytes_in).Uint("bytes_stored", s.bytes_stored).Double("ratio", ratio);
+    w.Close();
+    std::cout << out << "\n";
+    return kOk;
+  }
+  std::printf("documents     %llu\nruns          %llu\nshards        %llu\n"
+              "bytes in      %llu (%s)\nbytes stored  %llu (%s)\nratio         %.2f\n",
+              static_cast<unsigned long long>(s.documents), static_cast<unsigned long long>(s.runs),
+              static_cast<unsigned long long>(s.shards), static_cast<unsigned long long>(s.bytes_in),
+              HumanBytes(s.bytes_in).c_str(), static_cast<unsigned long long>(s.bytes_stored),
+              HumanBytes(s.bytes_stored).c_str(), ratio);
+  return kOk;
+}
+
+int ReindexCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "reindex", "simshard reindex --archive DIR",
+      "Rebuilds the catalog from the shards alone (the shards are self-describing). Takes the\n"
+      "writer lock: no archive run may be going on.",
+      "  simshard reindex --archive /srv/news && simshard verify --archive /srv/news"};
+  po::variables_map vm;
+  const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
+  if (!dir) return kOk;
+  Status st = Reindex(*dir);
+  if (!st.ok()) return Fail(help.name, st);
+  MakeLog(help.name, vm).Info("simshard reindex: catalog rebuilt from the shards in " + *dir);
+  return kOk;
+}
+
+int RepairCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "repair", "simshard repair --archive DIR",
+      "Salvages a damaged archive: cuts a damaged shard back to its last good frame, re-registers\n"
+      "what is intact, rebuilds a lost catalog, and lists the ids and URLs of the documents that\n"
+      "were lost so they can be archived again.",
+      "  simshard repair --archive /srv/news > lost.tsv"};
+  po::variables_map vm;
+  const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
+  if (!dir) return kOk;
+  return Fail(help.name, "not available in this build");
+}
+
+}  // namespace simshard::cli

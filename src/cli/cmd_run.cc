@@ -1,0 +1,163 @@
+// `simshard archive` and `simshard dedup`: the two commands that run the pipeline.
+#include <cstdio>
+#include <iostream>
+
+#include "cli/command.h"
+#include "cli/progress.h"
+#include "simshard/pipeline.h"
+
+namespace simshard::cli {
+
+namespace {
+
+po::options_description RunOptionsDescription(bool archive) {
+  po::options_description run(archive ? "Archive options" : "Dedup options");
+  run.add_options()
+      ("input", po::value<std::vector<std::string>>()->composing()->value_name("INPUT"),
+       "files or folders to read (folders are walked recursively in sorted order)")
+      ("archive,a", po::value<std::string>()->value_name("DIR"),
+       archive ? "the archive folder (created when new)"
+               : "also check against this archive (read-only)")
+      ("report,r", po::value<std::string>()->value_name("FILE"),
+       "write one JSON line per input document: source, url, status, id, duplicate_of, "
+       "distance, similarity, reason")
+      ("threads,j", po::value<unsigned>()->default_value(0)->value_name("N"),
+       "worker threads (0: all cores); results are the same for any N");
+  if (!archive) {
+    run.add_options()
+        ("kept", po::value<std::string>()->value_name("FILE"),
+         "write the kept documents to FILE as zstd-compressed JSON Lines (.jsonl.zst)")
+        ("keep", po::value<std::string>()->default_value("first")->value_name("first|longest"),
+         "which copy of a duplicate group to keep");
+  }
+  po::options_description dedup("Duplicate detection");
+  const DedupOptions d = DedupOptions::Defaults();
+  dedup.add_options()
+      ("threshold", po::value<double>()->default_value(d.min_similarity)->value_name("S"),
+       "similarity (0..1) a near-duplicate candidate must reach")
+      ("max-distance", po::value<int>()->default_value(d.max_distance)->value_name("K"),
+       "SimHash Hamming radius searched for near-duplicate candidates");
+  po::options_description scan("Input");
+  scan.add_options()
+      ("max-doc-bytes", po::value<uint64_t>()->default_value(16ull << 20)->value_name("BYTES"),
+       "skip documents larger than this (also once decompressed)")
+      ("text-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+       "JSON Lines field holding the text (repeatable; replaces text, content, body, "
+       "maintext, html)")
+      ("url-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+       "JSON Lines field holding the URL (replaces url, link, canonical_url)")
+      ("title-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+       "JSON Lines field holding the title (replaces title, headline)")
+      ("date-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
+       "JSON Lines field holding the date (replaces date, published, date_publish)");
+  po::options_description all;
+  all.add(run).add(dedup).add(scan);
+  if (archive) {
+    const ArchiveOptions a;
+    po::options_description shards("Shards");
+    shards.add_options()
+        ("shard-bytes", po::value<uint64_t>()->default_value(a.shard_bytes)->value_name("BYTES"),
+         "seal a shard once its records reach this size uncompressed")
+        ("frame-bytes", po::value<uint32_t>()->default_value(a.frame_bytes)->value_name("BYTES"),
+         "records per zstd frame (uncompressed); restore reads one frame")
+        ("level", po::value<int>()->default_value(a.level)->value_name("N"), "zstd level");
+    all.add(shards);
+  }
+  all.add(CommonOptions());
+  return all;
+}
+
+void SetFields(const po::variables_map& vm, const char* name, std::vector<std::string>* out) {
+  if (vm.count(name)) *out = vm[name].as<std::vector<std::string>>();
+}
+
+RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
+  Require(vm, "input");
+  Require(vm, archive ? "archive" : "report");
+  RunOptions o;
+  o.inputs = vm["input"].as<std::vector<std::string>>();
+  if (vm.count("archive")) o.archive_dir = vm["archive"].as<std::string>();
+  if (vm.count("report")) o.report_path = vm["report"].as<std::string>();
+  if (vm.count("kept")) o.kept_path = vm["kept"].as<std::string>();
+  o.threads = vm["threads"].as<unsigned>();
+  o.dedup.min_similarity = vm["threshold"].as<double>();
+  o.dedup.max_distance = vm["max-distance"].as<int>();
+  if (o.dedup.min_similarity < 0 || o.dedup.min_similarity > 1) {
+    throw UsageError("--threshold must be between 0 and 1");
+  }
+  if (o.dedup.max_distance < 0 || o.dedup.max_distance > 64) {
+    throw UsageError("--max-distance must be between 0 and 64");
+  }
+  o.scan.max_doc_bytes = vm["max-doc-bytes"].as<uint64_t>();
+  SetFields(vm, "text-field", &o.scan.json_fields.text);
+  SetFields(vm, "url-field", &o.scan.json_fields.url);
+  SetFields(vm, "title-field", &o.scan.json_fields.title);
+  SetFields(vm, "date-field", &o.scan.json_fields.date);
+  if (archive) {
+    o.archive.shard_bytes = vm["shard-bytes"].as<uint64_t>();
+    o.archive.frame_bytes = vm["frame-bytes"].as<uint32_t>();
+    o.archive.level = vm["level"].as<int>();
+  } else {
+    const std::string keep = vm["keep"].as<std::string>();
+    if (keep != "first" && keep != "longest") throw UsageError("--keep must be first or longest");
+    o.keep_longest = keep == "longest";
+  }
+  return o;
+}
+
+int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bool archive) {
+  const po::options_description options = RunOptionsDescription(archive);
+  po::positional_options_description positional;
+  positional.add("input", -1);
+  po::variables_map vm;
+  if (!ParseCommandLine(help, args, options, positional, &vm)) return kOk;
+  RunOptions run = ToRunOptions(vm, archive);
+  const Log log = MakeLog(help.name, vm);
+
+  ProgressLine progress(!log.quiet);
+  if (progress.enabled()) run.on_progress = [&](const RunProgress& p) { progress.Update(p); };
+  log.Detail("reading " + std::to_string(run.inputs.size()) + " input(s) with " +
+             (run.threads ? std::to_string(run.threads) : std::string("all")) + " thread(s)");
+  Result<RunSummary> summary = archive ? RunArchive(run) : RunDedup(run);
+  progress.Clear();
+  if (!summary.ok()) {
+    const int code = Fail(help.name, summary.status());
+    if (vm["json"].as<bool>()) {
+      std::cout << SummaryJson(help.name, RunSummary{}, code);
+    }
+    return code;
+  }
+  const int code = summary->any_skipped() ? kSkipped : kOk;
+  PrintSummary(log, *summary, archive ? "archived" : "kept");
+  if (!run.report_path.empty()) log.Detail("report written to " + run.report_path);
+  if (vm["json"].as<bool>()) std::cout << SummaryJson(help.name, *summary, code) << std::flush;
+  return code;
+}
+
+}  // namespace
+
+int ArchiveCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "archive", "simshard archive INPUT... --archive DIR [--report FILE] [--threads N] [options]",
+      "Reads crawler output (text, HTML, JSON Lines, WARC; .gz/.zst too), drops documents that\n"
+      "repeat one already archived (exactly or nearly, this run or an earlier one) and archives\n"
+      "the rest. Every input document gets one decision and one report line.\n"
+      "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped\n"
+      "(see the report). Only one archive run per archive at a time.",
+      "  simshard archive crawl/2026-11-28 --archive /srv/news --report report.jsonl\n"
+      "  simshard archive --config nightly.conf crawl/$(date +%F)"};
+  return RunCommand(help, args, true);
+}
+
+int DedupCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "dedup", "simshard dedup INPUT... --report FILE [--archive DIR] [--kept FILE] [options]",
+      "Makes the decisions `archive` would make without writing an archive: each document is\n"
+      "kept, a duplicate or near-duplicate of a kept one (or of one in --archive, opened\n"
+      "read-only), or skipped. Report statuses: kept, duplicate, near-duplicate, skipped.\n"
+      "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped.",
+      "  simshard dedup scraped/ --report dups.jsonl --kept clean.jsonl.zst --keep longest"};
+  return RunCommand(help, args, false);
+}
+
+}  // namespace simshard::cli

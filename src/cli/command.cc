@@ -1,0 +1,91 @@
+#include "cli/command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+namespace simshard::cli {
+
+po::options_description CommonOptions() {
+  po::options_description common("Common options");
+  common.add_options()
+      ("help,h", "print this help and exit")
+      ("config", po::value<std::string>()->value_name("FILE"),
+       "read options from FILE (lines \"name = value\", same names as the long options); "
+       "the command line wins")
+      ("quiet,q", po::bool_switch(), "no progress line, no summary; errors only")
+      ("verbose,v", po::bool_switch(), "log more events on stderr")
+      ("json", po::bool_switch(), "print a machine-readable summary on stdout");
+  return common;
+}
+
+void PrintHelp(const CommandHelp& help, const po::options_description& options) {
+  std::cout << "Usage: " << help.usage << "\n\n" << help.summary << "\n\n"
+            << options << "\nExample:\n" << help.example << "\n";
+}
+
+bool ParseCommandLine(const CommandHelp& help, const std::vector<std::string>& args,
+                      const po::options_description& options,
+                      const po::positional_options_description& positional,
+                      po::variables_map* vm) {
+  try {
+    po::store(po::command_line_parser(args).options(options).positional(positional).run(), *vm);
+    if (vm->count("help")) {
+      PrintHelp(help, options);
+      return false;
+    }
+    if (vm->count("config")) {
+      const std::string path = (*vm)["config"].as<std::string>();
+      std::ifstream file(path);
+      if (!file) throw UsageError("cannot read config file " + path);
+      po::store(po::parse_config_file(file, options), *vm);
+    }
+    po::notify(*vm);
+  } catch (const po::error& e) {
+    throw UsageError(e.what());
+  }
+  return true;
+}
+
+void Require(const po::variables_map& vm, const char* name) {
+  if (!vm.count(name)) throw UsageError(std::string("missing --") + name);
+}
+
+int Fail(const std::string& command, const std::string& message) {
+  std::fprintf(stderr, "simshard %s: %s\n", command.c_str(), message.c_str());
+  return kFatal;
+}
+
+int Fail(const std::string& command, const Status& status) {
+  return Fail(command, status.message());
+}
+
+void Log::Info(const std::string& line) const {
+  if (!quiet) std::fprintf(stderr, "%s\n", line.c_str());
+}
+
+void Log::Detail(const std::string& line) const {
+  if (verbose && !quiet) std::fprintf(stderr, "simshard %s: %s\n", command.c_str(), line.c_str());
+}
+
+Log MakeLog(const std::string& command, const po::variables_map& vm) {
+  Log log;
+  log.command = command;
+  log.quiet = vm["quiet"].as<bool>();
+  log.verbose = vm["verbose"].as<bool>();
+  return log;
+}
+
+std::string HumanBytes(double bytes) {
+  static const char* kUnits[] = {"B", "KB", "MB", "GB", "TB"};
+  int unit = 0;
+  while (bytes >= 1000 && unit < 4) {
+    bytes /= 1000;
+    ++unit;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, unit == 0 ? "%.0f %s" : "%.1f %s", bytes, kUnits[unit]);
+  return buf;
+}
+
+}  // namespace simshard::cli

@@ -1,0 +1,73 @@
+// What every `simshard` command shares: exit codes, option parsing with a config file,
+// usage errors, and one-line messages on stderr.
+#pragma once
+
+#include <boost/program_options.hpp>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "simshard/status.h"
+
+namespace simshard::cli {
+
+namespace po = boost::program_options;
+
+enum ExitCode : int { kOk = 0, kFatal = 1, kUsage = 2, kSkipped = 3 };
+
+// Thrown for a bad command line; main() prints it with a hint and exits with kUsage.
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+// One command's description: what `--help` prints.
+struct CommandHelp {
+  std::string name;     // "archive"
+  std::string usage;    // "simshard archive INPUT... --archive DIR [options]"
+  std::string summary;  // one paragraph
+  std::string example;  // one or more example command lines
+};
+
+// Options every command accepts: --help, --config, --quiet, --verbose, --json.
+po::options_description CommonOptions();
+
+// Parses `args` (the arguments after the command name) into `vm`: command line first,
+// then the --config file for what the command line did not set. Returns false when
+// --help was printed. Throws UsageError.
+bool ParseCommandLine(const CommandHelp& help, const std::vector<std::string>& args,
+                      const po::options_description& options,
+                      const po::positional_options_description& positional,
+                      po::variables_map* vm);
+
+void PrintHelp(const CommandHelp& help, const po::options_description& options);
+
+// Requires an option the command cannot run without.
+void Require(const po::variables_map& vm, const char* name);
+
+// "simshard <command>: <message>" on stderr; returns kFatal.
+int Fail(const std::string& command, const Status& status);
+int Fail(const std::string& command, const std::string& message);
+
+// Logging on stderr, one line per event.
+struct Log {
+  bool quiet = false, verbose = false;
+  std::string command;
+  void Info(const std::string& line) const;    // unless --quiet
+  void Detail(const std::string& line) const;  // with --verbose
+};
+Log MakeLog(const std::string& command, const po::variables_map& vm);
+
+// Human-readable byte counts: "1.5 MB".
+std::string HumanBytes(double bytes);
+
+// The command functions, one per file.
+int ArchiveCommand(const std::vector<std::string>& args);
+int DedupCommand(const std::vector<std::string>& args);
+int RestoreCommand(const std::vector<std::string>& args);
+int ListCommand(const std::vector<std::string>& args);
+int VerifyCommand(const std::vector<std::string>& args);
+int StatsCommand(const std::vector<std::string>& args);
+int ReindexCommand(const std::vector<std::string>& args);
+int RepairCommand(const std::vector<std::string>& args);
+
+}  // namespace simshard::cli

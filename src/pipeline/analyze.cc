@@ -1,0 +1,120 @@
+#include "pipeline/analyze.h"
+
+#include <atomic>
+#include <thread>
+
+#include "pipeline/bounded_queue.h"
+#include "simshard/normalize.h"
+
+namespace simshard::pipeline {
+
+namespace {
+
+void ComputeFingerprints(Analyzed* a, const Fingerprinter& fingerprinter) {
+  const std::string folded = FoldForFingerprint(a->doc.text);
+  a->digest = ContentDigest(folded);
+  a->fingerprint = fingerprinter.Compute(folded);
+  if (folded.empty()) a->doc.skip_reason = "no words in the text";
+}
+
+}  // namespace
+
+Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter) {
+  Analyzed a;
+  a.doc = Extract(std::move(item), scan);
+  if (a.doc.skipped()) return a;
+  ComputeFingerprints(&a, fingerprinter);
+  if (a.doc.skipped()) return a;
+  for (std::string_view paragraph : SplitParagraphs(a.doc.text)) {
+    a.paragraph_keys.push_back(ParagraphKey(paragraph));
+  }
+  return a;
+}
+
+void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter) {
+  ComputeFingerprints(a, fingerprinter);
+}
+
+unsigned ResolveThreads(unsigned requested) {
+  if (requested > 0) return requested;
+  const unsigned cores = std::thread::hardware_concurrency();
+  return cores > 0 ? cores : 1;
+}
+
+struct AnalyzedStream::Impl {
+  Impl(std::vector<std::string> in, ScanOptions s, unsigned threads, Fingerprinter f)
+      : inputs(std::move(in)),
+        scan(std::move(s)),
+        fingerprinter(std::move(f)),
+        workers_count(ResolveThreads(threads)),
+        raw(2 * workers_count + 2),
+        ordered(8 * workers_count + 8) {}
+
+  void ScanAll() {
+    Scanner scanner(scan);
+    scan_status = scanner.Scan(inputs, [&](RawItem&& item) { return raw.Push(std::move(item)); });
+    raw.Close();
+  }
+
+  void Work() {
+    while (std::optional<RawItem> item = raw.Pop()) {
+      const uint64_t seq = item->seq;
+      Analyzed a = Analyze(std::move(*item), scan, fingerprinter);
+      a.doc.seq = seq;
+      if (!ordered.Put(seq, std::move(a))) return;
+    }
+    if (--workers_running == 0) ordered.ProducersDone();
+  }
+
+  void Start() {
+    workers_running = workers_count;
+    scanner_thread = std::thread([this] { ScanAll(); });
+    for (unsigned i = 0; i < workers_count; ++i) workers.emplace_back([this] { Work(); });
+  }
+
+  void Cancel() {
+    raw.Cancel();
+    ordered.Cancel();
+  }
+
+  void Join() {
+    if (scanner_thread.joinable()) scanner_thread.join();
+    for (std::thread& t : workers) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+  const std::vector<std::string> inputs;
+  const ScanOptions scan;
+  const Fingerprinter fingerprinter;
+  const unsigned workers_count;
+  BoundedQueue<RawItem> raw;
+  ReorderBuffer<Analyzed> ordered;
+  std::atomic<unsigned> workers_running{0};
+  std::thread scanner_thread;
+  std::vector<std::thread> workers;
+  Status scan_status;  // written by the scanner thread, read after Join
+};
+
+AnalyzedStream::AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan,
+                               unsigned threads, Fingerprinter fingerprinter)
+    : impl_(std::make_unique<Impl>(std::move(inputs), std::move(scan), threads,
+                                   std::move(fingerprinter))) {
+  impl_->Start();
+}
+
+AnalyzedStream::~AnalyzedStream() {
+  impl_->Cancel();
+  impl_->Join();
+}
+
+std::optional<Analyzed> AnalyzedStream::Next() { return impl_->ordered.Take(); }
+
+void AnalyzedStream::Cancel() { impl_->Cancel(); }
+
+Status AnalyzedStream::Finish() {
+  impl_->Join();
+  return impl_->scan_status;
+}
+
+}  // namespace simshard::pipeline

@@ -1,0 +1,57 @@
+// The parallel front half of a run: the scanner on one thread, `threads` workers that
+// extract, fold and fingerprint, and the results handed back in input order.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "simshard/document.h"
+#include "simshard/fingerprint.h"
+#include "simshard/scan.h"
+#include "simshard/status.h"
+
+namespace simshard::pipeline {
+
+// One input document with everything the deciding thread needs precomputed.
+struct Analyzed {
+  Document doc;
+  Digest digest;
+  Fingerprint fingerprint;
+  std::vector<uint64_t> paragraph_keys;  // ParagraphKey of each paragraph of doc.text
+};
+
+// Extract + fold + fingerprint one item. Pure; runs on worker threads.
+Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter);
+
+// Fold and fingerprint `a.doc.text` again (after chrome was stripped from it).
+void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter);
+
+class AnalyzedStream {
+ public:
+  // Starts the scanner thread and `threads` workers (0: all cores).
+  AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan, unsigned threads,
+                 Fingerprinter fingerprinter);
+  ~AnalyzedStream();  // cancels and joins
+  AnalyzedStream(const AnalyzedStream&) = delete;
+  AnalyzedStream& operator=(const AnalyzedStream&) = delete;
+
+  // The next document in input order; empty at the end of the input or once cancelled.
+  std::optional<Analyzed> Next();
+
+  // Stops every thread early (the deciding thread hit a fatal error).
+  void Cancel();
+
+  // Joins the threads; the scanner's fatal error, if any.
+  Status Finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+unsigned ResolveThreads(unsigned requested);
+
+}  // namespace simshard::pipeline

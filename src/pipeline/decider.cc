@@ -1,0 +1,107 @@
+#include "pipeline/decider.h"
+
+#include <algorithm>
+
+namespace simshard::pipeline {
+
+std::string Hex16(uint64_t value) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string out(16, '0');
+  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kDigits[value & 15];
+  return out;
+}
+
+std::string DocumentId(const Digest& digest) { return Hex16(digest.high); }
+
+Decider::Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel chrome,
+                 std::string kept_status)
+    : index_(dedup),
+      fingerprinter_(std::move(fingerprinter)),
+      chrome_(std::move(chrome)),
+      kept_status_(std::move(kept_status)) {}
+
+bool Decider::Seed(const CatalogEntry& entry) {
+  Digest digest;
+  const bool digest_ok = Digest::FromHex(entry.digest, &digest);
+  Fingerprint fp;
+  fp.simhash = entry.simhash;
+  std::copy_n(entry.sketch.begin(), std::min(entry.sketch.size(), fp.sketch.size()),
+              fp.sketch.begin());
+  Keep(entry.ordinal, entry.id, digest, fp);
+  return digest_ok;
+}
+
+void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
+                   const Fingerprint& fp) {
+  if (ids_.size() < ordinal) ids_.resize(ordinal);
+  ids_[ordinal - 1] = std::string(id);
+  index_.Add(ordinal, digest, fp);
+}
+
+const std::string& Decider::IdOf(uint64_t ordinal) const {
+  static const std::string kUnknown;
+  return ordinal >= 1 && ordinal <= ids_.size() ? ids_[ordinal - 1] : kUnknown;
+}
+
+void Decider::StripChrome(Analyzed* a) {
+  const std::string& site = a->doc.site;
+  chrome_.Observe(site, a->paragraph_keys);
+  size_t chrome_paragraphs = 0;
+  for (uint64_t key : a->paragraph_keys) chrome_paragraphs += chrome_.IsChrome(site, key);
+  // A page made only of repeated paragraphs keeps its text: better a duplicate kept than
+  // an article lost.
+  if (chrome_paragraphs == 0 || chrome_paragraphs == a->paragraph_keys.size()) return;
+  a->doc.text = chrome_.Strip(site, a->doc.text);
+  Refingerprint(a, fingerprinter_);
+}
+
+bool Decider::Decide(Analyzed* a, ReportRow* row) {
+  row->source = a->doc.source;
+  row->url = a->doc.url;
+  if (a->doc.skipped()) {
+    row->status = "skipped";
+    row->reason = a->doc.skip_reason;
+    return false;
+  }
+  StripChrome(a);
+  if (a->doc.skipped()) {  // nothing but chrome was left
+    row->status = "skipped";
+    row->reason = a->doc.skip_reason;
+    return false;
+  }
+  const Match match = index_.Find(a->digest, a->fingerprint);
+  switch (match.kind) {
+    case Match::Kind::kNone:
+      row->status = kept_status_;
+      return true;
+    case Match::Kind::kExact:
+      row->status = "duplicate";
+      row->duplicate_of = IdOf(match.ordinal);
+      return false;
+    case Match::Kind::kNear:
+      row->status = "near-duplicate";
+      row->duplicate_of = IdOf(match.ordinal);
+      row->distance = match.distance;
+      row->similarity = match.similarity;
+      return false;
+  }
+  return false;
+}
+
+void CountDecision(const ReportRow& row, uint64_t input_bytes, RunSummary* summary) {
+  RunProgress& t = summary->totals;
+  ++t.documents;
+  t.bytes_scanned += input_bytes;
+  if (row.status == "duplicate") {
+    ++t.duplicates;
+  } else if (row.status == "near-duplicate") {
+    ++t.near_duplicates;
+  } else if (row.status == "skipped") {
+    ++t.skipped;
+    ++summary->skipped_by_reason[row.reason];
+  } else {
+    ++t.archived;
+  }
+}
+
+}  // namespace simshard::pipeline

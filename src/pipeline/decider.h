@@ -1,0 +1,59 @@
+// The one deciding stage of a run. Sees documents strictly in input order, so chrome
+// learning, duplicate choices and ids never depend on the thread count.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "pipeline/analyze.h"
+#include "simshard/archive.h"
+#include "simshard/dedup.h"
+#include "simshard/normalize.h"
+#include "simshard/pipeline.h"
+
+namespace simshard::pipeline {
+
+// 16 lowercase hex digits: the document id derived from its content digest.
+std::string DocumentId(const Digest& digest);
+std::string Hex16(uint64_t value);
+
+class Decider {
+ public:
+  // `kept_status` is the report status of a new document ("archived", or "kept" when
+  // nothing is archived).
+  Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel chrome,
+          std::string kept_status = "archived");
+
+  // A document already in the archive (earlier nights), in archive order. False when
+  // its catalog digest is malformed (it is still indexed by fingerprint).
+  bool Seed(const CatalogEntry& entry);
+  void Reserve(uint64_t documents) { index_.Reserve(documents); }
+
+  // Learns and strips chrome (refingerprinting when text changed), then looks for an
+  // earlier document this one repeats. Fills `row` except for an archived id.
+  // Returns true when the document is new and should be kept.
+  bool Decide(Analyzed* a, ReportRow* row);
+
+  // Registers a kept document under `ordinal` (its archive order) and id.
+  void Keep(uint64_t ordinal, std::string_view id, const Digest& digest, const Fingerprint& fp);
+
+  uint64_t indexed() const { return index_.size(); }
+  const ChromeModel& chrome() const { return chrome_; }
+  const DedupStats& dedup_stats() const { return index_.stats(); }
+
+ private:
+  void StripChrome(Analyzed* a);
+  const std::string& IdOf(uint64_t ordinal) const;
+
+  DedupIndex index_;
+  Fingerprinter fingerprinter_;
+  ChromeModel chrome_;
+  std::vector<std::string> ids_;  // by ordinal - 1
+  const std::string kept_status_;
+};
+
+// Running counts of a run, kept by the deciding thread.
+void CountDecision(const ReportRow& row, uint64_t input_bytes, RunSummary* summary);
+
+}  // namespace simshard::pipeline

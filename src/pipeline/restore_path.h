@@ -1,0 +1,21 @@
+// Where `restore --to OUTDIR` writes a document: a path named after its source, always
+// inside OUTDIR whatever the source says ("..", absolute paths, NUL, very long names).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "simshard/status.h"
+
+namespace simshard::pipeline {
+
+// A relative path made of safe components: no empty, "." or ".." parts, no control
+// bytes, no part longer than 200 bytes (long ones are cut and tagged with a hash so
+// they stay distinct), never empty.
+std::string SafeRelativePath(std::string_view source);
+
+// Writes `bytes` to OUTDIR/`relative` (from SafeRelativePath), creating folders. Refuses
+// to follow a symbolic link planted inside OUTDIR.
+Status WriteUnder(const std::string& outdir, const std::string& relative, std::string_view bytes);
+
+}  // namespace simshard::pipeline

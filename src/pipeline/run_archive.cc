@@ -1,0 +1,149 @@
+// `simshard archive`: the decisions of the run loop, kept documents written to the
+// archive, state that later nights need kept in the catalog.
+#include <set>
+#include <system_error>
+
+#include <boost/filesystem.hpp>
+
+#include "pipeline/run_loop.h"
+#include "simshard/pipeline.h"
+
+namespace simshard {
+
+namespace fs = boost::filesystem;
+using pipeline::Analyzed;
+
+namespace {
+
+constexpr std::string_view kFingerprintKey = "fingerprint_config";
+// The chrome model is saved per run ("chrome_model.<run>") and loaded from the latest
+// finished run, so a killed run's half-learned model is never used: a re-run then
+// decides exactly like one clean run.
+constexpr std::string_view kChromePrefix = "chrome_model.";
+
+std::string StateOrEmpty(const ArchiveWriter& writer, std::string_view key) {
+  Result<std::string> value = writer.GetState(key);
+  return value.ok() ? std::move(value).value() : std::string();
+}
+
+Status CheckFingerprintConfig(ArchiveWriter* writer, const std::string& dir,
+                              const std::string& ours) {
+  const std::string theirs = StateOrEmpty(*writer, kFingerprintKey);
+  if (theirs.empty()) return writer->PutState(kFingerprintKey, ours);
+  if (theirs == ours) return Status::OK();
+  return Status::Error("archive " + dir + " was fingerprinted with \"" + theirs +
+                       "\" but this simshard uses \"" + ours +
+                       "\": use the simshard version that made it, or a new archive");
+}
+
+struct LoadedChrome {
+  ChromeModel model;
+  std::string key;  // empty: fresh model
+};
+
+Result<LoadedChrome> LoadChromeModel(const ArchiveWriter& writer, const std::string& dir) {
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
+  if (!reader.ok()) return reader.status();
+  Result<std::vector<RunInfo>> runs = (*reader)->Runs();
+  if (!runs.ok()) return runs.status();
+  for (auto run = runs->rbegin(); run != runs->rend(); ++run) {
+    if (run->ended_at.empty()) continue;
+    const std::string key = std::string(kChromePrefix) + std::to_string(run->id);
+    const std::string bytes = StateOrEmpty(writer, key);
+    if (bytes.empty()) continue;
+    Result<ChromeModel> model = ChromeModel::Deserialize(bytes);
+    if (!model.ok()) return model.status().WithContext("archive " + dir + ": " + key);
+    return LoadedChrome{std::move(model).value(), key};
+  }
+  return LoadedChrome{ChromeModel(), ""};
+}
+
+Status SeedFromArchive(const ArchiveWriter& writer, pipeline::Decider* decider) {
+  Status bad;
+  SIMSHARD_RETURN_IF_ERROR(writer.ForEachDocument([&](const CatalogEntry& e) {
+    if (!decider->Seed(e) && bad.ok()) {
+      bad = Status::Error("catalog: document " + e.id + " has a malformed digest");
+    }
+  }));
+  return bad;
+}
+
+std::set<std::string> ShardNames(const std::string& dir) {
+  std::set<std::string> names;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (name.size() > 10 && name.ends_with(".jsonl.zst")) names.insert(name);
+  }
+  return names;
+}
+
+void AddShardsWritten(const std::string& dir, const std::set<std::string>& before,
+                      RunSummary* summary) {
+  for (const std::string& name : ShardNames(dir)) {
+    if (before.count(name)) continue;
+    boost::system::error_code ec;
+    const uintmax_t size = fs::file_size(fs::path(dir) / name, ec);
+    summary->bytes_stored += ec ? 0 : size;
+    summary->shards_written.push_back(name);
+  }
+}
+
+Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
+                  const std::string& archived_at) {
+  Record r;
+  r.id = id;
+  r.url = std::move(a.doc.url);
+  r.source = std::move(a.doc.source);
+  r.title = std::move(a.doc.title);
+  r.date = std::move(a.doc.date);
+  r.archived_at = archived_at;
+  r.run = run;
+  r.digest = a.digest.Hex();
+  r.simhash = a.fingerprint.simhash;
+  r.sketch.assign(a.fingerprint.sketch.begin(), a.fingerprint.sketch.end());
+  r.kind = a.doc.kind;
+  if (a.doc.original != a.doc.text) r.original = std::move(a.doc.original);
+  r.text = std::move(a.doc.text);
+  return r;
+}
+
+}  // namespace
+
+Result<RunSummary> RunArchive(const RunOptions& options) {
+  const std::string& dir = options.archive_dir;
+  ArchiveOptions archive_options = options.archive;
+  archive_options.threads = pipeline::ResolveThreads(options.threads);
+  Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(dir, archive_options);
+  if (!opened.ok()) return opened.status();
+  ArchiveWriter& writer = **opened;
+
+  const Fingerprinter fingerprinter;
+  const std::string config = fingerprinter.config().Name();
+  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(&writer, dir, config));
+  Result<LoadedChrome> chrome = LoadChromeModel(writer, dir);
+  if (!chrome.ok()) return chrome.status();
+
+  pipeline::Decider decider(options.dedup, fingerprinter, std::move(chrome->model));
+  SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, &decider));
+
+  const std::set<std::string> shards_before = ShardNames(dir);
+  Result<uint64_t> run = writer.BeginRun(pipeline::OptionsJson(options, config));
+  if (!run.ok()) return run.status();
+  const std::string archived_at = pipeline::UtcNowIso8601();
+  auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
+    return writer.Add(MakeRecord(std::move(a), id, *run, archived_at));
+  };
+  Result<RunSummary> summary = pipeline::DecideAll(options, &decider, keep);
+  if (!summary.ok()) return summary;
+
+  const std::string chrome_key = std::string(kChromePrefix) + std::to_string(*run);
+  SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome_key, decider.chrome().Serialize()));
+  SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(*summary)));
+  if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
+  summary->run_id = *run;
+  AddShardsWritten(dir, shards_before, &*summary);
+  return summary;
+}
+
+}  // namespace simshard

@@ -1,0 +1,139 @@
+#include "pipeline/run_loop.h"
+
+#include <chrono>
+#include <cstdlib>
+#include <ctime>
+
+#include "pipeline/report.h"
+#include "util/json_writer.h"
+
+namespace simshard::pipeline {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// Calls the progress callback at most a few times a second.
+class ProgressTicker {
+ public:
+  ProgressTicker(const RunOptions& options, Clock::time_point start)
+      : fn_(options.on_progress), start_(start) {}
+
+  void Tick(RunSummary* summary, bool final_tick) {
+    if (!fn_ || (!final_tick && (++calls_ & 63) != 0)) return;
+    const auto now = Clock::now();
+    if (!final_tick && now - last_ < std::chrono::milliseconds(250)) return;
+    last_ = now;
+    summary->totals.elapsed_seconds = SecondsSince(start_);
+    fn_(summary->totals);
+  }
+
+ private:
+  const std::function<void(const RunProgress&)>& fn_;
+  Clock::time_point start_, last_{};
+  uint64_t calls_ = 0;
+};
+
+Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, ReportWriter* report,
+                 RunSummary* summary) {
+  ReportRow row;
+  const uint64_t input_bytes = a.doc.input_bytes;
+  if (decider->Decide(&a, &row)) {
+    row.id = DocumentId(a.digest);
+    const Digest digest = a.digest;
+    const Fingerprint fingerprint = a.fingerprint;
+    Result<uint64_t> ordinal = keep(std::move(a), row.id);
+    if (!ordinal.ok()) return ordinal.status();
+    decider->Keep(*ordinal, row.id, digest, fingerprint);
+  }
+  CountDecision(row, input_bytes, summary);
+  return report->Write(row);
+}
+
+}  // namespace
+
+Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep) {
+  const auto start = Clock::now();
+  RunSummary summary;
+  summary.totals.bytes_total = Scanner::TotalInputBytes(options.inputs);
+  ReportWriter report;
+  SIMSHARD_RETURN_IF_ERROR(report.Open(options.report_path));
+
+  ProgressTicker ticker(options, start);
+  AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
+  while (std::optional<Analyzed> a = stream.Next()) {
+    Status st = DecideOne(std::move(*a), decider, keep, &report, &summary);
+    if (!st.ok()) {
+      stream.Cancel();
+      stream.Finish();
+      return st;
+    }
+    ticker.Tick(&summary, false);
+  }
+  SIMSHARD_RETURN_IF_ERROR(stream.Finish());
+  SIMSHARD_RETURN_IF_ERROR(report.Close());
+  ticker.Tick(&summary, true);
+  summary.totals.elapsed_seconds = SecondsSince(start);
+  return summary;
+}
+
+std::string SkippedByReasonJson(const RunSummary& summary) {
+  std::string out;
+  JsonObjectWriter reasons(&out);
+  for (const auto& [reason, count] : summary.skipped_by_reason) reasons.Uint(reason, count);
+  reasons.Close();
+  return out;
+}
+
+std::string CountsJson(const RunSummary& summary) {
+  const RunProgress& t = summary.totals;
+
+  std::string out;
+  JsonObjectWriter w(&out);
+  w.Uint("documents", t.documents)
+      .Uint("archived", t.archived)
+      .Uint("duplicates", t.duplicates)
+      .Uint("near_duplicates", t.near_duplicates)
+      .Uint("skipped", t.skipped)
+      .Raw("skipped_by_reason", SkippedByReasonJson(summary))
+      .Uint("bytes_in", t.bytes_scanned);
+  w.Close();
+  return out;
+}
+
+std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config) {
+  std::string inputs = "[";
+  for (const std::string& input : options.inputs) {
+    if (inputs.size() > 1) inputs.push_back(',');
+    AppendJsonString(&inputs, input);
+  }
+  inputs.push_back(']');
+  std::string out;
+  JsonObjectWriter w(&out);
+  w.Raw("inputs", inputs)
+      .Uint("threads", ResolveThreads(options.threads))
+      .Uint("max_doc_bytes", options.scan.max_doc_bytes)
+      .Int("max_distance", options.dedup.max_distance)
+      .Double("min_similarity", options.dedup.min_similarity)
+      .String("fingerprint", fingerprint_config);
+  w.Close();
+  return out;
+}
+
+std::string UtcNowIso8601() {
+  std::time_t now = std::time(nullptr);
+  if (const char* epoch = std::getenv("SOURCE_DATE_EPOCH"); epoch != nullptr && *epoch) {
+    now = static_cast<std::time_t>(std::strtoll(epoch, nullptr, 10));
+  }
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+}  // namespace simshard::pipeline

@@ -1,0 +1,33 @@
+// The loop both `archive` and `dedup` run: documents come in input order from the
+// parallel front half, the decider decides, kept documents go to a sink, every document
+// gets a report row.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "pipeline/analyze.h"
+#include "pipeline/decider.h"
+#include "simshard/pipeline.h"
+
+namespace simshard::pipeline {
+
+// Stores a kept document under `id`; returns its ordinal (archive order, 1-based).
+using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& id)>;
+
+Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep);
+
+// {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
+std::string CountsJson(const RunSummary& summary);
+
+// {"<reason>":count,...}
+std::string SkippedByReasonJson(const RunSummary& summary);
+
+// The options of a run as JSON, recorded in the catalog.
+std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config);
+
+// UTC now as ISO 8601; SOURCE_DATE_EPOCH (seconds), when set, stands for now so that
+// two runs can produce identical shards.
+std::string UtcNowIso8601();
+
+}  // namespace simshard::pipeline
