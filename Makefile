@@ -32,7 +32,7 @@ bench: build
 	@bench/run.sh $(SIMSHARD)
 
 install: build
-	cmake --install $(BUILD) --prefix $(PREFIX)
+	DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
 
 # Sanitizer builds live in their own build folders so they never mix with the release build.
 # test-asan: the whole suite (unit, e2e, drills, fuzz replays) under ASan + UBSan.
