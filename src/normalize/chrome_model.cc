@@ -1,0 +1,185 @@
+// Paragraph keys and the per-site model of paragraphs that repeat across pages.
+#include <xxhash.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+
+#include "simshard/normalize.h"
+
+namespace simshard {
+namespace {
+
+// Bounds the model's memory: when a run has seen this many distinct (site, paragraph)
+// pairs, pairs seen on one page only are forgotten (chrome repeats, stories rarely do).
+constexpr size_t kMaxTrackedPairs = 4u << 20;
+
+// Paragraphs longer than this are article text, never chrome worth learning.
+constexpr size_t kMaxChromeParagraphBytes = 2000;
+
+bool IsDigitToken(std::string_view token) {
+  return !token.empty() && std::all_of(token.begin(), token.end(),
+                                       [](char c) { return c >= '0' && c <= '9'; });
+}
+
+}  // namespace
+
+std::vector<std::string_view> SplitParagraphs(std::string_view text) {
+  std::vector<std::string_view> out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    size_t end = text.find("\n\n", pos);
+    if (end == std::string_view::npos) end = text.size();
+    std::string_view p = text.substr(pos, end - pos);
+    while (!p.empty() && (p.front() == '\n' || p.front() == ' ')) p.remove_prefix(1);
+    while (!p.empty() && (p.back() == '\n' || p.back() == ' ')) p.remove_suffix(1);
+    if (!p.empty()) out.push_back(p);
+    pos = end + 2;
+  }
+  return out;
+}
+
+uint64_t ParagraphKey(std::string_view paragraph) {
+  // Folded words without the numbers, so "Updated 3 May 2024" matches "Updated 4 May 2024".
+  const std::string folded = FoldForFingerprint(paragraph);
+  std::string key;
+  key.reserve(folded.size());
+  size_t pos = 0;
+  while (pos <= folded.size()) {
+    size_t end = folded.find(' ', pos);
+    if (end == std::string::npos) end = folded.size();
+    const std::string_view token = std::string_view(folded).substr(pos, end - pos);
+    if (!token.empty() && !IsDigitToken(token)) {
+      if (!key.empty()) key.push_back(' ');
+      key.append(token);
+    }
+    pos = end + 1;
+  }
+  return XXH3_64bits(key.data(), key.size());
+}
+
+std::vector<uint64_t> ChromeModel::Keys(std::string_view text) {
+  std::vector<uint64_t> keys;
+  for (std::string_view p : SplitParagraphs(text))
+    if (p.size() <= kMaxChromeParagraphBytes) keys.push_back(ParagraphKey(p));
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
+  return keys;
+}
+
+void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> paragraph_keys) {
+  auto it = counts_.find(std::string(site));
+  if (it == counts_.end()) it = counts_.emplace(std::string(site), Counts()).first;
+  std::vector<uint64_t> keys(paragraph_keys.begin(), paragraph_keys.end());
+  std::sort(keys.begin(), keys.end());
+  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());  // once per page
+  for (uint64_t key : keys) {
+    auto [entry, inserted] = it->second.try_emplace(key, 0);
+    if (entry->second < UINT32_MAX) ++entry->second;
+    tracked_ += inserted;
+  }
+  if (tracked_ > kMaxTrackedPairs) ForgetSingletons();
+}
+
+void ChromeModel::ForgetSingletons() {
+  tracked_ = 0;
+  for (auto& [site, counts] : counts_) {
+    std::erase_if(counts, [](const auto& entry) { return entry.second <= 1; });
+    tracked_ += counts.size();
+  }
+}
+
+bool ChromeModel::IsChrome(std::string_view site, uint64_t paragraph_key) const {
+  const auto it = counts_.find(std::string(site));
+  if (it == counts_.end()) return false;
+  const auto entry = it->second.find(paragraph_key);
+  return entry != it->second.end() && entry->second >= min_pages_;
+}
+
+std::string ChromeModel::Strip(std::string_view site, std::string_view text) const {
+  std::string out;
+  const auto it = counts_.find(std::string(site));
+  if (it == counts_.end()) return std::string(text);
+  for (std::string_view p : SplitParagraphs(text)) {
+    if (p.size() <= kMaxChromeParagraphBytes) {
+      const auto entry = it->second.find(ParagraphKey(p));
+      if (entry != it->second.end() && entry->second >= min_pages_) continue;
+    }
+    if (!out.empty()) out.append("\n\n");
+    out.append(p);
+  }
+  // A page made only of repeated paragraphs is kept whole: dropping all of it would lose
+  // the page (say, a story the site published three times), not just its chrome.
+  return out.empty() ? std::string(text) : out;
+}
+
+// Text, so it fits any catalog column: "chrome-model 1 <min_pages>\n", then per site
+// "<site>\t<key hex>:<count> ..." for the paragraphs seen on two pages or more.
+std::string ChromeModel::Serialize() const {
+  std::string out = "chrome-model 1 " + std::to_string(min_pages_) + "\n";
+  const std::map<std::string, const Counts*> sorted = [&] {
+    std::map<std::string, const Counts*> m;
+    for (const auto& [site, counts] : counts_) m.emplace(site, &counts);
+    return m;
+  }();
+  for (const auto& [site, counts] : sorted) {
+    std::vector<std::pair<uint64_t, uint32_t>> entries;
+    for (const auto& [key, count] : *counts)
+      if (count >= 2) entries.emplace_back(key, count);
+    if (entries.empty()) continue;
+    std::sort(entries.begin(), entries.end());
+    out += site;
+    out += '\t';
+    char buf[32];
+    for (const auto& [key, count] : entries) {
+      auto end = std::to_chars(buf, buf + sizeof buf, key, 16).ptr;
+      *end++ = ':';
+      end = std::to_chars(end, buf + sizeof buf, count).ptr;
+      *end++ = ' ';
+      out.append(buf, end);
+    }
+    out.back() = '\n';
+  }
+  return out;
+}
+
+Result<ChromeModel> ChromeModel::Deserialize(std::string_view bytes) {
+  const auto bad = [](std::string what) {
+    return Status::Error("chrome model in catalog: " + std::move(what));
+  };
+  constexpr std::string_view kMagic = "chrome-model 1 ";
+  if (!bytes.starts_with(kMagic)) return bad("unknown format");
+  bytes.remove_prefix(kMagic.size());
+  uint32_t min_pages = 0;
+  auto [p, ec] = std::from_chars(bytes.data(), bytes.data() + bytes.size(), min_pages);
+  if (ec != std::errc() || p == bytes.data() + bytes.size() || *p != '\n' || min_pages == 0)
+    return bad("bad header");
+  ChromeModel model(min_pages);
+  bytes.remove_prefix(p - bytes.data() + 1);
+  while (!bytes.empty()) {
+    size_t nl = bytes.find('\n');
+    if (nl == std::string_view::npos) nl = bytes.size();
+    const std::string_view line = bytes.substr(0, nl);
+    bytes.remove_prefix(std::min(bytes.size(), nl + 1));
+    const size_t tab = line.find('\t');
+    if (tab == std::string_view::npos) return bad("line without a site");
+    Counts& counts = model.counts_[std::string(line.substr(0, tab))];
+    const char* q = line.data() + tab + 1;
+    const char* end = line.data() + line.size();
+    while (q < end) {
+      uint64_t key = 0;
+      uint32_t count = 0;
+      auto r = std::from_chars(q, end, key, 16);
+      if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return bad("bad entry");
+      r = std::from_chars(r.ptr + 1, end, count);
+      if (r.ec != std::errc()) return bad("bad count");
+      counts[key] = count;
+      ++model.tracked_;
+      q = r.ptr + (r.ptr < end && *r.ptr == ' ' ? 1 : 0);
+      if (r.ptr < end && *r.ptr != ' ') return bad("bad separator");
+    }
+  }
+  return model;
+}
+
+}  // namespace simshard

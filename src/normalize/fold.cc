@@ -1,0 +1,134 @@
+// FoldForFingerprint: the token string fingerprints and digests are computed from.
+//
+// Words come from ICU's word break iterator after NFKC case folding; inside a word,
+// punctuation (apostrophes, periods, underscores) splits it further, so a token is a run
+// of letters, marks and digits. For ASCII that is exactly "runs of [a-z0-9]", which the
+// fast path computes without ICU; the equivalence is tested.
+#include <unicode/brkiter.h>
+#include <unicode/normalizer2.h>
+#include <unicode/uchar.h>
+#include <unicode/unistr.h>
+
+#include <memory>
+
+#include "simshard/normalize.h"
+
+namespace simshard {
+namespace {
+
+inline bool IsAsciiWordByte(unsigned char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+inline bool IsAsciiBreak(unsigned char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Folds an all-ASCII span, appending tokens to `out` (space separated).
+void FoldAscii(std::string_view s, std::string* out) {
+  bool in_word = false;
+  for (unsigned char c : s) {
+    if (IsAsciiWordByte(c)) {
+      if (!in_word && !out->empty()) out->push_back(' ');
+      out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
+      in_word = true;
+    } else {
+      in_word = false;
+    }
+  }
+}
+
+// Letters, marks and digits make tokens; everything else separates them.
+bool IsTokenChar(UChar32 c) {
+  const int32_t mask = U_GET_GC_MASK(c);
+  return (mask & (U_GC_L_MASK | U_GC_M_MASK | U_GC_N_MASK)) != 0;
+}
+
+struct IcuFolder {
+  const icu::Normalizer2* nfkc_cf = nullptr;
+  std::unique_ptr<icu::BreakIterator> words;
+
+  IcuFolder() {
+    UErrorCode status = U_ZERO_ERROR;
+    nfkc_cf = icu::Normalizer2::getNFKCCasefoldInstance(status);
+    words.reset(icu::BreakIterator::createWordInstance(icu::Locale::getRoot(), status));
+    if (U_FAILURE(status)) words.reset();
+  }
+
+  void Fold(std::string_view s, std::string* out) {
+    UErrorCode status = U_ZERO_ERROR;
+    const icu::UnicodeString input = icu::UnicodeString::fromUTF8(
+        icu::StringPiece(s.data(), static_cast<int32_t>(s.size())));
+    icu::UnicodeString folded = nfkc_cf ? nfkc_cf->normalize(input, status) : input;
+    if (U_FAILURE(status)) folded = input;
+    if (!words) return AppendTokens(folded, 0, folded.length(), out);
+    words->setText(folded);
+    int32_t start = words->first();
+    for (int32_t end = words->next(); end != icu::BreakIterator::DONE;
+         start = end, end = words->next()) {
+      if (words->getRuleStatus() != UBRK_WORD_NONE) AppendTokens(folded, start, end, out);
+    }
+  }
+
+  // Appends the runs of token characters in [start, end) of `text`.
+  static void AppendTokens(const icu::UnicodeString& text, int32_t start, int32_t end,
+                           std::string* out) {
+    int32_t run = -1;
+    for (int32_t i = start; i <= end;) {
+      const UChar32 c = i < end ? text.char32At(i) : 0;
+      const bool token = i < end && IsTokenChar(c);
+      if (token && run < 0) run = i;
+      if (!token && run >= 0) {
+        if (!out->empty()) out->push_back(' ');
+        icu::UnicodeString piece = text.tempSubStringBetween(run, i);
+        piece.toUTF8String(*out);
+        run = -1;
+      }
+      i += i < end ? U16_LENGTH(c) : 1;
+    }
+  }
+};
+
+IcuFolder& ThreadFolder() {
+  thread_local IcuFolder folder;
+  return folder;
+}
+
+}  // namespace
+
+std::string FoldForFingerprint(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  auto flush = [&](size_t from, size_t to, bool ascii) {
+    if (to <= from) return;
+    if (ascii) FoldAscii(text.substr(from, to - from), &out);
+    else ThreadFolder().Fold(text.substr(from, to - from), &out);
+  };
+  // Cut at ASCII white space (always a word boundary for ICU too) into stretches of
+  // all-ASCII words, which take the fast path, and stretches of other words for ICU.
+  size_t segment = 0, pos = 0;
+  bool segment_ascii = true;
+  while (pos < text.size()) {
+    const size_t word = pos;
+    while (pos < text.size() && IsAsciiBreak(static_cast<unsigned char>(text[pos]))) ++pos;
+    bool ascii = true;
+    for (; pos < text.size() && !IsAsciiBreak(static_cast<unsigned char>(text[pos])); ++pos)
+      ascii &= static_cast<unsigned char>(text[pos]) < 0x80;
+    if (ascii != segment_ascii && word > segment) {
+      flush(segment, word, segment_ascii);
+      segment = word;
+    }
+    segment_ascii = ascii;
+  }
+  flush(segment, text.size(), segment_ascii);
+  return out;
+}
+
+// The ICU path for any input, for testing the fast path against.
+std::string FoldForFingerprintIcuOnly(std::string_view text) {
+  std::string out;
+  ThreadFolder().Fold(text, &out);
+  return out;
+}
+
+}  // namespace simshard

@@ -1,0 +1,238 @@
+#include "scan/chrome_rules.h"
+
+#include <algorithm>
+#include <array>
+#include <span>
+#include <vector>
+
+#include "scan/text_util.h"
+
+namespace simshard::scan {
+namespace {
+
+using Phrases = std::span<const std::string_view>;
+
+size_t CountOf(std::string_view text, Phrases phrases) {
+  return std::count_if(phrases.begin(), phrases.end(),
+                       [&](std::string_view p) { return text.find(p) != std::string_view::npos; });
+}
+
+bool ContainsAny(std::string_view text, std::initializer_list<std::string_view> phrases) {
+  return CountOf(text, Phrases(phrases.begin(), phrases.size())) > 0;
+}
+
+bool IsOneOf(std::string_view text, Phrases phrases) {
+  return std::find(phrases.begin(), phrases.end(), text) != phrases.end();
+}
+
+// Lowercased, without the punctuation and spaces around it: "Remind me later." -> "remind me later".
+std::string Label(std::string_view paragraph) {
+  std::string s = AsciiLower(TrimAscii(paragraph));
+  auto is_edge = [](char c) { return IsAsciiSpace(c) || std::string_view(".:!?»›>|-–—…").find(c) != std::string_view::npos; };
+  while (!s.empty() && is_edge(s.back())) s.pop_back();
+  size_t start = 0;
+  while (start < s.size() && is_edge(s[start])) ++start;
+  return s.substr(start);
+}
+
+// Interface text that is a whole paragraph on its own: buttons, prompts, section labels.
+bool IsButtonLabel(const std::string& label) {
+  static constexpr std::array<std::string_view, 52> kLabels = {
+      "remind me later", "maybe later", "no thanks", "not now", "read more", "continue reading",
+      "show more", "load more", "see more", "share", "share this", "share this article",
+      "share this story", "share on facebook", "share on twitter", "tweet", "print", "email",
+      "close", "accept", "accept all", "accept cookies", "reject all", "got it", "subscribe",
+      "subscribe now", "sign up", "sign in", "log in", "donate", "donate now", "support us",
+      "skip to content", "skip to main content", "advertisement", "back to top", "click here",
+      "comments", "leave a comment", "related", "related articles", "related stories",
+      "more stories", "you may also like", "recommended", "most read", "most popular",
+      "follow us", "copy link", "listen to this article", "top stories", "read next"};
+  return std::find(kLabels.begin(), kLabels.end(), label) != kLabels.end();
+}
+
+// "Share: Facebook Twitter Email" and the like.
+bool IsShareBar(const std::string& label) {
+  if (label.empty() || label.size() > 100) return false;
+  static constexpr std::array<std::string_view, 22> kWords = {
+      "share", "facebook", "twitter", "x", "email", "e-mail", "whatsapp", "linkedin",
+      "pinterest", "reddit", "telegram", "print", "copy", "link", "tweet", "on", "this",
+      "article", "via", "|", "·", "/"};
+  size_t words = 0, start = 0;
+  bool saw_network = false;
+  for (size_t i = 0; i <= label.size(); ++i) {
+    if (i < label.size() && !IsAsciiSpace(label[i]) && label[i] != ',' && label[i] != ':') continue;
+    const std::string_view word = std::string_view(label).substr(start, i - start);
+    start = i + 1;
+    if (word.empty()) continue;
+    if (std::find(kWords.begin(), kWords.end(), word) == kWords.end()) return false;
+    saw_network |= word != "on" && word != "this" && word != "article" && word != "via";
+    ++words;
+  }
+  return words >= 2 && saw_network;
+}
+
+bool IsCookieNotice(const std::string& lower) {
+  return lower.size() < 600 && lower.find("cookie") != std::string::npos &&
+         ContainsAny(lower, {"we use", "uses cookies", "accept", "consent", "privacy policy",
+                             "cookie policy", "cookie settings"});
+}
+
+bool IsNewsletterSignup(const std::string& lower) {
+  return lower.size() < 400 && lower.find("newsletter") != std::string::npos &&
+         ContainsAny(lower, {"sign up", "signup", "subscribe", "inbox", "delivered", "enter your email"});
+}
+
+// Starts a "read more" / related-links section: a known heading, or "Read more: ...".
+bool IsRelatedHeading(const std::string& label, std::string_view paragraph) {
+  static constexpr std::string_view kHeadings[] = {
+      "related", "related articles", "related stories", "related coverage", "related content",
+      "read more", "more on this story", "more from", "see also", "also read", "read also",
+      "recommended for you", "you might also like", "trending now", "most read",
+      "more stories", "top stories", "read next", "more like this", "latest", "trending",
+      "popular", "most popular", "more in"};
+  if (IsOneOf(label, kHeadings)) return true;
+  const size_t colon = paragraph.find(':');
+  if (colon == std::string_view::npos || colon > 25 || paragraph.size() > 200) return false;
+  const std::string head = Label(paragraph.substr(0, colon));
+  return IsOneOf(head, kHeadings);
+}
+
+// "More in News in brief", "More from Sport": a section heading over teaser links.
+bool IsMoreInHeading(const std::string& label) {
+  return label.size() < 60 && (label.starts_with("more in ") || label.starts_with("more from "));
+}
+
+// A row of site links: "About us | Contact | Privacy policy | Terms".
+bool IsLinkRow(std::string_view paragraph) {
+  if (paragraph.size() > 400) return false;
+  size_t bars = 0;
+  for (size_t pos = paragraph.find(" | "); pos != std::string_view::npos;
+       pos = paragraph.find(" | ", pos + 3))
+    ++bars;
+  return bars >= 2 && paragraph.size() / (bars + 1) < 45;
+}
+
+bool IsCopyrightLine(const std::string& lower) {
+  return lower.size() < 400 && lower.find("all rights reserved") != std::string::npos &&
+         (lower.starts_with("(c)") || lower.starts_with("\xc2\xa9") || lower.starts_with("copyright"));
+}
+
+// An item of a bulleted or numbered list of teaser links ("- Headline", "2. Headline").
+bool IsListItemLine(std::string_view paragraph) {
+  const std::string_view t = TrimAscii(paragraph);
+  if (t.size() > 160 || t.ends_with(".")) return false;
+  for (std::string_view bullet : {"- ", "* ", "\xE2\x80\xA2 ", "\xC2\xB7 ", "\xE2\x80\x93 "})
+    if (t.starts_with(bullet)) return true;
+  size_t digits = 0;
+  while (digits < t.size() && digits < 3 && t[digits] >= '0' && t[digits] <= '9') ++digits;
+  return digits > 0 && t.substr(digits, 2) == ". " ;
+}
+
+// Phrases of reader-funding appeals. Strong ones are rare in news prose.
+constexpr std::string_view kStrongAppeal[] = {
+    "donate", "donation", "support us", "your support", "support our journalism",
+    "independent journalism", "please support", "we need your help", "become a member",
+    "remind me later", "chip in", "make a contribution", "reader-funded", "funded by readers",
+    "funded by our readers", "become a supporter", "free to read", "readers support",
+    "from just"};
+constexpr std::string_view kWeakAppeal[] = {
+    "support", "contribution", "contribute", "subscribe", "subscription", "thank you for",
+    "monthly", "journalism", "membership", "patreon"};
+
+bool IsAppealHeader(const std::string& label) {
+  return label.size() < 80 &&
+         (label.starts_with("a message from") || label.starts_with("dear reader") ||
+          label.starts_with("support independent") || label.starts_with("support our") ||
+          label.starts_with("before you go") || label.starts_with("a note to our readers") ||
+          label.starts_with("we have a small favour") || label.starts_with("we have a small favor") ||
+          label.starts_with("help us") || (label.starts_with("support the ") && label.size() < 60));
+}
+
+// In an appeal block one cue will do; near the end of a page a strong cue and another
+// cue; anywhere else two strong cues.
+bool IsAppealParagraph(const std::string& lower, bool in_appeal_block, bool at_end = false) {
+  const size_t strong = CountOf(lower, kStrongAppeal);
+  const size_t weak = CountOf(lower, kWeakAppeal);
+  if (in_appeal_block) return strong + weak > 0;
+  if (at_end) return strong >= 1 && strong + weak >= 2 && lower.size() < 800;
+  return strong >= 2 && lower.size() < 800;
+}
+
+struct Para {
+  std::string_view text;
+  std::string lower, label;
+  bool drop = false;
+};
+
+// From an appeal header to the end: dropped when most of it reads like an appeal.
+void DropTrailingAppeal(std::vector<Para>& paras) {
+  for (size_t h = 0; h < paras.size(); ++h) {
+    if (!IsAppealHeader(paras[h].label)) continue;
+    size_t appeal = 0, rest = 0;
+    for (size_t i = h + 1; i < paras.size(); ++i, ++rest)
+      appeal += IsAppealHeader(paras[i].label) || IsButtonLabel(paras[i].label) ||
+                IsAppealParagraph(paras[i].lower, true);
+    if (rest > 0 && appeal * 2 >= rest) {
+      for (size_t i = h; i < paras.size(); ++i) paras[i].drop = true;
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+bool IsSpacedMenuLine(std::string_view line) {
+  line = TrimAscii(line);
+  if (line.empty() || line.size() > 200) return false;
+  size_t items = 1;
+  for (size_t pos = line.find("  "); pos != std::string_view::npos; pos = line.find("  ", pos)) {
+    ++items;
+    while (pos < line.size() && line[pos] == ' ') ++pos;
+  }
+  return items >= 4 && line.size() / items < 25 && line.find(". ") == std::string_view::npos;
+}
+
+std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
+  std::vector<Para> paras;
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t end = text.find("\n\n", pos);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view p = TrimAscii(text.substr(pos, end - pos));
+    if (!p.empty()) paras.push_back(Para{p, AsciiLower(p), Label(p)});
+    pos = end + 2;
+  }
+  bool in_related = false;
+  for (size_t i = 0; i < paras.size(); ++i) {
+    Para& p = paras[i];
+    if (in_related && IsListItemLine(p.text)) {
+      p.drop = true;
+      continue;
+    }
+    const bool heading_alone = IsMoreInHeading(p.label) || IsRelatedHeading(p.label, p.label);
+    in_related = heading_alone;
+    p.drop = heading_alone || IsRelatedHeading(p.label, p.text) || IsButtonLabel(p.label) || IsShareBar(p.label) ||
+             IsLinkRow(p.text) || IsCopyrightLine(p.lower) || IsCookieNotice(p.lower) ||
+             IsNewsletterSignup(p.lower) || IsAppealParagraph(p.lower, false, i + 3 >= paras.size());
+  }
+  DropTrailingAppeal(paras);
+
+  std::string out;
+  size_t removed = 0, removed_bytes = 0;
+  for (const Para& p : paras) {
+    if (p.drop) {
+      ++removed;
+      removed_bytes += p.text.size();
+      continue;
+    }
+    if (!out.empty()) out.append("\n\n");
+    out.append(p.text);
+  }
+  if (out.empty()) return std::string(text);  // all chrome: keep the page as it is
+  if (stats) {
+    stats->paragraphs_removed += removed;
+    stats->bytes_removed += removed_bytes;
+  }
+  return out;
+}
+
+}  // namespace simshard::scan

@@ -1,0 +1,105 @@
+#include "scan/detect.h"
+
+#include <algorithm>
+#include <array>
+#include <cstring>
+#include <string>
+
+#include "scan/text_util.h"
+
+namespace simshard::scan {
+namespace {
+
+bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsNoCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
+bool HasByteOrderMark(std::string_view s) {
+  return s.starts_with("\xEF\xBB\xBF") || s.starts_with("\xFF\xFE") || s.starts_with("\xFE\xFF");
+}
+
+bool HasBinarySignature(std::string_view s) {
+  static constexpr std::array<std::string_view, 12> kMagic = {
+      "\x89PNG", "\xFF\xD8\xFF", "GIF87a", "GIF89a", "%PDF-", "PK\x03\x04", "\x7F" "ELF",
+      "RIFF", "OggS", "ID3", "BZh", "\xFD" "7zXZ"};
+  for (std::string_view m : kMagic)
+    if (s.starts_with(m)) return true;
+  return s.size() >= 8 && s.substr(4, 4) == "ftyp";  // MP4 / HEIF
+}
+
+std::string_view SkipSpaceAndBom(std::string_view s) {
+  if (s.starts_with("\xEF\xBB\xBF")) s.remove_prefix(3);
+  while (!s.empty() && IsAsciiSpace(s.front())) s.remove_prefix(1);
+  return s;
+}
+
+// The first line is one whole JSON object (a cheap check; Extract parses for real).
+bool FirstLineLooksLikeJsonObject(std::string_view head) {
+  head = SkipSpaceAndBom(head);
+  if (!head.starts_with("{")) return false;
+  const size_t nl = head.find('\n');
+  if (nl == std::string_view::npos) return head.size() < 64 << 10;  // one short record
+  std::string_view line = head.substr(0, nl);
+  while (!line.empty() && IsAsciiSpace(line.back())) line.remove_suffix(1);
+  return line.ends_with("}");
+}
+
+}  // namespace
+
+std::string_view Extension(std::string_view name) {
+  const size_t slash = name.find_last_of('/');
+  if (slash != std::string_view::npos) name.remove_prefix(slash + 1);
+  const size_t dot = name.find_last_of('.');
+  if (dot == std::string_view::npos || dot == 0) return {};
+  return name.substr(dot);
+}
+
+std::string_view StripCompressionSuffix(std::string_view name) {
+  for (bool again = true; again;) {
+    again = false;
+    for (std::string_view suffix : {".gz", ".gzip", ".zst", ".zstd"}) {
+      if (EndsWithNoCase(name, suffix)) {
+        name.remove_suffix(suffix.size());
+        again = true;
+      }
+    }
+  }
+  return name;
+}
+
+bool LooksBinary(std::string_view head) {
+  if (HasByteOrderMark(head)) return false;
+  if (HasBinarySignature(head)) return true;
+  const std::string_view sample = head.substr(0, 8192);
+  if (sample.find('\0') != std::string_view::npos) return true;
+  size_t control = 0;
+  for (char ch : sample) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ++control;
+  }
+  return control * 10 > sample.size();
+}
+
+bool LooksLikeHtml(std::string_view head) {
+  const std::string lower = AsciiLower(SkipSpaceAndBom(head).substr(0, 2048));
+  if (!lower.starts_with("<")) return false;
+  for (std::string_view tag : {"<!doctype html", "<html", "<head", "<body", "<title>", "<p>",
+                               "<div", "<article", "<meta"})
+    if (lower.find(tag) != std::string::npos) return true;
+  return false;
+}
+
+FileFormat DetectFormat(std::string_view name, std::string_view head) {
+  if (SkipSpaceAndBom(head).starts_with("WARC/1.")) return FileFormat::kWarc;
+  if (LooksBinary(head)) return FileFormat::kBinary;
+  const std::string ext = AsciiLower(Extension(name));
+  const bool json_name = ext == ".jsonl" || ext == ".ndjson" || ext == ".json";
+  if (FirstLineLooksLikeJsonObject(head) && (json_name || !LooksLikeHtml(head)))
+    return FileFormat::kJsonLines;
+  if (LooksLikeHtml(head)) return FileFormat::kHtml;
+  const bool html_name = ext == ".html" || ext == ".htm" || ext == ".xhtml";
+  if (html_name && head.find('<') != std::string_view::npos) return FileFormat::kHtml;
+  return FileFormat::kText;
+}
+
+}  // namespace simshard::scan

@@ -1,0 +1,180 @@
+// Extract(): bytes of one raw item to a Document with article text and metadata.
+#include <simdjson.h>
+
+#include <unordered_map>
+
+#include "scan/charset.h"
+#include "scan/chrome_rules.h"
+#include "scan/detect.h"
+#include "scan/html_extract.h"
+#include "scan/text_util.h"
+#include "simshard/scan.h"
+
+namespace simshard {
+namespace {
+
+using scan::TrimAscii;
+
+constexpr size_t kMaxTitleBytes = 300;
+
+struct Article {
+  std::string text, title, url, date;
+  std::string error;
+};
+
+// The first paragraph of a plain text page is its headline when it is short and not
+// a sentence.
+std::string TitleOfPlainText(std::string_view text) {
+  const size_t end = text.find("\n\n");
+  if (end == std::string_view::npos || end > 200) return {};
+  const std::string_view first = text.substr(0, end);
+  if (first.ends_with(".")) return {};
+  return std::string(first);
+}
+
+Article FromHtml(std::string_view utf8) {
+  scan::HtmlArticle html = scan::ExtractHtml(utf8);
+  return Article{std::move(html.text), std::move(html.title), std::move(html.url),
+                 std::move(html.date), std::move(html.error)};
+}
+
+Article FromText(std::string_view utf8) {
+  Article a;
+  std::string kept;
+  kept.reserve(utf8.size());
+  for (size_t pos = 0; pos < utf8.size();) {
+    size_t nl = utf8.find('\n', pos);
+    nl = nl == std::string_view::npos ? utf8.size() : nl + 1;
+    const std::string_view line = utf8.substr(pos, nl - pos);
+    if (!scan::IsSpacedMenuLine(line)) kept.append(line);
+    pos = nl;
+  }
+  a.text = scan::TidyText(kept);
+  return a;
+}
+
+// The first of `names` that the record has as a string.
+const std::string* Pick(const std::unordered_map<std::string, std::string>& fields,
+                        const std::vector<std::string>& names, std::string* chosen = nullptr) {
+  for (const std::string& name : names) {
+    auto it = fields.find(name);
+    if (it != fields.end() && !TrimAscii(it->second).empty()) {
+      if (chosen) *chosen = name;
+      return &it->second;
+    }
+  }
+  return nullptr;
+}
+
+Article FromJsonRecord(const std::string& line, const JsonFields& names) {
+  thread_local simdjson::ondemand::parser parser;
+  Article a;
+  const simdjson::padded_string padded(line);
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  std::unordered_map<std::string, std::string> fields;
+  auto wanted = [&](std::string_view key) {
+    for (const auto* list : {&names.text, &names.url, &names.title, &names.date})
+      for (const std::string& n : *list)
+        if (n == key) return true;
+    return false;
+  };
+  auto error = parser.iterate(padded).get(doc);
+  if (!error) error = doc.get_object().get(object);
+  if (!error) {
+    for (auto field : object) {
+      std::string_view key, value;
+      if ((error = field.unescaped_key().get(key))) break;
+      if (!wanted(key)) continue;
+      if (field.value().get_string().get(value) == simdjson::SUCCESS)
+        fields.emplace(std::string(key), std::string(value));
+    }
+  }
+  if (error) {
+    a.error = std::string("invalid JSON: ") + simdjson::error_message(error);
+    return a;
+  }
+  std::string text_field;
+  const std::string* text = Pick(fields, names.text, &text_field);
+  if (!text) {
+    a.error = "no text field in JSON record";
+    return a;
+  }
+  if (text_field == "html" || (TrimAscii(*text).starts_with("<") && scan::LooksLikeHtml(*text))) {
+    a = FromHtml(*text);
+  } else {
+    a.text = scan::TidyText(*text);
+  }
+  if (const std::string* v = Pick(fields, names.url)) a.url = TrimAscii(*v);
+  if (const std::string* v = Pick(fields, names.title)) a.title = TrimAscii(*v);
+  if (const std::string* v = Pick(fields, names.date)) a.date = TrimAscii(*v);
+  return a;
+}
+
+// Text or HTML bytes (file or HTTP payload): charset, then format.
+Article FromPage(const RawItem& item) {
+  if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Article{{}, {}, {}, {}, "binary content"};
+  bool html = item.format == ItemFormat::kHtml;
+  if (item.format == ItemFormat::kUnknown) html = scan::LooksLikeHtml(item.bytes);
+  std::string declared = item.charset;
+  if (html && declared.empty()) declared = scan::HtmlMetaCharset(item.bytes);
+  const std::string utf8 = scan::DecodeToUtf8(item.bytes, declared);
+  return html ? FromHtml(utf8) : FromText(utf8);
+}
+
+// Where chrome is learned: the URL's host, else the folder the file is in.
+std::string SiteOf(const Document& doc) {
+  std::string host = scan::UrlHost(doc.url);
+  if (!host.empty()) return host;
+  std::string_view path = doc.source;
+  path = path.substr(0, path.find('#'));
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? std::string(".") : std::string(path.substr(0, slash));
+}
+
+}  // namespace
+
+Document Extract(RawItem&& item, const ScanOptions& options) {
+  Document doc;
+  doc.seq = item.seq;
+  doc.source = std::move(item.source);
+  doc.url = std::move(item.url);
+  doc.date = std::move(item.date);
+  doc.input_bytes = item.input_bytes;
+  doc.kind = item.format == ItemFormat::kJsonLine ? OriginalKind::kJsonRecord
+             : item.format == ItemFormat::kText   ? OriginalKind::kText
+                                                  : OriginalKind::kHtml;
+  doc.skip_reason = std::move(item.skip_reason);
+  if (doc.skipped()) return doc;
+  if (TrimAscii(item.bytes).empty()) {
+    doc.skip_reason = item.bytes.empty() ? "empty file" : "no text (only white space)";
+    return doc;
+  }
+  if (item.bytes.size() > options.max_doc_bytes) {
+    doc.skip_reason = "larger than --max-doc-bytes (" + std::to_string(options.max_doc_bytes) + " bytes)";
+    return doc;
+  }
+  Article a = item.format == ItemFormat::kJsonLine ? FromJsonRecord(item.bytes, options.json_fields)
+                                                   : FromPage(item);
+  if (!a.error.empty()) {
+    doc.skip_reason = std::move(a.error);
+    return doc;
+  }
+  if (item.format == ItemFormat::kUnknown && doc.kind == OriginalKind::kHtml &&
+      !scan::LooksLikeHtml(item.bytes))
+    doc.kind = OriginalKind::kText;
+  doc.text = scan::RemoveRuleChrome(a.text);
+  if (doc.text.empty()) {
+    doc.skip_reason = "no text after extraction";
+    return doc;
+  }
+  if (a.title.empty() && doc.kind == OriginalKind::kText) a.title = TitleOfPlainText(doc.text);
+  if (doc.url.empty()) doc.url = std::move(a.url);
+  if (doc.date.empty()) doc.date = std::move(a.date);
+  doc.title = a.title.size() > kMaxTitleBytes ? a.title.substr(0, kMaxTitleBytes) : a.title;
+  doc.site = SiteOf(doc);
+  doc.original = std::move(item.bytes);
+  return doc;
+}
+
+}  // namespace simshard

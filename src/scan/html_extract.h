@@ -1,0 +1,27 @@
+// Article text and metadata from an HTML page, parsed with gumbo. All tree walks are
+// iterative; pages nested deeper than gumbo can safely free are refused up front.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace simshard::scan {
+
+struct HtmlArticle {
+  std::string text;   // paragraphs separated by "\n\n", whitespace tidied
+  std::string title;  // og:title, <title>, first <h1>
+  std::string url;    // link rel=canonical, og:url (absolute URLs only)
+  std::string date;   // article:published_time, <time datetime>, meta date
+  std::string error;  // non-empty: not extracted (nesting too deep)
+};
+
+// Elements deeper than this make the page a skipped input (gumbo frees trees
+// recursively, so depth is bounded before parsing).
+inline constexpr int kMaxHtmlNesting = 4000;
+
+// Upper bound on the element nesting depth of `html`, from a cheap tag scan.
+int EstimateNesting(std::string_view html);
+
+HtmlArticle ExtractHtml(std::string_view utf8_html);
+
+}  // namespace simshard::scan

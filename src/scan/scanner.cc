@@ -1,0 +1,109 @@
+// Scanner: walks inputs in a deterministic order and hands each file to containers.cc.
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <set>
+
+#include "scan/containers.h"
+#include "scan/item_sink.h"
+#include "simshard/scan.h"
+
+namespace fs = boost::filesystem;
+
+namespace simshard {
+namespace {
+
+constexpr int kMaxDirectoryDepth = 256;
+
+std::string JoinSource(const std::string& dir_source, const std::string& name) {
+  if (dir_source.empty() || dir_source.ends_with('/')) return dir_source + name;
+  return dir_source + "/" + name;
+}
+
+std::string Describe(const boost::system::error_code& ec) {
+  if (ec == boost::system::errc::too_many_symbolic_link_levels) return "symlink loop";
+  if (ec == boost::system::errc::no_such_file_or_directory) return "broken symlink";
+  return "cannot read: " + ec.message();
+}
+
+class Walker {
+ public:
+  Walker(const ScanOptions& options, scan::ItemSink& sink) : options_(options), sink_(sink) {}
+
+  void Visit(const fs::path& path, const std::string& source, int depth) {
+    if (sink_.stopped()) return;
+    boost::system::error_code ec;
+    const fs::file_status st = fs::status(path, ec);
+    if (ec) return Skip(source, Describe(ec));
+    if (fs::is_directory(st)) return VisitDirectory(path, source, depth);
+    if (!fs::is_regular_file(st)) return Skip(source, "not a regular file");
+    const uint64_t size = fs::file_size(path, ec);
+    if (ec) return Skip(source, Describe(ec));
+    scan::ScanFile(source, path.string(), size, options_, sink_);
+  }
+
+ private:
+  void Skip(const std::string& source, std::string reason) {
+    sink_.Add(scan::SkipItem(source, std::move(reason)), 0);
+    sink_.EndFile(0);
+  }
+
+  void VisitDirectory(const fs::path& path, const std::string& source, int depth) {
+    boost::system::error_code ec;
+    const fs::path real = fs::canonical(path, ec);
+    if (ec) return Skip(source, Describe(ec));
+    if (depth > kMaxDirectoryDepth) return Skip(source, "directories nested too deep");
+    if (!open_dirs_.insert(real.string()).second) return Skip(source, "symlink loop");
+
+    std::vector<std::string> names;
+    fs::directory_iterator it(path, ec), end;
+    for (; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename().string());
+    if (ec) Skip(source, "cannot read directory: " + ec.message());
+    std::sort(names.begin(), names.end());
+    for (const std::string& name : names) Visit(path / name, JoinSource(source, name), depth + 1);
+    open_dirs_.erase(real.string());
+  }
+
+  const ScanOptions& options_;
+  scan::ItemSink& sink_;
+  std::set<std::string> open_dirs_;  // directories on the current path (loop guard)
+};
+
+}  // namespace
+
+Scanner::Scanner(ScanOptions options) : options_(std::move(options)) {}
+
+Status Scanner::Scan(const std::vector<std::string>& inputs,
+                     const std::function<bool(RawItem&&)>& sink) const {
+  for (const std::string& input : inputs) {
+    boost::system::error_code ec;
+    fs::symlink_status(input, ec);
+    if (ec) return Status::Error("input " + input + ": " + ec.message());
+  }
+  scan::ItemSink items(sink);
+  Walker walker(options_, items);
+  for (const std::string& input : inputs) {
+    walker.Visit(fs::path(input), input, 0);
+    if (items.stopped()) break;
+  }
+  return Status::OK();
+}
+
+uint64_t Scanner::TotalInputBytes(const std::vector<std::string>& inputs) {
+  uint64_t total = 0;
+  for (const std::string& input : inputs) {
+    boost::system::error_code ec;
+    if (fs::is_regular_file(input, ec)) {
+      total += fs::file_size(input, ec);
+      continue;
+    }
+    fs::recursive_directory_iterator it(input, fs::directory_options::skip_permission_denied, ec),
+        end;
+    for (; !ec && it != end; it.increment(ec)) {
+      boost::system::error_code fec;
+      if (fs::is_regular_file(it->path(), fec)) total += fs::file_size(it->path(), fec);
+    }
+  }
+  return total;
+}
+
+}  // namespace simshard

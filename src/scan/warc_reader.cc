@@ -1,0 +1,153 @@
+// WARC 1.0/1.1 records, read one at a time from a stream (plain, gzip per record, zstd).
+#include <charconv>
+
+#include "scan/containers.h"
+#include "scan/http_payload.h"
+#include "scan/text_util.h"
+
+namespace simshard::scan {
+namespace {
+
+constexpr size_t kMaxHeaderLine = 64 << 10;
+constexpr int kMaxHeaderLines = 1000;
+// HTTP headers ride along with the payload inside a response block.
+constexpr uint64_t kHttpHeadAllowance = 1 << 20;
+
+struct WarcHeader {
+  std::string type, target_uri, date, content_type;
+  uint64_t content_length = 0;
+  bool has_length = false;
+};
+
+// Reads the header lines after "WARC/1.x"; false (with `*error`) on a broken header.
+bool ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* error) {
+  std::string line;
+  bool too_long = false;
+  for (int n = 0; n < kMaxHeaderLines; ++n) {
+    if (!reader.ReadLine(&line, kMaxHeaderLine, &too_long)) {
+      *error = "truncated WARC record header";
+      return false;
+    }
+    if (too_long) {
+      *error = "WARC header line too long";
+      return false;
+    }
+    if (line.empty()) return true;
+    const size_t colon = line.find(':');
+    if (colon == std::string::npos) continue;
+    const std::string_view name = TrimAscii(std::string_view(line).substr(0, colon));
+    std::string_view value = TrimAscii(std::string_view(line).substr(colon + 1));
+    if (EqualsNoCase(name, "WARC-Type")) {
+      h->type = AsciiLower(value);
+    } else if (EqualsNoCase(name, "WARC-Target-URI")) {
+      if (value.starts_with("<") && value.ends_with(">"))  // WARC 1.0 allowed <uri>
+        value = value.substr(1, value.size() - 2);
+      h->target_uri = value;
+    } else if (EqualsNoCase(name, "WARC-Date")) {
+      h->date = value;
+    } else if (EqualsNoCase(name, "Content-Type")) {
+      h->content_type = value;
+    } else if (EqualsNoCase(name, "Content-Length")) {
+      h->has_length = std::from_chars(value.data(), value.data() + value.size(),
+                                      h->content_length).ec == std::errc();
+    }
+  }
+  *error = "WARC record header too long";
+  return false;
+}
+
+bool IsDocumentRecord(const WarcHeader& h) {
+  if (h.type != "response" && h.type != "resource" && h.type != "conversion") return false;
+  // Crawler bookkeeping (wget stores its log as a resource record) is not a document.
+  return !h.target_uri.starts_with("metadata:");
+}
+
+// Skips the blank lines that end the previous record; true when another record follows.
+bool AtNextRecord(StreamReader& reader) {
+  while (true) {
+    const std::string_view head = reader.Peek(2);
+    if (head.empty()) return false;
+    if (head[0] == '\n') reader.Skip(1);
+    else if (head == "\r\n") reader.Skip(2);
+    else return true;
+  }
+}
+
+// The record's position: the gzip member's offset in the file when each record has its
+// own member (as CDX indexes count), else the offset in the uncompressed stream.
+uint64_t RecordOffset(StreamReader& reader) {
+  uint64_t file_offset = 0;
+  if (reader.source().MemberFileOffset(reader.offset(), &file_offset)) return file_offset;
+  return reader.offset();
+}
+
+RawItem PayloadItem(Payload&& payload, const WarcHeader& h, std::string source) {
+  RawItem item;
+  item.source = std::move(source);
+  item.url = h.target_uri;
+  item.date = h.date;
+  item.format = payload.format;
+  item.charset = std::move(payload.charset);
+  item.skip_reason = std::move(payload.skip_reason);
+  item.bytes = std::move(payload.bytes);
+  return item;
+}
+
+}  // namespace
+
+void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions& options,
+              ItemSink& sink) {
+  std::string line, error;
+  bool too_long = false;
+  while (!sink.stopped() && AtNextRecord(reader)) {
+    const std::string record_source = source + "#" + std::to_string(RecordOffset(reader));
+    reader.ReadLine(&line, 64, &too_long);
+    if (!line.starts_with("WARC/1.")) {
+      sink.Add(SkipItem(record_source, "not a WARC record; rest of file skipped"),
+               reader.file_offset());
+      return;
+    }
+    WarcHeader h;
+    if (!ReadWarcHeader(reader, &h, &error) || !h.has_length) {
+      if (error.empty()) error = "WARC record without Content-Length; rest of file skipped";
+      sink.Add(SkipItem(record_source, error), reader.file_offset());
+      return;
+    }
+    if (!IsDocumentRecord(h)) {
+      if (reader.Skip(h.content_length) < h.content_length) break;
+      continue;
+    }
+    if (h.content_length > options.max_doc_bytes + kHttpHeadAllowance) {
+      const bool complete = reader.Skip(h.content_length) == h.content_length;
+      RawItem item = SkipItem(record_source, complete ? TooLargeReason(options.max_doc_bytes)
+                                                      : "truncated WARC record");
+      item.url = h.target_uri;
+      sink.Add(std::move(item), reader.file_offset());
+      if (!complete) return;
+      continue;
+    }
+    std::string block;
+    block.reserve(h.content_length);
+    if (reader.ReadInto(&block, h.content_length) < h.content_length) {
+      const std::string& cause = reader.error();
+      RawItem item = SkipItem(record_source, cause.empty() ? "truncated WARC record"
+                                                           : "truncated WARC record (" + cause + ")");
+      item.url = h.target_uri;
+      sink.Add(std::move(item), reader.file_offset());
+      return;
+    }
+    Payload payload = h.type == "response" && block.starts_with("HTTP/")
+                          ? DecodeHttpResponse(block, options.max_doc_bytes)
+                          : ResourcePayload(std::move(block), h.content_type);
+    if (payload.skip_reason.empty() && payload.bytes.size() > options.max_doc_bytes) {
+      payload.bytes.clear();
+      payload.skip_reason = TooLargeReason(options.max_doc_bytes);
+    }
+    sink.Add(PayloadItem(std::move(payload), h, record_source), reader.file_offset());
+  }
+  if (!reader.error().empty() && !sink.stopped())
+    sink.Add(SkipItem(source + "#" + std::to_string(reader.offset()), reader.error()),
+             reader.file_offset());
+}
+
+}  // namespace simshard::scan
