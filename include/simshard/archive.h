@@ -40,13 +40,14 @@ struct CatalogEntry {
   uint64_t frame_offset = 0, frame_size = 0;    // compressed frame, bytes in the file
   uint32_t record_offset = 0, record_size = 0;  // record inside the decompressed frame
   uint64_t original_size = 0;                   // size of the original bytes
+  OriginalKind kind = OriginalKind::kText;
 };
 
 struct ArchiveOptions {
   uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
   uint32_t frame_bytes = 128u << 10;    // uncompressed records per zstd frame
   int level = 3;                        // zstd level
-  unsigned threads = 1;                 // frame compression workers
+  unsigned threads = 1;                 // frame compression workers (output is the same for any)
 };
 
 struct RunInfo {
@@ -117,7 +118,21 @@ class ArchiveReader {
 // The bytes `restore` writes: the original, or the text when they were the same.
 std::string OriginalBytes(const Record& record);
 
-// Rebuilds the catalog from the shards alone.
+// Rebuilds the catalog's documents and shards from the shards alone (runs and state are
+// kept when the old catalog is readable). Takes the writer lock.
 Status Reindex(const std::string& dir);
+
+struct LostDocument {
+  std::string id, url, source;
+};
+
+struct RepairReport {
+  std::vector<std::string> actions;  // what was done, one line each ("000003.jsonl.zst: ...")
+  std::vector<LostDocument> lost;    // in the old catalog, in no shard any more
+};
+
+// Truncates cut or damaged shards to their last good frame and rewrites their index,
+// rebuilds the catalog from the shards, and reports the documents that were lost.
+Result<RepairReport> Repair(const std::string& dir);
 
 }  // namespace simshard

@@ -40,10 +40,23 @@ struct FingerprintConfig {
   // SimHash feature weights; 0 leaves a feature out. Word n-gram hashes are combined
   // from the token hashes, so adding a feature costs no extra pass over the text.
   int unigram_weight = 1;
-  int bigram_weight = 2;
+  int bigram_weight = 1;
   int trigram_weight = 0;
+  // Features starting at words [lead_start, lead_start + lead_words) count lead_weight
+  // times: copies differ mostly at the end (trimmed paragraphs, notes) and in the first
+  // words (headline, dateline), rarely in the lead paragraphs.
+  int lead_start = 12;
+  int lead_words = 120;
+  int lead_weight = 10;
+  // Words shorter than this many bytes add no unigram feature (0: all words do).
+  int min_unigram_bytes = 0;
+  // Only the first this many bytes of a word are hashed (0: all).
+  int token_prefix_bytes = 0;
+  // Hash a word by its first byte and the set of bytes in it, so swapped or doubled
+  // letters (common typos) leave the hash unchanged.
+  bool letter_set_tokens = true;
   // Words per shingle in the verification sketch.
-  int sketch_shingle_words = 3;
+  int sketch_shingle_words = 2;
 
   // Recorded in the catalog; an archive made with another name is refused.
   std::string Name() const;

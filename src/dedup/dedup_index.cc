@@ -80,7 +80,7 @@ struct DedupIndex::Impl {
 DedupOptions DedupOptions::Defaults() {
   DedupOptions o;
   o.max_distance = 7;
-  o.min_similarity = 0.5;
+  o.min_similarity = 0.3;
   return o;
 }
 

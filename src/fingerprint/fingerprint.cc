@@ -7,6 +7,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <vector>
 
@@ -97,21 +98,28 @@ class SketchBuilder {
   }
 
   // Empty bins borrow the next filled bin's minimum, salted with the distance, so two
-  // documents agree on an empty bin about as often as on the bin they borrow from.
+  // documents agree on an empty bin about as often as on the bin they borrow from
+  // (rotation densification, Shrivastava & Li 2014).
   Sketch Finish() const {
     Sketch out{};
     constexpr uint64_t kBitsMask = (1u << kSketchBitsPerBin) - 1;
-    for (size_t bin = 0; bin < kSketchBins; ++bin) {
-      uint64_t value = 0;
-      for (size_t d = 0; d < kSketchBins; ++d) {
-        const uint64_t m = mins_[(bin + d) % kSketchBins];
-        if (m != kEmpty) {
-          value = Mix(m + d * kCombine2);
-          break;
-        }
+    // Walk backwards twice so every bin knows its next filled bin, wrapping around.
+    uint64_t next_min = kEmpty;
+    size_t distance = 0;
+    uint64_t values[kSketchBins];
+    for (size_t step = 2 * kSketchBins; step-- > 0;) {
+      const size_t bin = step % kSketchBins;
+      if (mins_[bin] != kEmpty) {
+        next_min = mins_[bin];
+        distance = 0;
+      } else {
+        ++distance;
       }
+      values[bin] = next_min == kEmpty ? 0 : Mix(next_min + distance * kCombine2);
+    }
+    for (size_t bin = 0; bin < kSketchBins; ++bin) {
       const size_t bit = bin * kSketchBitsPerBin;
-      out[bit / 8] |= static_cast<uint8_t>((value & kBitsMask) << (bit % 8));
+      out[bit / 8] |= static_cast<uint8_t>((values[bin] & kBitsMask) << (bit % 8));
     }
     return out;
   }
@@ -121,15 +129,38 @@ class SketchBuilder {
   uint64_t mins_[kSketchBins];
 };
 
-// Calls `fn(hash)` for each space-separated token of the folded text.
+// An ASCII word is hashed by its first letter and the set of its letters; other words
+// (where this would merge too many distinct words) by all their bytes.
+inline uint64_t TypoTolerantHash(const char* p, size_t length) {
+  uint64_t set = 0;
+  uint8_t high = 0;
+  for (size_t i = 0; i < length; ++i) {
+    const auto c = static_cast<uint8_t>(p[i]);
+    set |= uint64_t{1} << (c & 63);
+    high |= c;
+  }
+  if (high & 0x80) return XXH3_64bits(p, length);
+  return Mix(set * kCombine3 + static_cast<uint8_t>(p[0]));
+}
+
+struct TokenOptions {
+  size_t prefix_bytes;  // hash at most this many bytes of a word
+  bool typo_tolerant;
+};
+
+// Calls `fn(hash, length)` for each space-separated word of the folded text.
 template <typename Fn>
-void ForEachTokenHash(std::string_view text, Fn&& fn) {
+void ForEachTokenHash(std::string_view text, TokenOptions options, Fn&& fn) {
   const char* p = text.data();
   const char* const end = p + text.size();
   while (p < end) {
     const void* space = std::memchr(p, ' ', static_cast<size_t>(end - p));
     const char* stop = space ? static_cast<const char*>(space) : end;
-    if (stop > p) fn(XXH3_64bits(p, static_cast<size_t>(stop - p)));
+    const size_t length = static_cast<size_t>(stop - p);
+    if (length > 0) {
+      const size_t hashed = std::min(length, options.prefix_bytes);
+      fn(options.typo_tolerant ? TypoTolerantHash(p, hashed) : XXH3_64bits(p, hashed), length);
+    }
     p = stop + 1;
   }
 }
@@ -137,10 +168,13 @@ void ForEachTokenHash(std::string_view text, Fn&& fn) {
 }  // namespace
 
 std::string FingerprintConfig::Name() const {
-  return "simhash64-xxh3 w1=" + std::to_string(unigram_weight) +
-         " w2=" + std::to_string(bigram_weight) + " w3=" + std::to_string(trigram_weight) +
-         "; oph" + std::to_string(kSketchBins) + "x" + std::to_string(kSketchBitsPerBin) +
-         " shingle=" + std::to_string(sketch_shingle_words) + "; v1";
+  auto n = [](int v) { return std::to_string(v); };
+  return "simhash64-xxh3 w=" + n(unigram_weight) + "," + n(bigram_weight) + "," +
+         n(trigram_weight) + " lead=" + n(lead_start) + "+" + n(lead_words) + "x" +
+         n(lead_weight) + " minuni=" + n(min_unigram_bytes) +
+         " prefix=" + n(token_prefix_bytes) + (letter_set_tokens ? " letterset" : "") +
+         "; oph" + n(kSketchBins) + "x" + n(kSketchBitsPerBin) +
+         " shingle=" + n(sketch_shingle_words) + "; v1";
 }
 
 Fingerprinter::Fingerprinter(FingerprintConfig config) : config_(config) {}
@@ -148,26 +182,34 @@ Fingerprinter::Fingerprinter(FingerprintConfig config) : config_(config) {}
 Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
   SimHashAccumulator simhash;
   SketchBuilder sketch;
-  const int w1 = config_.unigram_weight, w2 = config_.bigram_weight,
-            w3 = config_.trigram_weight;
-  const int sketch_words = std::clamp(config_.sketch_shingle_words, 1, 3);
+  const FingerprintConfig& c = config_;
+  const uint64_t lead_begin = static_cast<uint64_t>(std::max(0, c.lead_start));
+  const uint64_t lead_end = lead_begin + static_cast<uint64_t>(std::max(0, c.lead_words));
+  const size_t min_unigram = static_cast<size_t>(std::max(0, c.min_unigram_bytes));
+  const uint64_t sketch_words = static_cast<uint64_t>(std::clamp(c.sketch_shingle_words, 1, 3));
+  // Weights live in 8-bit counter lanes.
+  auto weight = [](int w, int lead) { return std::clamp(w * lead, 0, 255); };
+  const TokenOptions tokens{c.token_prefix_bytes > 0 ? static_cast<size_t>(c.token_prefix_bytes)
+                                                     : SIZE_MAX,
+                            c.letter_set_tokens};
 
-  // h1: this token; h2: last two tokens; h3: last three. `seen` counts tokens so far.
+  // h1: this word; h2: the last two; h3: the last three. `seen` counts words so far.
   uint64_t h1 = 0, h2 = 0, h3 = 0, seen = 0;
-  ForEachTokenHash(folded_text, [&](uint64_t token) {
+  ForEachTokenHash(folded_text, tokens, [&](uint64_t token, size_t length) {
     h3 = CombineShingle(h2, token, kCombine3);
     h2 = CombineShingle(h1, token, kCombine2);
     h1 = token;
+    const int lead = seen >= lead_begin && seen < lead_end ? c.lead_weight : 1;
     ++seen;
-    if (w1) simhash.Add(h1, w1);
-    if (w2 && seen >= 2) simhash.Add(h2, w2);
-    if (w3 && seen >= 3) simhash.Add(h3, w3);
-    if (seen >= static_cast<uint64_t>(sketch_words)) {
-      sketch.Add(sketch_words == 1 ? h1 : sketch_words == 2 ? h2 : h3);
+    if (c.unigram_weight > 0 && length >= min_unigram) {
+      simhash.Add(h1, weight(c.unigram_weight, lead));
     }
+    if (c.bigram_weight > 0 && seen >= 2) simhash.Add(h2, weight(c.bigram_weight, lead));
+    if (c.trigram_weight > 0 && seen >= 3) simhash.Add(h3, weight(c.trigram_weight, lead));
+    if (seen >= sketch_words) sketch.Add(sketch_words == 1 ? h1 : sketch_words == 2 ? h2 : h3);
   });
   // Texts shorter than one shingle are represented by all their words.
-  if (seen > 0 && seen < static_cast<uint64_t>(sketch_words)) sketch.Add(seen == 1 ? h1 : h2);
+  if (seen > 0 && seen < sketch_words) sketch.Add(seen == 1 ? h1 : h2);
 
   Fingerprint fp;
   fp.simhash = simhash.Result();

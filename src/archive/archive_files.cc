@@ -1,0 +1,120 @@
+#include "archive/archive_files.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <ctime>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+
+#include "archive/shard_reader.h"
+#include "util/encoding.h"
+#include "util/file_util.h"
+#include "util/hash.h"
+
+namespace simshard {
+namespace fs = boost::filesystem;
+
+std::string NowUtc() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return buf;
+}
+
+Result<std::vector<std::string>> ListShardFiles(const std::string& dir) {
+  std::vector<std::pair<uint64_t, std::string>> found;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    uint64_t number = 0;
+    if (shard::ParseShardName(name, &number)) found.emplace_back(number, name);
+  }
+  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  std::sort(found.begin(), found.end());
+  std::vector<std::string> names;
+  for (auto& [n, name] : found) names.push_back(std::move(name));
+  return names;
+}
+
+Result<std::vector<std::string>> RemoveTempFiles(const std::string& dir) {
+  std::vector<std::string> removed;
+  boost::system::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    if (!name.ends_with(shard::kTempSuffix)) continue;
+    if (::unlink(it->path().c_str()) != 0) {
+      return Status::Error(it->path().string() + ": cannot remove a leftover temp file");
+    }
+    removed.push_back(name);
+  }
+  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  return removed;
+}
+
+Status MakeArchiveDir(const std::string& dir) {
+  boost::system::error_code ec;
+  const bool created = fs::create_directories(dir, ec);
+  if (ec) return Status::Error(dir + ": cannot create the archive folder: " + ec.message());
+  if (!fs::is_directory(dir, ec)) return Status::Error(dir + ": not a folder");
+  if (created) ::chmod(dir.c_str(), 0755);
+  return Status::OK();
+}
+
+Result<std::string> FileChecksum(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  StreamHash64 hash;
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::Error(path + ": read failed: " + ErrnoText());
+    if (n == 0) return Hex64(hash.Digest());
+    hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
+  }
+}
+
+Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) {
+  auto file = ShardFile::Open(dir, name);
+  if (!file.ok()) return file.status();
+  ShardRows rows;
+  uint64_t run = 0;
+  SIMSHARD_RETURN_IF_ERROR(ForEachShardRecord(*file, [&](const CatalogEntry& e, const Record&) {
+    rows.documents.push_back(e);
+    run = std::max(run, e.run);
+    return Status::OK();
+  }));
+  const std::string path = dir + "/" + name;
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return Status::Error(path + ": cannot stat: " + ErrnoText());
+  auto checksum = FileChecksum(path);
+  if (!checksum.ok()) return checksum.status();
+  const shard::ShardIndex& index = file->index();
+  rows.shard = ShardRow{name, static_cast<uint64_t>(st.st_size), index.data_bytes, index.frames.size(),
+                        index.records.size(), run, *checksum, NowUtc()};
+  return rows;
+}
+
+Status InsertShardRows(const Catalog& catalog, const ShardRows& rows) {
+  for (const CatalogEntry& e : rows.documents) {
+    SIMSHARD_RETURN_IF_ERROR(catalog.InsertDocument(e).WithContext(rows.shard.name));
+  }
+  return catalog.InsertShard(rows.shard);
+}
+
+Status RegisterShard(const Catalog& catalog, const std::string& dir, const std::string& name) {
+  auto rows = CollectShard(dir, name);
+  if (!rows.ok()) return rows.status();
+  SIMSHARD_RETURN_IF_ERROR(catalog.Begin());
+  Status s = InsertShardRows(catalog, *rows);
+  if (s.ok()) s = catalog.Commit();
+  if (!s.ok()) catalog.Rollback();
+  return s;
+}
+
+}  // namespace simshard

@@ -1,0 +1,211 @@
+// ArchiveWriter: the lock, recovery at open, and the commit protocol of doc/FORMAT.md.
+#include <algorithm>
+#include <unordered_set>
+
+#include "archive/archive_files.h"
+#include "archive/catalog.h"
+#include "archive/frame_compressor.h"
+#include "archive/lock_file.h"
+#include "archive/record_codec.h"
+#include "archive/shard_builder.h"
+#include "simshard/archive.h"
+#include "util/crash_point.h"
+
+namespace simshard {
+namespace {
+
+bool IsDocumentId(std::string_view id) {
+  return id.size() == 16 && std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+class Writer final : public ArchiveWriter {
+ public:
+  Writer(std::string dir, ArchiveOptions options, WriterLock lock, std::unique_ptr<Catalog> catalog)
+      : dir_(std::move(dir)), options_(options), lock_(std::move(lock)), catalog_(std::move(catalog)),
+        compressor_(options.level, options.threads) {}
+
+  Status Recover();
+
+  Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const override {
+    return catalog_->ForEachDocument("", {}, fn);
+  }
+
+  Result<std::string> GetState(std::string_view key) const override {
+    auto st = catalog_->Prepare("SELECT value FROM state WHERE key = ?1");
+    if (!st.ok()) return st.status();
+    st->Bind(1, key);
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return std::string();
+    return st->Text(0);
+  }
+
+  Status PutState(std::string_view key, std::string_view value) override {
+    auto st = catalog_->Prepare("INSERT OR REPLACE INTO state(key, value) VALUES (?1, ?2)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, key).Bind(2, value);
+    return st->Run();
+  }
+
+  Result<uint64_t> BeginRun(const std::string& options_json) override {
+    auto st = catalog_->Prepare("INSERT INTO runs(started_at, options) VALUES (?1, ?2)");
+    if (!st.ok()) return st.status();
+    st->Bind(1, NowUtc()).Bind(2, options_json);
+    SIMSHARD_RETURN_IF_ERROR(st->Run());
+    auto id = catalog_->Prepare("SELECT MAX(id) FROM runs");
+    if (!id.ok()) return id.status();
+    auto row = id->Step();
+    if (!row.ok()) return row.status();
+    run_ = static_cast<uint64_t>(id->Int(0));
+    return run_;
+  }
+
+  Result<uint64_t> Add(Record record) override;
+  Status FinishRun(const std::string& counts_json) override;
+
+ private:
+  Status SealOpenShard();
+  Status CheckNewId(const std::string& id);
+
+  std::string dir_;
+  ArchiveOptions options_;
+  WriterLock lock_;
+  std::unique_ptr<Catalog> catalog_;
+  FrameCompressor compressor_;
+  std::unique_ptr<ShardBuilder> open_;
+  std::unordered_set<std::string> open_ids_;  // ids in the open shard, not yet in the catalog
+  uint64_t next_ordinal_ = 1, next_shard_ = 1, run_ = 0;
+  Status failed_;  // once a seal fails, the writer refuses more work
+};
+
+Status Writer::Recover() {
+  auto removed = RemoveTempFiles(dir_);
+  if (!removed.ok()) return removed.status();
+  auto files = ListShardFiles(dir_);
+  if (!files.ok()) return files.status();
+  for (const std::string& name : *files) {
+    auto known = catalog_->HasShard(name);
+    if (!known.ok()) return known.status();
+    if (*known) continue;
+    // Sealed and renamed, but the writer died before its catalog rows were committed.
+    SIMSHARD_RETURN_IF_ERROR(RegisterShard(*catalog_, dir_, name)
+                                 .WithContext("recovering a shard a killed run left (try simshard repair)"));
+  }
+  auto shards = catalog_->Shards();
+  if (!shards.ok()) return shards.status();
+  for (const std::string& name : *files) {
+    uint64_t n = 0;
+    if (shard::ParseShardName(name, &n)) next_shard_ = std::max(next_shard_, n + 1);
+  }
+  for (const ShardRow& row : *shards) {
+    uint64_t n = 0;
+    if (shard::ParseShardName(row.name, &n)) next_shard_ = std::max(next_shard_, n + 1);
+  }
+  auto max_ordinal = catalog_->MaxOrdinal();
+  if (!max_ordinal.ok()) return max_ordinal.status();
+  next_ordinal_ = *max_ordinal + 1;
+  return Status::OK();
+}
+
+Status Writer::CheckNewId(const std::string& id) {
+  if (!IsDocumentId(id)) return Status::Error("document id \"" + id + "\" is not 16 lowercase hex digits");
+  if (open_ids_.count(id) != 0) return Status::Error("document id " + id + " is already in this run");
+  auto known = catalog_->HasId(id);
+  if (!known.ok()) return known.status();
+  if (*known) return Status::Error("document id " + id + " is already in the archive");
+  return Status::OK();
+}
+
+Result<uint64_t> Writer::Add(Record record) {
+  if (!failed_.ok()) return failed_;
+  if (run_ == 0) return Status::Error("Add called before BeginRun");
+  SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id));
+  record.run = run_;
+  if (record.archived_at.empty()) record.archived_at = NowUtc();
+  if (open_ == nullptr) {
+    auto builder = ShardBuilder::Create(dir_, next_shard_, options_.frame_bytes, &compressor_);
+    if (!builder.ok()) return failed_ = builder.status();
+    open_ = std::move(builder).value();
+    ++next_shard_;
+  }
+  const uint64_t ordinal = next_ordinal_++;
+  std::string line;
+  EncodeRecord(record, ordinal, &line);
+  CatalogEntry entry;
+  entry.ordinal = ordinal;
+  entry.id = record.id;
+  entry.url = record.url;
+  entry.source = record.source;
+  entry.title = record.title;
+  entry.date = record.date;
+  entry.archived_at = record.archived_at;
+  entry.digest = record.digest;
+  entry.simhash = record.simhash;
+  entry.sketch = record.sketch;
+  entry.run = run_;
+  entry.kind = record.kind;
+  entry.original_size = OriginalBytes(record).size();
+  open_ids_.insert(record.id);
+  Status s = open_->Append(line, std::move(entry));
+  if (s.ok() && open_->data_bytes() >= options_.shard_bytes) s = SealOpenShard();
+  if (!s.ok()) {
+    open_.reset();  // removes the temp file; nothing of it was committed
+    return failed_ = s;
+  }
+  return ordinal;
+}
+
+Status Writer::SealOpenShard() {
+  SIMSHARD_RETURN_IF_ERROR(open_->Seal());
+  SIMSHARD_RETURN_IF_ERROR(catalog_->Begin());
+  Status s;
+  for (const CatalogEntry& e : open_->entries()) {
+    if (!(s = catalog_->InsertDocument(e)).ok()) break;
+  }
+  if (s.ok()) s = catalog_->InsertShard(open_->Row(run_, NowUtc()));
+  if (s.ok()) CrashPoint("before-catalog-commit");
+  if (s.ok()) s = catalog_->Commit();
+  if (!s.ok()) {
+    catalog_->Rollback();
+    // The shard is sealed on disk; the next Open registers it.
+    return s.WithContext(open_->name());
+  }
+  CrashPoint("after-catalog-commit");
+  open_.reset();
+  open_ids_.clear();
+  return Status::OK();
+}
+
+Status Writer::FinishRun(const std::string& counts_json) {
+  if (!failed_.ok()) return failed_;
+  if (open_ != nullptr && open_->records() > 0) {
+    Status s = SealOpenShard();
+    if (!s.ok()) {
+      open_.reset();
+      return failed_ = s;
+    }
+  }
+  open_.reset();
+  auto st = catalog_->Prepare("UPDATE runs SET ended_at = ?1, counts = ?2 WHERE id = ?3");
+  if (!st.ok()) return st.status();
+  st->Bind(1, NowUtc()).Bind(2, counts_json).BindInt(3, static_cast<int64_t>(run_));
+  return st->Run();
+}
+
+}  // namespace
+
+Result<std::unique_ptr<ArchiveWriter>> ArchiveWriter::Open(const std::string& dir,
+                                                           const ArchiveOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(MakeArchiveDir(dir));
+  auto lock = WriterLock::Acquire(dir);
+  if (!lock.ok()) return lock.status();
+  auto catalog = Catalog::Open(dir + "/" + std::string(kCatalogName), false);
+  if (!catalog.ok()) return catalog.status();
+  auto writer = std::make_unique<Writer>(dir, options, std::move(lock).value(), std::move(catalog).value());
+  SIMSHARD_RETURN_IF_ERROR(writer->Recover());
+  return std::unique_ptr<ArchiveWriter>(std::move(writer));
+}
+
+}  // namespace simshard

@@ -1,0 +1,105 @@
+#include "archive/frame_compressor.h"
+
+#include <memory>
+#include <zstd.h>
+
+#include "archive/shard_format.h"
+
+namespace simshard {
+
+Result<CompressedFrame> CompressFrame(std::string_view raw, int level) {
+  struct FreeCctx {
+    void operator()(ZSTD_CCtx* c) const { ZSTD_freeCCtx(c); }
+  };
+  thread_local std::unique_ptr<ZSTD_CCtx, FreeCctx> cctx(ZSTD_createCCtx());
+  ZSTD_CCtx_reset(cctx.get(), ZSTD_reset_session_and_parameters);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
+  ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_contentSizeFlag, 1);
+  CompressedFrame frame;
+  frame.bytes.resize(ZSTD_compressBound(raw.size()));
+  const size_t n = ZSTD_compress2(cctx.get(), frame.bytes.data(), frame.bytes.size(), raw.data(), raw.size());
+  if (ZSTD_isError(n)) return Status::Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  frame.bytes.resize(n);
+  frame.bytes.shrink_to_fit();
+  frame.decompressed_size = static_cast<uint32_t>(raw.size());
+  frame.checksum = shard::Checksum32(raw);
+  return frame;
+}
+
+FrameCompressor::FrameCompressor(int level, unsigned threads)
+    : level_(level), max_in_flight_(threads <= 1 ? 1 : 2 * threads) {
+  if (threads <= 1) return;
+  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+}
+
+FrameCompressor::~FrameCompressor() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stop_ = true;
+  }
+  work_cv_.notify_all();
+  for (auto& t : workers_) t.join();
+}
+
+void FrameCompressor::Submit(std::string raw) {
+  if (workers_.empty()) {
+    Job job;
+    job.result = CompressFrame(raw, level_);
+    job.done = true;
+    std::lock_guard<std::mutex> lock(mu_);
+    jobs_.push_back(std::move(job));
+    return;
+  }
+  std::unique_lock<std::mutex> lock(mu_);
+  space_cv_.wait(lock, [&] { return jobs_.size() < max_in_flight_; });
+  Job job;
+  job.raw = std::move(raw);
+  jobs_.push_back(std::move(job));
+  work_cv_.notify_one();
+}
+
+bool FrameCompressor::Next(bool wait, Result<CompressedFrame>* out) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (jobs_.empty()) return false;
+  if (!jobs_.front().done) {
+    if (!wait) return false;
+    done_cv_.wait(lock, [&] { return jobs_.front().done; });
+  }
+  *out = std::move(jobs_.front().result);
+  jobs_.pop_front();
+  space_cv_.notify_one();
+  return true;
+}
+
+size_t FrameCompressor::pending() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return jobs_.size();
+}
+
+void FrameCompressor::WorkerLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    // std::deque keeps references to elements valid while others are pushed or popped at
+    // the ends, so a worker can compress its job without holding the lock.
+    Job* job = nullptr;
+    work_cv_.wait(lock, [&] {
+      if (stop_) return true;
+      for (Job& j : jobs_) {
+        if (!j.taken) { job = &j; return true; }
+      }
+      return false;
+    });
+    if (job == nullptr) return;  // stopping
+    job->taken = true;
+    std::string raw = std::move(job->raw);
+    lock.unlock();
+    Result<CompressedFrame> result = CompressFrame(raw, level_);
+    lock.lock();
+    job->result = std::move(result);
+    job->done = true;
+    done_cv_.notify_all();
+  }
+}
+
+}  // namespace simshard

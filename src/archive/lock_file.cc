@@ -1,0 +1,48 @@
+#include "archive/lock_file.h"
+
+#include <cerrno>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace simshard {
+namespace {
+
+std::string HolderPid(int fd) {
+  char buf[32] = {};
+  const ssize_t n = ::pread(fd, buf, sizeof buf - 1, 0);
+  std::string pid(buf, n > 0 ? static_cast<size_t>(n) : 0);
+  while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+  return pid.empty() ? "unknown" : pid;
+}
+
+}  // namespace
+
+Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
+  const std::string path = dir + "/LOCK";
+  // O_NOFOLLOW: a symlink planted as LOCK must not make us write someone else's file.
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd.valid()) {
+    return Status::Error(path + ": cannot open the archive's lock file: " + ErrnoText());
+  }
+  struct stat st;
+  if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    return Status::Error(path + ": lock file is not a regular file");
+  }
+  if (st.st_uid == ::geteuid() && (st.st_mode & 022) != 0) ::fchmod(fd.get(), st.st_mode & ~022);
+  if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) {
+      return Status::Error("archive " + dir + " is being written by another simshard (pid " +
+                           HolderPid(fd.get()) + ", lock file " + path + ")");
+    }
+    return Status::Error(path + ": cannot lock: " + ErrnoText());
+  }
+  const std::string pid = std::to_string(::getpid()) + "\n";
+  if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0) {
+    return Status::Error(path + ": cannot write the lock file: " + ErrnoText());
+  }
+  return WriterLock(std::move(fd));
+}
+
+}  // namespace simshard

@@ -1,0 +1,247 @@
+#include "archive/record_codec.h"
+
+#include <optional>
+#include <set>
+#include <simdjson.h>
+
+#include "util/encoding.h"
+#include "util/json_writer.h"
+
+namespace simshard {
+namespace ondemand = simdjson::ondemand;
+
+namespace {
+
+ondemand::parser& OndemandParser() {
+  thread_local ondemand::parser parser;
+  return parser;
+}
+
+std::string_view TrimRight(std::string_view s) {
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n')) {
+    s.remove_suffix(1);
+  }
+  return s;
+}
+
+// Strings that may hold any bytes: as UTF-8 when they are, else as `<key>_b64`.
+void PutBytesField(JsonObjectWriter& w, std::string_view key, std::string_view value) {
+  if (value.empty()) return;
+  if (IsValidUtf8(value)) {
+    w.String(key, value);
+  } else {
+    w.String(std::string(key) + "_b64", Base64Encode(value));
+  }
+}
+
+// Where a JSON record's text member is: its value's bytes in the line, and its key.
+struct TextMember {
+  size_t begin = 0, end = 0;
+  std::string key;
+};
+
+// The first member of the object in `json` whose value is the string `text`, provided
+// no earlier member has the same key (so that restoring finds it again).
+std::optional<TextMember> FindTextMember(const simdjson::padded_string& json, std::string_view text) {
+  try {
+    ondemand::document doc = OndemandParser().iterate(json);
+    ondemand::object obj = doc.get_object();
+    std::set<std::string, std::less<>> seen;
+    const char* base = json.data();
+    for (auto field : obj) {
+      const std::string_view key = field.unescaped_key();
+      const bool first = seen.emplace(key).second;
+      ondemand::value value = field.value();
+      if (!first || value.type() != ondemand::json_type::string) continue;
+      const std::string_view raw = TrimRight(value.raw_json_token());
+      std::string key_copy(key);  // the key's buffer is reused by get_string
+      if (std::string_view(value.get_string()) != text) continue;
+      return TextMember{static_cast<size_t>(raw.data() - base),
+                        static_cast<size_t>(raw.data() - base) + raw.size(), std::move(key_copy)};
+    }
+  } catch (const simdjson::simdjson_error&) {
+  }
+  return std::nullopt;
+}
+
+// Embeds a JSON Lines record as a nested value, its text member replaced by null.
+// Returns false when the bytes cannot be embedded (not one line of valid JSON).
+bool PutJsonRecord(JsonObjectWriter& w, const Record& r) {
+  const std::string& line = r.original;
+  if (line.find('\n') != std::string::npos || !IsValidUtf8(line)) return false;
+  thread_local simdjson::dom::parser validator;
+  if (validator.parse(line).error()) return false;
+  const simdjson::padded_string padded(line);
+  const std::optional<TextMember> member = FindTextMember(padded, r.text);
+  if (!member) {
+    w.Raw("record", TrimRight(line));
+    return true;
+  }
+  std::string embedded = line.substr(0, member->begin);
+  embedded += "null";
+  embedded.append(line, member->end, std::string::npos);
+  w.Raw("record", TrimRight(embedded));
+  w.String("record_text_key", member->key);
+  return true;
+}
+
+void PutOriginal(JsonObjectWriter& w, const Record& r) {
+  if (r.original.empty() || r.original == r.text) return;
+  if (r.kind == OriginalKind::kJsonRecord && PutJsonRecord(w, r)) return;
+  if (IsValidUtf8(r.original)) {
+    w.String("original", r.original);
+  } else {
+    w.String("original_b64", Base64Encode(r.original));
+  }
+}
+
+// Puts `text` back, as a JSON string, in place of the null value of member `key`.
+Result<std::string> SpliceText(std::string_view record_json, std::string_view key, std::string_view text) {
+  const simdjson::padded_string padded(record_json);
+  try {
+    ondemand::document doc = OndemandParser().iterate(padded);
+    ondemand::object obj = doc.get_object();
+    for (auto field : obj) {
+      if (std::string_view(field.unescaped_key()) != key) continue;
+      ondemand::value value = field.value();
+      if (!value.is_null()) break;
+      const std::string_view raw = TrimRight(value.raw_json_token());
+      const size_t begin = static_cast<size_t>(raw.data() - padded.data());
+      std::string out(record_json.substr(0, begin));
+      AppendJsonString(&out, text);
+      out.append(record_json.substr(begin + raw.size()));
+      return out;
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    return Status::Error(std::string("embedded record does not parse: ") + e.what());
+  }
+  return Status::Error("embedded record has no null member \"" + std::string(key) + "\"");
+}
+
+std::string_view RawJsonOf(ondemand::value value) {
+  switch (value.type()) {
+    case ondemand::json_type::object: return value.get_object().value().raw_json();
+    case ondemand::json_type::array: return value.get_array().value().raw_json();
+    default: return TrimRight(value.raw_json_token());
+  }
+}
+
+Result<OriginalKind> ParseKind(std::string_view name) {
+  if (name == "text") return OriginalKind::kText;
+  if (name == "html") return OriginalKind::kHtml;
+  if (name == "json") return OriginalKind::kJsonRecord;
+  return Status::Error("unknown kind \"" + std::string(name) + "\"");
+}
+
+Status DecodeBase64Field(std::string_view key, std::string_view value, std::string* out) {
+  if (!Base64Decode(value, out)) return Status::Error("field " + std::string(key) + " is not base64");
+  return Status::OK();
+}
+
+// The fields parsed from a record line before the original is put back together.
+struct Parsed {
+  Record record;
+  uint64_t ordinal = 0;
+  std::string embedded, text_key;
+  bool has_embedded = false;
+};
+
+Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
+  Record& r = p->record;
+  const auto str = [&] { return std::string(std::string_view(value.get_string())); };
+  if (key == "id") r.id = str();
+  else if (key == "ordinal") p->ordinal = value.get_uint64();
+  else if (key == "url") r.url = str();
+  else if (key == "source") r.source = str();
+  else if (key == "title") r.title = str();
+  else if (key == "date") r.date = str();
+  else if (key == "archived_at") r.archived_at = str();
+  else if (key == "run") r.run = value.get_uint64();
+  else if (key == "digest") r.digest = str();
+  else if (key == "text") r.text = str();
+  else if (key == "original") r.original = str();
+  else if (key == "record_text_key") p->text_key = str();
+  else if (key == "record") {
+    p->embedded = RawJsonOf(value);
+    p->has_embedded = true;
+  } else if (key == "simhash") {
+    if (!ParseHex64(std::string_view(value.get_string()), &r.simhash)) return Status::Error("bad simhash");
+  } else if (key == "sketch") {
+    if (!HexDecode(std::string_view(value.get_string()), &r.sketch)) return Status::Error("bad sketch");
+  } else if (key == "kind") {
+    auto kind = ParseKind(value.get_string());
+    if (!kind.ok()) return kind.status();
+    r.kind = *kind;
+  } else if (key == "original_b64") return DecodeBase64Field(key, value.get_string(), &r.original);
+  else if (key == "url_b64") return DecodeBase64Field(key, value.get_string(), &r.url);
+  else if (key == "source_b64") return DecodeBase64Field(key, value.get_string(), &r.source);
+  else if (key == "title_b64") return DecodeBase64Field(key, value.get_string(), &r.title);
+  else if (key == "date_b64") return DecodeBase64Field(key, value.get_string(), &r.date);
+  // Unknown fields are ignored, so later versions may add some.
+  return Status::OK();
+}
+
+}  // namespace
+
+std::string_view KindName(OriginalKind kind) {
+  switch (kind) {
+    case OriginalKind::kHtml: return "html";
+    case OriginalKind::kJsonRecord: return "json";
+    default: return "text";
+  }
+}
+
+void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
+  JsonObjectWriter w(out);
+  w.String("id", r.id).Uint("ordinal", ordinal);
+  PutBytesField(w, "url", r.url);
+  PutBytesField(w, "source", r.source);
+  PutBytesField(w, "title", r.title);
+  PutBytesField(w, "date", r.date);
+  w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
+  w.String("simhash", Hex64(r.simhash)).String("sketch", HexEncode(r.sketch));
+  w.String("kind", KindName(r.kind)).String("text", r.text);
+  PutOriginal(w, r);
+  w.Close();
+}
+
+Result<Record> DecodeRecord(std::string_view line, uint64_t* ordinal) {
+  Parsed p;
+  const simdjson::padded_string padded(line);
+  try {
+    ondemand::document doc = OndemandParser().iterate(padded);
+    for (auto field : doc.get_object()) {
+      const std::string key(std::string_view(field.unescaped_key()));
+      SIMSHARD_RETURN_IF_ERROR(ParseField(key, field.value(), &p).WithContext("record field " + key));
+    }
+  } catch (const simdjson::simdjson_error& e) {
+    return Status::Error(std::string("record does not parse: ") + e.what());
+  }
+  if (p.record.id.empty()) return Status::Error("record has no id");
+  if (p.has_embedded) {
+    if (p.text_key.empty()) {
+      p.record.original = std::move(p.embedded);
+    } else {
+      auto spliced = SpliceText(p.embedded, p.text_key, p.record.text);
+      if (!spliced.ok()) return spliced.status();
+      p.record.original = std::move(spliced).value();
+    }
+  }
+  if (ordinal != nullptr) *ordinal = p.ordinal;
+  return std::move(p.record);
+}
+
+Result<std::string> DecodeRecordId(std::string_view line) {
+  // The writer always puts the id first: {"id":"<16 hex>",...
+  constexpr std::string_view kPrefix = "{\"id\":\"";
+  if (line.size() < kPrefix.size() + 17 || !line.starts_with(kPrefix) || line[kPrefix.size() + 16] != '"') {
+    return Status::Error("record does not start with its id");
+  }
+  return std::string(line.substr(kPrefix.size(), 16));
+}
+
+std::string OriginalBytes(const Record& record) {
+  return record.original.empty() ? record.text : record.original;
+}
+
+}  // namespace simshard

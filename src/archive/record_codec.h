@@ -1,0 +1,24 @@
+// A Record as one JSON line in a shard, and back (doc/FORMAT.md, section 3).
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "simshard/archive.h"
+#include "simshard/status.h"
+
+namespace simshard {
+
+// Appends the record's JSON (without the newline) to `out`. `ordinal` is stored with it.
+void EncodeRecord(const Record& record, uint64_t ordinal, std::string* out);
+
+// Parses one record line; fills `ordinal` when given. Record::original gets the full
+// original bytes back (empty when they were the text).
+Result<Record> DecodeRecord(std::string_view line, uint64_t* ordinal = nullptr);
+
+// Reads just the id of a record line (cheaper than DecodeRecord), for verification.
+Result<std::string> DecodeRecordId(std::string_view line);
+
+std::string_view KindName(OriginalKind kind);
+
+}  // namespace simshard

@@ -1,0 +1,122 @@
+#include "archive/shard_builder.h"
+
+#include <cstdio>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "util/crash_point.h"
+#include "util/encoding.h"
+
+namespace simshard {
+
+Result<std::unique_ptr<ShardBuilder>> ShardBuilder::Create(const std::string& dir, uint64_t number,
+                                                           uint32_t frame_bytes,
+                                                           FrameCompressor* compressor) {
+  const std::string name = shard::ShardName(number);
+  const std::string temp = dir + "/" + name + std::string(shard::kTempSuffix);
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  if (!fd.valid()) return Status::Error(temp + ": cannot create shard: " + ErrnoText());
+  return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(fd)));
+}
+
+ShardBuilder::ShardBuilder(std::string dir, std::string name, uint32_t frame_bytes,
+                           FrameCompressor* compressor, UniqueFd fd)
+    : dir_(std::move(dir)), name_(std::move(name)), frame_bytes_(frame_bytes),
+      compressor_(compressor), fd_(std::move(fd)) {
+  temp_path_ = dir_ + "/" + name_ + std::string(shard::kTempSuffix);
+}
+
+ShardBuilder::~ShardBuilder() {
+  if (!sealed_) {
+    // Drop frames still being compressed so the shared compressor is clean for the next.
+    Result<CompressedFrame> ignored = Status::Error("");
+    while (compressor_->Next(true, &ignored)) {
+    }
+    fd_.reset();
+    ::unlink(temp_path_.c_str());
+  }
+}
+
+Status ShardBuilder::Append(std::string_view line, CatalogEntry entry) {
+  if (!frame_.empty() && frame_.size() + line.size() + 1 > frame_bytes_) CutFrame();
+  uint64_t id = 0;
+  ParseHex64(entry.id, &id);
+  shard::RecordInfo info{id, entry.ordinal, frame_number_, static_cast<uint32_t>(frame_.size()),
+                         static_cast<uint32_t>(line.size()), shard::Checksum32(line)};
+  index_.records.push_back(info);
+  entry.shard = name_;
+  entry.frame = info.frame;
+  entry.record_offset = info.offset;
+  entry.record_size = info.length;
+  entries_.push_back(std::move(entry));
+  frame_.append(line);
+  frame_.push_back('\n');
+  data_bytes_ += line.size() + 1;
+  if (frame_.size() >= frame_bytes_) CutFrame();
+  return WriteReadyFrames(false);
+}
+
+void ShardBuilder::CutFrame() {
+  compressor_->Submit(std::move(frame_));
+  frame_.clear();
+  ++frame_number_;
+}
+
+Status ShardBuilder::WriteReadyFrames(bool wait) {
+  Result<CompressedFrame> frame = Status::Error("");
+  while (compressor_->Next(wait, &frame)) {
+    if (!frame.ok()) return frame.status().WithContext(temp_path_);
+    SIMSHARD_RETURN_IF_ERROR(WriteFrame(*frame));
+  }
+  return Status::OK();
+}
+
+Status ShardBuilder::WriteBytes(std::string_view bytes) {
+  hash_.Update(bytes);
+  file_bytes_ += bytes.size();
+  return WriteAll(fd_.get(), bytes, temp_path_);
+}
+
+Status ShardBuilder::WriteFrame(const CompressedFrame& frame) {
+  index_.frames.push_back(shard::FrameInfo{file_bytes_, static_cast<uint32_t>(frame.bytes.size()),
+                                           frame.decompressed_size, frame.checksum});
+  const std::string_view bytes = frame.bytes;
+  const size_t half = bytes.size() / 2;
+  SIMSHARD_RETURN_IF_ERROR(WriteBytes(bytes.substr(0, half)));
+  CrashPoint("mid-frame-write");
+  return WriteBytes(bytes.substr(half));
+}
+
+Status ShardBuilder::Seal() {
+  if (!frame_.empty()) CutFrame();
+  SIMSHARD_RETURN_IF_ERROR(WriteReadyFrames(true));
+  index_.index_offset = file_bytes_;
+  index_.data_bytes = data_bytes_;
+  CrashPoint("before-index-write");
+  SIMSHARD_RETURN_IF_ERROR(WriteBytes(shard::EncodeIndexFrames(index_)));
+  CrashPoint("before-shard-fsync");
+  SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd_.get(), temp_path_));
+  if (::close(fd_.release()) != 0) return Status::Error(temp_path_ + ": close failed: " + ErrnoText());
+  CrashPoint("before-shard-rename");
+  const std::string final_path = dir_ + "/" + name_;
+  if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
+    return Status::Error(final_path + ": cannot rename the sealed shard into place: " + ErrnoText());
+  }
+  sealed_ = true;
+  SIMSHARD_RETURN_IF_ERROR(FsyncDir(dir_));
+  CrashPoint("after-shard-rename");
+  for (CatalogEntry& e : entries_) {
+    const shard::FrameInfo& f = index_.frames[e.frame];
+    e.frame_offset = f.offset;
+    e.frame_size = f.compressed_size;
+  }
+  checksum_hex_ = Hex64(hash_.Digest());
+  return Status::OK();
+}
+
+ShardRow ShardBuilder::Row(uint64_t run, const std::string& sealed_at) const {
+  return ShardRow{name_, file_bytes_, data_bytes_, index_.frames.size(), index_.records.size(), run,
+                  checksum_hex_, sealed_at};
+}
+
+}  // namespace simshard

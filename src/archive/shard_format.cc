@@ -1,0 +1,167 @@
+#include "archive/shard_format.h"
+
+#include <cstdio>
+#include <memory>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
+#include <zstd.h>
+
+#include "util/encoding.h"
+#include "util/file_util.h"
+
+namespace simshard::shard {
+namespace {
+
+void PutSkippableHeader(std::string* out, uint32_t magic, size_t payload) {
+  PutFixed32(out, magic);
+  PutFixed32(out, static_cast<uint32_t>(payload));
+}
+
+Status Corrupt(const std::string& name, const std::string& what) {
+  return Status::Error(name + ": " + what);
+}
+
+Status CheckSkippableHeader(std::string_view bytes, uint32_t magic, size_t payload,
+                            const std::string& name, const char* what) {
+  if (GetFixed32(bytes.data()) != magic) return Corrupt(name, std::string(what) + " has a bad magic");
+  if (GetFixed32(bytes.data() + 4) != payload) {
+    return Corrupt(name, std::string(what) + " has a bad size");
+  }
+  return Status::OK();
+}
+
+}  // namespace
+
+uint32_t Checksum32(std::string_view bytes) {
+  return static_cast<uint32_t>(XXH64(bytes.data(), bytes.size(), 0));
+}
+
+std::string EncodeIndexFrames(const ShardIndex& index) {
+  std::string out;
+  std::string entries;
+  for (const RecordInfo& r : index.records) {
+    PutFixed64(&entries, r.id);
+    PutFixed64(&entries, r.ordinal);
+    PutFixed32(&entries, r.frame);
+    PutFixed32(&entries, r.offset);
+    PutFixed32(&entries, r.length);
+    PutFixed32(&entries, r.checksum);
+  }
+  PutSkippableHeader(&out, kIndexMagic, entries.size() + 4);
+  out += entries;
+  PutFixed32(&out, Checksum32(entries));
+
+  std::string table;
+  for (const FrameInfo& f : index.frames) {
+    PutFixed32(&table, f.compressed_size);
+    PutFixed32(&table, f.decompressed_size);
+    PutFixed32(&table, f.checksum);
+  }
+  PutFixed32(&table, static_cast<uint32_t>(index.frames.size()));
+  PutFixed32(&table, static_cast<uint32_t>(index.records.size()));
+  PutFixed64(&table, index.index_offset);
+  PutFixed64(&table, index.data_bytes);
+  PutFixed32(&table, kFormatVersion);  // version u16 + reserved u16
+  PutFixed32(&table, Checksum32(table));
+  PutFixed32(&table, kFooterMagic);
+  PutSkippableHeader(&out, kSeekTableMagic, table.size());
+  out += table;
+  return out;
+}
+
+Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
+  auto size = FileSize(fd, name);
+  if (!size.ok()) return size.status();
+  if (*size < kSkippableHeaderSize + kFooterSize) return Corrupt(name, "too short for a shard footer (cut short?)");
+  std::string footer;
+  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, *size - kFooterSize, kFooterSize, &footer, name));
+  if (GetFixed32(footer.data() + 32) != kFooterMagic) return Corrupt(name, "no shard footer at the end (cut short?)");
+  if ((GetFixed32(footer.data() + 24) & 0xFFFF) != kFormatVersion) {
+    return Corrupt(name, "unknown shard format version");
+  }
+  ShardIndex index;
+  const uint64_t frames = GetFixed32(footer.data());
+  const uint64_t records = GetFixed32(footer.data() + 4);
+  index.index_offset = GetFixed64(footer.data() + 8);
+  index.data_bytes = GetFixed64(footer.data() + 16);
+  const uint64_t table_size = kSkippableHeaderSize + frames * kSeekEntrySize + kFooterSize;
+  const uint64_t index_size = kSkippableHeaderSize + records * kIndexEntrySize + 4;
+  if (index.index_offset + index_size + table_size != *size) {
+    return Corrupt(name, "footer sizes do not match the file size");
+  }
+  std::string table;
+  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, *size - table_size, table_size, &table, name));
+  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(table, kSeekTableMagic, table_size - 8, name, "seek table"));
+  const std::string_view checked(table.data() + 8, table_size - 8 - 8);
+  if (Checksum32(checked) != GetFixed32(table.data() + table_size - 8)) {
+    return Corrupt(name, "seek table checksum mismatch");
+  }
+  uint64_t offset = 0, data_bytes = 0;
+  for (uint64_t i = 0; i < frames; ++i) {
+    const char* e = table.data() + 8 + i * kSeekEntrySize;
+    FrameInfo f{offset, GetFixed32(e), GetFixed32(e + 4), GetFixed32(e + 8)};
+    offset += f.compressed_size;
+    data_bytes += f.decompressed_size;
+    index.frames.push_back(f);
+  }
+  if (offset != index.index_offset || data_bytes != index.data_bytes) {
+    return Corrupt(name, "seek table does not add up to the footer's sizes");
+  }
+
+  std::string rec;
+  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, index.index_offset, index_size, &rec, name));
+  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(rec, kIndexMagic, index_size - 8, name, "record index"));
+  const std::string_view entries(rec.data() + 8, records * kIndexEntrySize);
+  if (Checksum32(entries) != GetFixed32(rec.data() + index_size - 4)) {
+    return Corrupt(name, "record index checksum mismatch");
+  }
+  for (uint64_t i = 0; i < records; ++i) {
+    const char* e = entries.data() + i * kIndexEntrySize;
+    RecordInfo r{GetFixed64(e), GetFixed64(e + 8), GetFixed32(e + 16), GetFixed32(e + 20),
+                 GetFixed32(e + 24), GetFixed32(e + 28)};
+    // +1: every record ends with its newline inside the frame.
+    if (r.frame >= frames ||
+        uint64_t(r.offset) + r.length + 1 > index.frames[r.frame].decompressed_size) {
+      return Corrupt(name, "record index entry " + std::to_string(i) + " points outside its frame");
+    }
+    index.records.push_back(r);
+  }
+  return index;
+}
+
+Result<std::string> DecompressFrame(std::string_view compressed) {
+  const unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Error("not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Error("zstd frame without a content size");
+  if (size > kMaxFrameBytes) return Status::Error("frame would inflate to " + std::to_string(size) + " bytes");
+  std::string out(size, '\0');
+  struct FreeDctx {
+    void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
+  };
+  thread_local std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx(ZSTD_createDCtx());
+  const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), compressed.data(), compressed.size());
+  if (ZSTD_isError(n)) return Status::Error(std::string("zstd: ") + ZSTD_getErrorName(n));
+  if (n != size) return Status::Error("frame decompressed to a different size than its header says");
+  return out;
+}
+
+std::string ShardName(uint64_t number) {
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%06llu.jsonl.zst", static_cast<unsigned long long>(number));
+  return buf;
+}
+
+bool ParseShardName(std::string_view name, uint64_t* number) {
+  constexpr std::string_view kSuffix = ".jsonl.zst";
+  if (name.size() < 6 + kSuffix.size() || !name.ends_with(kSuffix)) return false;
+  const std::string_view digits = name.substr(0, name.size() - kSuffix.size());
+  uint64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return false;
+    v = v * 10 + static_cast<uint64_t>(c - '0');
+  }
+  *number = v;
+  return v > 0;
+}
+
+}  // namespace simshard::shard

@@ -1,0 +1,124 @@
+#include "archive/verify.h"
+
+#include <map>
+#include <set>
+#include <unordered_map>
+
+#include "archive/archive_files.h"
+#include "archive/record_codec.h"
+#include "archive/shard_reader.h"
+#include "util/encoding.h"
+
+namespace simshard {
+namespace {
+
+// Where a shard says a record is.
+struct Location {
+  std::string shard;
+  uint32_t frame = 0;
+  uint64_t frame_offset = 0, frame_size = 0;
+  uint32_t offset = 0, length = 0;
+  bool in_catalog = false;
+};
+
+// Checks every frame and record of one shard; adds the records it holds to `found`.
+void VerifyShard(const ShardFile& file, std::unordered_map<std::string, Location>* found,
+                 std::vector<Damage>* damage) {
+  const shard::ShardIndex& index = file.index();
+  size_t next = 0;  // records are in frame order
+  for (uint32_t f = 0; f < index.frames.size(); ++f) {
+    auto frame = file.ReadFrame(f);
+    const size_t first = next;
+    while (next < index.records.size() && index.records[next].frame == f) ++next;
+    if (!frame.ok()) {
+      damage->push_back({file.name(), f, frame.status().message() + " (" + std::to_string(next - first) +
+                                             " records in it)"});
+      continue;
+    }
+    for (size_t r = first; r < next; ++r) {
+      const shard::RecordInfo& info = index.records[r];
+      const std::string_view line(frame->data() + info.offset, info.length);
+      const std::string id = Hex64(info.id);
+      auto decoded = DecodeRecordId(line);
+      if (shard::Checksum32(line) != info.checksum || !decoded.ok() || *decoded != id) {
+        damage->push_back({file.name(), f, "record " + id + " does not match its checksum or id"});
+        continue;
+      }
+      const shard::FrameInfo& fi = index.frames[f];
+      (*found)[id] = Location{file.name(), f, fi.offset, fi.compressed_size, info.offset, info.length, false};
+    }
+  }
+  if (next != index.records.size()) damage->push_back({file.name(), -1, "record index is not in frame order"});
+}
+
+std::string Describe(const CatalogEntry& e) {
+  return "frame " + std::to_string(e.frame) + " at " + std::to_string(e.frame_offset) + "+" +
+         std::to_string(e.frame_size) + ", record at " + std::to_string(e.record_offset) + "+" +
+         std::to_string(e.record_size);
+}
+
+}  // namespace
+
+std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog) {
+  std::vector<Damage> damage;
+  auto rows = catalog.Shards();
+  auto files = ListShardFiles(dir);
+  if (!rows.ok() || !files.ok()) {
+    damage.push_back({"", -1, (!rows.ok() ? rows.status() : files.status()).message()});
+    return damage;
+  }
+  std::set<std::string> on_disk(files->begin(), files->end()), registered;
+  for (const ShardRow& row : *rows) registered.insert(row.name);
+
+  std::unordered_map<std::string, Location> found;
+  std::set<std::string> unreadable;
+  for (const std::string& name : registered) {
+    if (on_disk.count(name) == 0) {
+      damage.push_back({name, -1, "shard is missing (in the catalog, not on disk)"});
+      unreadable.insert(name);
+      continue;
+    }
+    auto file = ShardFile::Open(dir, name);
+    if (!file.ok()) {
+      damage.push_back({name, -1, file.status().message()});
+      unreadable.insert(name);
+      continue;
+    }
+    VerifyShard(*file, &found, &damage);
+  }
+  for (const std::string& name : on_disk) {
+    if (registered.count(name) == 0) {
+      damage.push_back({name, -1, "sealed shard is not in the catalog (simshard reindex registers it)"});
+    }
+  }
+
+  Status listed = catalog.ForEachDocument("", {}, [&](const CatalogEntry& e) {
+    auto it = found.find(e.id);
+    if (it == found.end()) {
+      if (unreadable.count(e.shard) == 0) {
+        damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " points at no record with that id"});
+      }
+      return;
+    }
+    Location& loc = it->second;
+    loc.in_catalog = true;
+    if (loc.shard != e.shard || loc.frame != e.frame || loc.frame_offset != e.frame_offset ||
+        loc.frame_size != e.frame_size || loc.offset != e.record_offset || loc.length != e.record_size) {
+      damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " (" + Describe(e) +
+                                              ") does not match where " + loc.shard + " frame " +
+                                              std::to_string(loc.frame) + " holds it"});
+    }
+  });
+  if (!listed.ok()) damage.push_back({"", -1, listed.message()});
+  std::vector<Damage> orphans;
+  for (const auto& [id, loc] : found) {
+    if (!loc.in_catalog) orphans.push_back({loc.shard, loc.frame, "record " + id + " is not in the catalog"});
+  }
+  std::sort(orphans.begin(), orphans.end(), [](const Damage& a, const Damage& b) {
+    return std::tie(a.shard, a.frame, a.what) < std::tie(b.shard, b.frame, b.what);
+  });
+  damage.insert(damage.end(), orphans.begin(), orphans.end());
+  return damage;
+}
+
+}  // namespace simshard

@@ -1,0 +1,80 @@
+#include "util/file_util.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace simshard {
+
+UniqueFd& UniqueFd::operator=(UniqueFd&& o) noexcept {
+  if (this != &o) reset(o.release());
+  return *this;
+}
+
+void UniqueFd::reset(int fd) {
+  if (fd_ >= 0) ::close(fd_);
+  fd_ = fd;
+}
+
+std::string ErrnoText() { return std::strerror(errno); }
+
+Status WriteAll(int fd, std::string_view data, const std::string& path) {
+  while (!data.empty()) {
+    const ssize_t n = ::write(fd, data.data(), data.size());
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::Error(path + ": write failed: " + ErrnoText());
+    }
+    data.remove_prefix(static_cast<size_t>(n));
+  }
+  return Status::OK();
+}
+
+Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std::string& path) {
+  out->resize(n);
+  size_t done = 0;
+  while (done < n) {
+    const ssize_t r = ::pread(fd, out->data() + done, n - done, static_cast<off_t>(offset + done));
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      return Status::Error(path + ": read failed: " + ErrnoText());
+    }
+    if (r == 0) {
+      return Status::Error(path + ": file ends at byte " + std::to_string(offset + done) +
+                           ", expected " + std::to_string(offset + n));
+    }
+    done += static_cast<size_t>(r);
+  }
+  return Status::OK();
+}
+
+Result<uint64_t> FileSize(int fd, const std::string& path) {
+  struct stat st;
+  if (::fstat(fd, &st) != 0) return Status::Error(path + ": stat failed: " + ErrnoText());
+  return static_cast<uint64_t>(st.st_size);
+}
+
+Status FsyncFd(int fd, const std::string& path) {
+  if (::fsync(fd) != 0) return Status::Error(path + ": fsync failed: " + ErrnoText());
+  return Status::OK();
+}
+
+Status FsyncDir(const std::string& dir) {
+  UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (!fd.valid()) return Status::Error(dir + ": cannot open folder: " + ErrnoText());
+  return FsyncFd(fd.get(), dir);
+}
+
+Result<std::string> ReadFile(const std::string& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  auto size = FileSize(fd.get(), path);
+  if (!size.ok()) return size.status();
+  std::string out;
+  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd.get(), 0, *size, &out, path));
+  return out;
+}
+
+}  // namespace simshard

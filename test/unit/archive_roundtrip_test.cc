@@ -1,0 +1,143 @@
+#include <boost/test/unit_test.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "archive/record_codec.h"
+#include "archive_test_util.h"
+#include "simshard/archive.h"
+
+using namespace simshard;
+using simshard::testing::MakeRecord;
+using simshard::testing::ScratchDir;
+
+namespace {
+
+std::unique_ptr<ArchiveWriter> OpenWriter(const std::string& dir, ArchiveOptions options = {}) {
+  auto w = ArchiveWriter::Open(dir, options);
+  BOOST_REQUIRE_MESSAGE(w.ok(), w.status().message());
+  return std::move(w).value();
+}
+
+std::unique_ptr<ArchiveReader> OpenReader(const std::string& dir) {
+  auto r = ArchiveReader::Open(dir);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
+  return std::move(r).value();
+}
+
+void WriteRun(const std::string& dir, const std::vector<Record>& records, ArchiveOptions options = {}) {
+  auto w = OpenWriter(dir, options);
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  for (const Record& r : records) {
+    auto ordinal = w->Add(r);
+    BOOST_REQUIRE_MESSAGE(ordinal.ok(), ordinal.status().message());
+  }
+  Status s = w->FinishRun("{\"archived\":" + std::to_string(records.size()) + "}");
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.message());
+}
+
+Record Restore(const ArchiveReader& reader, const std::string& id_or_url) {
+  auto entry = reader.Find(id_or_url);
+  BOOST_REQUIRE_MESSAGE(entry.ok(), entry.status().message());
+  auto record = reader.Read(*entry);
+  BOOST_REQUIRE_MESSAGE(record.ok(), record.status().message());
+  return std::move(record).value();
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(write_then_read_back_every_field) {
+  ScratchDir dir;
+  std::vector<Record> records;
+  for (uint64_t n = 1; n <= 50; ++n) records.push_back(MakeRecord(n));
+  WriteRun(dir.path(), records);
+
+  auto reader = OpenReader(dir.path());
+  for (const Record& want : records) {
+    Record got = Restore(*reader, want.id);
+    BOOST_TEST(got.id == want.id);
+    BOOST_TEST(got.url == want.url);
+    BOOST_TEST(got.source == want.source);
+    BOOST_TEST(got.title == want.title);
+    BOOST_TEST(got.date == want.date);
+    BOOST_TEST(got.digest == want.digest);
+    BOOST_TEST(got.simhash == want.simhash);
+    BOOST_TEST(got.sketch == want.sketch);
+    BOOST_TEST(got.text == want.text);
+    BOOST_TEST(got.run == 1u);
+    BOOST_TEST(OriginalBytes(got) == want.text);
+  }
+  // By URL too.
+  BOOST_TEST(Restore(*reader, records[7].url).id == records[7].id);
+  auto stats = reader->Stats();
+  BOOST_REQUIRE(stats.ok());
+  BOOST_TEST(stats->documents == 50u);
+  BOOST_TEST(stats->runs == 1u);
+  BOOST_TEST(stats->shards == 1u);
+  BOOST_TEST(reader->Verify().empty());
+}
+
+BOOST_AUTO_TEST_CASE(originals_restore_byte_exact) {
+  ScratchDir dir;
+  Record html = MakeRecord(1);
+  html.kind = OriginalKind::kHtml;
+  html.original = "<html><body><p>" + html.text + "</p>\r\n</body></html>\n";
+  Record binary = MakeRecord(2);
+  binary.original = std::string("caf\xe9 au lait\0\x01\xff tail", 20);  // Latin-1, NUL
+  Record json = MakeRecord(3, "Line one \"quoted\"\n\nLine two \xc3\xa9t\xc3\xa9");
+  json.kind = OriginalKind::kJsonRecord;
+  json.original = R"({"url":"https://example.org/3","title":"T","text":"Line one \"quoted\"\n\nLine two été","n":[1,2.50,{"a":null}]})";
+  Record json_other_text = MakeRecord(4);
+  json_other_text.kind = OriginalKind::kJsonRecord;
+  json_other_text.original = R"({"html":"<p>x</p>", "tags" : ["a"] })";
+  Record bad_utf8_url = MakeRecord(5);
+  bad_utf8_url.url = "https://example.org/\xff\xfe";
+  WriteRun(dir.path(), {html, binary, json, json_other_text, bad_utf8_url});
+
+  auto reader = OpenReader(dir.path());
+  BOOST_TEST(OriginalBytes(Restore(*reader, html.id)) == html.original);
+  BOOST_TEST(OriginalBytes(Restore(*reader, binary.id)) == binary.original);
+  BOOST_TEST(OriginalBytes(Restore(*reader, json.id)) == json.original);
+  BOOST_TEST(OriginalBytes(Restore(*reader, json_other_text.id)) == json_other_text.original);
+  BOOST_TEST(Restore(*reader, bad_utf8_url.id).url == bad_utf8_url.url);
+}
+
+BOOST_AUTO_TEST_CASE(json_record_text_is_stored_once) {
+  Record json = MakeRecord(3, std::string(2000, 'x'));
+  json.kind = OriginalKind::kJsonRecord;
+  json.original = "{\"url\":\"u\",\"text\":\"" + json.text + "\"}";
+  std::string line;
+  EncodeRecord(json, 1, &line);
+  BOOST_TEST(line.size() < 2000 + 600);
+  BOOST_TEST(line.find("\"record\":{\"url\":\"u\",\"text\":null}") != std::string::npos);
+  auto back = DecodeRecord(line);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->original == json.original);
+}
+
+BOOST_AUTO_TEST_CASE(refuses_bad_and_repeated_ids) {
+  ScratchDir dir;
+  WriteRun(dir.path(), {MakeRecord(1)});
+  auto w = OpenWriter(dir.path());
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  auto again = w->Add(MakeRecord(1));
+  BOOST_TEST(!again.ok());
+  BOOST_TEST(again.status().message().find("already in the archive") != std::string::npos);
+  Record upper = MakeRecord(2);
+  upper.id = "ABCDEF0123456789";
+  BOOST_TEST(!w->Add(upper).ok());
+}
+
+BOOST_AUTO_TEST_CASE(state_survives_reopen) {
+  ScratchDir dir;
+  {
+    auto w = OpenWriter(dir.path());
+    BOOST_REQUIRE(w->PutState("fingerprint", std::string("simhash-v1\0x", 12)).ok());
+  }
+  auto w = OpenWriter(dir.path());
+  auto value = w->GetState("fingerprint");
+  BOOST_REQUIRE(value.ok());
+  BOOST_TEST(*value == std::string("simhash-v1\0x", 12));
+  BOOST_TEST(w->GetState("missing").value().empty());
+}

@@ -1,0 +1,53 @@
+// Shared by the archive unit tests: scratch folders and made-up records.
+#pragma once
+
+#include <cstdlib>
+#include <string>
+
+#include <boost/filesystem.hpp>
+
+#include "simshard/archive.h"
+#include "util/encoding.h"
+
+namespace simshard::testing {
+
+// A fresh folder under the system temp dir, removed when the object goes away.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    std::string tmpl = (boost::filesystem::temp_directory_path() / "simshard-test-XXXXXX").string();
+    path_ = ::mkdtemp(tmpl.data());
+  }
+  ~ScratchDir() {
+    boost::system::error_code ec;
+    boost::filesystem::remove_all(path_, ec);
+  }
+  const std::string& path() const { return path_; }
+  std::string operator/(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+// A made-up article record with a stable id derived from `n`.
+inline Record MakeRecord(uint64_t n, std::string text = "") {
+  Record r;
+  r.id = Hex64(0x5100000000000000ull + n * 7919);
+  r.url = "https://example.org/news/" + std::to_string(n);
+  r.source = "crawl/site-a/" + std::to_string(n) + ".txt";
+  r.title = "Story number " + std::to_string(n);
+  r.date = "2026-11-2" + std::to_string(n % 9);
+  r.archived_at = "2026-11-29T01:00:00Z";
+  r.digest = Hex64(n) + Hex64(~n);
+  r.simhash = 0x0123456789abcdefull ^ n;
+  r.sketch = std::string(32, static_cast<char>(n & 0xff));
+  r.kind = OriginalKind::kText;
+  if (text.empty()) {
+    text = "The harbour council met on evening " + std::to_string(n) +
+           " to discuss the new ferry timetable.\n\nResidents asked for later sailings.";
+  }
+  r.text = text;
+  return r;
+}
+
+}  // namespace simshard::testing

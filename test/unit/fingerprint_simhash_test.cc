@@ -1,0 +1,145 @@
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+#include <string>
+
+#include "simshard/dedup.h"
+#include "simshard/fingerprint.h"
+
+namespace {
+
+using simshard::ContentDigest;
+using simshard::Digest;
+using simshard::Fingerprinter;
+using simshard::HammingDistance;
+using simshard::SketchSimilarity;
+
+// Made-up articles, already in folded form (lowercase words, one space between).
+const std::string kStory =
+    "the town council of millbrook voted on tuesday to close the old river bridge for "
+    "repairs after inspectors found cracks in two of its stone arches the bridge built "
+    "in 1887 carries about four thousand cars a day and its closure will add twenty "
+    "minutes to the journey between the north and south sides of the town mayor ellen "
+    "cartwright said the decision was painful but unavoidable we cannot gamble with "
+    "the safety of our residents she told reporters outside the town hall local "
+    "businesses on the south bank fear a drop in trade during the six month closure "
+    "the bakery owner tom reyes said half of his customers cross the bridge every "
+    "morning the council has promised a free shuttle bus and extra parking near the "
+    "footbridge engineers expect the work to cost about two million pounds which will "
+    "be shared between the council and the regional transport fund a public meeting "
+    "about the detour routes will be held next thursday evening at the library";
+
+const std::string kOtherStory =
+    "shares in the northern shipping group fell sharply on monday after the company "
+    "warned that higher fuel prices and a weak winter season would cut its annual "
+    "profit by a third the group which operates ferries across the channel and the "
+    "irish sea said passenger numbers had dropped for the fourth month in a row chief "
+    "executive paul anders said the firm would cut costs by retiring two of its oldest "
+    "vessels and renegotiating port fees analysts said the warning was worse than "
+    "expected and questioned whether the dividend could be maintained the shares "
+    "closed down fourteen percent at their lowest level in three years";
+
+// A syndicated copy: dateline added, a few typos, the last sentence trimmed.
+std::string SyndicatedCopy(const std::string& story) {
+  std::string copy = "millbrook reuters " + story;
+  copy.replace(copy.find("inspectors"), 10, "inspecters");
+  copy.replace(copy.find("residents"), 9, "residnets");
+  copy.replace(copy.find("customers"), 9, "costumers");
+  return copy.substr(0, copy.rfind(" a public meeting"));
+}
+
+std::string RandomWords(std::mt19937_64& rng, int words) {
+  std::string out;
+  for (int i = 0; i < words; ++i) {
+    if (i) out += ' ';
+    out += "w" + std::to_string(rng() % 5000);
+  }
+  return out;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(digest_hex_round_trips_and_rejects_bad_input) {
+  const Digest d = ContentDigest(kStory);
+  const std::string hex = d.Hex();
+  BOOST_TEST(hex.size() == 32u);
+  BOOST_TEST(hex.find_first_not_of("0123456789abcdef") == std::string::npos);
+  Digest back;
+  BOOST_TEST(Digest::FromHex(hex, &back));
+  BOOST_TEST((back == d));
+  BOOST_TEST(!Digest::FromHex(hex.substr(1), &back));
+  BOOST_TEST(!Digest::FromHex(std::string(31, '0') + "g", &back));
+  BOOST_TEST(Digest{}.Hex() == std::string(32, '0'));
+}
+
+BOOST_AUTO_TEST_CASE(digest_separates_texts_that_differ_by_one_character) {
+  BOOST_TEST((ContentDigest(kStory) == ContentDigest(std::string(kStory))));
+  BOOST_TEST(!(ContentDigest(kStory) == ContentDigest(kStory + "s")));
+  BOOST_TEST(!(ContentDigest("") == ContentDigest(" ")));
+}
+
+BOOST_AUTO_TEST_CASE(fingerprints_are_deterministic) {
+  const auto a = Fingerprinter().Compute(kStory);
+  const auto b = Fingerprinter().Compute(kStory);
+  BOOST_TEST(a.simhash == b.simhash);
+  BOOST_TEST((a.sketch == b.sketch));
+  BOOST_TEST(a.simhash != 0u);
+}
+
+BOOST_AUTO_TEST_CASE(syndicated_copy_is_close_and_passes_verification) {
+  const auto options = simshard::DedupOptions::Defaults();
+  const Fingerprinter fingerprinter;
+  const auto original = fingerprinter.Compute(kStory);
+  const auto copy = fingerprinter.Compute(SyndicatedCopy(kStory));
+  BOOST_TEST(HammingDistance(original.simhash, copy.simhash) <= options.max_distance);
+  BOOST_TEST(SketchSimilarity(original, copy) >= options.min_similarity);
+}
+
+BOOST_AUTO_TEST_CASE(distinct_stories_are_far_apart_and_fail_verification) {
+  const auto options = simshard::DedupOptions::Defaults();
+  const Fingerprinter fingerprinter;
+  const auto a = fingerprinter.Compute(kStory);
+  const auto b = fingerprinter.Compute(kOtherStory);
+  BOOST_TEST(HammingDistance(a.simhash, b.simhash) > options.max_distance);
+  BOOST_TEST(SketchSimilarity(a, b) < 0.2);
+}
+
+BOOST_AUTO_TEST_CASE(sketch_similarity_stays_in_bounds_and_tracks_overlap) {
+  std::mt19937_64 rng(7);
+  const Fingerprinter fingerprinter;
+  const std::string base = RandomWords(rng, 400);
+  const auto fp = fingerprinter.Compute(base);
+  BOOST_TEST(SketchSimilarity(fp, fp) == 1.0);
+  // Half the words replaced: far fewer shared 3-shingles than a small edit leaves.
+  const std::string half = base.substr(0, base.size() / 2) + " " + RandomWords(rng, 200);
+  const double s_half = SketchSimilarity(fp, fingerprinter.Compute(half));
+  const std::string nearly = base + " " + RandomWords(rng, 10);
+  const double s_nearly = SketchSimilarity(fp, fingerprinter.Compute(nearly));
+  BOOST_TEST(s_nearly > 0.8);
+  BOOST_TEST(s_half > 0.15);
+  BOOST_TEST(s_half < 0.6);
+  for (int i = 0; i < 20; ++i) {
+    const double s = SketchSimilarity(fp, fingerprinter.Compute(RandomWords(rng, 300)));
+    BOOST_TEST(s >= 0.0);
+    BOOST_TEST(s < 0.25);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(short_and_empty_texts_get_fingerprints) {
+  const Fingerprinter fingerprinter;
+  const auto empty = fingerprinter.Compute("");
+  const auto one = fingerprinter.Compute("hello");
+  const auto two = fingerprinter.Compute("hello world");
+  BOOST_TEST(empty.simhash == 0u);
+  BOOST_TEST(one.simhash != 0u);
+  BOOST_TEST(SketchSimilarity(one, two) < 0.5);
+  BOOST_TEST(SketchSimilarity(two, fingerprinter.Compute("hello  world ")) == 1.0);
+}
+
+BOOST_AUTO_TEST_CASE(config_name_changes_with_features) {
+  simshard::FingerprintConfig a, b;
+  b.trigram_weight = a.trigram_weight + 1;
+  BOOST_TEST(!a.Name().empty());
+  BOOST_TEST(a.Name() != b.Name());
+  BOOST_TEST(a.Name() == simshard::FingerprintConfig{}.Name());
+}
