@@ -240,6 +240,24 @@ Result<std::string> DecodeRecordId(std::string_view line) {
   return std::string(line.substr(kPrefix.size(), 16));
 }
 
+CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) {
+  CatalogEntry e;
+  e.ordinal = ordinal;
+  e.id = r.id;
+  e.url = r.url;
+  e.source = r.source;
+  e.title = r.title;
+  e.date = r.date;
+  e.archived_at = r.archived_at;
+  e.digest = r.digest;
+  e.simhash = r.simhash;
+  e.sketch = r.sketch;
+  e.run = r.run;
+  e.kind = r.kind;
+  e.original_size = OriginalBytes(r).size();
+  return e;
+}
+
 std::string OriginalBytes(const Record& record) {
   return record.original.empty() ? record.text : record.original;
 }

@@ -21,4 +21,7 @@ Result<std::string> DecodeRecordId(std::string_view line);
 
 std::string_view KindName(OriginalKind kind);
 
+// The catalog's copy of a record's metadata (its location is left for the caller).
+CatalogEntry EntryFromRecord(const Record& record, uint64_t ordinal);
+
 }  // namespace simshard

@@ -34,26 +34,13 @@ Result<std::string> ShardFile::ReadFrame(uint32_t i) const {
 
 CatalogEntry EntryFor(const Record& r, uint64_t ordinal, const std::string& shard,
                       const shard::FrameInfo& frame, const shard::RecordInfo& info) {
-  CatalogEntry e;
-  e.ordinal = ordinal;
-  e.id = r.id;
-  e.url = r.url;
-  e.source = r.source;
-  e.title = r.title;
-  e.date = r.date;
-  e.archived_at = r.archived_at;
-  e.digest = r.digest;
-  e.simhash = r.simhash;
-  e.sketch = r.sketch;
-  e.run = r.run;
-  e.kind = r.kind;
+  CatalogEntry e = EntryFromRecord(r, ordinal);
   e.shard = shard;
   e.frame = info.frame;
   e.frame_offset = frame.offset;
   e.frame_size = frame.compressed_size;
   e.record_offset = info.offset;
   e.record_size = info.length;
-  e.original_size = OriginalBytes(r).size();
   return e;
 }
 
