@@ -119,13 +119,35 @@ int RepairCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
       "repair", "simshard repair --archive DIR",
       "Salvages a damaged archive: cuts a damaged shard back to its last good frame, re-registers\n"
-      "what is intact, rebuilds a lost catalog, and lists the ids and URLs of the documents that\n"
-      "were lost so they can be archived again.",
-      "  simshard repair --archive /srv/news > lost.tsv"};
+      "what is intact, rebuilds a lost catalog, and prints the documents that were lost (id, url,\n"
+      "source; TSV on stdout, or JSON with --json) so they can be archived again. What was done\n"
+      "goes to stderr. Takes the writer lock: no archive run may be going on.",
+      "  simshard repair --archive /srv/news > lost.tsv && cut -f3 lost.tsv"};
   po::variables_map vm;
   const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
   if (!dir) return kOk;
-  return Fail(help.name, "not available in this build");
+  const Log log = MakeLog(help.name, vm);
+  Result<RepairReport> report = Repair(*dir);
+  if (!report.ok()) return Fail(help.name, report.status());
+  for (const std::string& action : report->actions) log.Info("simshard repair: " + action);
+  log.Info("simshard repair: " + std::to_string(report->lost.size()) + " document(s) lost");
+  std::string out;
+  if (vm["json"].as<bool>()) {
+    std::string lost = "[";
+    for (const LostDocument& d : report->lost) {
+      if (lost.size() > 1) lost.push_back(',');
+      JsonObjectWriter(&lost).String("id", d.id).String("url", d.url).String("source", d.source).Close();
+    }
+    lost.push_back(']');
+    JsonObjectWriter w(&out);
+    w.Uint("actions", report->actions.size()).Raw("lost", lost);
+    w.Close();
+    out.push_back('\n');
+  } else {
+    for (const LostDocument& d : report->lost) out += d.id + "\t" + d.url + "\t" + d.source + "\n";
+  }
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  return std::fflush(stdout) == 0 ? kOk : Fail(help.name, "cannot write to stdout");
 }
 
 }  // namespace simshard::cli

@@ -10,11 +10,10 @@ namespace simshard::pipeline {
 
 namespace {
 
-void ComputeFingerprints(Analyzed* a, const Fingerprinter& fingerprinter) {
-  const std::string folded = FoldForFingerprint(a->doc.text);
-  a->digest = ContentDigest(folded);
-  a->fingerprint = fingerprinter.Compute(folded);
+std::string FoldOrSkip(Analyzed* a) {
+  std::string folded = FoldForFingerprint(a->doc.text);
   if (folded.empty()) a->doc.skip_reason = "no words in the text";
+  return folded;
 }
 
 }  // namespace
@@ -23,8 +22,10 @@ Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& f
   Analyzed a;
   a.doc = Extract(std::move(item), scan);
   if (a.doc.skipped()) return a;
-  ComputeFingerprints(&a, fingerprinter);
+  const std::string folded = FoldOrSkip(&a);
   if (a.doc.skipped()) return a;
+  a.digest = ContentDigest(folded);
+  a.fingerprint = fingerprinter.Compute(folded);
   for (std::string_view paragraph : SplitParagraphs(a.doc.text)) {
     a.paragraph_keys.push_back(ParagraphKey(paragraph));
   }
@@ -32,7 +33,8 @@ Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& f
 }
 
 void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter) {
-  ComputeFingerprints(a, fingerprinter);
+  const std::string folded = FoldOrSkip(a);
+  if (!a->doc.skipped()) a->fingerprint = fingerprinter.Compute(folded);
 }
 
 unsigned ResolveThreads(unsigned requested) {

@@ -18,15 +18,17 @@ namespace simshard::pipeline {
 // One input document with everything the deciding thread needs precomputed.
 struct Analyzed {
   Document doc;
+  // Of the extracted text before learned chrome is stripped, so it (and the id made from
+  // it) does not depend on what the chrome model knew: a rerun finds its own documents.
   Digest digest;
-  Fingerprint fingerprint;
+  Fingerprint fingerprint;  // of the text the archive keeps (chrome stripped)
   std::vector<uint64_t> paragraph_keys;  // ParagraphKey of each paragraph of doc.text
 };
 
 // Extract + fold + fingerprint one item. Pure; runs on worker threads.
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter);
 
-// Fold and fingerprint `a.doc.text` again (after chrome was stripped from it).
+// Fingerprints `a.doc.text` again after chrome was stripped from it; the digest stays.
 void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter);
 
 class AnalyzedStream {

@@ -111,6 +111,7 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
 }  // namespace
 
 Result<RunSummary> RunArchive(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
   const std::string& dir = options.archive_dir;
   ArchiveOptions archive_options = options.archive;
   archive_options.threads = pipeline::ResolveThreads(options.threads);

@@ -27,6 +27,7 @@ Result<uint64_t> SeedFromReader(const std::string& dir, pipeline::Decider* decid
 }  // namespace
 
 Result<RunSummary> RunDedup(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
   pipeline::Decider decider(options.dedup, Fingerprinter(), ChromeModel(), "kept");
   uint64_t last_ordinal = 0;
   if (!options.archive_dir.empty()) {

@@ -1,6 +1,10 @@
 #include "pipeline/run_loop.h"
 
+#include <sys/stat.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdlib>
 #include <ctime>
 
@@ -55,6 +59,17 @@ Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, ReportWrite
 }
 
 }  // namespace
+
+Status CheckInputsExist(const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return Status::Error("no input given");
+  for (const std::string& input : inputs) {
+    struct stat st {};
+    if (::stat(input.c_str(), &st) != 0) {
+      return Status::Error("input " + input + ": " + std::strerror(errno));
+    }
+  }
+  return Status::OK();
+}
 
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep) {
   const auto start = Clock::now();

@@ -15,6 +15,9 @@ namespace simshard::pipeline {
 // Stores a kept document under `id`; returns its ordinal (archive order, 1-based).
 using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& id)>;
 
+// Every input must exist before anything is opened or created.
+Status CheckInputsExist(const std::vector<std::string>& inputs);
+
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep);
 
 // {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
