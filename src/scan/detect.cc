@@ -34,11 +34,12 @@ std::string_view SkipSpaceAndBom(std::string_view s) {
 }
 
 // The first line is one whole JSON object (a cheap check; Extract parses for real).
-bool FirstLineLooksLikeJsonObject(std::string_view head) {
+// A first line longer than `head` counts when the name says JSON.
+bool FirstLineLooksLikeJsonObject(std::string_view head, bool json_name) {
   head = SkipSpaceAndBom(head);
   if (!head.starts_with("{")) return false;
   const size_t nl = head.find('\n');
-  if (nl == std::string_view::npos) return head.size() < 64 << 10;  // one short record
+  if (nl == std::string_view::npos) return json_name || head.size() < 64 << 10;
   std::string_view line = head.substr(0, nl);
   while (!line.empty() && IsAsciiSpace(line.back())) line.remove_suffix(1);
   return line.ends_with("}");
@@ -94,7 +95,7 @@ FileFormat DetectFormat(std::string_view name, std::string_view head) {
   if (LooksBinary(head)) return FileFormat::kBinary;
   const std::string ext = AsciiLower(Extension(name));
   const bool json_name = ext == ".jsonl" || ext == ".ndjson" || ext == ".json";
-  if (FirstLineLooksLikeJsonObject(head) && (json_name || !LooksLikeHtml(head)))
+  if (FirstLineLooksLikeJsonObject(head, json_name) && (json_name || !LooksLikeHtml(head)))
     return FileFormat::kJsonLines;
   if (LooksLikeHtml(head)) return FileFormat::kHtml;
   const bool html_name = ext == ".html" || ext == ".htm" || ext == ".xhtml";

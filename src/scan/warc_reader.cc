@@ -109,6 +109,7 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
     }
     WarcHeader h;
     if (!ReadWarcHeader(reader, &h, &error) || !h.has_length) {
+      if (!reader.error().empty()) error = "truncated WARC record (" + reader.error() + ")";
       if (error.empty()) error = "WARC record without Content-Length; rest of file skipped";
       sink.Add(SkipItem(record_source, error), reader.file_offset());
       return;

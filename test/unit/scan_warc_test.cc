@@ -1,0 +1,181 @@
+// WARC files: record types, HTTP payloads, compression per record, damage.
+#include <boost/test/unit_test.hpp>
+
+#include "scan_fixture.h"
+
+using namespace simshard;
+using simshard::testing::Contains;
+using simshard::testing::Gzip;
+using simshard::testing::ScanAll;
+using simshard::testing::ScratchDir;
+using simshard::testing::Zstd;
+
+namespace {
+
+std::string Record(const std::string& type, const std::string& uri, const std::string& content_type,
+                   const std::string& block) {
+  std::string r = "WARC/1.1\r\nWARC-Type: " + type + "\r\n";
+  if (!uri.empty()) r += "WARC-Target-URI: " + uri + "\r\n";
+  r += "WARC-Date: 2024-05-01T10:00:00Z\r\nWARC-Record-ID: <urn:uuid:1>\r\n";
+  if (!content_type.empty()) r += "Content-Type: " + content_type + "\r\n";
+  r += "Content-Length: " + std::to_string(block.size()) + "\r\n\r\n" + block + "\r\n\r\n";
+  return r;
+}
+
+std::string Http(const std::string& status, const std::string& headers, const std::string& body) {
+  return "HTTP/1.1 " + status + "\r\n" + headers + "Content-Length: " + std::to_string(body.size()) +
+         "\r\n\r\n" + body;
+}
+
+std::string Chunked(const std::string& body) {
+  std::string out;
+  for (size_t i = 0; i < body.size(); i += 7) {
+    const std::string part = body.substr(i, 7);
+    char size[16];
+    std::snprintf(size, sizeof size, "%zx", part.size());
+    out += std::string(size) + "\r\n" + part + "\r\n";
+  }
+  return out + "0\r\n\r\n";
+}
+
+const std::string kPage =
+    "<html><head><title>Tide</title></head><body><nav>MENU</nav><article><p>High tide at noon."
+    "</p></article><footer>FOOT</footer></body></html>";
+
+// A crawl with every record type, as a list of records.
+std::vector<std::string> CrawlRecords() {
+  return {
+      Record("warcinfo", "", "application/warc-fields", "software: test\r\n"),
+      Record("request", "http://site.example/tide", "application/http; msgtype=request",
+             "GET /tide HTTP/1.1\r\nHost: site.example\r\n\r\n"),
+      Record("response", "http://site.example/tide", "application/http; msgtype=response",
+             Http("200 OK", "Content-Type: text/html; charset=utf-8\r\n", kPage)),
+      Record("metadata", "http://site.example/tide", "application/warc-fields", "outlinks: x\r\n"),
+      Record("response", "http://site.example/missing", "application/http; msgtype=response",
+             Http("404 Not Found", "Content-Type: text/html\r\n", "<p>Not found</p>")),
+      Record("response", "http://site.example/logo.png", "application/http; msgtype=response",
+             Http("200 OK", "Content-Type: image/png\r\n", "\x89PNG....")),
+      Record("response", "http://site.example/chunked", "application/http; msgtype=response",
+             "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n"
+             "Content-Encoding: gzip\r\n\r\n" + Chunked(Gzip("Chunked and gzipped text."))),
+      Record("resource", "http://site.example/notes.txt", "text/plain", "A resource record."),
+      Record("conversion", "http://site.example/wet", "text/plain", "Converted plain text."),
+      Record("revisit", "http://site.example/tide", "application/http", "HTTP/1.1 304\r\n\r\n"),
+      Record("resource", "metadata://gnu.org/software/wget/warc/wget.log", "text/plain", "log"),
+  };
+}
+
+std::string Join(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += p;
+  return out;
+}
+
+void CheckCrawl(const std::vector<Document>& docs) {
+  BOOST_REQUIRE_EQUAL(docs.size(), 6u);
+  BOOST_TEST(docs[0].url == "http://site.example/tide");
+  BOOST_TEST(docs[0].text == "High tide at noon.");
+  BOOST_TEST(docs[0].title == "Tide");
+  BOOST_TEST(docs[0].date == "2024-05-01T10:00:00Z");
+  BOOST_TEST(docs[0].site == "site.example");
+  BOOST_TEST(docs[0].original == kPage);
+  BOOST_TEST(docs[1].skip_reason == "HTTP status 404");
+  BOOST_TEST(docs[1].url == "http://site.example/missing");
+  BOOST_TEST(docs[2].skip_reason == "not article text (image/png)");
+  BOOST_TEST(docs[3].text == "Chunked and gzipped text.");
+  BOOST_TEST(docs[3].original == "Chunked and gzipped text.");
+  BOOST_TEST(docs[4].text == "A resource record.");
+  BOOST_TEST(docs[5].text == "Converted plain text.");
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(warc_records_become_documents_with_byte_offset_sources) {
+  ScratchDir dir;
+  const auto records = CrawlRecords();
+  const std::string path = dir.Write("crawl.warc", Join(records));
+  const auto docs = ScanAll({path});
+  CheckCrawl(docs);
+  const size_t offset = records[0].size() + records[1].size();
+  BOOST_TEST(docs[0].source == path + "#" + std::to_string(offset));
+  uint64_t bytes = 0;
+  for (const Document& d : docs) bytes += d.input_bytes;
+  BOOST_TEST(bytes == boost::filesystem::file_size(path));
+}
+
+BOOST_AUTO_TEST_CASE(warc_gz_with_a_member_per_record_uses_member_offsets) {
+  ScratchDir dir;
+  std::string file;
+  std::vector<size_t> offsets;
+  for (const std::string& r : CrawlRecords()) {
+    offsets.push_back(file.size());
+    file += Gzip(r);
+  }
+  const std::string path = dir.Write("crawl.warc.gz", file);
+  const auto docs = ScanAll({path});
+  CheckCrawl(docs);
+  BOOST_TEST(docs[0].source == path + "#" + std::to_string(offsets[2]));
+  BOOST_TEST(docs[5].source == path + "#" + std::to_string(offsets[8]));
+}
+
+BOOST_AUTO_TEST_CASE(warc_zst_is_read_as_one_stream) {
+  ScratchDir dir;
+  CheckCrawl(ScanAll({dir.Write("crawl.warc.zst", Zstd(Join(CrawlRecords())))}));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_warc_keeps_the_complete_records_before_the_damage) {
+  ScratchDir dir;
+  const std::string whole = Join(CrawlRecords());
+  const std::string cut = whole.substr(0, whole.find("A resource record.") + 4);
+  const auto docs = ScanAll({dir.Write("cut.warc", cut)});
+  BOOST_REQUIRE_EQUAL(docs.size(), 5u);
+  BOOST_TEST(docs[0].text == "High tide at noon.");
+  BOOST_TEST(docs[3].text == "Chunked and gzipped text.");
+  BOOST_TEST(Contains(docs[4].skip_reason, "truncated WARC record"));
+}
+
+BOOST_AUTO_TEST_CASE(truncated_warc_gz_keeps_the_members_before_the_damage) {
+  ScratchDir dir;
+  std::string file;
+  for (const std::string& r : CrawlRecords()) file += Gzip(r);
+  const auto docs = ScanAll({dir.Write("cut.warc.gz", file.substr(0, file.size() - 30))});
+  BOOST_REQUIRE_GE(docs.size(), 6u);
+  BOOST_TEST(docs[5].text == "Converted plain text.");
+  BOOST_TEST(Contains(docs.back().skip_reason, "truncated gzip stream"));
+}
+
+BOOST_AUTO_TEST_CASE(garbage_between_records_stops_the_file_with_a_reason) {
+  ScratchDir dir;
+  const auto records = CrawlRecords();
+  const auto docs = ScanAll({dir.Write("bad.warc", records[2] + "GARBAGE LINE\r\n" + records[7])});
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(docs[0].text == "High tide at noon.");
+  BOOST_TEST(Contains(docs[1].skip_reason, "not a WARC record"));
+}
+
+BOOST_AUTO_TEST_CASE(http_deflate_and_broken_chunking_are_handled) {
+  ScratchDir dir;
+  const std::string broken = "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n"
+                             "Transfer-Encoding: chunked\r\n\r\nzz\r\nnot hex\r\n";
+  const std::string bad_gzip = "HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n"
+                               "Content-Encoding: gzip\r\n\r\nthis is not gzip";
+  const auto docs = ScanAll({dir.Write("x.warc",
+                                       Record("response", "http://a.example/1", "application/http", broken) +
+                                       Record("response", "http://a.example/2", "application/http", bad_gzip))});
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(docs[0].skip_reason == "broken chunked transfer encoding");
+  BOOST_TEST(Contains(docs[1].skip_reason, "compressed HTTP body"));
+}
+
+BOOST_AUTO_TEST_CASE(oversized_warc_record_is_skipped_and_the_next_one_read) {
+  ScratchDir dir;
+  ScanOptions options;
+  options.max_doc_bytes = 1000;
+  const std::string big = Http("200 OK", "Content-Type: text/plain\r\n", std::string(5000, 'x'));
+  const auto docs = ScanAll({dir.Write("big.warc", Record("response", "http://a.example/big", "application/http", big) +
+                                                    Record("resource", "http://a.example/s", "text/plain", "Small."))},
+                            options);
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(Contains(docs[0].skip_reason, "larger than --max-doc-bytes"));
+  BOOST_TEST(docs[1].text == "Small.");
+}
