@@ -1,0 +1,76 @@
+// ChromeModel: paragraphs repeating across a site's pages are learned and stripped.
+#include <boost/test/unit_test.hpp>
+
+#include "simshard/normalize.h"
+
+using simshard::ChromeModel;
+using simshard::ParagraphKey;
+using simshard::SplitParagraphs;
+
+namespace {
+
+std::string Page(const std::string& story) {
+  return "Home News Sport\n\n" + story + "\n\nUpdated 3 May 2024. Copyright Example News.";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(paragraphs_split_on_blank_lines) {
+  const auto p = SplitParagraphs("\n\nOne\nline two\n\n\n\nThree\n\n");
+  BOOST_REQUIRE_EQUAL(p.size(), 2u);
+  BOOST_TEST(p[0] == "One\nline two");
+  BOOST_TEST(p[1] == "Three");
+}
+
+BOOST_AUTO_TEST_CASE(paragraph_keys_ignore_case_punctuation_spacing_and_numbers) {
+  BOOST_TEST(ParagraphKey("Updated 3 May 2024.  Copyright Example") ==
+             ParagraphKey("updated 14 may 2025 \xE2\x80\x94 copyright, example"));
+  BOOST_TEST(ParagraphKey("Home News Sport") != ParagraphKey("Home News Culture"));
+}
+
+BOOST_AUTO_TEST_CASE(chrome_is_learned_per_site_after_min_pages) {
+  ChromeModel model(3);
+  const std::string a = Page("Story about a bridge."), b = Page("Story about a ferry."),
+                    c = Page("Story about a school.");
+  model.Observe("news.example", ChromeModel::Keys(a));
+  model.Observe("news.example", ChromeModel::Keys(b));
+  BOOST_TEST(!model.IsChrome("news.example", ParagraphKey("Home News Sport")));
+  BOOST_TEST(model.Strip("news.example", a) == a);
+  model.Observe("news.example", ChromeModel::Keys(c));
+  BOOST_TEST(model.IsChrome("news.example", ParagraphKey("Home News Sport")));
+  BOOST_TEST(!model.IsChrome("other.example", ParagraphKey("Home News Sport")));
+  BOOST_TEST(model.Strip("news.example", Page("Story about a storm.")) == "Story about a storm.");
+  BOOST_TEST(model.Strip("other.example", c) == c);
+}
+
+BOOST_AUTO_TEST_CASE(a_paragraph_repeated_on_one_page_counts_once) {
+  ChromeModel model(2);
+  model.Observe("s", ChromeModel::Keys("Share\n\nStory one.\n\nShare"));
+  BOOST_TEST(!model.IsChrome("s", ParagraphKey("Share")));
+}
+
+BOOST_AUTO_TEST_CASE(a_page_made_only_of_known_paragraphs_is_kept) {
+  ChromeModel model(2);
+  const std::string repeated = "The same story published twice.";
+  model.Observe("s", ChromeModel::Keys(repeated));
+  model.Observe("s", ChromeModel::Keys(repeated));
+  BOOST_TEST(model.IsChrome("s", ParagraphKey(repeated)));
+  BOOST_TEST(model.Strip("s", repeated) == repeated);
+}
+
+BOOST_AUTO_TEST_CASE(serialize_round_trips_and_rejects_garbage) {
+  ChromeModel model(2);
+  for (int i = 0; i < 3; ++i)
+    model.Observe("news.example", ChromeModel::Keys(Page("Story " + std::string(1, char('a' + i)))));
+  model.Observe("b.example", ChromeModel::Keys("Only once."));
+  const std::string bytes = model.Serialize();
+  auto back = ChromeModel::Deserialize(bytes);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->min_pages() == 2u);
+  BOOST_TEST(back->IsChrome("news.example", ParagraphKey("Home News Sport")));
+  BOOST_TEST(back->Serialize() == bytes);
+  BOOST_TEST(bytes.find("b.example") == std::string::npos);  // singletons are not kept
+  BOOST_TEST(!ChromeModel::Deserialize("nonsense").ok());
+  BOOST_TEST(!ChromeModel::Deserialize("chrome-model 1 2\nsite\tzz:1\n").ok());
+  BOOST_TEST(ChromeModel::Deserialize("chrome-model 1 3\n").ok());
+}
