@@ -2,8 +2,10 @@
 """Builds the benchmark crawl: JSON Lines news articles (url, title, text, date) with about
 10% near-copies carrying syndication edits. Deterministic for a given --seed.
 
-Articles are recombined from the BBC News 2004-2005 corpus (sentences of one topic shuffled
-into new articles, numbers re-drawn, so articles are distinct but read like news). When the
+Articles are recombined from the BBC News 2004-2005 corpus (sentences of one topic dealt
+into new articles, numbers re-drawn, so articles are distinct but read like news; a sentence
+recurs only after its topic's whole pool, several MB later, as text rarely recurs verbatim
+in a real crawl). When the
 corpus is absent the text is made up from a generated vocabulary instead.
 
   make_corpus.py --out crawl.jsonl [--docs 30000] [--copies 0.10] [--truth truth.tsv]
@@ -71,10 +73,27 @@ def redraw_numbers(text, rng):
     return re.sub(r"\d", lambda m: str(rng.randint(0, 9)), text)
 
 
-def new_article(topics, names, rng, n):
+class Deck:
+    """Deals a topic's sentences in shuffled rounds, so a sentence comes back only after the
+    whole pool has been used (several MB later): zstd's window must not find verbatim
+    repeats that a real crawl would not have."""
+
+    def __init__(self, sentences, rng):
+        self.pool, self.rng, self.cards = sorted(set(sentences)), rng, []
+
+    def deal(self, k):
+        while len(self.cards) < k:
+            fresh = list(self.pool)
+            self.rng.shuffle(fresh)
+            self.cards = fresh + self.cards
+        out, self.cards = self.cards[-k:], self.cards[:-k]
+        return out
+
+
+def new_article(topics, decks, names, rng, n):
     topic = rng.choice(names)
-    heads, sents = topics[topic]
-    chosen = rng.sample(sents, rng.randint(17, 29))
+    heads = topics[topic][0]
+    chosen = decks[topic].deal(rng.randint(17, 29))
     paras, i = [], 0
     while i < len(chosen):
         k = rng.randint(1, 4)
@@ -141,6 +160,7 @@ def write_crawl(args, rng):
     else:
         topics, origin = made_up_text(rng), "made-up text (../shared absent)"
     names = sorted(topics)
+    decks = {t: Deck(topics[t][1], rng) for t in names}
     originals, size = [], 0
     truth = open(args.truth, "w") if args.truth else None
     if truth:
@@ -153,7 +173,7 @@ def write_crawl(args, rng):
                 if truth:
                     truth.write(f"{n}\t{src_line}\t{', '.join(edits) or 'url only'}\n")
             else:
-                a = new_article(topics, names, rng, n)
+                a = new_article(topics, decks, names, rng, n)
                 originals.append((n, a))
             line = record(a) + "\n"
             size += len(line.encode("utf-8"))

@@ -37,7 +37,7 @@ fresh() { rm -rf "$1"; mkdir -p "$(dirname "$1")"; }
 archive_run() {
   local dir=$1 threads=$2 report=$3; shift 3
   fresh "$dir"
-  $MEASURE --runs 1 -- "$BIN" archive "$@" --archive "$dir" --report "$report" --threads "$threads"
+  $MEASURE --runs 1 -- "$BIN" archive "$@" --archive "$dir" --report "$report" --threads "$threads" --quiet
 }
 
 # ---- data ------------------------------------------------------------------------------
@@ -65,6 +65,22 @@ Z1=$($MEASURE --runs 3 --stdout "$WORK/crawl.zst" -- zstd -3 -T1 -q -c "$CRAWL")
 Z2=$($MEASURE --runs 3 --stdout "$WORK/crawl.zst" -- zstd -3 -T2 -q -c "$CRAWL")
 ZT1=$(field "$Z1" min_s); ZT2=$(field "$Z2" min_s)
 ZSIZE=$(bytes_of "$WORK/crawl.zst")
+# What independent frames alone cost: zstd -3 of the crawl cut into ~128 KiB pieces of
+# whole lines (the shard format's default frame), each compressed on its own.
+rm -rf "$WORK/pieces"; mkdir -p "$WORK/pieces"
+$PY - "$CRAWL" "$WORK/pieces" <<'PY'
+import sys
+piece, n = bytearray(), 0
+def flush():
+    global piece, n
+    open(f"{sys.argv[2]}/{n:06d}", "wb").write(piece); piece, n = bytearray(), n + 1
+for line in open(sys.argv[1], "rb"):
+    piece += line
+    if len(piece) >= 131072: flush()
+if piece: flush()
+PY
+zstd -3 -q --rm "$WORK"/pieces/*
+FSIZE=$(bytes_of "$WORK"/pieces/*.zst); rm -rf "$WORK/pieces"
 row "zstd -3 -T1 (baseline)" "$(calc "$ZT1" .2f) s" "$(calc "$IN_BYTES/1e6/$ZT1" .0f) MB/s" "-" "-"
 
 # ---- archive: time with 1 and 2 threads, size, memory ----------------------------------
@@ -91,12 +107,28 @@ if [ -f "$WORK/report-t1.jsonl" ] && [ -f "$WORK/report-t2.jsonl" ]; then
 fi
 ARCH=$WORK/archive-t1
 if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
-  size=$(bytes_of "$ARCH")
+  size=$(bytes_of "$ARCH"); shards=$(bytes_of "$ARCH"/*.jsonl.zst)
   row "archive size (all files)" "$(calc "$size/1e6" .1f) MB" "zstd -3 $(calc "$ZSIZE/1e6" .1f) MB" \
       "<= 1.25x" "$(calc "$size/$ZSIZE" .2f)x $(verdict "$size <= 1.25 * $ZSIZE")"
+  row "  shards / rest (catalog)" "$(calc "$shards/1e6" .1f) / $(calc "($size-$shards)/1e6" .1f) MB" \
+      "128K pieces $(calc "$FSIZE/1e6" .1f) MB" "-" "pieces $(calc "$FSIZE/$ZSIZE" .2f)x"
   counts=$(for s in archived duplicate near-duplicate skipped; do
     echo "$(grep -c "\"status\":\"$s\"" "$WORK/report-t1.jsonl") $s"; done | paste -sd, -)
   row "  decisions" "$counts" "" "" ""
+  # The crawl's own truth: which lines are syndicated copies of which.
+  q=$($PY - "$DATA/truth.tsv" "$WORK/report-t1.jsonl" <<'PY'
+import json, sys
+truth = {int(l.split("\t")[0]): int(l.split("\t")[1]) for l in list(open(sys.argv[1]))[1:]}
+rows = [json.loads(l) for l in open(sys.argv[2])]
+line_id = {int(r["source"].rsplit("#", 1)[1]): r.get("id") for r in rows}
+dropped = {int(r["source"].rsplit("#", 1)[1]): r["duplicate_of"] for r in rows if r.get("duplicate_of")}
+found = sum(1 for c, o in truth.items() if dropped.get(c) == line_id.get(o))
+wrong = sum(1 for c in dropped if c not in truth)
+ok = found >= 0.95 * len(truth) and wrong <= 0.005 * max(1, len(dropped))
+print(f"  near-copies found|{found} of {len(truth)}|{wrong} wrong drops|recall >= 0.95|{'ok' if ok else 'MISSED'}")
+PY
+)
+  IFS='|' read -r q1 q2 q3 q4 q5 <<< "$q"; row "$q1" "$q2" "$q3" "$q4" "$q5"
 fi
 
 # ---- restore: one article per process; a batch to a folder -----------------------------
