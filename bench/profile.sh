@@ -17,11 +17,11 @@ command -v perf >/dev/null || { echo "profile: perf not installed (apt-get insta
 rm -rf "$OUT"; mkdir -p "$OUT"
 
 report() {  # flat profile: self time per symbol, then per shared object
-  perf report -i "$1" --stdio --no-children --sort symbol 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -n "$TOP"
+  perf report -i "$1" --stdio --no-children -g none --sort dso,symbol 2>/dev/null |
+    grep -v '^#' | grep -v '^$' | sed 's/  */ /g' | cut -c1-110 | head -n "$TOP"
   echo "-- by library"
-  perf report -i "$1" --stdio --no-children --sort dso 2>/dev/null |
-    grep -v '^#' | grep -v '^$' | head -n 8
+  perf report -i "$1" --stdio --no-children -g none --sort dso 2>/dev/null |
+    grep -v '^#' | grep -v '^$' | sed 's/  */ /g' | head -n 8
 }
 
 echo "== archive --threads 1, $(du -h --apparent-size "$CRAWL" | cut -f1) of JSON Lines"
