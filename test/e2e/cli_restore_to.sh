@@ -28,22 +28,22 @@ ids=$(report_field report.jsonl archived id | sort -u)
 
 step "restore --to keeps every file inside OUTDIR"
 # shellcheck disable=SC2086
-must_exit 0 "$SIMSHARD" restore --archive arc --to out $ids
-outside=$(find "$SCRATCH" -newer report.jsonl -type f -not -path "$SCRATCH/out/*" -not -name out -not -name err)
+must_exit 0 "$SIMSHARD" restore --archive arc --to restored $ids
+outside=$(find "$SCRATCH" -newer report.jsonl -type f -not -path "$SCRATCH/restored/*" -not -path "$SCRATCH/arc/*" -not -name out -not -name err)
 [ -z "$outside" ] || die "restore wrote outside OUTDIR: $outside"
-[ "$(find out -type f | wc -l)" = 5 ] || die "expected 5 files: $(find out -type f)"
-[ -f out/crawl/plain.txt ] || die "../crawl/plain.txt should land in out/crawl/plain.txt"
-[ -f "out$SCRATCH/abs/abs.txt" ] || die "an absolute source should land under out/: $(find out -type f)"
+[ "$(find restored -type f | wc -l)" = 5 ] || die "expected 5 files: $(find restored -type f)"
+[ -f restored/crawl/plain.txt ] || die "../crawl/plain.txt should land in restored/crawl/plain.txt"
+[ -f "restored$SCRATCH/abs/abs.txt" ] || die "an absolute source should land under restored/: $(find restored -type f)"
 while IFS= read -r -d '' f; do
   name=$(basename "$f")
   [ "${#name}" -le 255 ] || die "file name too long: ${#name}"
   case "$f" in *$'\n'*) die "control byte kept in $f" ;; esac
   grep -q "harbour reopened" "$f" || die "$f does not hold its story"
-done < <(find out -type f -print0)
+done < <(find restored -type f -print0)
 
 step "a symbolic link planted in OUTDIR is not followed"
-rm -rf out2 && mkdir -p out2 && ln -s "$SCRATCH/elsewhere" out2/crawl
-run "$SIMSHARD" restore --archive arc --to out2 $ids
+rm -rf restored2 && mkdir -p restored2 && ln -s "$SCRATCH/elsewhere" restored2/crawl
+run "$SIMSHARD" restore --archive arc --to restored2 $ids
 [ "$rc" = 1 ] || die "restore through a planted link exited $rc"
 [ -z "$(ls -A elsewhere)" ] || die "restore followed a link out of OUTDIR"
 echo ok
