@@ -12,18 +12,85 @@ namespace {
 
 using Phrases = std::span<const std::string_view>;
 
-size_t CountOf(std::string_view text, Phrases phrases) {
-  return std::count_if(phrases.begin(), phrases.end(),
-                       [&](std::string_view p) { return text.find(p) != std::string_view::npos; });
-}
-
-bool ContainsAny(std::string_view text, std::initializer_list<std::string_view> phrases) {
-  return CountOf(text, Phrases(phrases.begin(), phrases.size())) > 0;
-}
-
 bool IsOneOf(std::string_view text, Phrases phrases) {
   return std::find(phrases.begin(), phrases.end(), text) != phrases.end();
 }
+
+bool IsAsciiAlnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+// Every phrase the rules look for, by kind. A paragraph's cues are found in one pass:
+// the rules run on every paragraph of every page, so this must be cheap.
+enum Cue : uint8_t { kStrongAppeal, kWeakAppeal, kCookie, kCookieContext, kNewsletter,
+                     kNewsletterContext, kRightsReserved, kCueKinds };
+
+struct CuePhrase {
+  std::string_view text;  // lowercase ASCII, matched at the start of a word, any case
+  Cue kind;
+};
+
+// Strong appeal phrases are rare in news prose; weak ones count only inside an appeal.
+constexpr CuePhrase kCuePhrases[] = {
+    {"donate", kStrongAppeal}, {"donation", kStrongAppeal}, {"support us", kStrongAppeal},
+    {"your support", kStrongAppeal}, {"support our journalism", kStrongAppeal},
+    {"independent journalism", kStrongAppeal}, {"please support", kStrongAppeal},
+    {"we need your help", kStrongAppeal}, {"become a member", kStrongAppeal},
+    {"remind me later", kStrongAppeal}, {"chip in", kStrongAppeal},
+    {"make a contribution", kStrongAppeal}, {"reader-funded", kStrongAppeal},
+    {"funded by readers", kStrongAppeal}, {"funded by our readers", kStrongAppeal},
+    {"become a supporter", kStrongAppeal}, {"free to read", kStrongAppeal},
+    {"readers support", kStrongAppeal}, {"from just", kStrongAppeal},
+    {"support", kWeakAppeal}, {"contribution", kWeakAppeal}, {"contribute", kWeakAppeal},
+    {"subscribe", kWeakAppeal}, {"subscription", kWeakAppeal}, {"thank you for", kWeakAppeal},
+    {"monthly", kWeakAppeal}, {"journalism", kWeakAppeal}, {"membership", kWeakAppeal},
+    {"patreon", kWeakAppeal},
+    {"cookie", kCookie},
+    {"we use", kCookieContext}, {"uses cookies", kCookieContext}, {"accept", kCookieContext},
+    {"consent", kCookieContext}, {"privacy policy", kCookieContext},
+    {"cookie policy", kCookieContext}, {"cookie settings", kCookieContext},
+    {"newsletter", kNewsletter},
+    {"sign up", kNewsletterContext}, {"signup", kNewsletterContext},
+    {"subscribe", kNewsletterContext}, {"inbox", kNewsletterContext},
+    {"delivered", kNewsletterContext}, {"enter your email", kNewsletterContext},
+    {"all rights reserved", kRightsReserved},
+};
+static_assert(std::size(kCuePhrases) <= 64);
+
+// Which cue phrases a paragraph holds: bit i for kCuePhrases[i].
+class Cues {
+ public:
+  explicit Cues(std::string_view text) {
+    static const auto kByLetter = [] {
+      std::array<std::vector<uint8_t>, 26> index;
+      for (size_t i = 0; i < std::size(kCuePhrases); ++i)
+        index[kCuePhrases[i].text[0] - 'a'].push_back(static_cast<uint8_t>(i));
+      return index;
+    }();
+    for (size_t i = 0; i < text.size(); ++i) {
+      const char c = AsciiLowerChar(text[i]);
+      if (c < 'a' || c > 'z' || (i > 0 && IsAsciiAlnum(text[i - 1]))) continue;
+      for (uint8_t k : kByLetter[c - 'a']) {
+        const std::string_view p = kCuePhrases[k].text;
+        if (text.size() - i >= p.size() && EqualsNoCase(text.substr(i, p.size()), p))
+          seen_ |= uint64_t{1} << k;
+      }
+    }
+  }
+  // How many different phrases of this kind the paragraph holds.
+  size_t Count(Cue kind) const {
+    static const auto kMasks = [] {
+      std::array<uint64_t, kCueKinds> masks{};
+      for (size_t i = 0; i < std::size(kCuePhrases); ++i) masks[kCuePhrases[i].kind] |= uint64_t{1} << i;
+      return masks;
+    }();
+    return static_cast<size_t>(__builtin_popcountll(seen_ & kMasks[kind]));
+  }
+  bool Has(Cue kind) const { return Count(kind) > 0; }
+
+ private:
+  uint64_t seen_ = 0;
+};
 
 // Lowercased, without the punctuation and spaces around it: "Remind me later." -> "remind me later".
 std::string Label(std::string_view paragraph) {
@@ -71,15 +138,17 @@ bool IsShareBar(const std::string& label) {
   return words >= 2 && saw_network;
 }
 
-bool IsCookieNotice(const std::string& lower) {
-  return lower.size() < 600 && lower.find("cookie") != std::string::npos &&
-         ContainsAny(lower, {"we use", "uses cookies", "accept", "consent", "privacy policy",
-                             "cookie policy", "cookie settings"});
+// Paragraphs longer than this are article text for every rule but the appeal block.
+constexpr size_t kMaxRuleParagraph = 800;
+// Labels (lowercased whole paragraphs) are only compared for paragraphs this short.
+constexpr size_t kMaxLabel = 200;
+
+bool IsCookieNotice(std::string_view text, const Cues& cues) {
+  return text.size() < 600 && cues.Has(kCookie) && cues.Has(kCookieContext);
 }
 
-bool IsNewsletterSignup(const std::string& lower) {
-  return lower.size() < 400 && lower.find("newsletter") != std::string::npos &&
-         ContainsAny(lower, {"sign up", "signup", "subscribe", "inbox", "delivered", "enter your email"});
+bool IsNewsletterSignup(std::string_view text, const Cues& cues) {
+  return text.size() < 400 && cues.Has(kNewsletter) && cues.Has(kNewsletterContext);
 }
 
 // Starts a "read more" / related-links section: a known heading, or "Read more: ...".
@@ -112,9 +181,10 @@ bool IsLinkRow(std::string_view paragraph) {
   return bars >= 2 && paragraph.size() / (bars + 1) < 45;
 }
 
-bool IsCopyrightLine(const std::string& lower) {
-  return lower.size() < 400 && lower.find("all rights reserved") != std::string::npos &&
-         (lower.starts_with("(c)") || lower.starts_with("\xc2\xa9") || lower.starts_with("copyright"));
+bool IsCopyrightLine(std::string_view text, const Cues& cues) {
+  return text.size() < 400 && cues.Has(kRightsReserved) &&
+         (StartsWithNoCase(text, "(c)") || text.starts_with("\xc2\xa9") ||
+          StartsWithNoCase(text, "copyright"));
 }
 
 // An item of a bulleted or numbered list of teaser links ("- Headline", "2. Headline").
@@ -128,17 +198,6 @@ bool IsListItemLine(std::string_view paragraph) {
   return digits > 0 && t.substr(digits, 2) == ". " ;
 }
 
-// Phrases of reader-funding appeals. Strong ones are rare in news prose.
-constexpr std::string_view kStrongAppeal[] = {
-    "donate", "donation", "support us", "your support", "support our journalism",
-    "independent journalism", "please support", "we need your help", "become a member",
-    "remind me later", "chip in", "make a contribution", "reader-funded", "funded by readers",
-    "funded by our readers", "become a supporter", "free to read", "readers support",
-    "from just"};
-constexpr std::string_view kWeakAppeal[] = {
-    "support", "contribution", "contribute", "subscribe", "subscription", "thank you for",
-    "monthly", "journalism", "membership", "patreon"};
-
 bool IsAppealHeader(const std::string& label) {
   return label.size() < 80 &&
          (label.starts_with("a message from") || label.starts_with("dear reader") ||
@@ -150,17 +209,16 @@ bool IsAppealHeader(const std::string& label) {
 
 // In an appeal block one cue will do; near the end of a page a strong cue and another
 // cue; anywhere else two strong cues.
-bool IsAppealParagraph(const std::string& lower, bool in_appeal_block, bool at_end = false) {
-  const size_t strong = CountOf(lower, kStrongAppeal);
-  const size_t weak = CountOf(lower, kWeakAppeal);
-  if (in_appeal_block) return strong + weak > 0;
-  if (at_end) return strong >= 1 && strong + weak >= 2 && lower.size() < 800;
-  return strong >= 2 && lower.size() < 800;
+bool IsAppealParagraph(const Cues& cues, bool in_appeal_block, bool at_end = false) {
+  const size_t strong = cues.Count(kStrongAppeal);
+  if (in_appeal_block) return strong > 0 || cues.Has(kWeakAppeal);
+  if (at_end) return strong >= 2 || (strong == 1 && cues.Has(kWeakAppeal));
+  return strong >= 2;
 }
 
 struct Para {
   std::string_view text;
-  std::string lower, label;
+  std::string label;  // empty for paragraphs longer than kMaxLabel
   bool drop = false;
 };
 
@@ -171,7 +229,7 @@ void DropTrailingAppeal(std::vector<Para>& paras) {
     size_t appeal = 0, rest = 0;
     for (size_t i = h + 1; i < paras.size(); ++i, ++rest)
       appeal += IsAppealHeader(paras[i].label) || IsButtonLabel(paras[i].label) ||
-                IsAppealParagraph(paras[i].lower, true);
+                IsAppealParagraph(Cues(paras[i].text), true);
     if (rest > 0 && appeal * 2 >= rest) {
       for (size_t i = h; i < paras.size(); ++i) paras[i].drop = true;
       return;
@@ -198,7 +256,7 @@ std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
     size_t end = text.find("\n\n", pos);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view p = TrimAscii(text.substr(pos, end - pos));
-    if (!p.empty()) paras.push_back(Para{p, AsciiLower(p), Label(p)});
+    if (!p.empty()) paras.push_back(Para{p, p.size() <= kMaxLabel ? Label(p) : std::string()});
     pos = end + 2;
   }
   bool in_related = false;
@@ -208,11 +266,15 @@ std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
       p.drop = true;
       continue;
     }
+    in_related = false;
+    if (p.text.size() >= kMaxRuleParagraph) continue;
     const bool heading_alone = IsMoreInHeading(p.label) || IsRelatedHeading(p.label, p.label);
     in_related = heading_alone;
-    p.drop = heading_alone || IsRelatedHeading(p.label, p.text) || IsButtonLabel(p.label) || IsShareBar(p.label) ||
-             IsLinkRow(p.text) || IsCopyrightLine(p.lower) || IsCookieNotice(p.lower) ||
-             IsNewsletterSignup(p.lower) || IsAppealParagraph(p.lower, false, i + 3 >= paras.size());
+    const Cues cues(p.text);
+    p.drop = heading_alone || IsRelatedHeading(p.label, p.text) || IsButtonLabel(p.label) ||
+             IsShareBar(p.label) || IsLinkRow(p.text) || IsCopyrightLine(p.text, cues) ||
+             IsCookieNotice(p.text, cues) || IsNewsletterSignup(p.text, cues) ||
+             IsAppealParagraph(cues, false, i + 3 >= paras.size());
   }
   DropTrailingAppeal(paras);
 

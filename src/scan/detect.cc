@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -73,11 +74,14 @@ bool LooksBinary(std::string_view head) {
   if (HasBinarySignature(head)) return true;
   const std::string_view sample = head.substr(0, 8192);
   if (sample.find('\0') != std::string_view::npos) return true;
+  static constexpr auto kIsControl = [] {
+    std::array<uint8_t, 256> table{};
+    for (int c = 0; c < 0x20; ++c) table[c] = 1;
+    for (int c : {0x09, 0x0a, 0x0d, 0x0c, 0x1b}) table[c] = 0;
+    return table;
+  }();
   size_t control = 0;
-  for (char ch : sample) {
-    const unsigned char c = static_cast<unsigned char>(ch);
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b) ++control;
-  }
+  for (char ch : sample) control += kIsControl[static_cast<unsigned char>(ch)];
   return control * 10 > sample.size();
 }
 

@@ -1,0 +1,237 @@
+// Scanning + extraction throughput on one core, for plain text, HTML, WARC and JSON Lines
+// inputs made from ../shared/corpora/bbc-news-2004-2005.tar.zst, plus folding speed and
+// what the chrome rules remove.
+//
+//   scan_throughput [CORPUS.tar.zst]
+//
+// Without the corpus (default: ../shared/corpora/... from the working directory or the
+// project root above the build folder) it prints a message and exits 0.
+#include <zlib.h>
+
+#include <algorithm>
+#include <boost/filesystem.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "scan/chrome_rules.h"
+#include "simshard/normalize.h"
+#include "simshard/scan.h"
+
+namespace fs = boost::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr int kRuns = 3;
+constexpr int kCopies = 4;  // the corpus is small; repeat it for steadier timings
+
+std::string FindCorpus(int argc, char** argv) {
+  if (argc > 1) return argv[1];
+  const std::string rel = "shared/corpora/bbc-news-2004-2005.tar.zst";
+  const fs::path exe_dir = fs::absolute(fs::path(argv[0])).parent_path();
+  for (const fs::path& p : {fs::path("..") / rel, exe_dir / "../../.." / rel, exe_dir / "../.." / rel})
+    if (fs::exists(p)) return p.string();
+  return {};
+}
+
+std::string ReadFile(const fs::path& p) {
+  std::ifstream in(p.string(), std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void WriteFile(const fs::path& p, const std::string& bytes) {
+  fs::create_directories(p.parent_path());
+  std::ofstream(p.string(), std::ios::binary).write(bytes.data(), bytes.size());
+}
+
+std::string Gzip(const std::string& data) {
+  uLongf size = compressBound(data.size()) + 32;
+  std::string out(size, '\0');
+  z_stream z{};
+  deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.avail_in = data.size();
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = out.size();
+  deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  return out;
+}
+
+std::string HtmlEscape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '<') out += "&lt;";
+    else if (c == '>') out += "&gt;";
+    else if (c == '&') out += "&amp;";
+    else if (c == '"') out += "&quot;";
+    else out += c;
+  }
+  return out;
+}
+
+// A BBC article as a news page: headline, paragraphs, and typical chrome around them.
+std::string AsHtml(const std::string& text, const std::string& url) {
+  const auto paras = simshard::SplitParagraphs(text);
+  const std::string title = paras.empty() ? "" : HtmlEscape(std::string(paras[0]));
+  std::string page = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>" + title +
+                     " | Example News</title><link rel=\"canonical\" href=\"" + url + "\">"
+                     "<meta property=\"article:published_time\" content=\"2005-03-01T10:00:00Z\">"
+                     "<script>window.analytics = {page: 'article', id: 1234};</script>"
+                     "<style>body{font-family:serif}.nav a{margin:4px}</style></head><body>"
+                     "<header><nav class=\"nav\"><a href=\"/\">Home</a><a href=\"/business\">Business</a>"
+                     "<a href=\"/politics\">Politics</a><a href=\"/sport\">Sport</a><a href=\"/tech\">Tech</a>"
+                     "</nav></header><div class=\"cookie-notice\"><p>We use cookies to improve this site."
+                     "</p><button>Accept</button></div><main><article><h1>" + title + "</h1>";
+  for (size_t i = 1; i < paras.size(); ++i) page += "<p>" + HtmlEscape(std::string(paras[i])) + "</p>\n";
+  page += "</article><aside><h2>Related</h2><ul><li><a href=\"/a\">Another story</a></li>"
+          "<li><a href=\"/b\">Yet another story</a></li></ul></aside></main><footer><p>About | "
+          "Contact | Privacy</p><p>&copy; Example News</p></footer></body></html>\n";
+  return page;
+}
+
+std::string WarcResponse(const std::string& url, const std::string& html) {
+  const std::string http = "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: " +
+                           std::to_string(html.size()) + "\r\n\r\n" + html;
+  return "WARC/1.0\r\nWARC-Type: response\r\nWARC-Target-URI: " + url +
+         "\r\nWARC-Date: 2005-03-01T10:00:00Z\r\nContent-Type: application/http; msgtype=response\r\n"
+         "Content-Length: " + std::to_string(http.size()) + "\r\n\r\n" + http + "\r\n\r\n";
+}
+
+void AppendJsonString(std::string* out, const std::string& s) {
+  out->push_back('"');
+  for (char c : s) {
+    if (c == '"' || c == '\\') { out->push_back('\\'); out->push_back(c); }
+    else if (c == '\n') out->append("\\n");
+    else if (static_cast<unsigned char>(c) < 0x20) out->push_back(' ');
+    else out->push_back(c);
+  }
+  out->push_back('"');
+}
+
+struct Inputs {
+  fs::path text_dir, html_dir, warc_gz, jsonl;
+  std::vector<std::string> articles;  // the BBC texts as read
+};
+
+Inputs Build(const fs::path& unpacked, const fs::path& work) {
+  Inputs in{work / "text", work / "html", work / "crawl.warc.gz", work / "feed.jsonl", {}};
+  std::vector<fs::path> files;
+  for (fs::recursive_directory_iterator it(unpacked / "bbc"), end; it != end; ++it)
+    if (it->path().extension() == ".txt" && it->path().filename() != "README.TXT") files.push_back(it->path());
+  std::sort(files.begin(), files.end());
+  std::ofstream warc(in.warc_gz.string(), std::ios::binary), jsonl(in.jsonl.string(), std::ios::binary);
+  for (int copy = 0; copy < kCopies; ++copy) {
+    for (const fs::path& f : files) {
+      const std::string text = ReadFile(f);
+      if (copy == 0) in.articles.push_back(text);
+      const std::string rel = std::to_string(copy) + "/" + f.parent_path().filename().string() + "/" +
+                              f.stem().string();
+      const std::string url = "https://news.example/" + rel + ".html";
+      const std::string html = AsHtml(text, url);
+      WriteFile(in.text_dir / (rel + ".txt"), text);
+      WriteFile(in.html_dir / (rel + ".html"), html);
+      const std::string record = Gzip(WarcResponse(url, html));
+      warc.write(record.data(), record.size());
+      std::string line = "{\"url\":";
+      AppendJsonString(&line, url);
+      line += ",\"text\":";
+      AppendJsonString(&line, text);
+      line += "}\n";
+      jsonl.write(line.data(), line.size());
+    }
+  }
+  return in;
+}
+
+// Best of kRuns: scan + extract of `input` on this thread.
+void Measure(const std::string& label, const fs::path& input) {
+  double best = 1e30;
+  uint64_t bytes = 0, docs = 0, skipped = 0;
+  for (int run = 0; run < kRuns; ++run) {
+    bytes = docs = skipped = 0;
+    const simshard::ScanOptions options;
+    const auto start = Clock::now();
+    simshard::Scanner(options).Scan({input.string()}, [&](simshard::RawItem&& item) {
+      bytes += item.bytes.size();
+      const simshard::Document d = simshard::Extract(std::move(item), options);
+      ++docs;
+      skipped += d.skipped();
+      return true;
+    });
+    best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+  }
+  std::printf("%-28s %8.1f MB/s  (%.1f MB of payload, %llu docs, %llu skipped, %.3f s)\n", label.c_str(),
+              bytes / 1e6 / best, bytes / 1e6, static_cast<unsigned long long>(docs),
+              static_cast<unsigned long long>(skipped), best);
+}
+
+void MeasureFold(const std::vector<std::string>& texts) {
+  uint64_t bytes = 0;
+  for (const auto& t : texts) bytes += t.size();
+  for (bool icu_only : {false, true}) {
+    double best = 1e30;
+    size_t sink = 0;
+    for (int run = 0; run < kRuns; ++run) {
+      const auto start = Clock::now();
+      for (const auto& t : texts)
+        sink += (icu_only ? simshard::FoldForFingerprintIcuOnly(t) : simshard::FoldForFingerprint(t)).size();
+      best = std::min(best, std::chrono::duration<double>(Clock::now() - start).count());
+    }
+    std::printf("%-28s %8.1f MB/s  (%.1f MB, folded %zu bytes per run)\n",
+                icu_only ? "fold, ICU path only" : "fold, with ASCII fast path", bytes / 1e6 / best,
+                bytes / 1e6, sink / kRuns);
+  }
+}
+
+// What the chrome rules take out of clean article text (ideally nothing).
+void MeasureRules(const std::vector<std::string>& texts) {
+  simshard::scan::ChromeRuleStats stats;
+  uint64_t paragraphs = 0, bytes = 0, pages_touched = 0;
+  for (const auto& t : texts) {
+    const size_t before = stats.paragraphs_removed;
+    simshard::scan::RemoveRuleChrome(t, &stats);
+    paragraphs += simshard::SplitParagraphs(t).size();
+    bytes += t.size();
+    pages_touched += stats.paragraphs_removed > before;
+  }
+  std::printf("chrome rules on clean BBC text: %zu of %llu paragraphs removed (%zu of %llu bytes), "
+              "%llu of %zu articles touched\n", stats.paragraphs_removed,
+              static_cast<unsigned long long>(paragraphs), stats.bytes_removed,
+              static_cast<unsigned long long>(bytes), static_cast<unsigned long long>(pages_touched),
+              texts.size());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string corpus = FindCorpus(argc, argv);
+  if (corpus.empty()) {
+    std::puts("scan_throughput: ../shared/corpora/bbc-news-2004-2005.tar.zst not found; skipped");
+    return 0;
+  }
+  const fs::path work = fs::temp_directory_path() / fs::unique_path("simshard-scanbench-%%%%%%");
+  fs::create_directories(work / "unpacked");
+  const std::string unpack = "zstd -dc '" + corpus + "' | tar -x -C '" + (work / "unpacked").string() + "'";
+  if (std::system(unpack.c_str()) != 0) {
+    std::fprintf(stderr, "scan_throughput: cannot unpack %s\n", corpus.c_str());
+    return 1;
+  }
+  const Inputs in = Build(work / "unpacked", work);
+  std::printf("scan + extract on one core, best of %d runs, BBC corpus x%d\n", kRuns, kCopies);
+  Measure("plain text files", in.text_dir);
+  Measure("HTML files", in.html_dir);
+  Measure("WARC (.warc.gz per record)", in.warc_gz);
+  Measure("JSON Lines", in.jsonl);
+  MeasureFold(in.articles);
+  MeasureRules(in.articles);
+  fs::remove_all(work);
+  return 0;
+}
