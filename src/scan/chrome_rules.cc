@@ -32,19 +32,22 @@ struct CuePhrase {
 
 // Strong appeal phrases are rare in news prose; weak ones count only inside an appeal.
 constexpr CuePhrase kCuePhrases[] = {
-    {"donate", kStrongAppeal}, {"donation", kStrongAppeal}, {"support us", kStrongAppeal},
+    {"donate now", kStrongAppeal}, {"donate today", kStrongAppeal},
+    {"please donate", kStrongAppeal}, {"make a donation", kStrongAppeal},
+    {"your donation", kStrongAppeal}, {"support us", kStrongAppeal},
     {"your support", kStrongAppeal}, {"support our journalism", kStrongAppeal},
     {"independent journalism", kStrongAppeal}, {"please support", kStrongAppeal},
     {"we need your help", kStrongAppeal}, {"become a member", kStrongAppeal},
     {"remind me later", kStrongAppeal}, {"chip in", kStrongAppeal},
-    {"make a contribution", kStrongAppeal}, {"reader-funded", kStrongAppeal},
-    {"funded by readers", kStrongAppeal}, {"funded by our readers", kStrongAppeal},
-    {"become a supporter", kStrongAppeal}, {"free to read", kStrongAppeal},
-    {"readers support", kStrongAppeal}, {"from just", kStrongAppeal},
+    {"your contribution", kStrongAppeal}, {"every contribution", kStrongAppeal},
+    {"reader-funded", kStrongAppeal}, {"funded by readers", kStrongAppeal},
+    {"funded by our readers", kStrongAppeal}, {"become a supporter", kStrongAppeal},
+    {"free to read", kStrongAppeal}, {"readers support", kStrongAppeal},
+    {"thank you for reading", kStrongAppeal}, {"thank you for standing", kStrongAppeal},
     {"support", kWeakAppeal}, {"contribution", kWeakAppeal}, {"contribute", kWeakAppeal},
-    {"subscribe", kWeakAppeal}, {"subscription", kWeakAppeal}, {"thank you for", kWeakAppeal},
-    {"monthly", kWeakAppeal}, {"journalism", kWeakAppeal}, {"membership", kWeakAppeal},
-    {"patreon", kWeakAppeal},
+    {"donat", kWeakAppeal}, {"subscribe", kWeakAppeal}, {"subscription", kWeakAppeal},
+    {"thank you for", kWeakAppeal}, {"monthly", kWeakAppeal}, {"journalism", kWeakAppeal},
+    {"membership", kWeakAppeal}, {"patreon", kWeakAppeal}, {"from just", kWeakAppeal},
     {"cookie", kCookie},
     {"we use", kCookieContext}, {"uses cookies", kCookieContext}, {"accept", kCookieContext},
     {"consent", kCookieContext}, {"privacy policy", kCookieContext},
@@ -190,12 +193,7 @@ bool IsCopyrightLine(std::string_view text, const Cues& cues) {
 // An item of a bulleted or numbered list of teaser links ("- Headline", "2. Headline").
 bool IsListItemLine(std::string_view paragraph) {
   const std::string_view t = TrimAscii(paragraph);
-  if (t.size() > 160 || t.ends_with(".")) return false;
-  for (std::string_view bullet : {"- ", "* ", "\xE2\x80\xA2 ", "\xC2\xB7 ", "\xE2\x80\x93 "})
-    if (t.starts_with(bullet)) return true;
-  size_t digits = 0;
-  while (digits < t.size() && digits < 3 && t[digits] >= '0' && t[digits] <= '9') ++digits;
-  return digits > 0 && t.substr(digits, 2) == ". " ;
+  return t.size() <= 160 && !t.ends_with(".") && StartsLikeListItem(t);
 }
 
 bool IsAppealHeader(const std::string& label) {

@@ -1,5 +1,6 @@
 #include "scan/text_util.h"
 
+#include <algorithm>
 #include <vector>
 
 namespace simshard::scan {
@@ -56,6 +57,40 @@ void AppendCollapsedLine(std::string* out, std::string_view line) {
 
 }  // namespace
 
+namespace {
+
+// The wrap width of hard-wrapped text (lines cut at ~72 columns, paragraphs ending in a
+// short line), or 0 when the lines are not wrapped.
+size_t WrapWidth(const std::vector<std::string_view>& lines) {
+  std::vector<size_t> lengths;
+  for (std::string_view line : lines)
+    if (!TrimAscii(line).empty()) lengths.push_back(TrimAscii(line).size());
+  if (lengths.size() < 4) return 0;
+  std::sort(lengths.begin(), lengths.end());
+  const size_t width = lengths[lengths.size() * 9 / 10];
+  if (width < 40 || width > 100) return 0;
+  const size_t full = std::count_if(lengths.begin(), lengths.end(),
+                                    [&](size_t n) { return n * 10 >= width * 7; });
+  return full * 3 >= lengths.size() ? width : 0;
+}
+
+bool EndsSentence(std::string_view t) {
+  while (!t.empty() && std::string_view("\"')]*").find(t.back()) != std::string_view::npos)
+    t.remove_suffix(1);
+  return !t.empty() && std::string_view(".!?").find(t.back()) != std::string_view::npos;
+}
+
+}  // namespace
+
+bool StartsLikeListItem(std::string_view line) {
+  line = TrimAscii(line);
+  for (std::string_view bullet : {"- ", "* ", "\xE2\x80\xA2 ", "\xC2\xB7 ", "\xE2\x80\x93 "})
+    if (line.starts_with(bullet)) return true;
+  size_t digits = 0;
+  while (digits < line.size() && digits < 3 && line[digits] >= '0' && line[digits] <= '9') ++digits;
+  return digits > 0 && (line.substr(digits, 2) == ". " || line.substr(digits, 2) == ") ");
+}
+
 std::string TidyText(std::string_view text) {
   std::vector<std::string_view> lines;
   bool has_blank_line = false;
@@ -74,20 +109,33 @@ std::string TidyText(std::string_view text) {
     for (std::string_view line : lines) has_blank_line |= TrimAscii(line).empty();
   }
 
+  // Without blank lines, every line is a paragraph, unless the text is hard-wrapped:
+  // then a line that fills the width runs on into the next one, if that one fills the
+  // width too or ends a sentence (not a list item, byline or other short line).
+  const size_t wrap = has_blank_line ? 0 : WrapWidth(lines);
+  auto fills_width = [&](std::string_view t) {
+    return t.size() * 10 >= wrap * 7 && t.size() <= wrap + 10;
+  };
+  auto runs_on_into = [&](std::string_view prev, std::string_view next) {
+    if (wrap == 0 || !fills_width(prev) || next.size() > wrap + 10 || StartsLikeListItem(next))
+      return false;
+    return fills_width(next) || EndsSentence(next);
+  };
   std::string out;
   out.reserve(text.size());
-  bool in_paragraph = false;
+  std::string_view prev;
   for (std::string_view line : lines) {
-    if (TrimAscii(line).empty()) {
-      in_paragraph = false;
+    const std::string_view t = TrimAscii(line);
+    if (t.empty()) {
+      prev = {};
       continue;
     }
     if (!out.empty()) {
-      if (in_paragraph && has_blank_line) out.push_back(' ');
+      if (!prev.empty() && (has_blank_line || runs_on_into(prev, t))) out.push_back(' ');
       else out.append("\n\n");
     }
     AppendCollapsedLine(&out, line);
-    in_paragraph = true;
+    prev = t;
   }
   return out;
 }

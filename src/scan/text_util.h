@@ -41,10 +41,14 @@ std::string HeaderParam(std::string_view header, std::string_view name);
 // Host of an absolute URL, lowercased, without port or user info; empty if none.
 std::string UrlHost(std::string_view url);
 
+// "- item", "* item", "2. item", "3) item", bullets.
+bool StartsLikeListItem(std::string_view line);
+
 // Tidies extracted text: spaces and tabs collapse to one space, lines are trimmed, and
 // paragraphs (blocks of text) are separated by exactly one blank line. When the input has
-// no blank lines at all, every line is its own paragraph; otherwise single line breaks
-// inside a block are kept as line wrapping and joined with a space.
+// blank lines, single line breaks inside a block are line wrapping and become a space.
+// Without blank lines, every line is its own paragraph, unless most lines fill a common
+// width (hard-wrapped text): then a line much shorter than that width ends a paragraph.
 std::string TidyText(std::string_view text);
 
 }  // namespace simshard::scan

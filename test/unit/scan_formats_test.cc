@@ -62,6 +62,30 @@ BOOST_AUTO_TEST_CASE(text_without_blank_lines_keeps_each_line_a_paragraph) {
   BOOST_TEST(docs[0].text == "First line here.\n\nSecond line here.");
 }
 
+BOOST_AUTO_TEST_CASE(hard_wrapped_text_is_joined_into_paragraphs) {
+  ScratchDir dir;
+  const std::string text =
+      "Ferry strike called off\n"
+      "By Gazette staff | 16 May 2024\n"
+      "Crews at Port Avery voted on Thursday to call off the strike planned for\n"
+      "next week, after the operator agreed to drop the new rotas it had\n"
+      "announced in March.\n"
+      "The union said talks about pay would go on over the summer and that it\n"
+      "hoped for an agreement before the autumn timetable starts in September.\n"
+      "- Harbour master warns of low tides\n"
+      "- School choir reaches the final\n";
+  const auto docs = ScanAll({dir.Write("wrapped.txt", text)});
+  BOOST_REQUIRE_EQUAL(docs.size(), 1u);
+  BOOST_TEST(docs[0].text ==
+             "Ferry strike called off\n\nBy Gazette staff | 16 May 2024\n\n"
+             "Crews at Port Avery voted on Thursday to call off the strike planned for next week, "
+             "after the operator agreed to drop the new rotas it had announced in March.\n\n"
+             "The union said talks about pay would go on over the summer and that it hoped for an "
+             "agreement before the autumn timetable starts in September.\n\n"
+             "- Harbour master warns of low tides\n\n- School choir reaches the final");
+  BOOST_TEST(docs[0].title == "Ferry strike called off");
+}
+
 BOOST_AUTO_TEST_CASE(html_keeps_article_and_drops_page_furniture) {
   ScratchDir dir;
   const auto docs = ScanAll({dir.Write("otters.html", kStoryHtml)});
