@@ -1,6 +1,10 @@
 // `simshard dedup`: the decisions of `archive` without writing an archive, optionally
 // against an existing archive opened read-only.
+#include <unordered_map>
+#include <unordered_set>
+
 #include "pipeline/kept_writer.h"
+#include "pipeline/report.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
 
@@ -8,40 +12,144 @@ namespace simshard {
 
 namespace {
 
-// Seeds the decider with the archive's documents; returns the last ordinal.
-Result<uint64_t> SeedFromReader(const std::string& dir, pipeline::Decider* decider) {
+using pipeline::Analyzed;
+
+// A decider seeded with the archive's documents (when there is one), and the ordinal
+// the next kept document gets.
+struct SeededDecider {
+  std::unique_ptr<pipeline::Decider> decider;
+  uint64_t last_ordinal = 0;
+};
+
+Result<SeededDecider> MakeDecider(const RunOptions& options) {
+  SeededDecider out;
+  out.decider = std::make_unique<pipeline::Decider>(options.dedup, Fingerprinter(), ChromeModel(),
+                                                    "kept");
+  if (options.archive_dir.empty()) return out;
+  const std::string& dir = options.archive_dir;
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
   if (!reader.ok()) return reader.status();
-  uint64_t last = 0;
   Status bad;
   SIMSHARD_RETURN_IF_ERROR((*reader)->List(ListFilter{}, [&](const CatalogEntry& e) {
-    if (!decider->Seed(e) && bad.ok()) {
+    if (!out.decider->Seed(e) && bad.ok()) {
       bad = Status::Error("archive " + dir + ": document " + e.id + " has a malformed digest");
     }
-    last = std::max(last, e.ordinal);
+    out.last_ordinal = std::max(out.last_ordinal, e.ordinal);
   }));
   if (!bad.ok()) return bad;
-  return last;
+  return out;
+}
+
+// What --keep longest needs to know of each document after the first pass.
+struct Decided {
+  ReportRow row;
+  std::string own_id;  // the id it would have if kept
+  size_t length = 0;   // of its text
+};
+
+// Within each group (a kept document and those reported as its copies) the longest one
+// becomes the kept one; ties keep the earliest. The others point at it. Distance and
+// similarity stay those measured against the group's first document.
+void PromoteLongest(std::vector<Decided>* docs) {
+  std::unordered_map<std::string, size_t> first_by_id, longest_by_id;
+  for (size_t i = 0; i < docs->size(); ++i) {
+    const Decided& d = (*docs)[i];
+    if (d.row.status == "kept") {
+      first_by_id[d.row.id] = longest_by_id[d.row.id] = i;
+    } else if (auto it = longest_by_id.find(d.row.duplicate_of); it != longest_by_id.end()) {
+      if (d.length > (*docs)[it->second].length) it->second = i;
+    }
+  }
+  std::unordered_map<std::string, std::string> new_id;  // first's id -> longest's id
+  for (const auto& [id, longest] : longest_by_id) {
+    const size_t first = first_by_id[id];
+    if (longest == first) continue;
+    ReportRow& winner = (*docs)[longest].row;
+    ReportRow& loser = (*docs)[first].row;
+    loser.status = winner.status;
+    loser.distance = winner.distance;
+    loser.similarity = winner.similarity;
+    loser.duplicate_of = (*docs)[longest].own_id;
+    loser.id.clear();
+    winner = ReportRow{winner.source, winner.url, "kept", (*docs)[longest].own_id, "", -1, -1, ""};
+    new_id[id] = winner.id;
+  }
+  for (Decided& d : *docs) {
+    auto it = new_id.find(d.row.duplicate_of);
+    if (d.row.status != "kept" && it != new_id.end() && it->second != d.own_id) {
+      d.row.duplicate_of = it->second;
+    }
+  }
+}
+
+Status WriteReport(const std::string& path, const std::vector<Decided>& docs) {
+  pipeline::ReportWriter report;
+  SIMSHARD_RETURN_IF_ERROR(report.Open(path));
+  for (const Decided& d : docs) SIMSHARD_RETURN_IF_ERROR(report.Write(d.row));
+  return report.Close();
+}
+
+// Runs the input again (decisions are deterministic) and writes the documents whose
+// input position is in `kept` to the --kept file.
+Status WriteKeptSecondPass(const RunOptions& options, const std::unordered_set<uint64_t>& kept) {
+  RunOptions again = options;
+  again.report_path.clear();
+  again.on_progress = nullptr;
+  Result<SeededDecider> seeded = MakeDecider(again);
+  if (!seeded.ok()) return seeded.status();
+  pipeline::KeptWriter writer;
+  SIMSHARD_RETURN_IF_ERROR(writer.Open(options.kept_path));
+  auto keep = [&](Analyzed&&, const std::string&) -> Result<uint64_t> {
+    return ++seeded->last_ordinal;
+  };
+  auto decided = [&](const ReportRow&, const Analyzed& a) -> Status {
+    return kept.count(a.doc.seq) ? writer.Write(a, pipeline::DocumentId(a.digest)) : Status::OK();
+  };
+  Result<RunSummary> run = pipeline::DecideAll(again, seeded->decider.get(), keep, decided);
+  if (!run.ok()) return run.status();
+  return writer.Close();
+}
+
+Result<RunSummary> RunKeepLongest(const RunOptions& options) {
+  Result<SeededDecider> seeded = MakeDecider(options);
+  if (!seeded.ok()) return seeded.status();
+  RunOptions first_pass = options;
+  first_pass.report_path.clear();
+  std::vector<Decided> docs;
+  auto decided = [&](const ReportRow& row, const Analyzed& a) -> Status {
+    docs.push_back({row, a.doc.skipped() ? "" : pipeline::DocumentId(a.digest), a.doc.text.size()});
+    return Status::OK();
+  };
+  auto keep = [&](Analyzed&&, const std::string&) -> Result<uint64_t> {
+    return ++seeded->last_ordinal;
+  };
+  Result<RunSummary> summary = pipeline::DecideAll(first_pass, seeded->decider.get(), keep, decided);
+  if (!summary.ok()) return summary;
+  PromoteLongest(&docs);
+  SIMSHARD_RETURN_IF_ERROR(WriteReport(options.report_path, docs));
+  if (options.kept_path.empty()) return summary;
+  std::unordered_set<uint64_t> kept;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    if (docs[i].row.status == "kept") kept.insert(i);
+  }
+  SIMSHARD_RETURN_IF_ERROR(WriteKeptSecondPass(options, kept));
+  return summary;
 }
 
 }  // namespace
 
 Result<RunSummary> RunDedup(const RunOptions& options) {
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
-  pipeline::Decider decider(options.dedup, Fingerprinter(), ChromeModel(), "kept");
-  uint64_t last_ordinal = 0;
-  if (!options.archive_dir.empty()) {
-    Result<uint64_t> last = SeedFromReader(options.archive_dir, &decider);
-    if (!last.ok()) return last.status();
-    last_ordinal = *last;
-  }
+  if (options.keep_longest) return RunKeepLongest(options);
+  Result<SeededDecider> seeded = MakeDecider(options);
+  if (!seeded.ok()) return seeded.status();
   pipeline::KeptWriter kept;
   SIMSHARD_RETURN_IF_ERROR(kept.Open(options.kept_path));
-  auto keep = [&](pipeline::Analyzed&& a, const std::string& id) -> Result<uint64_t> {
+  auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
     SIMSHARD_RETURN_IF_ERROR(kept.Write(a, id));
-    return ++last_ordinal;
+    return ++seeded->last_ordinal;
   };
-  Result<RunSummary> summary = pipeline::DecideAll(options, &decider, keep);
+  Result<RunSummary> summary = pipeline::DecideAll(options, seeded->decider.get(), keep);
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(kept.Close());
   return summary;

@@ -42,12 +42,14 @@ class ProgressTicker {
   uint64_t calls_ = 0;
 };
 
-Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, ReportWriter* report,
-                 RunSummary* summary) {
+Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, const DecidedFn& decided,
+                 ReportWriter* report, RunSummary* summary) {
   ReportRow row;
   const uint64_t input_bytes = a.doc.input_bytes;
-  if (decider->Decide(&a, &row)) {
-    row.id = DocumentId(a.digest);
+  const bool kept = decider->Decide(&a, &row);
+  if (kept) row.id = DocumentId(a.digest);
+  if (decided) SIMSHARD_RETURN_IF_ERROR(decided(row, a));
+  if (kept) {
     const Digest digest = a.digest;
     const Fingerprint fingerprint = a.fingerprint;
     Result<uint64_t> ordinal = keep(std::move(a), row.id);
@@ -71,7 +73,8 @@ Status CheckInputsExist(const std::vector<std::string>& inputs) {
   return Status::OK();
 }
 
-Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep) {
+Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
+                             const DecidedFn& decided) {
   const auto start = Clock::now();
   RunSummary summary;
   summary.totals.bytes_total = Scanner::TotalInputBytes(options.inputs);
@@ -81,7 +84,7 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
   ProgressTicker ticker(options, start);
   AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
   while (std::optional<Analyzed> a = stream.Next()) {
-    Status st = DecideOne(std::move(*a), decider, keep, &report, &summary);
+    Status st = DecideOne(std::move(*a), decider, keep, decided, &report, &summary);
     if (!st.ok()) {
       stream.Cancel();
       stream.Finish();

@@ -18,7 +18,12 @@ using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& i
 // Every input must exist before anything is opened or created.
 Status CheckInputsExist(const std::vector<std::string>& inputs);
 
-Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep);
+// Sees every document once decided, before a kept one is handed to the KeepFn.
+using DecidedFn = std::function<Status(const ReportRow& row, const Analyzed& a)>;
+
+// Runs the whole input through `decider`. Report rows go to options.report_path.
+Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
+                             const DecidedFn& decided = {});
 
 // {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
 std::string CountsJson(const RunSummary& summary);
