@@ -12,7 +12,7 @@ namespace {
 
 // Bounds the model's memory: when a run has seen this many distinct (site, paragraph)
 // pairs, pairs seen on one page only are forgotten (chrome repeats, stories rarely do).
-constexpr size_t kMaxTrackedPairs = 4u << 20;
+constexpr size_t kMaxTrackedPairs = 1u << 20;  // about 40 MB of hash map
 
 // Paragraphs longer than this are article text, never chrome worth learning.
 constexpr size_t kMaxChromeParagraphBytes = 2000;

@@ -5,10 +5,12 @@
 
 #include "scan/charset.h"
 #include "scan/chrome_rules.h"
+#include "scan/date.h"
 #include "scan/detect.h"
 #include "scan/html_extract.h"
 #include "scan/text_util.h"
 #include "simshard/scan.h"
+#include "util/json_writer.h"
 
 namespace simshard {
 namespace {
@@ -69,7 +71,9 @@ const std::string* Pick(const std::unordered_map<std::string, std::string>& fiel
 Article FromJsonRecord(const std::string& line, const JsonFields& names) {
   thread_local simdjson::ondemand::parser parser;
   Article a;
-  const simdjson::padded_string padded(line);
+  // JSON must be UTF-8; a feed written in windows-1252 is read as such (the original
+  // line stays as it was).
+  const simdjson::padded_string padded(IsValidUtf8(line) ? line : scan::DecodeToUtf8(line, ""));
   simdjson::ondemand::document doc;
   simdjson::ondemand::object object;
   std::unordered_map<std::string, std::string> fields;
@@ -171,6 +175,7 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   if (a.title.empty() && doc.kind == OriginalKind::kText) a.title = TitleOfPlainText(doc.text);
   if (doc.url.empty()) doc.url = std::move(a.url);
   if (doc.date.empty()) doc.date = std::move(a.date);
+  doc.date = scan::NormalizeDate(doc.date);
   doc.title = a.title.size() > kMaxTitleBytes ? a.title.substr(0, kMaxTitleBytes) : a.title;
   doc.site = SiteOf(doc);
   doc.original = std::move(item.bytes);

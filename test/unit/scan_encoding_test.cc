@@ -75,3 +75,12 @@ BOOST_AUTO_TEST_CASE(documents_are_decoded_by_declaration_and_keep_original_byte
   BOOST_TEST(docs[2].text == "\xD0\x9F\xD1\x80\xD0\xB8\xD0\xB2\xD0\xB5\xD1\x82");
   for (const Document& d : docs) BOOST_TEST(IsValidUtf8(d.text));
 }
+
+BOOST_AUTO_TEST_CASE(json_lines_in_windows_1252_are_read_not_rejected) {
+  ScratchDir dir;
+  const std::string line = "{\"text\":\"Caf\xE9 opens.\"}";
+  const auto docs = ScanAll({dir.Write("latin.jsonl", line + "\n")});
+  BOOST_REQUIRE_EQUAL(docs.size(), 1u);
+  BOOST_TEST(docs[0].text == "Caf\xC3\xA9 opens.");
+  BOOST_TEST(docs[0].original == line);
+}
