@@ -43,29 +43,67 @@ unsigned ResolveThreads(unsigned requested) {
   return cores > 0 ? cores : 1;
 }
 
+// Items travel in batches: one hand-off (and one wake-up) per batch rather than per
+// document keeps the threads busy with documents instead of with each other.
+constexpr size_t kBatchItems = 64;
+constexpr size_t kBatchBytes = 1 << 20;
+
+struct RawBatch {
+  uint64_t number = 0;
+  std::vector<RawItem> items;
+};
+
 struct AnalyzedStream::Impl {
   Impl(std::vector<std::string> in, ScanOptions s, unsigned threads, Fingerprinter f)
       : inputs(std::move(in)),
         scan(std::move(s)),
         fingerprinter(std::move(f)),
         workers_count(ResolveThreads(threads)),
-        raw(2 * workers_count + 2),
-        ordered(8 * workers_count + 8) {}
+        raw(2 * workers_count),
+        ordered(4 * workers_count) {}
 
   void ScanAll() {
+    RawBatch batch;
+    size_t batch_bytes = 0;
+    auto ship = [&] {
+      const uint64_t next = batch.number + 1;
+      const bool pushed = raw.Push(std::move(batch));
+      batch = RawBatch{next, {}};
+      batch_bytes = 0;
+      return pushed;
+    };
     Scanner scanner(scan);
-    scan_status = scanner.Scan(inputs, [&](RawItem&& item) { return raw.Push(std::move(item)); });
+    scan_status = scanner.Scan(inputs, [&](RawItem&& item) {
+      batch_bytes += item.bytes.size();
+      batch.items.push_back(std::move(item));
+      return batch.items.size() < kBatchItems && batch_bytes < kBatchBytes ? true : ship();
+    });
+    if (!batch.items.empty()) ship();
     raw.Close();
   }
 
   void Work() {
-    while (std::optional<RawItem> item = raw.Pop()) {
-      const uint64_t seq = item->seq;
-      Analyzed a = Analyze(std::move(*item), scan, fingerprinter);
-      a.doc.seq = seq;
-      if (!ordered.Put(seq, std::move(a))) return;
+    while (std::optional<RawBatch> batch = raw.Pop()) {
+      std::vector<Analyzed> out;
+      out.reserve(batch->items.size());
+      for (RawItem& item : batch->items) {
+        const uint64_t seq = item.seq;
+        out.push_back(Analyze(std::move(item), scan, fingerprinter));
+        out.back().doc.seq = seq;
+      }
+      if (!ordered.Put(batch->number, std::move(out))) return;
     }
     if (--workers_running == 0) ordered.ProducersDone();
+  }
+
+  std::optional<Analyzed> Next() {
+    while (cursor == current.size()) {
+      std::optional<std::vector<Analyzed>> batch = ordered.Take();
+      if (!batch) return std::nullopt;
+      current = std::move(*batch);
+      cursor = 0;
+    }
+    return std::move(current[cursor++]);
   }
 
   void Start() {
@@ -90,12 +128,14 @@ struct AnalyzedStream::Impl {
   const ScanOptions scan;
   const Fingerprinter fingerprinter;
   const unsigned workers_count;
-  BoundedQueue<RawItem> raw;
-  ReorderBuffer<Analyzed> ordered;
+  BoundedQueue<RawBatch> raw;
+  ReorderBuffer<std::vector<Analyzed>> ordered;  // batches by number
   std::atomic<unsigned> workers_running{0};
   std::thread scanner_thread;
   std::vector<std::thread> workers;
   Status scan_status;  // written by the scanner thread, read after Join
+  std::vector<Analyzed> current;  // the batch the deciding thread is going through
+  size_t cursor = 0;
 };
 
 AnalyzedStream::AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan,
@@ -110,7 +150,7 @@ AnalyzedStream::~AnalyzedStream() {
   impl_->Join();
 }
 
-std::optional<Analyzed> AnalyzedStream::Next() { return impl_->ordered.Take(); }
+std::optional<Analyzed> AnalyzedStream::Next() { return impl_->Next(); }
 
 void AnalyzedStream::Cancel() { impl_->Cancel(); }
 
