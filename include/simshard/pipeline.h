@@ -39,6 +39,8 @@ struct RunOptions {
   ArchiveOptions archive;
   // Progress callback, called from the deciding thread now and then.
   std::function<void(const struct RunProgress&)> on_progress;
+  // Called from the deciding thread with every report row, in input order (for logs).
+  std::function<void(const ReportRow&)> on_row;
 };
 
 struct RunProgress {

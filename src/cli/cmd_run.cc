@@ -116,6 +116,13 @@ int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bo
 
   ProgressLine progress(!log.quiet);
   if (progress.enabled()) run.on_progress = [&](const RunProgress& p) { progress.Update(p); };
+  if (log.verbose && !log.quiet) {
+    run.on_row = [&](const ReportRow& row) {
+      if (row.status != "skipped") return;
+      progress.Clear();
+      log.Detail("skipped " + row.source + ": " + row.reason);
+    };
+  }
   log.Detail("reading " + std::to_string(run.inputs.size()) + " input(s) with " +
              (run.threads ? std::to_string(run.threads) : std::string("all")) + " thread(s)");
   Result<RunSummary> summary = archive ? RunArchive(run) : RunDedup(run);

@@ -42,8 +42,8 @@ class ProgressTicker {
   uint64_t calls_ = 0;
 };
 
-Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, const DecidedFn& decided,
-                 ReportWriter* report, RunSummary* summary) {
+Status DecideOne(Analyzed&& a, const RunOptions& options, Decider* decider, const KeepFn& keep,
+                 const DecidedFn& decided, ReportWriter* report, RunSummary* summary) {
   ReportRow row;
   const uint64_t input_bytes = a.doc.input_bytes;
   const bool kept = decider->Decide(&a, &row);
@@ -57,6 +57,7 @@ Status DecideOne(Analyzed&& a, Decider* decider, const KeepFn& keep, const Decid
     decider->Keep(*ordinal, row.id, digest, fingerprint);
   }
   CountDecision(row, input_bytes, summary);
+  if (options.on_row) options.on_row(row);
   return report->Write(row);
 }
 
@@ -84,7 +85,7 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
   ProgressTicker ticker(options, start);
   AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
   while (std::optional<Analyzed> a = stream.Next()) {
-    Status st = DecideOne(std::move(*a), decider, keep, decided, &report, &summary);
+    Status st = DecideOne(std::move(*a), options, decider, keep, decided, &report, &summary);
     if (!st.ok()) {
       stream.Cancel();
       stream.Finish();
