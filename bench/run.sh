@@ -81,7 +81,7 @@ if piece: flush()
 PY
 zstd -3 -q --rm "$WORK"/pieces/*
 FSIZE=$(bytes_of "$WORK"/pieces/*.zst); rm -rf "$WORK/pieces"
-row "zstd -3 -T1 (baseline)" "$(calc "$ZT1" .2f) s" "$(calc "$IN_BYTES/1e6/$ZT1" .0f) MB/s" "-" "-"
+row "zstd -3 -T1 (baseline)" "$(calc "$ZT1" .2f) s, cpu $(calc "$(field "$Z1" min_cpu_s)" .2f) s" "$(calc "$IN_BYTES/1e6/$ZT1" .0f) MB/s" "-" "-"
 
 # ---- archive: time with 1 and 2 threads, size, memory ----------------------------------
 archived_docs=0
@@ -93,7 +93,7 @@ for threads in 1 2; do
   fi
   t=$(field "$A" min_s); rss=$(field "$A" max_rss_bytes)
   limit=$([ "$threads" = 1 ] && echo 2.5 || echo 1.6)
-  row "archive --threads $threads" "$(calc "$t" .2f) s ($(calc "$IN_BYTES/1e6/$t" .0f) MB/s)" \
+  row "archive --threads $threads" "$(calc "$t" .2f) s, cpu $(calc "$(field "$A" min_cpu_s)" .1f) s" \
       "zstd -T1 $(calc "$ZT1" .2f) s" "<= ${limit}x" \
       "$(calc "$t/$ZT1" .2f)x $(verdict "$t/$ZT1 <= $limit")"
   archived_docs=$(grep -c '"status":"archived"' "$WORK/report-t$threads.jsonl" || true)
@@ -172,7 +172,7 @@ if [ "${BENCH_SKIP_MILLION:-0}" != 1 ]; then
   if [ -f "$BIG/stamp" ]; then
     # A run whose only input repeats an archived document: open the catalog, make the
     # dedup index ready, decide one duplicate, write nothing.
-    S=$($MEASURE --runs 3 -- "$BIN" archive "$BIG/one-known.jsonl" --archive "$BIG/archive" --threads 1)
+    S=$($MEASURE --runs 3 -- "$BIN" archive "$BIG/one-known.jsonl" --archive "$BIG/archive" --threads 1 --quiet)
     st=$(field "$S" min_s)
     Q=$($MEASURE --runs 3 -- "$BIN" stats --archive "$BIG/archive")
     row "startup, $MILLION-doc archive" "$(calc "$st" .2f) s, $(calc "$(field "$S" max_rss_bytes)/1e6" .0f) MB" \

@@ -8,6 +8,7 @@ packages=(
   libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
   wget python3
+  time  # GNU time: peak memory of whole processes in bench/run.sh
 )
 # shellcheck disable=SC2206
 packages+=(${SIMSHARD_EXTRA_PACKAGES:-})
