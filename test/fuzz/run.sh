@@ -9,7 +9,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(html jsonl warc gzip zstd shard record)
-seed_inputs=("$root/samples" "$root/test/fixtures")
+seed_inputs=("$root/samples/crawl" "$root/test/fixtures")
 
 # Input files under samples/ and fixtures whose names match one of the globs.
 find_inputs() {
@@ -34,7 +34,7 @@ compress_seeds() {  # compress_seeds DIR TOOL GLOB...: compressed copies of plai
 archive_seeds() {
   local dir=$1 kind=$2 archive="$build/seed-archive"
   if [ ! -d "$archive" ]; then
-    "$build/simshard/simshard" archive "$root/samples" --archive "$archive" >/dev/null 2>&1 || true
+    (cd "$root" && "$build/simshard" archive samples/crawl --archive "$archive" >/dev/null 2>&1) || true
   fi
   local shard
   for shard in "$archive"/*.jsonl.zst; do
