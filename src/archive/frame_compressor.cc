@@ -51,8 +51,7 @@ void FrameCompressor::Submit(std::string raw) {
     jobs_.push_back(std::move(job));
     return;
   }
-  std::unique_lock<std::mutex> lock(mu_);
-  space_cv_.wait(lock, [&] { return jobs_.size() < max_in_flight_; });
+  std::lock_guard<std::mutex> lock(mu_);
   Job job;
   job.raw = std::move(raw);
   jobs_.push_back(std::move(job));
@@ -68,13 +67,12 @@ bool FrameCompressor::Next(bool wait, Result<CompressedFrame>* out) {
   }
   *out = std::move(jobs_.front().result);
   jobs_.pop_front();
-  space_cv_.notify_one();
   return true;
 }
 
-size_t FrameCompressor::pending() const {
+bool FrameCompressor::full() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return jobs_.size();
+  return jobs_.size() >= max_in_flight_;
 }
 
 void FrameCompressor::WorkerLoop() {

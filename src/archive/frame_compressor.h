@@ -28,12 +28,13 @@ class FrameCompressor {
   FrameCompressor(const FrameCompressor&) = delete;
   FrameCompressor& operator=(const FrameCompressor&) = delete;
 
-  // Queues one frame's records; blocks while too many frames are in flight.
+  // Queues one frame's records. Never blocks: callers keep the queue bounded by taking
+  // frames back with Next(true) while full().
   void Submit(std::string raw);
+  bool full() const;
   // Pops the next frame in submission order if it is done (or, with wait, once it is).
   // Returns false when none is ready (or none is pending, with wait).
   bool Next(bool wait, Result<CompressedFrame>* out);
-  size_t pending() const;
 
  private:
   struct Job {
@@ -48,7 +49,7 @@ class FrameCompressor {
   const size_t max_in_flight_;
   std::vector<std::thread> workers_;
   mutable std::mutex mu_;
-  std::condition_variable work_cv_, done_cv_, space_cv_;
+  std::condition_variable work_cv_, done_cv_;
   std::deque<Job> jobs_;  // front is the oldest not yet handed back
   bool stop_ = false;
 };

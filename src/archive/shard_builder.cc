@@ -62,9 +62,10 @@ void ShardBuilder::CutFrame() {
   ++frame_number_;
 }
 
-Status ShardBuilder::WriteReadyFrames(bool wait) {
+Status ShardBuilder::WriteReadyFrames(bool wait_all) {
   Result<CompressedFrame> frame = Status::Error("");
-  while (compressor_->Next(wait, &frame)) {
+  // Waiting while the queue is full bounds memory to a few frames per worker.
+  while (compressor_->Next(wait_all || compressor_->full(), &frame)) {
     if (!frame.ok()) return frame.status().WithContext(temp_path_);
     SIMSHARD_RETURN_IF_ERROR(WriteFrame(*frame));
   }

@@ -39,7 +39,7 @@ class ShardBuilder {
   ShardBuilder(std::string dir, std::string name, uint32_t frame_bytes, FrameCompressor* compressor,
                UniqueFd fd);
   void CutFrame();
-  Status WriteReadyFrames(bool wait);
+  Status WriteReadyFrames(bool wait_all);
   Status WriteFrame(const CompressedFrame& frame);
   Status WriteBytes(std::string_view bytes);
 

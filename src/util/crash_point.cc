@@ -7,7 +7,9 @@
 namespace simshard {
 
 void CrashPoint(std::string_view step) {
-  static const char* const wanted = std::getenv("SIMSHARD_CRASH_AT");
+  // Read on every call (steps are rare: per frame and per seal) so that a forked test
+  // child can set the variable after the parent already passed some steps.
+  const char* wanted = std::getenv("SIMSHARD_CRASH_AT");
   if (wanted == nullptr || step != wanted) return;
   ::raise(SIGKILL);
   ::_exit(137);  // not reached; SIGKILL cannot be caught

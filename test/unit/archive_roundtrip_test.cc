@@ -11,31 +11,11 @@
 using namespace simshard;
 using simshard::testing::MakeRecord;
 using simshard::testing::ScratchDir;
+using simshard::testing::OpenReader;
+using simshard::testing::OpenWriter;
+using simshard::testing::WriteRun;
 
 namespace {
-
-std::unique_ptr<ArchiveWriter> OpenWriter(const std::string& dir, ArchiveOptions options = {}) {
-  auto w = ArchiveWriter::Open(dir, options);
-  BOOST_REQUIRE_MESSAGE(w.ok(), w.status().message());
-  return std::move(w).value();
-}
-
-std::unique_ptr<ArchiveReader> OpenReader(const std::string& dir) {
-  auto r = ArchiveReader::Open(dir);
-  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
-  return std::move(r).value();
-}
-
-void WriteRun(const std::string& dir, const std::vector<Record>& records, ArchiveOptions options = {}) {
-  auto w = OpenWriter(dir, options);
-  BOOST_REQUIRE(w->BeginRun("{}").ok());
-  for (const Record& r : records) {
-    auto ordinal = w->Add(r);
-    BOOST_REQUIRE_MESSAGE(ordinal.ok(), ordinal.status().message());
-  }
-  Status s = w->FinishRun("{\"archived\":" + std::to_string(records.size()) + "}");
-  BOOST_REQUIRE_MESSAGE(s.ok(), s.message());
-}
 
 Record Restore(const ArchiveReader& reader, const std::string& id_or_url) {
   auto entry = reader.Find(id_or_url);

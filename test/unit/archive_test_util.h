@@ -5,6 +5,7 @@
 #include <string>
 
 #include <boost/filesystem.hpp>
+#include <boost/test/unit_test.hpp>
 
 #include "simshard/archive.h"
 #include "util/encoding.h"
@@ -48,6 +49,29 @@ inline Record MakeRecord(uint64_t n, std::string text = "") {
   }
   r.text = text;
   return r;
+}
+
+inline std::unique_ptr<ArchiveWriter> OpenWriter(const std::string& dir, ArchiveOptions options = {}) {
+  auto w = ArchiveWriter::Open(dir, options);
+  BOOST_REQUIRE_MESSAGE(w.ok(), w.status().message());
+  return std::move(w).value();
+}
+
+inline std::unique_ptr<ArchiveReader> OpenReader(const std::string& dir) {
+  auto r = ArchiveReader::Open(dir);
+  BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
+  return std::move(r).value();
+}
+
+inline void WriteRun(const std::string& dir, const std::vector<Record>& records, ArchiveOptions options = {}) {
+  auto w = OpenWriter(dir, options);
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  for (const Record& r : records) {
+    auto ordinal = w->Add(r);
+    BOOST_REQUIRE_MESSAGE(ordinal.ok(), ordinal.status().message());
+  }
+  Status s = w->FinishRun("{\"archived\":" + std::to_string(records.size()) + "}");
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.message());
 }
 
 }  // namespace simshard::testing
