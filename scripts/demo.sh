@@ -32,10 +32,10 @@ echo
 echo "== simshard stats --archive $archive"
 "$bin" stats --archive "$archive"
 
-id=$("$bin" list --archive "$archive" | head -n 1 | cut -f1)
+id=$("$bin" list --archive "$archive" | awk 'NR == 1 { print $1 }')
 echo
 echo "== simshard restore --archive $archive $id   (the original bytes, first 12 lines)"
-"$bin" restore --archive "$archive" "$id" | head -n 12
+"$bin" restore --archive "$archive" "$id" | awk 'NR <= 12'
 echo
 echo "== simshard verify --archive $archive"
 "$bin" verify --archive "$archive"

@@ -7,7 +7,7 @@ make_crawl small 50 --seed 1 --copies 0
 make_crawl big 8000 --seed 2 --copies 0
 must_exit 0 "$SIMSHARD" archive small --archive arc --quiet
 committed=$("$SIMSHARD" list --archive arc | wc -l)
-some_id=$("$SIMSHARD" list --archive arc | head -1 | cut -f1)
+some_id=$("$SIMSHARD" list --archive arc | awk 'NR == 1 { print $1 }')
 
 "$SIMSHARD" archive big --archive arc --threads 1 --shard-bytes 200000 --quiet &
 writer=$!

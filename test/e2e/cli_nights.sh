@@ -8,7 +8,7 @@ make_crawl night1 300 --seed 11 --copies 0
 make_crawl night2 100 --seed 12 --copies 0
 mkdir -p night2/again
 # Five of the first night's pages, crawled again under another name.
-find night1 -name '*.txt' | sort | head -5 | while read -r f; do
+find night1 -name '*.txt' | sort | sed -n '1,5p' | while read -r f; do
   cp "$f" "night2/again/re-$(basename "$f")"
 done
 
