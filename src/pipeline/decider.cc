@@ -1,6 +1,7 @@
 #include "pipeline/decider.h"
 
 #include <algorithm>
+#include <charconv>
 
 namespace simshard::pipeline {
 
@@ -34,13 +35,14 @@ bool Decider::Seed(const CatalogEntry& entry) {
 void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
                    const Fingerprint& fp) {
   if (ids_.size() < ordinal) ids_.resize(ordinal);
-  ids_[ordinal - 1] = std::string(id);
+  uint64_t value = 0;
+  std::from_chars(id.data(), id.data() + id.size(), value, 16);
+  ids_[ordinal - 1] = value;
   index_.Add(ordinal, digest, fp);
 }
 
-const std::string& Decider::IdOf(uint64_t ordinal) const {
-  static const std::string kUnknown;
-  return ordinal >= 1 && ordinal <= ids_.size() ? ids_[ordinal - 1] : kUnknown;
+std::string Decider::IdOf(uint64_t ordinal) const {
+  return ordinal >= 1 && ordinal <= ids_.size() ? Hex16(ids_[ordinal - 1]) : std::string();
 }
 
 void Decider::StripChrome(Analyzed* a) {

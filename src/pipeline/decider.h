@@ -28,7 +28,10 @@ class Decider {
   // A document already in the archive (earlier nights), in archive order. False when
   // its catalog digest is malformed (it is still indexed by fingerprint).
   bool Seed(const CatalogEntry& entry);
-  void Reserve(uint64_t documents) { index_.Reserve(documents); }
+  void Reserve(uint64_t documents) {
+    index_.Reserve(documents);
+    ids_.reserve(documents);
+  }
 
   // Learns and strips chrome (refingerprinting when text changed), then looks for an
   // earlier document this one repeats. Fills `row` except for an archived id.
@@ -44,12 +47,12 @@ class Decider {
 
  private:
   void StripChrome(Analyzed* a);
-  const std::string& IdOf(uint64_t ordinal) const;
+  std::string IdOf(uint64_t ordinal) const;
 
   DedupIndex index_;
   Fingerprinter fingerprinter_;
   ChromeModel chrome_;
-  std::vector<std::string> ids_;  // by ordinal - 1
+  std::vector<uint64_t> ids_;  // by ordinal - 1; 8 bytes a document, not a string
   const std::string kept_status_;
 };
 

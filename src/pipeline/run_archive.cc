@@ -41,10 +41,9 @@ struct LoadedChrome {
   std::string key;  // empty: fresh model
 };
 
-Result<LoadedChrome> LoadChromeModel(const ArchiveWriter& writer, const std::string& dir) {
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  if (!reader.ok()) return reader.status();
-  Result<std::vector<RunInfo>> runs = (*reader)->Runs();
+Result<LoadedChrome> LoadChromeModel(const ArchiveWriter& writer, const ArchiveReader& reader,
+                                     const std::string& dir) {
+  Result<std::vector<RunInfo>> runs = reader.Runs();
   if (!runs.ok()) return runs.status();
   for (auto run = runs->rbegin(); run != runs->rend(); ++run) {
     if (run->ended_at.empty()) continue;
@@ -124,10 +123,15 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   const Fingerprinter fingerprinter;
   const std::string config = fingerprinter.config().Name();
   SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(&writer, dir, config));
-  Result<LoadedChrome> chrome = LoadChromeModel(writer, dir);
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
+  if (!reader.ok()) return reader.status();
+  Result<LoadedChrome> chrome = LoadChromeModel(writer, **reader, dir);
   if (!chrome.ok()) return chrome.status();
+  Result<ArchiveStats> stats = (*reader)->Stats();
+  if (!stats.ok()) return stats.status();
 
   pipeline::Decider decider(options.dedup, fingerprinter, std::move(chrome->model));
+  decider.Reserve(stats->documents);
   SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, &decider));
 
   const std::set<std::string> shards_before = ShardNames(dir);
