@@ -39,6 +39,20 @@ assert len(archived) == 5, rows
 assert bombs and all(r["status"] == "skipped" and r.get("reason") for r in bombs), bombs
 PY
 
+note "a decompression bomb in a shard (a 100 KB frame that inflates to 3 GiB)"
+head -c 3G /dev/zero | zstd -q --stream-size=3221225472 -c >"$SCRATCH/bomb.frame"
+archive "$SCRATCH/shard-bomb" "$bombs/good"
+for command in archive verify reindex repair; do
+  python3 "$DRILLS/drill_shard.py" "$SCRATCH/shard-bomb/000002.jsonl.zst" "$SCRATCH/bomb.frame"
+  args=(--archive "$SCRATCH/shard-bomb")
+  [ $command = archive ] && args+=("$bombs/good")
+  mb=$(peak_rss_mb "$SIMSHARD" $command "${args[@]}")
+  note "$command over the bomb shard: exit $(cat "$SCRATCH/status"), $mb MB, $(head -c 200 "$SCRATCH/err")"
+  [ "$mb" -lt 256 ] || fail "$command inflated a shard bomb ($mb MB)"
+  [ "$(cat "$SCRATCH/status")" -le 1 ] || fail "$command crashed on a shard bomb"
+done
+verify_ok "$SCRATCH/shard-bomb"  # repair moved the bomb aside
+
 note "odd metadata reaches the catalog through bound parameters and comes back unchanged"
 odd="$SCRATCH/odd"
 mkdir -p "$odd"
