@@ -21,14 +21,11 @@ constexpr std::string_view kFingerprintKey = "fingerprint_config";
 // decides exactly like one clean run.
 constexpr std::string_view kChromePrefix = "chrome_model.";
 
-std::string StateOrEmpty(const ArchiveWriter& writer, std::string_view key) {
-  Result<std::string> value = writer.GetState(key);
-  return value.ok() ? std::move(value).value() : std::string();
-}
-
 Status CheckFingerprintConfig(ArchiveWriter* writer, const std::string& dir,
                               const std::string& ours) {
-  const std::string theirs = StateOrEmpty(*writer, kFingerprintKey);
+  Result<std::string> stored = writer->GetState(kFingerprintKey);  // empty when absent
+  if (!stored.ok()) return stored.status();
+  const std::string& theirs = *stored;
   if (theirs.empty()) return writer->PutState(kFingerprintKey, ours);
   if (theirs == ours) return Status::OK();
   return Status::Error("archive " + dir + " was fingerprinted with \"" + theirs +
@@ -48,9 +45,10 @@ Result<LoadedChrome> LoadChromeModel(const ArchiveWriter& writer, const ArchiveR
   for (auto run = runs->rbegin(); run != runs->rend(); ++run) {
     if (run->ended_at.empty()) continue;
     const std::string key = std::string(kChromePrefix) + std::to_string(run->id);
-    const std::string bytes = StateOrEmpty(writer, key);
-    if (bytes.empty()) continue;
-    Result<ChromeModel> model = ChromeModel::Deserialize(bytes);
+    Result<std::string> bytes = writer.GetState(key);  // empty when absent
+    if (!bytes.ok()) return bytes.status();
+    if (bytes->empty()) continue;
+    Result<ChromeModel> model = ChromeModel::Deserialize(*bytes);
     if (!model.ok()) return model.status().WithContext("archive " + dir + ": " + key);
     return LoadedChrome{std::move(model).value(), key};
   }
