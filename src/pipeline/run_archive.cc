@@ -108,7 +108,7 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
 }  // namespace
 
 Result<RunSummary> RunArchive(const RunOptions& options) {
-  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
   const std::string& dir = options.archive_dir;
   ArchiveOptions archive_options = options.archive;
   // Frame compression stays on the deciding thread until the archive stage's parallel

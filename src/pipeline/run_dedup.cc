@@ -139,7 +139,7 @@ Result<RunSummary> RunKeepLongest(const RunOptions& options) {
 }  // namespace
 
 Result<RunSummary> RunDedup(const RunOptions& options) {
-  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
   if (options.keep_longest) return RunKeepLongest(options);
   Result<SeededDecider> seeded = MakeDecider(options);
   if (!seeded.ok()) return seeded.status();

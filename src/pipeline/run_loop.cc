@@ -4,7 +4,9 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
 #include <cstring>
+#include <utility>
 #include <cstdlib>
 #include <ctime>
 
@@ -63,13 +65,22 @@ Status DecideOne(Analyzed&& a, const RunOptions& options, Decider* decider, cons
 
 }  // namespace
 
-Status CheckInputsExist(const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return Status::Error("no input given");
-  for (const std::string& input : inputs) {
+Status CheckRunPaths(const RunOptions& options) {
+  if (options.inputs.empty()) return Status::Error("no input given");
+  for (const std::string& input : options.inputs) {
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0) {
       return Status::Error("input " + input + ": " + std::strerror(errno));
     }
+  }
+  for (const auto& [what, path] : {std::pair{"report", &options.report_path},
+                                   std::pair{"kept file", &options.kept_path}}) {
+    if (path->empty()) continue;
+    std::FILE* f = std::fopen(path->c_str(), "wb");
+    if (f == nullptr) {
+      return Status::Error(std::string(what) + " " + *path + ": cannot create: " + std::strerror(errno));
+    }
+    std::fclose(f);
   }
   return Status::OK();
 }

@@ -15,8 +15,9 @@ namespace simshard::pipeline {
 // Stores a kept document under `id`; returns its ordinal (archive order, 1-based).
 using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& id)>;
 
-// Every input must exist before anything is opened or created.
-Status CheckInputsExist(const std::vector<std::string>& inputs);
+// Before anything is opened or created: every input exists, and the report and kept
+// files can be written.
+Status CheckRunPaths(const RunOptions& options);
 
 // Sees every document once decided, before a kept one is handed to the KeepFn.
 using DecidedFn = std::function<Status(const ReportRow& row, const Analyzed& a)>;

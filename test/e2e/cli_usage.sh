@@ -35,6 +35,11 @@ must_exit 1 "$SIMSHARD" archive "$SAMPLES/crawl" --archive plainfile/arc
 err_has "plainfile"
 must_exit 1 "$SIMSHARD" list --archive no-such-archive
 err_has "no-such-archive"
+must_exit 1 "$SIMSHARD" archive no-such-input --archive never
+err_has "no-such-input"
+must_exit 1 "$SIMSHARD" archive "$SAMPLES/crawl" --archive never --report no-such-dir/report.jsonl
+err_has "no-such-dir/report.jsonl"
+[ ! -e never ] || die "a run that could not start created its archive"
 
 step "skipped inputs: exit 3, listed in the report with a reason"
 mkdir -p bad
