@@ -328,15 +328,53 @@ int EstimateNesting(std::string_view html) {
   return max_depth;
 }
 
+std::string WithoutScriptsAndComments(std::string_view html) {
+  std::string out;
+  out.reserve(html.size());
+  size_t copied = 0;  // html[copied, pos) is still to be copied
+  for (size_t pos = html.find('<'); pos != std::string_view::npos; pos = html.find('<', pos)) {
+    if (html.compare(pos, 4, "<!--") == 0) {
+      const size_t end = html.find("-->", pos + 4);
+      out.append(html.substr(copied, pos - copied));
+      copied = pos = end == std::string_view::npos ? html.size() : end + 3;
+      continue;
+    }
+    std::string_view name;
+    for (std::string_view tag : {"script", "style"})
+      if (pos + 1 + tag.size() < html.size() && EqualsNoCase(html.substr(pos + 1, tag.size()), tag) &&
+          std::string_view(" \t\n\r\f/>").find(html[pos + 1 + tag.size()]) != std::string_view::npos)
+        name = tag;
+    if (name.empty()) {
+      ++pos;
+      continue;
+    }
+    const size_t open_end = html.find('>', pos);
+    if (open_end == std::string_view::npos) break;
+    // The raw text ends at the first "</script" / "</style", whatever case.
+    size_t close = open_end + 1;
+    while ((close = html.find("</", close)) != std::string_view::npos &&
+           !(close + 2 + name.size() <= html.size() && EqualsNoCase(html.substr(close + 2, name.size()), name)))
+      close += 2;
+    if (close == std::string_view::npos) close = html.size();
+    out.append(html.substr(copied, open_end + 1 - copied));
+    copied = pos = close;
+  }
+  out.append(html.substr(copied));
+  return out;
+}
+
 HtmlArticle ExtractHtml(std::string_view utf8_html) {
   HtmlArticle article;
   if (EstimateNesting(utf8_html) > kMaxHtmlNesting) {
     article.error = "HTML nested deeper than " + std::to_string(kMaxHtmlNesting) + " elements";
     return article;
   }
+  // Scripts, style sheets and comments are never text, and on real pages they are most
+  // of the bytes: the parser need not tokenize them.
+  const std::string html = WithoutScriptsAndComments(utf8_html);
   GumboOptions options = kGumboDefaultOptions;
   options.max_errors = 0;  // we never read parse errors; do not collect them
-  GumboOutput* output = gumbo_parse_with_options(&options, utf8_html.data(), utf8_html.size());
+  GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   {
     Extractor extractor(output->document);
     extractor.Metadata(&article);

@@ -22,6 +22,10 @@ inline constexpr int kMaxHtmlNesting = 4000;
 // Upper bound on the element nesting depth of `html`, from a cheap tag scan.
 int EstimateNesting(std::string_view html);
 
+// `html` without the contents of <script> and <style> elements (the tags stay) and
+// without comments: what the parser needs to see for article text.
+std::string WithoutScriptsAndComments(std::string_view html);
+
 HtmlArticle ExtractHtml(std::string_view utf8_html);
 
 }  // namespace simshard::scan

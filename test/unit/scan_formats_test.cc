@@ -1,6 +1,7 @@
 // Formats the scanner reads: plain text, HTML, JSON Lines, folders, compression.
 #include <boost/test/unit_test.hpp>
 
+#include "scan/html_extract.h"
 #include "scan_fixture.h"
 
 using namespace simshard;
@@ -260,4 +261,14 @@ BOOST_AUTO_TEST_CASE(scan_stops_when_the_sink_says_so) {
   const Status st = Scanner().Scan({dir.Path("d")}, [&](RawItem&&) { return ++items < 2; });
   BOOST_TEST(st.ok());
   BOOST_TEST(items == 2);
+}
+
+BOOST_AUTO_TEST_CASE(scripts_styles_and_comments_are_cut_before_parsing) {
+  using simshard::scan::WithoutScriptsAndComments;
+  BOOST_TEST(WithoutScriptsAndComments("<p>a</p><SCRIPT type=x>if (a < b) { s = '</div>'; }</script ><p>b</p>") ==
+             "<p>a</p><SCRIPT type=x></script ><p>b</p>");
+  BOOST_TEST(WithoutScriptsAndComments("<style>p{}</style><!-- <script> --><p>c</p><scripts>d</scripts>") ==
+             "<style></style><p>c</p><scripts>d</scripts>");
+  BOOST_TEST(WithoutScriptsAndComments("<p>x</p><script>never closed") == "<p>x</p><script>");
+  BOOST_TEST(WithoutScriptsAndComments("<p>x<!-- never closed") == "<p>x");
 }
