@@ -45,7 +45,7 @@ struct CatalogEntry {
 
 struct ArchiveOptions {
   uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
-  uint32_t frame_bytes = 128u << 10;    // uncompressed records per zstd frame
+  uint32_t frame_bytes = 1u << 20;      // uncompressed records per zstd frame (doc/FORMAT.md)
   int level = 3;                        // zstd level
   unsigned threads = 1;                 // frame compression workers (output is the same for any)
 };

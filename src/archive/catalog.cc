@@ -2,6 +2,7 @@
 
 #include <sqlite3.h>
 
+#include "archive/shard_format.h"
 #include "util/encoding.h"
 
 namespace simshard {
@@ -10,8 +11,8 @@ namespace {
 constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents(
   ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, source TEXT, title TEXT,
-  date TEXT, archived_at TEXT, run INTEGER, digest TEXT, simhash TEXT, sketch TEXT,
-  kind INTEGER, shard TEXT NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
+  date TEXT, archived_at TEXT, run INTEGER, digest TEXT, simhash TEXT, sketch BLOB,
+  kind INTEGER, shard INTEGER NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
   record_offset INTEGER, record_size INTEGER, original_size INTEGER);
 CREATE INDEX IF NOT EXISTS documents_url ON documents(url);
 CREATE INDEX IF NOT EXISTS documents_digest ON documents(digest);
@@ -39,9 +40,9 @@ CatalogEntry EntryFromRow(const Statement& s) {
   e.run = static_cast<uint64_t>(s.Int(7));
   e.digest = s.Text(8);
   ParseHex64(s.Text(9), &e.simhash);
-  HexDecode(s.Text(10), &e.sketch);
+  e.sketch = s.Text(10);
   e.kind = static_cast<OriginalKind>(s.Int(11));
-  e.shard = s.Text(12);
+  e.shard = shard::ShardName(static_cast<uint64_t>(s.Int(12)));
   e.frame = static_cast<uint32_t>(s.Int(13));
   e.frame_offset = static_cast<uint64_t>(s.Int(14));
   e.frame_size = static_cast<uint64_t>(s.Int(15));
@@ -59,6 +60,11 @@ Statement::~Statement() {
 
 Statement& Statement::Bind(int i, std::string_view text) {
   sqlite3_bind_text64(stmt_, i, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int i, std::string_view bytes) {
+  sqlite3_bind_blob64(stmt_, i, bytes.data(), bytes.size(), SQLITE_TRANSIENT);
   return *this;
 }
 
@@ -126,10 +132,24 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
   return catalog;
 }
 
-Catalog::~Catalog() { sqlite3_close(db_); }
+Catalog::~Catalog() {
+  cache_.clear();  // statements are finalized before the connection closes
+  sqlite3_close(db_);
+}
 
 Status Catalog::Error(std::string_view what) const {
   return Status::Error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+}
+
+Result<Statement*> Catalog::Cached(const std::string& sql) const {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    auto st = Prepare(sql);
+    if (!st.ok()) return st.status();
+    it = cache_.emplace(sql, std::move(st).value()).first;
+  }
+  it->second.Reset();
+  return &it->second;
 }
 
 Result<Statement> Catalog::Prepare(std::string_view sql) const {
@@ -154,18 +174,20 @@ Status Catalog::Exec(std::string_view sql) const {
 void Catalog::Rollback() const { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
-  // Prepared once per call site; inserting rows is not the writer's bottleneck.
-  auto st = Prepare("INSERT INTO documents(" + std::string(kDocumentColumns) +
-                    ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+  uint64_t shard_number = 0;
+  if (!shard::ParseShardName(e.shard, &shard_number)) return Status::Error("bad shard name " + e.shard);
+  auto st = Cached("INSERT INTO documents(" + std::string(kDocumentColumns) +
+                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
   if (!st.ok()) return st.status();
-  st->BindInt(1, static_cast<int64_t>(e.ordinal)).Bind(2, e.id).Bind(3, e.url).Bind(4, e.source);
-  st->Bind(5, e.title).Bind(6, e.date).Bind(7, e.archived_at).BindInt(8, static_cast<int64_t>(e.run));
-  st->Bind(9, e.digest).Bind(10, Hex64(e.simhash)).Bind(11, HexEncode(e.sketch));
-  st->BindInt(12, static_cast<int64_t>(e.kind)).Bind(13, e.shard).BindInt(14, e.frame);
-  st->BindInt(15, static_cast<int64_t>(e.frame_offset)).BindInt(16, static_cast<int64_t>(e.frame_size));
-  st->BindInt(17, e.record_offset).BindInt(18, e.record_size);
-  st->BindInt(19, static_cast<int64_t>(e.original_size));
-  return st->Run().WithContext("catalog: document " + e.id);
+  Statement& s = **st;
+  s.BindInt(1, static_cast<int64_t>(e.ordinal)).Bind(2, e.id).Bind(3, e.url).Bind(4, e.source);
+  s.Bind(5, e.title).Bind(6, e.date).Bind(7, e.archived_at).BindInt(8, static_cast<int64_t>(e.run));
+  s.Bind(9, e.digest).Bind(10, Hex64(e.simhash)).BindBlob(11, e.sketch);
+  s.BindInt(12, static_cast<int64_t>(e.kind)).BindInt(13, static_cast<int64_t>(shard_number));
+  s.BindInt(14, e.frame).BindInt(15, static_cast<int64_t>(e.frame_offset));
+  s.BindInt(16, static_cast<int64_t>(e.frame_size)).BindInt(17, e.record_offset).BindInt(18, e.record_size);
+  s.BindInt(19, static_cast<int64_t>(e.original_size));
+  return s.Run().WithContext("catalog: document " + e.id);
 }
 
 Status Catalog::InsertShard(const ShardRow& row) const {
@@ -181,10 +203,12 @@ Status Catalog::InsertShard(const ShardRow& row) const {
 }
 
 Result<bool> Catalog::HasId(std::string_view id) const {
-  auto st = Prepare("SELECT 1 FROM documents WHERE id = ?1");
+  auto st = Cached("SELECT 1 FROM documents WHERE id = ?1");
   if (!st.ok()) return st.status();
-  st->Bind(1, id);
-  return st->Step();
+  (*st)->Bind(1, id);
+  auto row = (*st)->Step();
+  (*st)->Reset();
+  return row;
 }
 
 Result<bool> Catalog::HasShard(std::string_view name) const {

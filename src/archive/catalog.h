@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -25,6 +26,7 @@ class Statement {
   ~Statement();
 
   Statement& Bind(int i, std::string_view text);
+  Statement& BindBlob(int i, std::string_view bytes);
   Statement& BindInt(int i, int64_t value);
   Statement& BindNull(int i);
   // Steps once: true with a row, false when done.
@@ -77,8 +79,11 @@ class Catalog {
  private:
   Catalog(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
   Status Error(std::string_view what) const;
+  // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
+  Result<Statement*> Cached(const std::string& sql) const;
   sqlite3* db_;
   std::string path_;
+  mutable std::map<std::string, Statement> cache_;
 };
 
 // The catalog's file name inside an archive folder.
