@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "pipeline/report.h"
+#include "simshard/normalize.h"
 #include "simshard/pipeline.h"
 
 namespace fs = boost::filesystem;
@@ -180,4 +181,32 @@ BOOST_AUTO_TEST_CASE(dedup_writes_no_archive_and_keeps_the_kept_documents) {
   kept.resize(n);
   BOOST_TEST(CountLines(kept) == run->totals.archived);
   BOOST_TEST(ReadFile(crawl.root / "dedup.jsonl").find("\"status\":\"kept\"") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(chrome_model_is_kept_per_finished_run_only) {
+  Crawl crawl(12);
+  const std::string dir = (crawl.root / "a").string();
+  BOOST_REQUIRE(RunArchive(crawl.Options("a", "r1.jsonl", 1)).ok());
+  auto state = [&](const std::string& key) {
+    Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(dir, ArchiveOptions{});
+    BOOST_REQUIRE(writer.ok());
+    Result<std::string> value = (*writer)->GetState(key);
+    BOOST_REQUIRE(value.ok());
+    return std::move(value).value();
+  };
+  BOOST_TEST(!state("chrome_model.1").empty());  // the menu line repeats on every page
+  {
+    // A run that died after saving its model but before finishing: its model is not used
+    // (loading this one would fail the next run).
+    BOOST_REQUIRE(!ChromeModel::Deserialize("not a chrome model").ok());
+    Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(dir, ArchiveOptions{});
+    BOOST_REQUIRE(writer.ok());
+    BOOST_REQUIRE((*writer)->BeginRun("{}").ok());
+    BOOST_REQUIRE((*writer)->PutState("chrome_model.2", "not a chrome model").ok());
+  }
+  Result<RunSummary> third = RunArchive(crawl.Options("a", "r3.jsonl", 1));
+  BOOST_REQUIRE_MESSAGE(third.ok(), third.status().message());
+  BOOST_TEST(third->run_id == 3u);
+  BOOST_TEST(!state("chrome_model.3").empty());
+  BOOST_TEST(state("chrome_model.1").empty());  // replaced by the newer one
 }
