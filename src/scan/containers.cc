@@ -61,6 +61,9 @@ void ScanFile(const std::string& source, const std::string& path, uint64_t file_
     case FileFormat::kBinary:
       sink.Add(SkipItem(source, "binary content"), 0);
       break;
+    case FileFormat::kJsonDocument:
+      sink.Add(SkipItem(source, "JSON that is not one object per line (JSON Lines)"), 0);
+      break;
     case FileFormat::kText:
       ScanWholeFile(*reader, source, ItemFormat::kText, options, sink);
       break;

@@ -101,6 +101,9 @@ FileFormat DetectFormat(std::string_view name, std::string_view head) {
   const bool json_name = ext == ".jsonl" || ext == ".ndjson" || ext == ".json";
   if (FirstLineLooksLikeJsonObject(head, json_name) && (json_name || !LooksLikeHtml(head)))
     return FileFormat::kJsonLines;
+  const std::string_view start = SkipSpaceAndBom(head);
+  if (json_name && (start.starts_with("{") || start.starts_with("[")))
+    return FileFormat::kJsonDocument;
   if (LooksLikeHtml(head)) return FileFormat::kHtml;
   const bool html_name = ext == ".html" || ext == ".htm" || ext == ".xhtml";
   if (html_name && head.find('<') != std::string_view::npos) return FileFormat::kHtml;

@@ -5,7 +5,9 @@
 
 namespace simshard::scan {
 
-enum class FileFormat { kText, kHtml, kJsonLines, kWarc, kBinary };
+// kJsonDocument: a file named like JSON that is one pretty-printed document or array,
+// not one object per line (not read: its records cannot be told apart while streaming).
+enum class FileFormat { kText, kHtml, kJsonLines, kWarc, kBinary, kJsonDocument };
 
 // `name` is the file name without compression suffixes (.gz/.zst); `head` its first
 // bytes after decompression.

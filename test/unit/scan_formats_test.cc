@@ -214,14 +214,16 @@ BOOST_AUTO_TEST_CASE(formats_are_detected_by_content_not_name_alone) {
   const auto docs = ScanAll({dir.Write("page.txt", "<!DOCTYPE html><html><body><p>Really HTML.</p></body></html>"),
                              dir.Write("noext", "Just words without an extension."),
                              dir.Write("feed.txt", "{\"text\":\"A record.\"}\n{\"text\":\"Another.\"}\n"),
-                             dir.Write("photo.html", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16))});
-  BOOST_REQUIRE_EQUAL(docs.size(), 5u);
+                             dir.Write("photo.html", std::string("\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16)),
+                             dir.Write("pretty.json", "[\n  {\"text\": \"a\"},\n  {\"text\": \"b\"}\n]\n")});
+  BOOST_REQUIRE_EQUAL(docs.size(), 6u);
   BOOST_TEST(docs[0].text == "Really HTML.");
   BOOST_TEST((docs[0].kind == OriginalKind::kHtml));
   BOOST_TEST(docs[1].text == "Just words without an extension.");
   BOOST_TEST(docs[2].text == "A record.");
   BOOST_TEST(docs[3].text == "Another.");
   BOOST_TEST(docs[4].skip_reason == "binary content");
+  BOOST_TEST(docs[5].skip_reason == "JSON that is not one object per line (JSON Lines)");
 }
 
 BOOST_AUTO_TEST_CASE(gzip_and_zstd_inputs_are_streamed_and_named_by_inner_format) {
