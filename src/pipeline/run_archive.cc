@@ -111,9 +111,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
   const std::string& dir = options.archive_dir;
   ArchiveOptions archive_options = options.archive;
-  // Frame compression stays on the deciding thread until the archive stage's parallel
-  // frame compressor drains finished frames while full (it can stall with threads > 1).
-  archive_options.threads = 1;
+  archive_options.threads = pipeline::ResolveThreads(options.threads);  // frame compression
   Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(dir, archive_options);
   if (!opened.ok()) return opened.status();
   ArchiveWriter& writer = **opened;
