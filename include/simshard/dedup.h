@@ -38,6 +38,8 @@ class DedupIndex {
   DedupIndex(const DedupIndex&) = delete;
   DedupIndex& operator=(const DedupIndex&) = delete;
 
+  // Sizes the index for `documents`; when that many have been added, the index compacts
+  // itself, so reserve before a bulk load (earlier nights) for the fastest lookups.
   void Reserve(uint64_t documents);
 
   // Ordinals must be added in increasing order (archive order).

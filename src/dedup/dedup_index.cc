@@ -19,10 +19,11 @@ using dedup_internal::kBlocks;
 namespace {
 
 constexpr int kMaxSupportedDistance = 3 * kBlocks - 1;  // block radius 2 at most
+constexpr int kMaxProbes = kBlocks * (1 + kBlockBits + kBlockBits * (kBlockBits - 1) / 2);
 
 // Block values within `radius` bits of `key` (radius 0, 1 or 2).
 template <typename Fn>
-void ForEachProbe(uint32_t key, int radius, Fn&& fn) {
+__attribute__((always_inline)) inline void ForEachProbe(uint32_t key, int radius, Fn&& fn) {
   fn(key);
   if (radius < 1) return;
   for (int i = 0; i < kBlockBits; ++i) {
@@ -40,25 +41,41 @@ struct DedupIndex::Impl {
         radius(std::min(o.max_distance, kMaxSupportedDistance)),
         block_radius(radius < 0 ? 0 : radius / kBlocks),
         exact(&digests),
-        tables{BlockTable(0), BlockTable(1), BlockTable(2), BlockTable(3)} {}
+        tables{BlockTable(0, &simhashes), BlockTable(1, &simhashes), BlockTable(2, &simhashes),
+               BlockTable(3, &simhashes)} {}
 
   // Calls fn(doc, distance) once for each document within `radius` of `simhash`. By the
   // pigeonhole principle one of its blocks is within block_radius of the query's; it is
   // reported from the first table where that holds.
   template <typename Fn>
-  void ForEachCandidate(uint64_t simhash, Fn&& fn) const {
+  __attribute__((always_inline)) void ForEachCandidate(uint64_t simhash, Fn&& fn) const {
+    struct Probe {
+      int table;
+      uint32_t key;
+      BlockTable::Range range;
+    };
+    Probe probes[kMaxProbes];
+    int count = 0;
     for (int t = 0; t < kBlocks; ++t) {
       ForEachProbe(BlockOf(simhash, t), block_radius, [&](uint32_t key) {
-        tables[t].ForEachInBucket(key, [&](uint64_t other, uint32_t doc) {
-          const int distance = HammingDistance(simhash, other);
-          if (distance > radius || SeenInEarlierTable(simhash ^ other, t)) return;
-          fn(doc, distance);
-        });
+        tables[t].PrefetchBucket(key);
+        probes[count++] = Probe{t, key, {}};
       });
+    }
+    for (int i = 0; i < count; ++i) {
+      probes[i].range = tables[probes[i].table].BucketRange(probes[i].key);
+    }
+    for (int i = 0; i < count; ++i) {
+      const Probe& p = probes[i];
+      const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
+      tables[p.table].ForEachNear(
+          p.key, p.range, simhash, key_distance, radius, [&](uint32_t doc, int distance) {
+            if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
+          });
     }
   }
 
-  bool SeenInEarlierTable(uint64_t diff, int table) const {
+  __attribute__((always_inline)) bool SeenInEarlierTable(uint64_t diff, int table) const {
     for (int t = 0; t < table; ++t) {
       if (__builtin_popcount(BlockOf(diff, t)) <= block_radius) return true;
     }
@@ -69,12 +86,14 @@ struct DedupIndex::Impl {
   int radius;
   int block_radius;
   // Per document, indexed by the order of Add().
-  std::vector<uint64_t> ordinals;
-  std::vector<Digest> digests;
-  std::vector<Sketch> sketches;
+  dedup_internal::HugeVector<uint64_t> ordinals;
+  dedup_internal::HugeVector<uint64_t> simhashes;
+  dedup_internal::HugeVector<Digest> digests;
+  dedup_internal::HugeVector<Sketch> sketches;
   ExactTable exact;
   std::array<BlockTable, kBlocks> tables;
   DedupStats stats;
+  uint64_t compact_at = 0;  // size given to Reserve()
 };
 
 DedupOptions DedupOptions::Defaults() {
@@ -88,7 +107,9 @@ DedupIndex::DedupIndex(DedupOptions options) : impl_(std::make_unique<Impl>(opti
 DedupIndex::~DedupIndex() = default;
 
 void DedupIndex::Reserve(uint64_t documents) {
+  impl_->compact_at = documents;
   impl_->ordinals.reserve(documents);
+  impl_->simhashes.reserve(documents);
   impl_->digests.reserve(documents);
   impl_->sketches.reserve(documents);
   impl_->exact.Reserve(documents);
@@ -98,13 +119,24 @@ void DedupIndex::Add(uint64_t ordinal, const Digest& digest, const Fingerprint& 
   Impl& m = *impl_;
   const auto doc = static_cast<uint32_t>(m.ordinals.size());
   m.ordinals.push_back(ordinal);
+  m.simhashes.push_back(fp.simhash);
   m.digests.push_back(digest);
   m.sketches.push_back(fp.sketch);
   m.exact.Add(doc);
   if (m.radius < 0) return;
   for (BlockTable& table : m.tables) table.Add(fp.simhash, doc);
+  // The reserved documents are in (a bulk load from the catalog): make lookups fast.
+  if (m.ordinals.size() == m.compact_at) {
+    for (BlockTable& table : m.tables) table.Compact();
+  }
 }
 
+// Hamming distances dominate a lookup: on x86-64 a second copy of this function uses the
+// POPCNT instruction (present on every x86-64 CPU since 2008), chosen when the program
+// loads; other CPUs run the portable copy.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
   Impl& m = *impl_;
   ++m.stats.lookups;
@@ -141,6 +173,7 @@ uint64_t DedupIndex::size() const { return impl_->ordinals.size(); }
 uint64_t DedupIndex::MemoryBytes() const {
   const Impl& m = *impl_;
   uint64_t bytes = m.ordinals.capacity() * sizeof(uint64_t) +
+                   m.simhashes.capacity() * sizeof(uint64_t) +
                    m.digests.capacity() * sizeof(Digest) +
                    m.sketches.capacity() * sizeof(Sketch) + m.exact.MemoryBytes();
   for (const BlockTable& table : m.tables) bytes += table.MemoryBytes();

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "dedup/huge_pages.h"
 #include "simshard/fingerprint.h"
 
 namespace simshard::dedup_internal {
@@ -14,7 +15,7 @@ class ExactTable {
   static constexpr uint32_t kNotFound = ~0u;
 
   // `digests[doc]` must stay valid for every document added.
-  explicit ExactTable(const std::vector<Digest>* digests) : digests_(digests) {}
+  explicit ExactTable(const HugeVector<Digest>* digests) : digests_(digests) {}
 
   void Reserve(uint64_t documents);
   // Keeps the earliest document when the digest is already present.
@@ -27,8 +28,8 @@ class ExactTable {
   size_t SlotFor(const Digest& digest) const;  // the digest's slot or the empty one
   void Rehash(size_t capacity);
 
-  const std::vector<Digest>* digests_;
-  std::vector<uint32_t> slots_;  // doc + 1; 0 is empty
+  const HugeVector<Digest>* digests_;
+  HugeVector<uint32_t> slots_;  // doc + 1; 0 is empty
   uint64_t size_ = 0;
 };
 

@@ -1,0 +1,109 @@
+// Lookup speed and memory of DedupIndex at the shipped radius, beside a naive linear
+// scan over the same fingerprints.
+//
+//   bench/dedup_lookup [DOCUMENTS]    (default 10,000,000)
+//
+// Documents get random SimHashes; every tenth is a planted near neighbour (1 to radius
+// bits away) of an earlier one, with the same sketch, so verification has work to do.
+// Queries are half near neighbours of stored documents, half unrelated.
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <random>
+#include <vector>
+
+#include "simshard/dedup.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using simshard::DedupIndex;
+using simshard::DedupOptions;
+using simshard::Digest;
+using simshard::Fingerprint;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+// `v` with `bits` distinct bit positions flipped.
+uint64_t FlipRandomBits(std::mt19937_64& rng, uint64_t v, int bits) {
+  uint64_t mask = 0;
+  while (__builtin_popcountll(mask) < bits) mask |= uint64_t{1} << (rng() % 64);
+  return v ^ mask;
+}
+
+Fingerprint RandomFingerprint(std::mt19937_64& rng) {
+  Fingerprint fp;
+  fp.simhash = rng();
+  for (auto& byte : fp.sketch) byte = static_cast<uint8_t>(rng());
+  return fp;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const uint64_t documents = argc > 1 ? std::strtoull(argv[1], nullptr, 10) : 10'000'000;
+  const DedupOptions options = DedupOptions::Defaults();
+  const int radius = options.max_distance;
+  std::mt19937_64 rng(20240601);
+
+  std::printf("dedup_lookup: %llu documents, radius %d, min similarity %.2f\n",
+              static_cast<unsigned long long>(documents), radius, options.min_similarity);
+  DedupIndex index(options);
+  index.Reserve(documents);
+  std::vector<Fingerprint> stored;
+  stored.reserve(documents);
+  auto start = Clock::now();
+  for (uint64_t i = 0; i < documents; ++i) {
+    Fingerprint fp = RandomFingerprint(rng);
+    if (i % 10 == 9) {
+      fp = stored[rng() % i];
+      fp.simhash = FlipRandomBits(rng, fp.simhash, 1 + static_cast<int>(rng() % radius));
+    }
+    index.Add(i, Digest{rng(), rng()}, fp);
+    stored.push_back(fp);
+  }
+  std::printf("  build: %.1f s (%.0f adds/s)\n", SecondsSince(start),
+              documents / SecondsSince(start));
+  const double bytes_per_doc = static_cast<double>(index.MemoryBytes()) / documents;
+  std::printf("  memory: %.1f bytes/document (index + digests + sketches + ordinals; target <= 128)\n",
+              bytes_per_doc);
+
+  const int kQueries = 200'000;
+  std::vector<Fingerprint> queries;
+  for (int q = 0; q < kQueries; ++q) {
+    Fingerprint fp = q % 2 ? RandomFingerprint(rng) : stored[rng() % documents];
+    if (q % 2 == 0) fp.simhash = FlipRandomBits(rng, fp.simhash, static_cast<int>(rng() % (radius + 1)));
+    queries.push_back(fp);
+  }
+  const Digest absent{1, 2};
+  uint64_t found = 0;
+  start = Clock::now();
+  for (const Fingerprint& fp : queries) {
+    found += index.Find(absent, fp).kind != simshard::Match::Kind::kNone;
+  }
+  const double index_seconds = SecondsSince(start);
+  const auto& stats = index.stats();
+  std::printf("  index lookups: %.0f /s (target >= 100000), %llu of %d found a near duplicate\n",
+              kQueries / index_seconds, static_cast<unsigned long long>(found), kQueries);
+  std::printf("  per lookup: %.3f candidates within radius, %.3f false candidates (failed verification)\n",
+              static_cast<double>(stats.candidates) / stats.lookups,
+              static_cast<double>(stats.false_candidates) / stats.lookups);
+
+  // Baseline: compare the query against every stored SimHash (a sample of queries).
+  std::vector<uint64_t> hashes;
+  hashes.reserve(documents);
+  for (const Fingerprint& fp : stored) hashes.push_back(fp.simhash);
+  const int kScanQueries = 20;
+  uint64_t within = 0;
+  start = Clock::now();
+  for (int q = 0; q < kScanQueries; ++q) {
+    for (uint64_t h : hashes) within += simshard::HammingDistance(h, queries[q].simhash) <= radius;
+  }
+  const double scan_rate = kScanQueries / SecondsSince(start);
+  std::printf("  baseline linear scan: %.1f lookups/s (%llu within radius over %d queries)\n",
+              scan_rate, static_cast<unsigned long long>(within), kScanQueries);
+  std::printf("  speedup over linear scan: %.0fx\n", kQueries / index_seconds / scan_rate);
+  return 0;
+}
