@@ -2,7 +2,6 @@
 
 #include <sqlite3.h>
 
-#include "archive/shard_format.h"
 #include "util/encoding.h"
 
 namespace simshard {
@@ -12,7 +11,7 @@ constexpr std::string_view kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS documents(
   ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, source TEXT, title TEXT,
   date TEXT, archived_at TEXT, run INTEGER, digest TEXT, simhash TEXT, sketch BLOB,
-  kind INTEGER, shard INTEGER NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
+  kind INTEGER, shard TEXT NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
   record_offset INTEGER, record_size INTEGER, original_size INTEGER);
 CREATE INDEX IF NOT EXISTS documents_url ON documents(url);
 CREATE INDEX IF NOT EXISTS documents_digest ON documents(digest);
@@ -42,7 +41,7 @@ CatalogEntry EntryFromRow(const Statement& s) {
   ParseHex64(s.Text(9), &e.simhash);
   e.sketch = s.Text(10);
   e.kind = static_cast<OriginalKind>(s.Int(11));
-  e.shard = shard::ShardName(static_cast<uint64_t>(s.Int(12)));
+  e.shard = s.Text(12);
   e.frame = static_cast<uint32_t>(s.Int(13));
   e.frame_offset = static_cast<uint64_t>(s.Int(14));
   e.frame_size = static_cast<uint64_t>(s.Int(15));
@@ -174,8 +173,6 @@ Status Catalog::Exec(std::string_view sql) const {
 void Catalog::Rollback() const { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
 
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
-  uint64_t shard_number = 0;
-  if (!shard::ParseShardName(e.shard, &shard_number)) return Status::Error("bad shard name " + e.shard);
   auto st = Cached("INSERT INTO documents(" + std::string(kDocumentColumns) +
                    ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
   if (!st.ok()) return st.status();
@@ -183,7 +180,7 @@ Status Catalog::InsertDocument(const CatalogEntry& e) const {
   s.BindInt(1, static_cast<int64_t>(e.ordinal)).Bind(2, e.id).Bind(3, e.url).Bind(4, e.source);
   s.Bind(5, e.title).Bind(6, e.date).Bind(7, e.archived_at).BindInt(8, static_cast<int64_t>(e.run));
   s.Bind(9, e.digest).Bind(10, Hex64(e.simhash)).BindBlob(11, e.sketch);
-  s.BindInt(12, static_cast<int64_t>(e.kind)).BindInt(13, static_cast<int64_t>(shard_number));
+  s.BindInt(12, static_cast<int64_t>(e.kind)).Bind(13, e.shard);
   s.BindInt(14, e.frame).BindInt(15, static_cast<int64_t>(e.frame_offset));
   s.BindInt(16, static_cast<int64_t>(e.frame_size)).BindInt(17, e.record_offset).BindInt(18, e.record_size);
   s.BindInt(19, static_cast<int64_t>(e.original_size));
