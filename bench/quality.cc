@@ -1,0 +1,223 @@
+// Near-duplicate quality on a labeled set generated from the BBC corpus, through the
+// real code path (Extract, ChromeModel, FoldForFingerprint, Fingerprinter, DedupIndex, in
+// the pipeline's Decider), beside the plain SimHash baseline (word 3-grams, k=3, no
+// verification). Then the real corpus: the byte-identical groups and every
+// near-duplicate found, with its distance, for review.
+//
+//   bench/quality [CORPUS.tar.zst]   (default ../shared/corpora/bbc-news-2004-2005.tar.zst)
+#include <cstdio>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "pipeline/analyze.h"
+#include "pipeline/decider.h"
+#include "quality_corpus.h"
+#include "quality_eval.h"
+#include "simshard/dedup.h"
+#include "simshard/fingerprint.h"
+
+namespace {
+
+using simshard::DedupOptions;
+using simshard::FingerprintConfig;
+using simshard::RawItem;
+using simshard::pipeline::Analyzed;
+using simshard::pipeline::Decider;
+
+struct Decision {
+  std::string status;   // as in the report
+  int duplicate_of = -1;  // index of the kept document repeated
+  int distance = -1;
+  double similarity = -1;
+};
+
+struct Setting {
+  std::string name;
+  FingerprintConfig config;
+  DedupOptions options;
+};
+
+// Decides every item in order, as `nights` consecutive runs: each night starts a fresh
+// Decider from what the earlier nights kept (fingerprints as the catalog stores them,
+// the chrome model serialized and read back).
+std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& setting, int nights,
+                          simshard::DedupStats* stats) {
+  const simshard::Fingerprinter fingerprinter(setting.config);
+  std::vector<Decision> decisions(items.size());
+  std::vector<simshard::CatalogEntry> kept;
+  std::string chrome_bytes = simshard::ChromeModel().Serialize();
+  const size_t per_night = (items.size() + nights - 1) / nights;
+  for (int night = 0; night < nights; ++night) {
+    auto chrome = simshard::ChromeModel::Deserialize(chrome_bytes);
+    Decider decider(setting.options, fingerprinter, chrome.ok() ? *chrome : simshard::ChromeModel());
+    decider.Reserve(kept.size());
+    for (const auto& entry : kept) decider.Seed(entry);
+    const size_t end = std::min(items.size(), (night + 1) * per_night);
+    for (size_t i = night * per_night; i < end; ++i) {
+      RawItem item = items[i];
+      Analyzed a = simshard::pipeline::Analyze(std::move(item), simshard::ScanOptions{},
+                                               fingerprinter);
+      a.doc.seq = i;
+      simshard::ReportRow row;
+      Decision& d = decisions[i];
+      if (decider.Decide(&a, &row)) {
+        simshard::CatalogEntry entry;
+        entry.ordinal = kept.size() + 1;
+        entry.id = std::to_string(i);
+        entry.digest = a.digest.Hex();
+        entry.simhash = a.fingerprint.simhash;
+        entry.sketch.assign(a.fingerprint.sketch.begin(), a.fingerprint.sketch.end());
+        decider.Keep(entry.ordinal, entry.id, a.digest, a.fingerprint);
+        kept.push_back(entry);
+      }
+      d.status = row.status;
+      if (!row.duplicate_of.empty()) d.duplicate_of = std::stoi(row.duplicate_of);
+      d.distance = row.distance;
+      d.similarity = row.similarity;
+    }
+    chrome_bytes = decider.chrome().Serialize();
+    stats->lookups += decider.dedup_stats().lookups;
+    stats->candidates += decider.dedup_stats().candidates;
+    stats->false_candidates += decider.dedup_stats().false_candidates;
+  }
+  return decisions;
+}
+
+struct Score {
+  int true_duplicates = 0, flagged = 0, right = 0, skipped = 0;
+  std::map<std::string, int> missed_by_kind, wrong_by_kind;
+  double recall() const { return true_duplicates ? double(right) / true_duplicates : 1; }
+  double precision() const { return flagged ? double(right) / flagged : 1; }
+};
+
+// A document is a true duplicate when an earlier one tells the same story; a flag is
+// right when the document it names tells the same story.
+Score Evaluate(const std::vector<simshard_bench::EvalDoc>& docs,
+               const std::vector<Decision>& decisions) {
+  Score s;
+  std::map<int, int> seen;
+  for (size_t i = 0; i < docs.size(); ++i) {
+    const bool is_duplicate = seen[docs[i].story]++ > 0;
+    const Decision& d = decisions[i];
+    const bool flagged = d.status == "duplicate" || d.status == "near-duplicate";
+    s.skipped += d.status == "skipped";
+    s.true_duplicates += is_duplicate;
+    if (flagged) {
+      ++s.flagged;
+      const bool right = d.duplicate_of >= 0 && docs[d.duplicate_of].story == docs[i].story;
+      s.right += right;
+      if (!right) ++s.wrong_by_kind[docs[i].kind];
+    }
+    if (is_duplicate && !flagged) ++s.missed_by_kind[docs[i].kind];
+  }
+  return s;
+}
+
+std::string Counts(const std::map<std::string, int>& counts) {
+  std::string out;
+  for (const auto& [kind, n] : counts) out += " " + kind + "=" + std::to_string(n);
+  return out.empty() ? " none" : out;
+}
+
+void EvaluateMix(const std::vector<simshard_bench::BbcArticle>& articles,
+                 simshard_bench::EditMix mix, const std::vector<Setting>& settings) {
+  const auto docs = simshard_bench::EvalGenerator(mix, 2005).Generate(articles);
+  std::vector<RawItem> items;
+  std::map<std::string, int> kinds;
+  for (const auto& d : docs) {
+    items.push_back(d.item);
+    ++kinds[d.kind];
+  }
+  std::printf("\nlabeled set, %s edits: %zu pages (%s)\n", mix.name, docs.size(),
+              Counts(kinds).c_str() + 1);
+  std::printf("  %-34s %-6s %7s %9s %9s %10s  %s\n", "setting", "nights", "recall", "precision",
+              "cand/look", "false/look", "missed / wrongly merged");
+  for (const Setting& setting : settings) {
+    for (int nights : {1, 2}) {
+      simshard::DedupStats stats;
+      const Score s = Evaluate(docs, Run(items, setting, nights, &stats));
+      std::printf("  %-34s %-6d %7.4f %9.4f %9.3f %10.3f  missed:%s; wrong:%s\n",
+                  setting.name.c_str(), nights, s.recall(), s.precision(),
+                  stats.lookups ? double(stats.candidates) / stats.lookups : 0.0,
+                  stats.lookups ? double(stats.false_candidates) / stats.lookups : 0.0,
+                  Counts(s.missed_by_kind).c_str(), Counts(s.wrong_by_kind).c_str());
+      if (s.skipped) std::printf("    (%d pages skipped by the scanner)\n", s.skipped);
+    }
+  }
+}
+
+// The corpus as it is: every byte-identical group must collapse to one kept copy, and
+// every near-duplicate found is listed for review.
+void CheckRealCorpus(const std::vector<simshard_bench::BbcArticle>& articles) {
+  std::vector<RawItem> items;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    RawItem item;
+    item.seq = i;
+    item.source = articles[i].path;
+    item.format = simshard::ItemFormat::kText;
+    item.bytes = articles[i].text;
+    items.push_back(std::move(item));
+  }
+  simshard::DedupStats stats;
+  const Setting ours{"shipped", FingerprintConfig{}, DedupOptions::Defaults()};
+  const auto decisions = Run(items, ours, 1, &stats);
+  std::map<std::string, std::vector<int>> groups;
+  for (size_t i = 0; i < articles.size(); ++i) groups[articles[i].text].push_back(i);
+  int identical_groups = 0, collapsed = 0;
+  for (const auto& [text, members] : groups) {
+    if (members.size() < 2) continue;
+    ++identical_groups;
+    int kept = 0;
+    for (int m : members) {
+      kept += decisions[m].status != "duplicate" && decisions[m].status != "near-duplicate";
+    }
+    collapsed += kept == 1;
+  }
+  std::printf("\nreal corpus: %zu articles, %d groups of byte-identical articles, %d collapse to "
+              "one kept copy\n", articles.size(), identical_groups, collapsed);
+  int near = 0;
+  for (size_t i = 0; i < decisions.size(); ++i) {
+    const Decision& d = decisions[i];
+    if (d.status != "near-duplicate") continue;
+    ++near;
+    std::printf("  near-duplicate %-26s of %-26s distance %d similarity %.2f\n",
+                articles[i].path.c_str(), articles[d.duplicate_of].path.c_str(), d.distance,
+                d.similarity);
+  }
+  std::printf("  %d near-duplicates; %.3f candidates and %.3f false candidates per lookup\n", near,
+              double(stats.candidates) / stats.lookups,
+              double(stats.false_candidates) / stats.lookups);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const std::string corpus =
+      argc > 1 ? argv[1] : "../shared/corpora/bbc-news-2004-2005.tar.zst";
+  const auto articles = simshard_bench::LoadBbcArticles(corpus);
+  if (articles.empty()) {
+    std::printf("quality: skipped, corpus %s not found\n", corpus.c_str());
+    return 0;
+  }
+  std::printf("quality: %zu articles from %s\n", articles.size(), corpus.c_str());
+  FingerprintConfig plain;
+  plain.unigram_weight = 0;
+  plain.bigram_weight = 0;
+  plain.trigram_weight = 1;
+  plain.lead_words = 0;
+  plain.lead_weight = 1;
+  plain.letter_set_tokens = false;
+  DedupOptions plain_options;
+  plain_options.max_distance = 3;
+  plain_options.min_similarity = 0.0;
+  const std::vector<Setting> settings = {
+      {"shipped (k=" + std::to_string(DedupOptions::Defaults().max_distance) + ", verified)",
+       FingerprintConfig{}, DedupOptions::Defaults()},
+      {"baseline: word 3-grams, k=3", plain, plain_options},
+  };
+  EvaluateMix(articles, simshard_bench::kCalibratedEdits, settings);
+  EvaluateMix(articles, simshard_bench::kHarshEdits, settings);
+  CheckRealCorpus(articles);
+  return 0;
+}
