@@ -86,7 +86,9 @@ Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
   index.data_bytes = GetFixed64(footer.data() + 16);
   const uint64_t table_size = kSkippableHeaderSize + frames * kSeekEntrySize + kFooterSize;
   const uint64_t index_size = kSkippableHeaderSize + records * kIndexEntrySize + 4;
-  if (index.index_offset + index_size + table_size != *size) {
+  // Each part alone must fit in the file before their sum is trusted (no overflow).
+  if (index_size > *size || table_size > *size || index.index_offset > *size ||
+      index.index_offset + index_size + table_size != *size) {
     return Corrupt(name, "footer sizes do not match the file size");
   }
   std::string table;

@@ -1,6 +1,7 @@
 #include "archive/shard_reader.h"
 
 #include <fcntl.h>
+#include <zstd.h>
 
 #include "archive/record_codec.h"
 #include "util/encoding.h"
@@ -17,6 +18,9 @@ Result<ShardFile> ShardFile::Open(const std::string& dir, const std::string& nam
 }
 
 Result<std::string> ReadFrameAt(int fd, uint64_t frame_offset, uint64_t frame_size, const std::string& name) {
+  if (frame_size > ZSTD_compressBound(shard::kMaxFrameBytes)) {
+    return Status::Error(name + ": frame size " + std::to_string(frame_size) + " is implausible");
+  }
   std::string compressed;
   SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, frame_offset, frame_size, &compressed, name));
   return shard::DecompressFrame(compressed);
