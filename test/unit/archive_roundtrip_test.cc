@@ -121,3 +121,59 @@ BOOST_AUTO_TEST_CASE(state_survives_reopen) {
   BOOST_TEST(*value == std::string("simhash-v1\0x", 12));
   BOOST_TEST(w->GetState("missing").value().empty());
 }
+
+BOOST_AUTO_TEST_CASE(json_record_with_escaped_text_restores_an_equal_object) {
+  Record json = MakeRecord(7, "caf\xc3\xa9 \"x\"");
+  json.kind = OriginalKind::kJsonRecord;
+  // The input escaped é as \u00e9 and has the key twice: the first "text" is the article.
+  json.original = R"({"text":"caf\u00e9 \"x\"","id":5,"text":"other"})";
+  std::string line;
+  EncodeRecord(json, 1, &line);
+  auto back = DecodeRecord(line);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->original == "{\"text\":\"caf\xc3\xa9 \\\"x\\\"\",\"id\":5,\"text\":\"other\"}");
+}
+
+BOOST_AUTO_TEST_CASE(record_larger_than_a_frame_gets_a_frame_of_its_own) {
+  ScratchDir dir;
+  ArchiveOptions options;
+  options.frame_bytes = 4096;
+  std::vector<Record> records = {MakeRecord(1), MakeRecord(2, std::string(50000, 'y')), MakeRecord(3)};
+  WriteRun(dir.path(), records, options);
+  auto reader = OpenReader(dir.path());
+  const CatalogEntry big = reader->Find(records[1].id).value();
+  BOOST_TEST(reader->Find(records[0].id)->frame != big.frame);
+  BOOST_TEST(reader->Find(records[2].id)->frame != big.frame);
+  BOOST_TEST(Restore(*reader, records[1].id).text == records[1].text);
+  BOOST_TEST(reader->Verify().empty());
+}
+
+BOOST_AUTO_TEST_CASE(list_filters_by_url_prefix_and_archive_date) {
+  ScratchDir dir;
+  std::vector<Record> records;
+  for (uint64_t n = 1; n <= 6; ++n) {
+    Record r = MakeRecord(n);
+    r.url = (n % 2 ? "https://a.example/%_/" : "https://b.example/") + std::to_string(n);
+    r.archived_at = "2026-11-2" + std::to_string(n) + "T10:00:00Z";
+    records.push_back(r);
+  }
+  WriteRun(dir.path(), records);
+  auto reader = OpenReader(dir.path());
+  const auto ids = [&](const ListFilter& f) {
+    std::vector<uint64_t> out;
+    BOOST_REQUIRE(reader->List(f, [&](const CatalogEntry& e) { out.push_back(e.ordinal); }).ok());
+    return out;
+  };
+  ListFilter by_prefix;
+  by_prefix.url_prefix = "https://a.example/%_/";  // LIKE wildcards are taken literally
+  BOOST_TEST(ids(by_prefix) == std::vector<uint64_t>({1, 3, 5}), boost::test_tools::per_element());
+  ListFilter by_date;
+  by_date.since = "2026-11-22";
+  by_date.until = "2026-11-24";  // inclusive: the whole day
+  BOOST_TEST(ids(by_date) == std::vector<uint64_t>({2, 3, 4}), boost::test_tools::per_element());
+  auto runs = reader->Runs();
+  BOOST_REQUIRE(runs.ok());
+  BOOST_REQUIRE(runs->size() == 1u);
+  BOOST_TEST(!(*runs)[0].ended_at.empty());
+  BOOST_TEST((*runs)[0].counts_json == "{\"archived\":6}");
+}
