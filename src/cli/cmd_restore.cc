@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "cli/command.h"
+#include "pipeline/record_cache.h"
 #include "pipeline/restore_path.h"
 #include "simshard/archive.h"
 
@@ -37,7 +38,7 @@ int RestoreCommand(const std::vector<std::string>& args) {
   po::options_description options("Restore options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
-      ("id", po::value<std::vector<std::string>>()->composing()->value_name("ID|URL"),
+      ("id", po::value<std::vector<std::string>>()->value_name("ID|URL"),
        "document ids (16 hex digits) or URLs")
       ("text", po::bool_switch(), "write the extracted article text instead of the original")
       ("to", po::value<std::string>()->value_name("OUTDIR"),
@@ -66,14 +67,17 @@ int RestoreCommand(const std::vector<std::string>& args) {
     }
     wanted.push_back({wanted.size(), std::move(entry).value()});
   }
-  // Stdout keeps the order asked for; files can be written in the cheapest order.
+  // Stdout keeps the order asked for; files are written in shard and frame order, so
+  // that documents in one frame share one decompression.
+  pipeline::CachedRecordReader records(dir);
+  pipeline::RestoreFolder folder(outdir);
   if (!outdir.empty()) {
     std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
       return std::tie(a.entry.shard, a.entry.frame) < std::tie(b.entry.shard, b.entry.frame);
     });
   }
   for (const Wanted& w : wanted) {
-    Result<Record> record = (*reader)->Read(w.entry);
+    Result<Record> record = records.Read(w.entry);
     if (!record.ok()) {
       code = Fail(help.name, record.status());
       continue;
@@ -84,7 +88,7 @@ int RestoreCommand(const std::vector<std::string>& args) {
       continue;
     }
     const std::string relative = pipeline::SafeRelativePath(record->source);
-    Status st = pipeline::WriteUnder(outdir, relative, bytes);
+    Status st = folder.Write(relative, bytes);
     if (!st.ok()) {
       code = Fail(help.name, st);
       continue;

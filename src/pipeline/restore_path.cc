@@ -92,14 +92,23 @@ std::string SafeRelativePath(std::string_view source) {
 }
 
 Status WriteUnder(const std::string& outdir, const std::string& relative, std::string_view bytes) {
-  std::string path = outdir;
+  return RestoreFolder(outdir).Write(relative, bytes);
+}
+
+Status RestoreFolder::EnsureFolder(const std::string& path) {
+  if (ready_.count(path)) return Status::OK();
   SIMSHARD_RETURN_IF_ERROR(EnsureRealDirectory(path));
+  ready_.insert(path);
+  return Status::OK();
+}
+
+Status RestoreFolder::Write(const std::string& relative, std::string_view bytes) {
+  SIMSHARD_RETURN_IF_ERROR(EnsureFolder(outdir_));
   for (size_t slash = relative.find('/'), from = 0; slash != std::string::npos;
        from = slash + 1, slash = relative.find('/', from)) {
-    path = outdir + "/" + relative.substr(0, slash);
-    SIMSHARD_RETURN_IF_ERROR(EnsureRealDirectory(path));
+    SIMSHARD_RETURN_IF_ERROR(EnsureFolder(outdir_ + "/" + relative.substr(0, slash)));
   }
-  path = outdir + "/" + relative;
+  const std::string path = outdir_ + "/" + relative;
   const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot create", path);
   size_t written = 0;

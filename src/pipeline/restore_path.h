@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "simshard/status.h"
 
@@ -17,5 +18,17 @@ std::string SafeRelativePath(std::string_view source);
 // Writes `bytes` to OUTDIR/`relative` (from SafeRelativePath), creating folders. Refuses
 // to follow a symbolic link planted inside OUTDIR.
 Status WriteUnder(const std::string& outdir, const std::string& relative, std::string_view bytes);
+
+// WriteUnder for many files: folders already checked are not checked again.
+class RestoreFolder {
+ public:
+  explicit RestoreFolder(std::string outdir) : outdir_(std::move(outdir)) {}
+  Status Write(const std::string& relative, std::string_view bytes);
+
+ private:
+  Status EnsureFolder(const std::string& path);
+  const std::string outdir_;
+  std::unordered_set<std::string> ready_;
+};
 
 }  // namespace simshard::pipeline
