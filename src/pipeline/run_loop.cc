@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <boost/filesystem.hpp>
+
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -17,6 +20,7 @@ namespace simshard::pipeline {
 
 namespace {
 
+namespace fs = boost::filesystem;
 using Clock = std::chrono::steady_clock;
 
 double SecondsSince(Clock::time_point start) {
@@ -63,6 +67,23 @@ Status DecideOne(Analyzed&& a, const RunOptions& options, Decider* decider, cons
   return report->Write(row);
 }
 
+// An archive inside an input folder would archive its own shards.
+Status CheckArchiveOutsideInputs(const RunOptions& options) {
+  boost::system::error_code ec;
+  const fs::path archive = fs::weakly_canonical(options.archive_dir, ec);
+  if (ec) return Status::OK();  // the archive's own open reports what is wrong
+  for (const std::string& input : options.inputs) {
+    const fs::path in = fs::weakly_canonical(input, ec);
+    if (ec) continue;
+    auto mismatch = std::mismatch(in.begin(), in.end(), archive.begin(), archive.end());
+    if (mismatch.first == in.end()) {
+      return Status::Error("archive " + options.archive_dir + " is inside input " + input +
+                           ": it would archive its own shards; put it elsewhere");
+    }
+  }
+  return Status::OK();
+}
+
 }  // namespace
 
 Status CheckRunPaths(const RunOptions& options) {
@@ -73,6 +94,7 @@ Status CheckRunPaths(const RunOptions& options) {
       return Status::Error("input " + input + ": " + std::strerror(errno));
     }
   }
+  if (!options.archive_dir.empty()) SIMSHARD_RETURN_IF_ERROR(CheckArchiveOutsideInputs(options));
   for (const auto& [what, path] : {std::pair{"report", &options.report_path},
                                    std::pair{"kept file", &options.kept_path}}) {
     if (path->empty()) continue;

@@ -40,6 +40,10 @@ err_has "no-such-input"
 must_exit 1 "$SIMSHARD" archive "$SAMPLES/crawl" --archive never --report no-such-dir/report.jsonl
 err_has "no-such-dir/report.jsonl"
 [ ! -e never ] || die "a run that could not start created its archive"
+mkdir -p self && cp "$SAMPLES/crawl/site-a.example/briefs/"*.txt self/
+must_exit 1 "$SIMSHARD" archive self --archive self/arc
+err_has "inside input self"
+[ ! -e self/arc ] || die "an archive inside its own input was created"
 
 step "skipped inputs: exit 3, listed in the report with a reason"
 mkdir -p bad
