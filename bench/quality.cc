@@ -4,8 +4,10 @@
 // verification). Then the real corpus: the byte-identical groups and every
 // near-duplicate found, with its distance, for review.
 //
-//   bench/quality [CORPUS.tar.zst]   (default ../shared/corpora/bbc-news-2004-2005.tar.zst)
+//   bench/quality [CORPUS.tar.zst [--no-ablations]]
+//   (default ../shared/corpora/bbc-news-2004-2005.tar.zst; QUALITY_VERBOSE=1 explains misses)
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <string>
 #include <vector>
@@ -30,12 +32,14 @@ struct Decision {
   int duplicate_of = -1;  // index of the kept document repeated
   int distance = -1;
   double similarity = -1;
+  simshard::Fingerprint fingerprint;  // after chrome removal
 };
 
 struct Setting {
   std::string name;
   FingerprintConfig config;
   DedupOptions options;
+  bool two_nights = true;  // also run split over two nights
 };
 
 // Decides every item in order, as `nights` consecutive runs: each night starts a fresh
@@ -72,6 +76,7 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
         kept.push_back(entry);
       }
       d.status = row.status;
+      d.fingerprint = a.fingerprint;
       if (!row.duplicate_of.empty()) d.duplicate_of = std::stoi(row.duplicate_of);
       d.distance = row.distance;
       d.similarity = row.similarity;
@@ -91,6 +96,24 @@ struct Score {
   double precision() const { return flagged ? double(right) / flagged : 1; }
 };
 
+// Why a duplicate was missed: its closest earlier page of the same story.
+void ExplainMiss(const std::vector<simshard_bench::EvalDoc>& docs,
+                 const std::vector<Decision>& decisions, size_t i) {
+  int best = 65;
+  double similarity = 0;
+  for (size_t j = 0; j < i; ++j) {
+    if (docs[j].story != docs[i].story) continue;
+    const int d = simshard::HammingDistance(decisions[i].fingerprint.simhash,
+                                            decisions[j].fingerprint.simhash);
+    if (d < best) {
+      best = d;
+      similarity = simshard::SketchSimilarity(decisions[i].fingerprint, decisions[j].fingerprint);
+    }
+  }
+  std::printf("    missed %-8s %-34s distance %2d similarity %.2f\n", docs[i].kind.c_str(),
+              docs[i].item.source.c_str(), best, similarity);
+}
+
 // A document is a true duplicate when an earlier one tells the same story; a flag is
 // right when the document it names tells the same story.
 Score Evaluate(const std::vector<simshard_bench::EvalDoc>& docs,
@@ -109,7 +132,10 @@ Score Evaluate(const std::vector<simshard_bench::EvalDoc>& docs,
       s.right += right;
       if (!right) ++s.wrong_by_kind[docs[i].kind];
     }
-    if (is_duplicate && !flagged) ++s.missed_by_kind[docs[i].kind];
+    if (is_duplicate && !flagged) {
+      ++s.missed_by_kind[docs[i].kind];
+      if (std::getenv("QUALITY_VERBOSE")) ExplainMiss(docs, decisions, i);
+    }
   }
   return s;
 }
@@ -122,6 +148,7 @@ std::string Counts(const std::map<std::string, int>& counts) {
 
 void EvaluateMix(const std::vector<simshard_bench::BbcArticle>& articles,
                  simshard_bench::EditMix mix, const std::vector<Setting>& settings) {
+  if (settings.empty()) return;
   const auto docs = simshard_bench::EvalGenerator(mix, 2005).Generate(articles);
   std::vector<RawItem> items;
   std::map<std::string, int> kinds;
@@ -135,6 +162,7 @@ void EvaluateMix(const std::vector<simshard_bench::BbcArticle>& articles,
               "cand/look", "false/look", "missed / wrongly merged");
   for (const Setting& setting : settings) {
     for (int nights : {1, 2}) {
+      if (nights == 2 && !setting.two_nights) continue;
       simshard::DedupStats stats;
       const Score s = Evaluate(docs, Run(items, setting, nights, &stats));
       std::printf("  %-34s %-6d %7.4f %9.4f %9.3f %10.3f  missed:%s; wrong:%s\n",
@@ -201,22 +229,40 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::printf("quality: %zu articles from %s\n", articles.size(), corpus.c_str());
-  FingerprintConfig plain;
-  plain.unigram_weight = 0;
-  plain.bigram_weight = 0;
-  plain.trigram_weight = 1;
+  const FingerprintConfig shipped;
+  const DedupOptions defaults = DedupOptions::Defaults();
+  FingerprintConfig plain;  // textbook SimHash over one kind of feature
+  plain.unigram_weight = plain.bigram_weight = plain.trigram_weight = 0;
   plain.lead_words = 0;
-  plain.lead_weight = 1;
   plain.letter_set_tokens = false;
-  DedupOptions plain_options;
-  plain_options.max_distance = 3;
-  plain_options.min_similarity = 0.0;
+  FingerprintConfig trigrams = plain, unigrams = plain;
+  trigrams.trigram_weight = 1;
+  unigrams.unigram_weight = 1;
+  DedupOptions k3;
+  k3.max_distance = 3;
+  k3.min_similarity = 0.0;
+  DedupOptions unverified = defaults;
+  unverified.min_similarity = 0.0;
+  FingerprintConfig no_lead = shipped, no_letter_set = shipped;
+  no_lead.lead_words = 0;
+  no_letter_set.letter_set_tokens = false;
+  const std::string k = "k=" + std::to_string(defaults.max_distance);
   const std::vector<Setting> settings = {
-      {"shipped (k=" + std::to_string(DedupOptions::Defaults().max_distance) + ", verified)",
-       FingerprintConfig{}, DedupOptions::Defaults()},
-      {"baseline: word 3-grams, k=3", plain, plain_options},
+      {"shipped (" + k + ", verified)", shipped, defaults},
+      {"baseline: word 3-grams, k=3", trigrams, k3},
+  };
+  // What each part of the shipped design adds (one night, calibrated edits).
+  const std::vector<Setting> ablations = {
+      {"word unigrams, k=3", unigrams, k3, false},
+      {"word 3-grams, " + k, trigrams, defaults, false},
+      {"shipped, no lead weighting", no_lead, defaults, false},
+      {"shipped, exact word hashes", no_letter_set, defaults, false},
+      {"shipped, no verification", shipped, unverified, false},
   };
   EvaluateMix(articles, simshard_bench::kCalibratedEdits, settings);
+  if (argc <= 2 || std::string(argv[2]) != "--no-ablations") {
+    EvaluateMix(articles, simshard_bench::kCalibratedEdits, ablations);
+  }
   EvaluateMix(articles, simshard_bench::kHarshEdits, settings);
   CheckRealCorpus(articles);
   return 0;
