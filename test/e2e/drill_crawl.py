@@ -9,15 +9,8 @@ import os
 import random
 import sys
 
-SYLLABLES = ["ka", "lo", "mer", "tin", "ba", "ros", "el", "du", "vin", "sa", "pol", "ne",
-             "tra", "gu", "fen", "ho", "mi", "zar", "qua", "bel", "sto", "rin", "ad", "wy"]
-
-
-def vocabulary(rng, size=6000):
-    words = set()
-    while len(words) < size:
-        words.add("".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))))
-    return sorted(words)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_crawl import vocabulary  # noqa: E402  (the made-up words the e2e crawls use)
 
 
 def paragraphs(rng, words, count):
