@@ -109,6 +109,35 @@ BOOST_AUTO_TEST_CASE(index_matches_brute_force_at_every_supported_radius) {
   }
 }
 
+// A bulk load with Reserve() compacts the index when the reserved count is reached; later
+// additions land in the per-bucket tail. Both must answer like a brute-force scan.
+BOOST_AUTO_TEST_CASE(reserved_bulk_load_then_more_additions_match_brute_force) {
+  std::mt19937_64 rng(99);
+  const int radius = DedupOptions::Defaults().max_distance;
+  DedupIndex index(Radius(radius));
+  const int kLoaded = 30000, kLater = 3000;
+  index.Reserve(kLoaded);
+  std::vector<uint64_t> stored;
+  for (int i = 0; i < kLoaded + kLater; ++i) {
+    const uint64_t h = i % 3 == 0 && i > 0 ? FlipBits(rng, stored[rng() % i], rng() % (radius + 3))
+                                           : rng();
+    index.Add(100 + i, DigestFor(i), WithSimHash(h));
+    stored.push_back(h);
+    if (i != kLoaded - 1 && i != kLoaded + kLater - 1) continue;
+    for (int q = 0; q < 200; ++q) {
+      const uint64_t query = FlipBits(rng, stored[rng() % stored.size()], rng() % (radius + 2));
+      int64_t earliest = -1;
+      for (size_t j = 0; j < stored.size() && earliest < 0; ++j) {
+        if (__builtin_popcountll(stored[j] ^ query) <= radius) earliest = static_cast<int64_t>(j);
+      }
+      const Match m = index.Find(DigestFor(1u << 30), WithSimHash(query));
+      BOOST_TEST((m.kind == (earliest < 0 ? Match::Kind::kNone : Match::Kind::kNear)));
+      if (earliest >= 0) BOOST_TEST(m.ordinal == static_cast<uint64_t>(100 + earliest));
+    }
+  }
+  BOOST_TEST(index.MemoryBytes() > 0u);
+}
+
 BOOST_AUTO_TEST_CASE(negative_radius_disables_near_search) {
   DedupIndex index(Radius(-1));
   index.Add(0, DigestFor(0), WithSimHash(42));

@@ -52,7 +52,8 @@ std::string RandomWords(std::mt19937_64& rng, int words) {
   std::string out;
   for (int i = 0; i < words; ++i) {
     if (i) out += ' ';
-    out += "w" + std::to_string(rng() % 5000);
+    out += 'w';
+    out += std::to_string(rng() % 5000);
   }
   return out;
 }
@@ -142,4 +143,46 @@ BOOST_AUTO_TEST_CASE(config_name_changes_with_features) {
   BOOST_TEST(!a.Name().empty());
   BOOST_TEST(a.Name() != b.Name());
   BOOST_TEST(a.Name() == simshard::FingerprintConfig{}.Name());
+}
+
+BOOST_AUTO_TEST_CASE(swapped_and_doubled_letters_leave_fingerprints_unchanged) {
+  std::string typos = kStory;
+  typos.replace(typos.find("council"), 7, "cuoncil");    // swapped
+  typos.replace(typos.find("bridge"), 6, "briddge");     // doubled
+  typos.replace(typos.find("engineers"), 9, "enigneers");
+  const Fingerprinter fingerprinter;
+  const auto a = fingerprinter.Compute(kStory);
+  const auto b = fingerprinter.Compute(typos);
+  BOOST_TEST(a.simhash == b.simhash);
+  BOOST_TEST((a.sketch == b.sketch));
+  // With exact word hashes the same typos do change the fingerprint.
+  simshard::FingerprintConfig exact;
+  exact.letter_set_tokens = false;
+  BOOST_TEST(Fingerprinter(exact).Compute(kStory).simhash !=
+             Fingerprinter(exact).Compute(typos).simhash);
+}
+
+BOOST_AUTO_TEST_CASE(lead_weighting_tolerates_a_long_appended_tail) {
+  // An editor's note and a long extra paragraph after the story: a third more words.
+  const std::string longer = kStory + " " + kOtherStory.substr(0, kOtherStory.size() / 2);
+  const Fingerprinter fingerprinter;
+  const int with_lead =
+      HammingDistance(fingerprinter.Compute(kStory).simhash, fingerprinter.Compute(longer).simhash);
+  BOOST_TEST(with_lead <= simshard::DedupOptions::Defaults().max_distance);
+  simshard::FingerprintConfig flat;
+  flat.lead_words = 0;
+  const int without_lead = HammingDistance(Fingerprinter(flat).Compute(kStory).simhash,
+                                           Fingerprinter(flat).Compute(longer).simhash);
+  BOOST_TEST(with_lead < without_lead);
+}
+
+BOOST_AUTO_TEST_CASE(non_ascii_words_are_hashed_by_all_their_bytes) {
+  const Fingerprinter fingerprinter;
+  // Same first byte and same set of low bits would collide under a letter-set hash.
+  const auto a = fingerprinter.Compute("北京 上海 广州 深圳 天津 重庆");
+  const auto b = fingerprinter.Compute("北京 上海 广州 深圳 天津 重庆 成都");
+  const auto c = fingerprinter.Compute("москва киев минск рига таллин вильнюс");
+  BOOST_TEST(a.simhash != 0u);
+  BOOST_TEST(SketchSimilarity(a, b) > 0.5);
+  BOOST_TEST(SketchSimilarity(a, c) < 0.3);
 }
