@@ -42,11 +42,14 @@ class DedupIndex {
   // itself, so reserve before a bulk load (earlier nights) for the fastest lookups.
   void Reserve(uint64_t documents);
 
-  // Ordinals must be added in increasing order (archive order).
+  // Ordinals are archive order. Add them in increasing order: an exact lookup reports the
+  // first document added with a digest (near lookups compare ordinals themselves).
   void Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp);
 
-  // The earliest added document that this one repeats, or kind kNone. Updates stats(),
-  // so calls must not overlap (the pipeline decides on one thread).
+  // The earliest added document that this one repeats, or kind kNone: an equal digest
+  // first (kExact), else the smallest ordinal among the documents within max_distance
+  // whose sketch similarity reaches min_similarity (kNear). Updates stats(), so calls
+  // must not overlap (the pipeline decides on one thread).
   Match Find(const Digest& digest, const Fingerprint& fp) const;
 
   const DedupStats& stats() const;

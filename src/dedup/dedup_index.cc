@@ -148,8 +148,6 @@ Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
     return match;
   }
   if (m.radius < 0) return match;
-  // Documents are numbered in ordinal order, so the smallest passing doc is the earliest.
-  uint32_t best = ~0u;
   m.ForEachCandidate(fp.simhash, [&](uint32_t doc, int distance) {
     ++m.stats.candidates;
     const double similarity = SketchSimilarity(m.sketches[doc], fp.sketch);
@@ -157,10 +155,10 @@ Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
       ++m.stats.false_candidates;
       return;
     }
-    if (doc >= best) return;
-    best = doc;
+    const uint64_t ordinal = m.ordinals[doc];
+    if (match.kind == Match::Kind::kNear && ordinal >= match.ordinal) return;
     match.kind = Match::Kind::kNear;
-    match.ordinal = m.ordinals[doc];
+    match.ordinal = ordinal;
     match.distance = distance;
     match.similarity = similarity;
   });
