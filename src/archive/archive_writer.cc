@@ -66,7 +66,9 @@ class Writer final : public ArchiveWriter {
   Status FinishRun(const std::string& counts_json) override;
 
  private:
+  Status StartShard();
   Status SealOpenShard();
+  Status AbandonShard(const Status& why);
   Status CheckNewId(const std::string& id);
 
   std::string dir_;
@@ -75,7 +77,7 @@ class Writer final : public ArchiveWriter {
   std::unique_ptr<Catalog> catalog_;
   FrameCompressor compressor_;
   std::unique_ptr<ShardBuilder> open_;
-  std::unordered_set<std::string> open_ids_;  // ids in the open shard, not yet in the catalog
+  std::unordered_set<std::string> open_ids_;  // ids of rows not yet inserted
   uint64_t next_ordinal_ = 1, next_shard_ = 1, run_ = 0;
   Status failed_;  // once a seal fails, the writer refuses more work
 };
@@ -124,12 +126,7 @@ Result<uint64_t> Writer::Add(Record record) {
   SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id));
   record.run = run_;
   if (record.archived_at.empty()) record.archived_at = NowUtc();
-  if (open_ == nullptr) {
-    auto builder = ShardBuilder::Create(dir_, next_shard_, options_.frame_bytes, &compressor_);
-    if (!builder.ok()) return failed_ = builder.status();
-    open_ = std::move(builder).value();
-    ++next_shard_;
-  }
+  if (open_ == nullptr) SIMSHARD_RETURN_IF_ERROR(failed_ = StartShard());
   const uint64_t ordinal = next_ordinal_++;
   std::string line;
   EncodeRecord(record, ordinal, &line);
@@ -137,28 +134,44 @@ Result<uint64_t> Writer::Add(Record record) {
   open_ids_.insert(record.id);
   Status s = open_->Append(line, std::move(entry));
   if (s.ok() && open_->data_bytes() >= options_.shard_bytes) s = SealOpenShard();
-  if (!s.ok()) {
-    open_.reset();  // removes the temp file; nothing of it was committed
-    return failed_ = s;
-  }
+  if (!s.ok()) return failed_ = AbandonShard(s);
   return ordinal;
+}
+
+// The open shard's catalog rows are inserted, frame by frame, into one transaction that
+// commits only after the shard is sealed and renamed: readers never see them before.
+Status Writer::StartShard() {
+  SIMSHARD_RETURN_IF_ERROR(catalog_->Begin());
+  auto sink = [this](std::vector<CatalogEntry>&& rows) {
+    for (const CatalogEntry& e : rows) {
+      SIMSHARD_RETURN_IF_ERROR(catalog_->InsertDocument(e));
+      open_ids_.erase(e.id);  // the catalog lookup in CheckNewId now finds it
+    }
+    return Status::OK();
+  };
+  auto builder = ShardBuilder::Create(dir_, next_shard_, options_.frame_bytes, &compressor_, sink);
+  if (!builder.ok()) {
+    catalog_->Rollback();
+    return builder.status();
+  }
+  open_ = std::move(builder).value();
+  ++next_shard_;
+  return Status::OK();
+}
+
+Status Writer::AbandonShard(const Status& why) {
+  catalog_->Rollback();
+  // Removes the temp file. A shard already renamed stays and the next Open registers it.
+  open_.reset();
+  open_ids_.clear();
+  return why;
 }
 
 Status Writer::SealOpenShard() {
   SIMSHARD_RETURN_IF_ERROR(open_->Seal());
-  SIMSHARD_RETURN_IF_ERROR(catalog_->Begin());
-  Status s;
-  for (const CatalogEntry& e : open_->entries()) {
-    if (!(s = catalog_->InsertDocument(e)).ok()) break;
-  }
-  if (s.ok()) s = catalog_->InsertShard(open_->Row(run_, NowUtc()));
-  if (s.ok()) CrashPoint("before-catalog-commit");
-  if (s.ok()) s = catalog_->Commit();
-  if (!s.ok()) {
-    catalog_->Rollback();
-    // The shard is sealed on disk; the next Open registers it.
-    return s.WithContext(open_->name());
-  }
+  SIMSHARD_RETURN_IF_ERROR(catalog_->InsertShard(open_->Row(run_, NowUtc())).WithContext(open_->name()));
+  CrashPoint("before-catalog-commit");
+  SIMSHARD_RETURN_IF_ERROR(catalog_->Commit().WithContext(open_->name()));
   CrashPoint("after-catalog-commit");
   open_.reset();
   open_ids_.clear();
@@ -167,14 +180,10 @@ Status Writer::SealOpenShard() {
 
 Status Writer::FinishRun(const std::string& counts_json) {
   if (!failed_.ok()) return failed_;
-  if (open_ != nullptr && open_->records() > 0) {
+  if (open_ != nullptr) {
     Status s = SealOpenShard();
-    if (!s.ok()) {
-      open_.reset();
-      return failed_ = s;
-    }
+    if (!s.ok()) return failed_ = AbandonShard(s);
   }
-  open_.reset();
   auto st = catalog_->Prepare("UPDATE runs SET ended_at = ?1, counts = ?2 WHERE id = ?3");
   if (!st.ok()) return st.status();
   st->Bind(1, NowUtc()).Bind(2, counts_json).BindInt(3, static_cast<int64_t>(run_));

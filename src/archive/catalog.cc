@@ -1,8 +1,11 @@
 #include "archive/catalog.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 namespace {
@@ -107,7 +110,33 @@ int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col);
 
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
 
+namespace {
+
+// A new catalog is built under a temp name and renamed into place, so a writer killed
+// while creating it never leaves a catalog without its schema for readers to trip on.
+Status CreateCatalogAtomically(const std::string& path) {
+  const std::string temp = path + ".tmp";
+  for (const char* suffix : {"", "-wal", "-shm", "-journal"}) ::unlink((temp + suffix).c_str());
+  {
+    auto catalog = Catalog::Open(temp, false);
+    if (!catalog.ok()) return catalog.status();
+  }  // closed: its WAL is checkpointed and removed
+  UniqueFd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return Status::Error(temp + ": cannot open: " + ErrnoText());
+  SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd.get(), temp));
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return Status::Error(path + ": cannot rename the new catalog into place: " + ErrnoText());
+  }
+  const size_t slash = path.rfind('/');
+  return FsyncDir(slash == std::string::npos ? "." : path.substr(0, slash));
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool read_only) {
+  if (!read_only && !path.ends_with(".tmp") && ::access(path.c_str(), F_OK) != 0) {
+    SIMSHARD_RETURN_IF_ERROR(CreateCatalogAtomically(path));
+  }
   sqlite3* db = nullptr;
   const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   const int rc = sqlite3_open_v2(path.c_str(), &db, flags | SQLITE_OPEN_NOMUTEX, nullptr);
@@ -121,7 +150,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
   if (!read_only) {
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA journal_mode=WAL"));
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA synchronous=FULL"));
-    SIMSHARD_RETURN_IF_ERROR(catalog->Exec(kSchema));
+    // One transaction: the schema and its version appear together or not at all.
+    SIMSHARD_RETURN_IF_ERROR(catalog->Exec("BEGIN IMMEDIATE;" + std::string(kSchema) + "COMMIT;"));
   }
   auto version = catalog->Prepare("PRAGMA user_version");
   if (!version.ok()) return version.status();

@@ -11,18 +11,18 @@ namespace simshard {
 
 Result<std::unique_ptr<ShardBuilder>> ShardBuilder::Create(const std::string& dir, uint64_t number,
                                                            uint32_t frame_bytes,
-                                                           FrameCompressor* compressor) {
+                                                           FrameCompressor* compressor, RowSink sink) {
   const std::string name = shard::ShardName(number);
   const std::string temp = dir + "/" + name + std::string(shard::kTempSuffix);
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd.valid()) return Status::Error(temp + ": cannot create shard: " + ErrnoText());
-  return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(fd)));
+  return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(sink), std::move(fd)));
 }
 
 ShardBuilder::ShardBuilder(std::string dir, std::string name, uint32_t frame_bytes,
-                           FrameCompressor* compressor, UniqueFd fd)
+                           FrameCompressor* compressor, RowSink sink, UniqueFd fd)
     : dir_(std::move(dir)), name_(std::move(name)), frame_bytes_(frame_bytes),
-      compressor_(compressor), fd_(std::move(fd)) {
+      compressor_(compressor), sink_(std::move(sink)), fd_(std::move(fd)) {
   temp_path_ = dir_ + "/" + name_ + std::string(shard::kTempSuffix);
 }
 
@@ -48,7 +48,7 @@ Status ShardBuilder::Append(std::string_view line, CatalogEntry entry) {
   entry.frame = info.frame;
   entry.record_offset = info.offset;
   entry.record_size = info.length;
-  entries_.push_back(std::move(entry));
+  open_rows_.push_back(std::move(entry));
   frame_.append(line);
   frame_.push_back('\n');
   data_bytes_ += line.size() + 1;
@@ -59,6 +59,8 @@ Status ShardBuilder::Append(std::string_view line, CatalogEntry entry) {
 void ShardBuilder::CutFrame() {
   compressor_->Submit(std::move(frame_));
   frame_.clear();
+  queued_rows_.push_back(std::move(open_rows_));
+  open_rows_.clear();
   ++frame_number_;
 }
 
@@ -85,7 +87,14 @@ Status ShardBuilder::WriteFrame(const CompressedFrame& frame) {
   const size_t half = bytes.size() / 2;
   SIMSHARD_RETURN_IF_ERROR(WriteBytes(bytes.substr(0, half)));
   CrashPoint("mid-frame-write");
-  return WriteBytes(bytes.substr(half));
+  SIMSHARD_RETURN_IF_ERROR(WriteBytes(bytes.substr(half)));
+  std::vector<CatalogEntry> rows = std::move(queued_rows_.front());
+  queued_rows_.pop_front();
+  for (CatalogEntry& e : rows) {
+    e.frame_offset = index_.frames.back().offset;
+    e.frame_size = index_.frames.back().compressed_size;
+  }
+  return sink_(std::move(rows));
 }
 
 Status ShardBuilder::Seal() {
@@ -106,11 +115,6 @@ Status ShardBuilder::Seal() {
   sealed_ = true;
   SIMSHARD_RETURN_IF_ERROR(FsyncDir(dir_));
   CrashPoint("after-shard-rename");
-  for (CatalogEntry& e : entries_) {
-    const shard::FrameInfo& f = index_.frames[e.frame];
-    e.frame_offset = f.offset;
-    e.frame_size = f.compressed_size;
-  }
   checksum_hex_ = Hex64(hash_.Digest());
   return Status::OK();
 }

@@ -100,7 +100,7 @@ BOOST_AUTO_TEST_CASE(second_writer_fails_at_once_naming_lock_and_pid) {
   auto first = OpenWriter(dir.path());
   auto second = ArchiveWriter::Open(dir.path(), {});
   BOOST_REQUIRE(!second.ok());
-  const std::string& msg = second.status().message();
+  const std::string msg = second.status().message();
   BOOST_TEST(msg.find(dir / "LOCK") != std::string::npos, msg);
   BOOST_TEST(msg.find("pid " + std::to_string(::getpid())) != std::string::npos, msg);
   first.reset();
