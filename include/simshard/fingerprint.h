@@ -65,7 +65,7 @@ struct FingerprintConfig {
 class Fingerprinter {
  public:
   explicit Fingerprinter(FingerprintConfig config = {});
-  // Thread-safe; reuses per-thread scratch memory, so no allocation per token.
+  // Pure and thread-safe; allocates nothing per word.
   Fingerprint Compute(std::string_view folded_text) const;
   const FingerprintConfig& config() const { return config_; }
 
