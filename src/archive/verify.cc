@@ -1,8 +1,8 @@
 #include "archive/verify.h"
 
-#include <map>
+#include <algorithm>
 #include <set>
-#include <unordered_map>
+#include <tuple>
 
 #include "archive/archive_files.h"
 #include "archive/record_codec.h"
@@ -12,17 +12,17 @@
 namespace simshard {
 namespace {
 
-// Where a shard says a record is.
+// Where a shard says a record is; kept compact (archives hold millions of records).
 struct Location {
-  std::string shard;
-  uint32_t frame = 0;
-  uint64_t frame_offset = 0, frame_size = 0;
-  uint32_t offset = 0, length = 0;
+  uint64_t id = 0;
+  uint64_t frame_offset = 0;
+  uint32_t shard = 0;  // index into the list of shard names
+  uint32_t frame = 0, frame_size = 0, offset = 0, length = 0;
   bool in_catalog = false;
 };
 
 // Checks every frame and record of one shard; adds the records it holds to `found`.
-void VerifyShard(const ShardFile& file, std::unordered_map<std::string, Location>* found,
+void VerifyShard(const ShardFile& file, uint32_t shard, std::vector<Location>* found,
                  std::vector<Damage>* damage) {
   const shard::ShardIndex& index = file.index();
   size_t next = 0;  // records are in frame order
@@ -38,14 +38,13 @@ void VerifyShard(const ShardFile& file, std::unordered_map<std::string, Location
     for (size_t r = first; r < next; ++r) {
       const shard::RecordInfo& info = index.records[r];
       const std::string_view line(frame->data() + info.offset, info.length);
-      const std::string id = Hex64(info.id);
       auto decoded = DecodeRecordId(line);
-      if (shard::Checksum32(line) != info.checksum || !decoded.ok() || *decoded != id) {
-        damage->push_back({file.name(), f, "record " + id + " does not match its checksum or id"});
+      if (shard::Checksum32(line) != info.checksum || !decoded.ok() || *decoded != Hex64(info.id)) {
+        damage->push_back({file.name(), f, "record " + Hex64(info.id) + " does not match its checksum or id"});
         continue;
       }
       const shard::FrameInfo& fi = index.frames[f];
-      (*found)[id] = Location{file.name(), f, fi.offset, fi.compressed_size, info.offset, info.length, false};
+      found->push_back(Location{info.id, fi.offset, shard, f, fi.compressed_size, info.offset, info.length, false});
     }
   }
   if (next != index.records.size()) damage->push_back({file.name(), -1, "record index is not in frame order"});
@@ -70,9 +69,11 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
   std::set<std::string> on_disk(files->begin(), files->end()), registered;
   for (const ShardRow& row : *rows) registered.insert(row.name);
 
-  std::unordered_map<std::string, Location> found;
+  std::vector<std::string> names(registered.begin(), registered.end());
+  std::vector<Location> found;
   std::set<std::string> unreadable;
-  for (const std::string& name : registered) {
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
     if (on_disk.count(name) == 0) {
       damage.push_back({name, -1, "shard is missing (in the catalog, not on disk)"});
       unreadable.insert(name);
@@ -84,35 +85,46 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
       unreadable.insert(name);
       continue;
     }
-    VerifyShard(*file, &found, &damage);
+    VerifyShard(*file, i, &found, &damage);
   }
   for (const std::string& name : on_disk) {
     if (registered.count(name) == 0) {
       damage.push_back({name, -1, "sealed shard is not in the catalog (simshard reindex registers it)"});
     }
   }
+  std::sort(found.begin(), found.end(), [](const Location& a, const Location& b) { return a.id < b.id; });
+  for (size_t i = 1; i < found.size(); ++i) {
+    if (found[i].id == found[i - 1].id) {
+      damage.push_back({names[found[i].shard], found[i].frame, "record " + Hex64(found[i].id) + " is stored twice"});
+    }
+  }
 
   Status listed = catalog.ForEachDocument("", {}, [&](const CatalogEntry& e) {
-    auto it = found.find(e.id);
-    if (it == found.end()) {
+    uint64_t id = 0;
+    ParseHex64(e.id, &id);
+    auto it = std::lower_bound(found.begin(), found.end(), id,
+                               [](const Location& l, uint64_t v) { return l.id < v; });
+    if (it == found.end() || it->id != id || e.id.size() != 16) {
       if (unreadable.count(e.shard) == 0) {
         damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " points at no record with that id"});
       }
       return;
     }
-    Location& loc = it->second;
+    Location& loc = *it;
     loc.in_catalog = true;
-    if (loc.shard != e.shard || loc.frame != e.frame || loc.frame_offset != e.frame_offset ||
+    if (names[loc.shard] != e.shard || loc.frame != e.frame || loc.frame_offset != e.frame_offset ||
         loc.frame_size != e.frame_size || loc.offset != e.record_offset || loc.length != e.record_size) {
       damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " (" + Describe(e) +
-                                              ") does not match where " + loc.shard + " frame " +
+                                              ") does not match where " + names[loc.shard] + " frame " +
                                               std::to_string(loc.frame) + " holds it"});
     }
   });
   if (!listed.ok()) damage.push_back({"", -1, listed.message()});
   std::vector<Damage> orphans;
-  for (const auto& [id, loc] : found) {
-    if (!loc.in_catalog) orphans.push_back({loc.shard, loc.frame, "record " + id + " is not in the catalog"});
+  for (const Location& loc : found) {
+    if (!loc.in_catalog) {
+      orphans.push_back({names[loc.shard], loc.frame, "record " + Hex64(loc.id) + " is not in the catalog"});
+    }
   }
   std::sort(orphans.begin(), orphans.end(), [](const Damage& a, const Damage& b) {
     return std::tie(a.shard, a.frame, a.what) < std::tie(b.shard, b.frame, b.what);
