@@ -66,60 +66,96 @@ Status RebuildCatalog(const std::string& dir, const Catalog& catalog) {
   return s;
 }
 
-// The good leading frames of a damaged shard and the records in them.
+// The good frames of a damaged shard and the records in them.
 struct Salvage {
   std::string frames;  // compressed bytes, as they were
   shard::ShardIndex index;
-  std::vector<std::string> lost_reason;
+  std::vector<std::string> problems;
 };
 
-// Walks the data frames from the start, keeping each that decompresses with a good
-// checksum and holds whole, parseable records; stops at the first that does not.
-Salvage SalvageFrames(const std::string& bytes, std::string* stop_reason) {
-  Salvage out;
-  size_t pos = 0;
-  while (pos < bytes.size()) {
+// Where the data frames are: from the seek table when it is intact, else found by walking
+// the zstd frame headers from the start until one cannot be sized (the cut).
+std::vector<std::pair<uint64_t, uint64_t>> FrameBounds(const std::string& bytes, int fd,
+                                                       const std::string& name,
+                                                       std::vector<std::string>* problems) {
+  std::vector<std::pair<uint64_t, uint64_t>> bounds;
+  auto index = shard::ReadShardIndex(fd, name);
+  if (index.ok()) {
+    for (const shard::FrameInfo& f : index->frames) bounds.emplace_back(f.offset, f.compressed_size);
+    return bounds;
+  }
+  problems->push_back(index.status().message());
+  for (size_t pos = 0; pos < bytes.size();) {
     const std::string_view rest(bytes.data() + pos, bytes.size() - pos);
     if (rest.size() >= 4 && (GetFixed32(rest.data()) & 0xFFFFFFF0u) == 0x184D2A50u) break;  // index frames
     const size_t size = ZSTD_findFrameCompressedSize(rest.data(), rest.size());
-    if (ZSTD_isError(size)) { *stop_reason = "frame " + std::to_string(out.index.frames.size()) + " is cut short or unreadable"; break; }
-    auto data = shard::DecompressFrame(rest.substr(0, size));
-    if (!data.ok()) { *stop_reason = "frame " + std::to_string(out.index.frames.size()) + ": " + data.status().message(); break; }
-    std::vector<shard::RecordInfo> records;
-    bool good = !data->empty() && data->back() == '\n';
-    const uint32_t frame = static_cast<uint32_t>(out.index.frames.size());
-    for (size_t start = 0; good && start < data->size();) {
-      const size_t end = data->find('\n', start);
-      const std::string_view line(data->data() + start, end - start);
-      uint64_t ordinal = 0, id = 0;
-      auto record = DecodeRecord(line, &ordinal);
-      good = record.ok() && ParseHex64(record->id, &id);
-      if (good) {
-        records.push_back({id, ordinal, frame, static_cast<uint32_t>(start), static_cast<uint32_t>(line.size()),
-                           shard::Checksum32(line)});
-      }
-      start = end + 1;
+    if (ZSTD_isError(size)) {
+      problems->push_back("frame " + std::to_string(bounds.size()) + " is cut short or unreadable");
+      break;
     }
-    if (!good) { *stop_reason = "frame " + std::to_string(frame) + " holds a record that does not parse"; break; }
-    out.index.frames.push_back({pos, static_cast<uint32_t>(size), static_cast<uint32_t>(data->size()),
+    bounds.emplace_back(pos, size);
+    pos += size;
+  }
+  return bounds;
+}
+
+// The records of one decompressed frame, or false when any of them does not parse.
+bool FrameRecords(const std::string& data, uint32_t frame, std::vector<shard::RecordInfo>* records) {
+  if (data.empty() || data.back() != '\n') return false;
+  for (size_t start = 0; start < data.size();) {
+    const size_t end = data.find('\n', start);
+    const std::string_view line(data.data() + start, end - start);
+    uint64_t ordinal = 0, id = 0;
+    auto record = DecodeRecord(line, &ordinal);
+    if (!record.ok() || !ParseHex64(record->id, &id)) return false;
+    records->push_back({id, ordinal, frame, static_cast<uint32_t>(start), static_cast<uint32_t>(line.size()),
+                        shard::Checksum32(line)});
+    start = end + 1;
+  }
+  return true;
+}
+
+// Keeps every frame that decompresses with a good checksum and holds whole, parseable
+// records; drops the others.
+Salvage SalvageFrames(const std::string& bytes, int fd, const std::string& name) {
+  Salvage out;
+  for (const auto& [offset, size] : FrameBounds(bytes, fd, name, &out.problems)) {
+    const std::string where = "frame " + std::to_string(out.index.frames.size() + out.problems.size());
+    if (offset + size > bytes.size()) {
+      out.problems.push_back(where + " is cut short");
+      break;
+    }
+    const std::string_view compressed(bytes.data() + offset, size);
+    auto data = shard::DecompressFrame(compressed);
+    const uint32_t frame = static_cast<uint32_t>(out.index.frames.size());
+    std::vector<shard::RecordInfo> records;
+    if (!data.ok() || !FrameRecords(*data, frame, &records)) {
+      out.problems.push_back(where + (data.ok() ? " holds a record that does not parse" : ": " + data.status().message()));
+      continue;
+    }
+    out.index.frames.push_back({out.frames.size(), static_cast<uint32_t>(size), static_cast<uint32_t>(data->size()),
                                 shard::Checksum32(*data)});
     out.index.records.insert(out.index.records.end(), records.begin(), records.end());
     out.index.data_bytes += data->size();
-    out.frames.append(rest.substr(0, size));
-    pos += size;
+    out.frames.append(compressed);
   }
   out.index.index_offset = out.frames.size();
   return out;
 }
 
-// Rewrites a damaged shard from its good leading frames (the damaged file is kept as
-// NAME.damaged). A shard with no good frame is only moved aside.
+// Rewrites a damaged shard from its good frames (the damaged file is kept as NAME.damaged).
+// A shard with no good frame is only moved aside.
 Status SalvageShard(const std::string& dir, const std::string& name, std::vector<std::string>* actions) {
   const std::string path = dir + "/" + name;
   auto bytes = ReadFile(path);
   if (!bytes.ok()) return bytes.status();
-  std::string reason = "index frames damaged";
-  Salvage salvage = SalvageFrames(*bytes, &reason);
+  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  Salvage salvage = SalvageFrames(*bytes, in.get(), name);
+  in.reset();
+  std::string reason;
+  for (const std::string& p : salvage.problems) reason += (reason.empty() ? "" : "; ") + p;
+  if (reason.empty()) reason = "records do not match the index";
   if (std::rename(path.c_str(), (path + ".damaged").c_str()) != 0) {
     return Status::Error(path + ": cannot move the damaged shard aside: " + ErrnoText());
   }

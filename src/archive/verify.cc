@@ -1,6 +1,8 @@
 #include "archive/verify.h"
 
 #include <algorithm>
+#include <map>
+#include <sys/stat.h>
 #include <set>
 #include <tuple>
 
@@ -67,7 +69,11 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
     return damage;
   }
   std::set<std::string> on_disk(files->begin(), files->end()), registered;
-  for (const ShardRow& row : *rows) registered.insert(row.name);
+  std::map<std::string, uint64_t> registered_bytes;
+  for (const ShardRow& row : *rows) {
+    registered.insert(row.name);
+    registered_bytes[row.name] = row.bytes;
+  }
 
   std::vector<std::string> names(registered.begin(), registered.end());
   std::vector<Location> found;
@@ -84,6 +90,11 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
       damage.push_back({name, -1, file.status().message()});
       unreadable.insert(name);
       continue;
+    }
+    struct stat st;
+    if (::stat((dir + "/" + name).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) != registered_bytes[name]) {
+      damage.push_back({name, -1, "shard has " + std::to_string(st.st_size) + " bytes, the catalog says " +
+                                      std::to_string(registered_bytes[name])});
     }
     VerifyShard(*file, i, &found, &damage);
   }

@@ -211,3 +211,59 @@ BOOST_AUTO_TEST_CASE(repair_truncates_a_cut_shard_and_lists_what_was_lost) {
   WriteRun(dir.path(), Records(60 - report->lost.size() + 1, 60));
   BOOST_TEST(DocumentCount(dir.path()) == 60u);
 }
+
+BOOST_AUTO_TEST_CASE(repair_keeps_the_good_frames_around_a_flipped_byte) {
+  ScratchDir dir;
+  WriteRun(dir.path(), Records(1, 60), SmallFrames());
+  auto reader = OpenReader(dir.path());
+  const CatalogEntry hit = reader->Find(MakeRecord(30).id).value();
+  const CatalogEntry last = reader->Find(MakeRecord(60).id).value();
+  reader.reset();
+  BOOST_REQUIRE(hit.frame < last.frame);
+  FlipByte(dir / hit.shard, hit.frame_offset + hit.frame_size / 2);
+  auto report = Repair(dir.path());
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
+  bool lost_hit = false, lost_last = false;
+  for (const LostDocument& d : report->lost) {
+    lost_hit |= d.id == hit.id;
+    lost_last |= d.id == last.id;
+  }
+  BOOST_TEST(lost_hit);
+  BOOST_TEST(!lost_last);  // frames after the damaged one are kept
+  reader = OpenReader(dir.path());
+  BOOST_TEST(reader->Verify().empty());
+  BOOST_TEST(reader->Read(reader->Find(last.id).value()).ok());
+  BOOST_TEST(boost::filesystem::exists(dir / (hit.shard + ".damaged")));
+}
+
+BOOST_AUTO_TEST_CASE(hostile_metadata_comes_back_unchanged_from_catalog_and_shard) {
+  ScratchDir dir;
+  Record r = MakeRecord(1);
+  r.url = std::string("https://x.example/a'b\"c?d=1;DROP TABLE documents;--\0\x01\xff", 53);
+  r.title = std::string("tab\there \"quoted\" \x7f nul\0end", 27);
+  r.source = "../../etc/passwd\n#1";
+  WriteRun(dir.path(), {r});
+  auto reader = OpenReader(dir.path());
+  const CatalogEntry e = reader->Find(r.id).value();
+  BOOST_TEST(e.url == r.url);
+  BOOST_TEST(e.title == r.title);
+  BOOST_TEST(e.source == r.source);
+  const Record back = reader->Read(e).value();
+  BOOST_TEST(back.url == r.url);
+  BOOST_TEST(back.title == r.title);
+  BOOST_TEST(back.source == r.source);
+  BOOST_TEST(reader->Find(r.url).ok());  // by URL, through a bound parameter
+  reader.reset();
+  BOOST_REQUIRE(Reindex(dir.path()).ok());
+  BOOST_TEST(OpenReader(dir.path())->Find(r.id)->url == r.url);
+}
+
+BOOST_AUTO_TEST_CASE(verify_notices_bytes_appended_to_a_shard) {
+  ScratchDir dir;
+  WriteRun(dir.path(), Records(1, 10));
+  const std::string path = dir / shard::ShardName(1);
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_APPEND));
+  BOOST_REQUIRE(WriteAll(fd.get(), "junk", path).ok());
+  fd.reset();
+  BOOST_TEST(!OpenReader(dir.path())->Verify().empty());
+}
