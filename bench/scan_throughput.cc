@@ -17,6 +17,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "scan/charset.h"
 #include "scan/chrome_rules.h"
 #include "scan/text_util.h"
 #include "simshard/normalize.h"
@@ -217,6 +218,97 @@ void MeasureRules(const std::vector<std::string>& texts) {
               texts.size());
 }
 
+// Plain-text page chrome as scrapers save it, in three house styles, around a story.
+struct TextChrome {
+  std::vector<std::string> before, after;
+};
+
+const std::vector<TextChrome>& TextChromeStyles() {
+  static const std::vector<TextChrome> kStyles = {
+      {{"Skip to main content", "Home  News  Sport  Business  Tech  Opinion",
+        "We use cookies to give you the best experience on our website. By continuing you agree "
+        "to our use of cookies. Accept all | Manage settings"},
+       {"Share this article: Facebook | X | WhatsApp | Email", "Related stories",
+        "- Markets rally as rates hold", "- Minister resigns over expenses",
+        "Newsletter: Get our morning briefing in your inbox every weekday. Enter your email and "
+        "press sign up.", "(c) Example News Ltd. All rights reserved.", "Support Example News",
+        "Dear reader,", "Independent journalism costs money. If you value our reporting, please "
+        "support us with a monthly contribution.", "Thank you for reading.", "Remind me later."}},
+      {{"Latest: Weather | Traffic | Elections | Lottery results | Tide tables",
+        "Advertisement"},
+       {"Read more: Council approves new budget", "Most read", "1. Ferry back in service",
+        "2. Lido reopens with heated water", "About us | Contact | Privacy policy | Terms",
+        "The Daily Example is free to read because readers support it. Become a supporter today "
+        "from just 3 pounds a month."}},
+      {{"Menu", "This site uses cookies to personalise content. See our cookie policy."},
+       {"Share on Facebook", "Share on Twitter", "More from Business",
+        "- Oil prices slip", "- Airline profits up", "Sign up for our newsletter and get the day's "
+        "news delivered to your inbox.", "A message from the editor:", "Before you go: we need "
+        "your help. Your support keeps our newsroom open.", "Please support independent "
+        "journalism: donate now.", "Maybe later"}},
+  };
+  return kStyles;
+}
+
+// Each BBC article in a page with chrome: how many story paragraphs the text keeps and
+// how many chrome paragraphs survive the rules (the learned model is not involved).
+void MeasureTextChrome(const std::vector<std::string>& articles) {
+  size_t story = 0, story_kept = 0, chrome = 0, chrome_left = 0;
+  const simshard::ScanOptions options;
+  for (size_t i = 0; i < articles.size(); ++i) {
+    const TextChrome& style = TextChromeStyles()[i % TextChromeStyles().size()];
+    std::string page;
+    for (const auto& line : style.before) page += line + "\n";
+    page += articles[i] + "\n";
+    for (const auto& line : style.after) page += line + "\n";
+    simshard::RawItem item;
+    item.format = simshard::ItemFormat::kText;
+    item.source = "bench/page.txt";
+    item.bytes = page;
+    const simshard::Document d = simshard::Extract(std::move(item), options);
+    const std::string expected = simshard::scan::TidyText(simshard::scan::DecodeToUtf8(articles[i], ""));
+    for (std::string_view p : simshard::SplitParagraphs(expected)) {
+      ++story;
+      story_kept += d.text.find(p) != std::string::npos;
+    }
+    for (const auto* lines : {&style.before, &style.after}) {
+      for (const std::string& line : *lines) {
+        ++chrome;
+        chrome_left += d.text.find(simshard::scan::TidyText(line)) != std::string::npos;
+      }
+    }
+  }
+  std::printf("text pages with chrome (3 styles): story paragraphs kept %zu of %zu (%.2f%%), "
+              "chrome paragraphs left %zu of %zu\n", story_kept, story, 100.0 * story_kept / story,
+              chrome_left, chrome);
+}
+
+// The same for the HTML pages: story paragraphs kept, chrome snippets left.
+void MeasureHtmlChrome(const std::vector<std::string>& articles) {
+  static const std::vector<std::string> kChrome = {  // distinctive strings of the chrome
+      "window.analytics", "font-family", "HomeBusiness", "Home Business", "We use cookies to "
+      "improve this site", "Another story", "Yet another story", "About | Contact", "Example News"};
+  size_t story = 0, story_kept = 0, chrome_left = 0;
+  const simshard::ScanOptions options;
+  for (const std::string& article : articles) {
+    simshard::RawItem item;
+    item.format = simshard::ItemFormat::kHtml;
+    item.source = "bench/page.html";
+    item.bytes = AsHtml(simshard::scan::DecodeToUtf8(article, ""), "https://news.example/a");
+    const simshard::Document d = simshard::Extract(std::move(item), options);
+    const std::string expected = simshard::scan::TidyText(simshard::scan::DecodeToUtf8(article, ""));
+    const auto paras = simshard::SplitParagraphs(expected);
+    for (size_t i = 1; i < paras.size(); ++i) {  // the headline is the page's <h1>
+      ++story;
+      story_kept += d.text.find(paras[i]) != std::string::npos;
+    }
+    for (const std::string& c : kChrome) chrome_left += d.text.find(c) != std::string::npos;
+  }
+  std::printf("HTML pages with chrome: story paragraphs kept %zu of %zu (%.2f%%), chrome snippets "
+              "left %zu of %zu\n", story_kept, story, 100.0 * story_kept / story, chrome_left,
+              kChrome.size() * articles.size());
+}
+
 // The donation appeal glued to a real scraped story: what the rules take, and what stays.
 void MeasureHarbin(const fs::path& corpus_dir) {
   const fs::path path = corpus_dir / "harbin-trade-expo-2024.txt";
@@ -257,6 +349,8 @@ int main(int argc, char** argv) {
   Measure("JSON Lines", in.jsonl);
   MeasureFold(in.articles);
   MeasureRules(in.articles);
+  MeasureTextChrome(in.articles);
+  MeasureHtmlChrome(in.articles);
   MeasureHarbin(fs::path(corpus).parent_path());
   fs::remove_all(work);
   return 0;

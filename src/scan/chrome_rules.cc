@@ -107,7 +107,7 @@ std::string Label(std::string_view paragraph) {
 
 // Interface text that is a whole paragraph on its own: buttons, prompts, section labels.
 bool IsButtonLabel(const std::string& label) {
-  static constexpr std::array<std::string_view, 52> kLabels = {
+  static constexpr std::array<std::string_view, 53> kLabels = {
       "remind me later", "maybe later", "no thanks", "not now", "read more", "continue reading",
       "show more", "load more", "see more", "share", "share this", "share this article",
       "share this story", "share on facebook", "share on twitter", "tweet", "print", "email",
@@ -116,7 +116,7 @@ bool IsButtonLabel(const std::string& label) {
       "skip to content", "skip to main content", "advertisement", "back to top", "click here",
       "comments", "leave a comment", "related", "related articles", "related stories",
       "more stories", "you may also like", "recommended", "most read", "most popular",
-      "follow us", "copy link", "listen to this article", "top stories", "read next"};
+      "follow us", "copy link", "listen to this article", "top stories", "read next", "menu"};
   return std::find(kLabels.begin(), kLabels.end(), label) != kLabels.end();
 }
 
@@ -202,7 +202,9 @@ bool IsAppealHeader(const std::string& label) {
           label.starts_with("support independent") || label.starts_with("support our") ||
           label.starts_with("before you go") || label.starts_with("a note to our readers") ||
           label.starts_with("we have a small favour") || label.starts_with("we have a small favor") ||
-          label.starts_with("help us") || (label.starts_with("support the ") && label.size() < 60));
+          label.starts_with("help us") ||
+          (label.starts_with("support ") && label.size() <= 40 &&
+           label.find(" for ") == std::string::npos && label.find(" of ") == std::string::npos));
 }
 
 // In an appeal block one cue will do; near the end of a page a strong cue and another

@@ -80,6 +80,16 @@ bool EndsSentence(std::string_view t) {
   return !t.empty() && std::string_view(".!?").find(t.back()) != std::string_view::npos;
 }
 
+// "after six months" goes on a sentence; "iTunes" or "Ukraine" may start a new line.
+bool StartsWithLowercaseWord(std::string_view t) {
+  if (t.empty() || t[0] < 'a' || t[0] > 'z') return false;
+  for (char c : t) {
+    if (c == ' ') break;
+    if (c >= 'A' && c <= 'Z') return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 bool StartsLikeListItem(std::string_view line) {
@@ -93,48 +103,38 @@ bool StartsLikeListItem(std::string_view line) {
 
 std::string TidyText(std::string_view text) {
   std::vector<std::string_view> lines;
-  bool has_blank_line = false;
   for (size_t pos = 0; pos <= text.size();) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    const std::string_view line = text.substr(pos, nl - pos);
-    if (TrimAscii(line).empty()) has_blank_line = true;
-    lines.push_back(line);
+    lines.push_back(text.substr(pos, nl - pos));
     pos = nl + 1;
   }
-  // Trailing empty lines do not make the text "paragraphed".
-  while (!lines.empty() && TrimAscii(lines.back()).empty()) lines.pop_back();
-  if (has_blank_line) {
-    has_blank_line = false;
-    for (std::string_view line : lines) has_blank_line |= TrimAscii(line).empty();
-  }
-
-  // Without blank lines, every line is a paragraph, unless the text is hard-wrapped:
-  // then a line that fills the width runs on into the next one, if that one fills the
-  // width too or ends a sentence (not a list item, byline or other short line).
-  const size_t wrap = has_blank_line ? 0 : WrapWidth(lines);
+  // A line break is line wrapping when a sentence goes on in lower case, or in
+  // hard-wrapped text (most lines fill a common width) when a line that fills the width
+  // runs on into one that fills it too or ends a sentence. Anything else
+  // (a menu line, a byline, a list item, a cookie notice glued above the headline) is a
+  // paragraph of its own.
+  const size_t wrap = WrapWidth(lines);
   auto fills_width = [&](std::string_view t) {
     return t.size() * 10 >= wrap * 7 && t.size() <= wrap + 10;
   };
   auto runs_on_into = [&](std::string_view prev, std::string_view next) {
-    if (wrap == 0 || !fills_width(prev) || next.size() > wrap + 10 || StartsLikeListItem(next))
-      return false;
+    if (StartsLikeListItem(next)) return false;
+    if (StartsWithLowercaseWord(next) && !EndsSentence(prev)) return true;
+    if (wrap == 0 || !fills_width(prev) || next.size() > wrap + 10) return false;
     return fills_width(next) || EndsSentence(next);
   };
   std::string out;
   out.reserve(text.size());
   std::string_view prev;
-  for (std::string_view line : lines) {
-    const std::string_view t = TrimAscii(line);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const std::string_view t = TrimAscii(lines[i]);
     if (t.empty()) {
       prev = {};
       continue;
     }
-    if (!out.empty()) {
-      if (!prev.empty() && (has_blank_line || runs_on_into(prev, t))) out.push_back(' ');
-      else out.append("\n\n");
-    }
-    AppendCollapsedLine(&out, line);
+    if (!out.empty()) out.append(!prev.empty() && runs_on_into(prev, t) ? " " : "\n\n");
+    AppendCollapsedLine(&out, lines[i]);
     prev = t;
   }
   return out;

@@ -45,10 +45,9 @@ std::string UrlHost(std::string_view url);
 bool StartsLikeListItem(std::string_view line);
 
 // Tidies extracted text: spaces and tabs collapse to one space, lines are trimmed, and
-// paragraphs (blocks of text) are separated by exactly one blank line. When the input has
-// blank lines, single line breaks inside a block are line wrapping and become a space.
-// Without blank lines, every line is its own paragraph, unless most lines fill a common
-// width (hard-wrapped text): then a line much shorter than that width ends a paragraph.
+// paragraphs are separated by exactly one blank line. Every line is its own paragraph,
+// unless the text is hard-wrapped (many lines fill a common width of 40-100 columns):
+// then wrapped lines are joined with a space and a short line ends a paragraph.
 std::string TidyText(std::string_view text);
 
 }  // namespace simshard::scan
