@@ -4,6 +4,7 @@
 // Hashing"; the same pigeonhole idea as Manku et al.'s permuted tables).
 #pragma once
 
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <vector>
@@ -78,8 +79,7 @@ class BlockTable {
 
   // The two blocks after this table's, as stored in entries.
   uint32_t Partial(uint64_t simhash) const {
-    const int shift = (block_ + 1) * kBlockBits;
-    return static_cast<uint32_t>(simhash >> shift | simhash << (64 - shift));
+    return static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
   }
 
   int block_;
