@@ -39,7 +39,8 @@ int ListCommand(const std::vector<std::string>& args) {
       "list", "simshard list --archive DIR [--format tsv|jsonl] [--url-prefix P] [--since D] [--until D]",
       "One line per archived document, in archive order: id, url, source, title, date, shard,\n"
       "size (bytes of the original). TSV has no header; tabs and line breaks inside fields\n"
-      "become spaces. --since/--until compare the document's date (ISO 8601), inclusive.",
+      "become spaces. --since/--until select by when documents were archived (UTC, ISO 8601,\n"
+      "inclusive: --until 2026-11-28 takes in that whole day).",
       "  simshard list --archive /srv/news --url-prefix https://example.org/ --since 2026-11-01\n"
       "  simshard list --archive /srv/news --format jsonl | jq -r .url"};
   po::options_description options("List options");
@@ -48,8 +49,8 @@ int ListCommand(const std::vector<std::string>& args) {
       ("format", po::value<std::string>()->default_value("tsv")->value_name("tsv|jsonl"),
        "output format")
       ("url-prefix", po::value<std::string>()->value_name("P"), "only URLs starting with P")
-      ("since", po::value<std::string>()->value_name("D"), "only documents dated D or later")
-      ("until", po::value<std::string>()->value_name("D"), "only documents dated D or earlier");
+      ("since", po::value<std::string>()->value_name("D"), "only documents archived at D or later")
+      ("until", po::value<std::string>()->value_name("D"), "only documents archived at D or earlier");
   options.add(CommonOptions());
   po::variables_map vm;
   if (!ParseCommandLine(help, args, options, {}, &vm)) return kOk;
