@@ -44,9 +44,11 @@ unsigned ResolveThreads(unsigned requested) {
 }
 
 // Items travel in batches: one hand-off (and one wake-up) per batch rather than per
-// document keeps the threads busy with documents instead of with each other.
+// document keeps the threads busy with documents instead of with each other. Memory in
+// flight is about (3 * workers + 4) batches of at most kBatchBytes of input (plus one
+// document that overshoots), whatever the size of the input.
 constexpr size_t kBatchItems = 64;
-constexpr size_t kBatchBytes = 1 << 20;
+constexpr size_t kBatchBytes = 256 << 10;
 
 struct RawBatch {
   uint64_t number = 0;
@@ -59,8 +61,8 @@ struct AnalyzedStream::Impl {
         scan(std::move(s)),
         fingerprinter(std::move(f)),
         workers_count(ResolveThreads(threads)),
-        raw(2 * workers_count),
-        ordered(4 * workers_count) {}
+        raw(workers_count + 2),
+        ordered(2 * workers_count + 2) {}
 
   void ScanAll() {
     RawBatch batch;
