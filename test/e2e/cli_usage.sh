@@ -88,4 +88,13 @@ assert s["documents"] == s["archived"] + s["duplicates"] + s["near_duplicates"] 
 assert s["bytes_stored"] > 0 and len(s["shards_written"]) >= 1 and s["run"] == 1
 PY
 err_has "archived [0-9]+ of 21 documents"
+grep -q "docs/s" err && die "a progress line was drawn on a stderr that is not a terminal"
+
+step "progress line on a terminal only, and not with --quiet"
+if command -v script >/dev/null; then
+  script -qec "'$SIMSHARD' archive '$SAMPLES/crawl' --archive tty-arc" /dev/null > tty.out
+  grep -q "docs/s.*archived.*duplicates.*skipped.*elapsed.*ETA" tty.out || die "no progress line on a terminal: $(cat tty.out)"
+  script -qec "'$SIMSHARD' archive '$SAMPLES/crawl' --archive tty-arc2 --quiet" /dev/null > tty.out
+  [ ! -s tty.out ] || die "--quiet still drew on the terminal: $(cat tty.out)"
+fi
 echo ok
