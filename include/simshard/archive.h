@@ -82,7 +82,8 @@ class ArchiveWriter {
                                                      const ArchiveOptions& options);
   virtual ~ArchiveWriter() = default;
 
-  // Every committed document, in archive order (for seeding the dedup index).
+  // Every committed document, in archive order, for seeding the dedup index: only
+  // ordinal, id, digest, simhash and sketch are filled (fast on million-row catalogs).
   virtual Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const = 0;
 
   // Small values kept in the catalog across nights (fingerprint config, chrome model).

@@ -29,7 +29,7 @@ class Writer final : public ArchiveWriter {
   Status Recover();
 
   Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const override {
-    return catalog_->ForEachDocument("", {}, fn);
+    return catalog_->ForEachFingerprint(fn);
   }
 
   Result<std::string> GetState(std::string_view key) const override {

@@ -285,6 +285,24 @@ Status Catalog::ForEachDocument(std::string_view where, const std::vector<std::s
   }
 }
 
+Status Catalog::ForEachFingerprint(const std::function<void(const CatalogEntry&)>& fn) const {
+  auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
+  if (!st.ok()) return st.status();
+  CatalogEntry e;  // reused: its strings keep their buffers from row to row
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    e.ordinal = static_cast<uint64_t>(st->Int(0));
+    e.id = st->Text(1);
+    e.digest = st->Text(2);
+    e.simhash = 0;
+    ParseHex64(st->Text(3), &e.simhash);
+    e.sketch = st->Text(4);
+    fn(e);
+  }
+}
+
 Result<CatalogEntry> Catalog::FindDocument(std::string_view where, std::string_view arg) const {
   auto st = Prepare("SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " +
                     std::string(where) + " ORDER BY ordinal LIMIT 1");

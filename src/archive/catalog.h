@@ -72,6 +72,8 @@ class Catalog {
   // ordered by ordinal.
   Status ForEachDocument(std::string_view where, const std::vector<std::string>& args,
                          const std::function<void(const CatalogEntry&)>& fn) const;
+  // Only ordinal, id, digest, simhash and sketch of every row, by ordinal.
+  Status ForEachFingerprint(const std::function<void(const CatalogEntry&)>& fn) const;
   Result<CatalogEntry> FindDocument(std::string_view where, std::string_view arg) const;
 
   const std::string& path() const { return path_; }
