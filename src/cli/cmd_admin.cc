@@ -1,4 +1,5 @@
 // The archive's housekeeping commands: verify, stats, reindex, repair.
+#include <algorithm>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -29,6 +30,7 @@ std::optional<std::string> ParseArchiveOnly(const CommandHelp& help,
 }
 
 std::string DamageLine(const Damage& d) {
+  if (d.what.starts_with(d.shard)) return d.what;  // already says where
   std::string line = "shard " + d.shard;
   if (d.frame >= 0) line += " frame " + std::to_string(d.frame);
   return line + ": " + d.what;
@@ -49,7 +51,13 @@ int VerifyCommand(const std::vector<std::string>& args) {
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(*dir);
   if (!reader.ok()) return Fail(help.name, reader.status());
   const std::vector<Damage> damage = (*reader)->Verify();
-  for (const Damage& d : damage) Fail(help.name, DamageLine(d));
+  // A lost shard can mean thousands of lines: the first ones say where, --verbose says all.
+  const size_t shown = log.verbose ? damage.size() : std::min<size_t>(damage.size(), 20);
+  for (size_t i = 0; i < shown; ++i) Fail(help.name, DamageLine(damage[i]));
+  if (shown < damage.size()) {
+    Fail(help.name, "... and " + std::to_string(damage.size() - shown) +
+                        " more problems (--verbose lists them all); see simshard repair --help");
+  }
   Result<ArchiveStats> stats = (*reader)->Stats();
   if (vm["json"].as<bool>()) {
     std::string out;
