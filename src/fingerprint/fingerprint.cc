@@ -91,8 +91,8 @@ class SketchBuilder {
 
   SketchBuilder() { std::fill(std::begin(mins_), std::end(mins_), kEmpty); }
 
-  void Add(uint64_t shingle_hash) {
-    const uint64_t h = Mix(shingle_hash ^ 0x5851f42d4c957f2dull);
+  // `h` must already be well mixed (shingle hashes are).
+  void Add(uint64_t h) {
     uint64_t& slot = mins_[h >> kBinShift];
     slot = std::min(slot, h & kValueMask);
   }
@@ -174,7 +174,7 @@ std::string FingerprintConfig::Name() const {
          n(lead_weight) + " minuni=" + n(min_unigram_bytes) +
          " prefix=" + n(token_prefix_bytes) + (letter_set_tokens ? " letterset" : "") +
          "; oph" + n(kSketchBins) + "x" + n(kSketchBitsPerBin) +
-         " shingle=" + n(sketch_shingle_words) + "; v1";
+         " shingle=" + n(sketch_shingle_words) + "; v2";
 }
 
 Fingerprinter::Fingerprinter(FingerprintConfig config) : config_(config) {}
@@ -195,8 +195,9 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
 
   // h1: this word; h2: the last two; h3: the last three. `seen` counts words so far.
   uint64_t h1 = 0, h2 = 0, h3 = 0, seen = 0;
+  const bool need_h3 = c.trigram_weight > 0 || sketch_words == 3;
   ForEachTokenHash(folded_text, tokens, [&](uint64_t token, size_t length) {
-    h3 = CombineShingle(h2, token, kCombine3);
+    if (need_h3) h3 = CombineShingle(h2, token, kCombine3);
     h2 = CombineShingle(h1, token, kCombine2);
     h1 = token;
     const int lead = seen >= lead_begin && seen < lead_end ? c.lead_weight : 1;
@@ -206,10 +207,12 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
     }
     if (c.bigram_weight > 0 && seen >= 2) simhash.Add(h2, weight(c.bigram_weight, lead));
     if (c.trigram_weight > 0 && seen >= 3) simhash.Add(h3, weight(c.trigram_weight, lead));
-    if (seen >= sketch_words) sketch.Add(sketch_words == 1 ? h1 : sketch_words == 2 ? h2 : h3);
+    if (seen >= sketch_words) {
+      sketch.Add(sketch_words == 1 ? Mix(h1) : sketch_words == 2 ? h2 : h3);
+    }
   });
   // Texts shorter than one shingle are represented by all their words.
-  if (seen > 0 && seen < sketch_words) sketch.Add(seen == 1 ? h1 : h2);
+  if (seen > 0 && seen < sketch_words) sketch.Add(Mix(seen == 1 ? h1 : h2));
 
   Fingerprint fp;
   fp.simhash = simhash.Result();

@@ -2,6 +2,7 @@
 
 #include <random>
 #include <string>
+#include <vector>
 
 #include "simshard/dedup.h"
 #include "simshard/fingerprint.h"
@@ -177,12 +178,28 @@ BOOST_AUTO_TEST_CASE(lead_weighting_tolerates_a_long_appended_tail) {
 }
 
 BOOST_AUTO_TEST_CASE(non_ascii_words_are_hashed_by_all_their_bytes) {
+  // Words that share their first byte and the low bits of their bytes would collide
+  // under a letter-set hash; each must count as itself.
+  const std::vector<std::string> cjk = {"北京", "上海", "广州", "深圳", "天津", "重庆", "成都",
+                                        "武汉", "南京", "西安", "杭州", "苏州"};
+  const std::vector<std::string> cyrillic = {"москва", "киев", "минск", "рига", "таллин",
+                                             "вильнюс", "казань", "омск"};
+  std::mt19937_64 rng(3);
+  auto text = [&](const std::vector<std::string>& words, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) {
+      if (i) out += ' ';
+      out += words[rng() % words.size()];
+    }
+    return out;
+  };
+  const std::string base = text(cjk, 80);
   const Fingerprinter fingerprinter;
-  // Same first byte and same set of low bits would collide under a letter-set hash.
-  const auto a = fingerprinter.Compute("北京 上海 广州 深圳 天津 重庆");
-  const auto b = fingerprinter.Compute("北京 上海 广州 深圳 天津 重庆 成都");
-  const auto c = fingerprinter.Compute("москва киев минск рига таллин вильнюс");
-  BOOST_TEST(a.simhash != 0u);
-  BOOST_TEST(SketchSimilarity(a, b) > 0.5);
+  const auto a = fingerprinter.Compute(base);
+  const auto b = fingerprinter.Compute(base + " " + text(cjk, 3));
+  const auto c = fingerprinter.Compute(text(cyrillic, 80));
+  const auto d = fingerprinter.Compute(text(cjk, 80));
+  BOOST_TEST(SketchSimilarity(a, b) > 0.8);
   BOOST_TEST(SketchSimilarity(a, c) < 0.3);
+  BOOST_TEST(HammingDistance(a.simhash, b.simhash) < HammingDistance(a.simhash, d.simhash));
 }
