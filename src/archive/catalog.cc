@@ -150,6 +150,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
   if (!read_only) {
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA journal_mode=WAL"));
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA synchronous=FULL"));
+    // A shard's rows are one transaction; after its checkpoint the WAL shrinks back.
+    SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA journal_size_limit=67108864"));
     // One transaction: the schema and its version appear together or not at all.
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("BEGIN IMMEDIATE;" + std::string(kSchema) + "COMMIT;"));
   }
