@@ -50,10 +50,14 @@ constexpr SpreadTable kSpread;
 // could overflow, then move to 32-bit totals.
 class SimHashAccumulator {
  public:
-  void Add(uint64_t hash, int weight) {
+  // Adds two features at once (a word and the bigram it ends); weights in [0, 127].
+  void AddPair(uint64_t a, int weight_a, uint64_t b, int weight_b) {
+    const int weight = weight_a + weight_b;
     if (pending_ + weight > 255) Flush();
-    const uint64_t w = static_cast<uint64_t>(weight);
-    for (int j = 0; j < 8; ++j) lanes_[j] += kSpread.v[(hash >> (8 * j)) & 0xff] * w;
+    const auto wa = static_cast<uint64_t>(weight_a), wb = static_cast<uint64_t>(weight_b);
+    for (int j = 0; j < 8; ++j) {
+      lanes_[j] += kSpread.v[(a >> (8 * j)) & 0xff] * wa + kSpread.v[(b >> (8 * j)) & 0xff] * wb;
+    }
     pending_ += weight;
     total_ += weight;
   }
@@ -187,8 +191,8 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
   const uint64_t lead_end = lead_begin + static_cast<uint64_t>(std::max(0, c.lead_words));
   const size_t min_unigram = static_cast<size_t>(std::max(0, c.min_unigram_bytes));
   const uint64_t sketch_words = static_cast<uint64_t>(std::clamp(c.sketch_shingle_words, 1, 3));
-  // Weights live in 8-bit counter lanes.
-  auto weight = [](int w, int lead) { return std::clamp(w * lead, 0, 255); };
+  // Weights live in 8-bit counter lanes, two features at a time.
+  auto weight = [](int w, int lead) { return std::clamp(w * lead, 0, 127); };
   const TokenOptions tokens{c.token_prefix_bytes > 0 ? static_cast<size_t>(c.token_prefix_bytes)
                                                      : SIZE_MAX,
                             c.letter_set_tokens};
@@ -202,11 +206,10 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
     h1 = token;
     const int lead = seen >= lead_begin && seen < lead_end ? c.lead_weight : 1;
     ++seen;
-    if (c.unigram_weight > 0 && length >= min_unigram) {
-      simhash.Add(h1, weight(c.unigram_weight, lead));
-    }
-    if (c.bigram_weight > 0 && seen >= 2) simhash.Add(h2, weight(c.bigram_weight, lead));
-    if (c.trigram_weight > 0 && seen >= 3) simhash.Add(h3, weight(c.trigram_weight, lead));
+    const int unigram = length >= min_unigram ? weight(c.unigram_weight, lead) : 0;
+    const int bigram = seen >= 2 ? weight(c.bigram_weight, lead) : 0;
+    simhash.AddPair(h1, unigram, h2, bigram);
+    if (c.trigram_weight > 0 && seen >= 3) simhash.AddPair(h3, weight(c.trigram_weight, lead), 0, 0);
     if (seen >= sketch_words) {
       sketch.Add(sketch_words == 1 ? Mix(h1) : sketch_words == 2 ? h2 : h3);
     }
