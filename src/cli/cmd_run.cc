@@ -10,11 +10,19 @@ namespace simshard::cli {
 
 namespace {
 
+// "0.3" rather than "0.29999999999999999" in --help.
+std::string ShortNumber(double value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", value);
+  return buf;
+}
+
 po::options_description RunOptionsDescription(bool archive) {
   po::options_description run(archive ? "Archive options" : "Dedup options");
   run.add_options()
       ("input", po::value<std::vector<std::string>>()->composing()->value_name("INPUT"),
-       "files or folders to read (folders are walked recursively in sorted order)")
+       "files or folders to read, also given as plain arguments (folders are walked "
+       "recursively in sorted order)")
       ("archive,a", po::value<std::string>()->value_name("DIR"),
        archive ? "the archive folder (created when new)"
                : "also check against this archive (read-only)")
@@ -33,7 +41,9 @@ po::options_description RunOptionsDescription(bool archive) {
   po::options_description dedup("Duplicate detection");
   const DedupOptions d = DedupOptions::Defaults();
   dedup.add_options()
-      ("threshold", po::value<double>()->default_value(d.min_similarity)->value_name("S"),
+      ("threshold",
+       po::value<double>()->default_value(d.min_similarity, ShortNumber(d.min_similarity))
+           ->value_name("S"),
        "similarity (0..1) a near-duplicate candidate must reach")
       ("max-distance", po::value<int>()->default_value(d.max_distance)->value_name("K"),
        "SimHash Hamming radius searched for near-duplicate candidates");

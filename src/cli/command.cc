@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace simshard::cli {
 
@@ -20,8 +21,12 @@ po::options_description CommonOptions() {
 }
 
 void PrintHelp(const CommandHelp& help, const po::options_description& options) {
+  std::ostringstream table;
+  table << options;
+  std::string text = table.str();
+  text.erase(0, text.find_first_not_of('\n'));  // one blank line, grouped or not
   std::cout << "Usage: " << help.usage << "\n\n" << help.summary << "\n\n"
-            << options << "\nExample:\n" << help.example << "\n";
+            << text << "\nExample:\n" << help.example << "\n";
 }
 
 bool ParseCommandLine(const CommandHelp& help, const std::vector<std::string>& args,
