@@ -203,7 +203,9 @@ if [ "${BENCH_SKIP_MILLION:-0}" != 1 ]; then
 fi
 
 # ---- the stage benchmarks of the other issues -------------------------------------------
-for prog in scan_throughput fingerprint_speed dedup_lookup quality; do
+others=$(find "$BUILD/bench" -maxdepth 1 -type f -perm -u+x -printf '%f\n' 2>/dev/null | sort |
+         grep -vxE 'scan_throughput|fingerprint_speed|dedup_lookup|quality' || true)
+for prog in scan_throughput fingerprint_speed dedup_lookup quality $others; do
   exe=$BUILD/bench/$prog
   [ -x "$exe" ] || { echo; echo "== $prog: not built, skipped"; continue; }
   echo; echo "== $prog"
