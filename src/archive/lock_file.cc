@@ -23,6 +23,10 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
   const std::string path = dir + "/LOCK";
   // O_NOFOLLOW: a symlink planted as LOCK must not make us write someone else's file.
   UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644));
+  // A lock file someone else owns still locks (flock needs no write access), so it cannot
+  // be planted to stop our runs; only the pid is not recorded then.
+  bool writable = fd.valid();
+  if (!fd.valid() && errno == EACCES) fd.reset(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) {
     return Status::Error(path + ": cannot open the archive's lock file: " + ErrnoText());
   }
@@ -39,7 +43,7 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
     return Status::Error(path + ": cannot lock: " + ErrnoText());
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
-  if (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0) {
+  if (writable && (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0)) {
     return Status::Error(path + ": cannot write the lock file: " + ErrnoText());
   }
   return WriterLock(std::move(fd));
