@@ -17,7 +17,9 @@ BOOST_AUTO_TEST_CASE(reorder_buffer_hands_out_in_sequence_order) {
   std::vector<uint64_t> seqs(kItems);
   for (uint64_t i = 0; i < kItems; ++i) seqs[i] = i;
   // Three producers take items from a shared counter, so they finish out of order.
+  // (Boost.Test assertions are not thread-safe: threads only record what happened.)
   std::atomic<uint64_t> next{0};
+  std::atomic<bool> put_failed{false};
   std::vector<std::thread> producers;
   std::atomic<int> running{3};
   for (int p = 0; p < 3; ++p) {
@@ -25,7 +27,7 @@ BOOST_AUTO_TEST_CASE(reorder_buffer_hands_out_in_sequence_order) {
       std::mt19937 rng(p);
       for (uint64_t i; (i = next++) < kItems;) {
         if (rng() % 4 == 0) std::this_thread::yield();
-        BOOST_REQUIRE(buffer.Put(i, i * 10));
+        if (!buffer.Put(i, i * 10)) put_failed = true;
       }
       if (--running == 0) buffer.ProducersDone();
     });
@@ -33,6 +35,7 @@ BOOST_AUTO_TEST_CASE(reorder_buffer_hands_out_in_sequence_order) {
   std::vector<uint64_t> got;
   while (std::optional<uint64_t> v = buffer.Take()) got.push_back(*v);
   for (auto& t : producers) t.join();
+  BOOST_TEST(!put_failed);
   BOOST_REQUIRE_EQUAL(got.size(), kItems);
   for (uint64_t i = 0; i < kItems; ++i) BOOST_TEST(got[i] == i * 10);
 }
@@ -49,19 +52,25 @@ BOOST_AUTO_TEST_CASE(reorder_buffer_cancel_wakes_a_blocked_producer) {
 
 BOOST_AUTO_TEST_CASE(bounded_queue_drains_after_close_and_stops_on_cancel) {
   BoundedQueue<int> queue(4);
+  std::atomic<bool> push_failed{false};
   std::thread producer([&] {
-    for (int i = 0; i < 100; ++i) BOOST_REQUIRE(queue.Push(int(i)));
+    for (int i = 0; i < 100; ++i) {
+      if (!queue.Push(int(i))) push_failed = true;
+    }
     queue.Close();
   });
   int expected = 0;
   while (std::optional<int> v = queue.Pop()) BOOST_TEST(*v == expected++);
   producer.join();
+  BOOST_TEST(!push_failed);
   BOOST_TEST(expected == 100);
 
   BoundedQueue<int> full(1);
   BOOST_TEST(full.Push(1));
-  std::thread blocked([&] { BOOST_TEST(!full.Push(2)); });
+  bool second_push = true;
+  std::thread blocked([&] { second_push = full.Push(2); });
   full.Cancel();
   blocked.join();
+  BOOST_TEST(!second_push);
   BOOST_TEST(!full.Pop().has_value());
 }
