@@ -243,7 +243,9 @@ int main(int argc, char** argv) {
   k3.min_similarity = 0.0;
   DedupOptions unverified = defaults;
   unverified.min_similarity = 0.0;
-  FingerprintConfig no_lead = shipped, no_letter_set = shipped;
+  FingerprintConfig no_lead = shipped, no_letter_set = shipped, equal_weights = shipped;
+  equal_weights.unigram_weight = 1;
+  equal_weights.bigram_weight = 1;
   no_lead.lead_words = 0;
   no_letter_set.letter_set_tokens = false;
   const std::string k = "k=" + std::to_string(defaults.max_distance);
@@ -258,6 +260,7 @@ int main(int argc, char** argv) {
       {"shipped, no lead weighting", no_lead, defaults, false},
       {"shipped, exact word hashes", no_letter_set, defaults, false},
       {"shipped, no verification", shipped, unverified, false},
+      {"shipped, unigram:bigram weights 1:1", equal_weights, defaults, false},
   };
   EvaluateMix(articles, simshard_bench::kCalibratedEdits, settings);
   if (argc <= 2 || std::string(argv[2]) != "--no-ablations") {

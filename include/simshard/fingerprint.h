@@ -39,8 +39,8 @@ struct Fingerprint {
 struct FingerprintConfig {
   // SimHash feature weights; 0 leaves a feature out. Word n-gram hashes are combined
   // from the token hashes, so adding a feature costs no extra pass over the text.
-  int unigram_weight = 1;
-  int bigram_weight = 1;
+  int unigram_weight = 3;
+  int bigram_weight = 2;
   int trigram_weight = 0;
   // Features starting at words [lead_start, lead_start + lead_words) count lead_weight
   // times: copies differ mostly at the end (trimmed paragraphs, notes) and in the first

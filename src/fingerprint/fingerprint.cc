@@ -1,15 +1,15 @@
 // SimHash and verification sketch over word features of the folded text.
 //
-// Each token is hashed once with XXH3_64bits; word n-gram hashes are combined from the
-// token hashes. The SimHash adds weighted feature bits in byte-wide counters (eight
-// 64-bit adds per feature instead of 64 scalar ones). The sketch is a one-permutation
-// MinHash with rotation densification, so two-sentence briefs still fill every bin.
+// Each word is hashed once (by its letter set when ASCII, else XXH3_64bits); word n-gram
+// hashes are combined from the word hashes. The SimHash adds weighted feature bits in
+// byte-wide counters (eight 64-bit adds per feature instead of 64 scalar ones). The
+// sketch is a one-permutation MinHash with rotation densification, so two-sentence
+// briefs still fill every bin.
 #include <xxhash.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <vector>
 
 #include "simshard/fingerprint.h"
 
