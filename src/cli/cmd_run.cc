@@ -160,7 +160,8 @@ int ArchiveCommand(const std::vector<std::string>& args) {
       "repeat one already archived (exactly or nearly, this run or an earlier one) and archives\n"
       "the rest. Every input document gets one decision and one report line.\n"
       "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped\n"
-      "(see the report). Only one archive run per archive at a time.",
+      "(see the report). Only one archive run per archive at a time. When SOURCE_DATE_EPOCH\n"
+      "is set, its time is recorded as the archive time (for reproducible shards).",
       "  simshard archive crawl/2026-11-28 --archive /srv/news --report report.jsonl\n"
       "  simshard archive --config nightly.conf crawl/$(date +%F)"};
   return RunCommand(help, args, true);
