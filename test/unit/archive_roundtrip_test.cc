@@ -177,3 +177,17 @@ BOOST_AUTO_TEST_CASE(list_filters_by_url_prefix_and_archive_date) {
   BOOST_TEST(!(*runs)[0].ended_at.empty());
   BOOST_TEST((*runs)[0].counts_json == "{\"archived\":6}");
 }
+
+BOOST_AUTO_TEST_CASE(refuses_an_id_repeated_within_one_run) {
+  ScratchDir dir;
+  ArchiveOptions options;
+  options.frame_bytes = 512;  // the first copy's frame is written (rows inserted) before the second
+  auto w = OpenWriter(dir.path(), options);
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  BOOST_REQUIRE(w->Add(MakeRecord(1)).ok());
+  BOOST_TEST(!w->Add(MakeRecord(1)).ok());  // still in the open frame
+  for (uint64_t n = 2; n <= 6; ++n) BOOST_REQUIRE(w->Add(MakeRecord(n)).ok());
+  BOOST_TEST(!w->Add(MakeRecord(2)).ok());  // its frame is already written
+  BOOST_REQUIRE(w->FinishRun("{}").ok());
+  BOOST_TEST(OpenReader(dir.path())->Stats()->documents == 6u);
+}
