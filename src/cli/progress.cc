@@ -76,13 +76,6 @@ void PrintSummary(const Log& log, const RunSummary& s, const std::string& kept_w
 
 std::string SummaryJson(const std::string& command, const RunSummary& s, int exit_code) {
   const RunProgress& t = s.totals;
-  std::string shards = "[";
-  for (const std::string& shard : s.shards_written) {
-    if (shards.size() > 1) shards.push_back(',');
-    AppendJsonString(&shards, shard);
-  }
-  shards.push_back(']');
-
   std::string out;
   JsonObjectWriter w(&out);
   w.String("command", command)
@@ -97,7 +90,7 @@ std::string SummaryJson(const std::string& command, const RunSummary& s, int exi
       .Uint("bytes_in", t.bytes_scanned)
       .Uint("bytes_stored", s.bytes_stored)
       .Double("seconds", t.elapsed_seconds)
-      .Raw("shards_written", shards);
+      .Raw("shards_written", pipeline::JsonStringArray(s.shards_written));
   w.Close();
   out.push_back('\n');
   return out;

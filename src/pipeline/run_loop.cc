@@ -157,16 +157,20 @@ std::string CountsJson(const RunSummary& summary) {
   return out;
 }
 
-std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config) {
-  std::string inputs = "[";
-  for (const std::string& input : options.inputs) {
-    if (inputs.size() > 1) inputs.push_back(',');
-    AppendJsonString(&inputs, input);
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out.push_back(',');
+    AppendJsonString(&out, value);
   }
-  inputs.push_back(']');
+  out.push_back(']');
+  return out;
+}
+
+std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config) {
   std::string out;
   JsonObjectWriter w(&out);
-  w.Raw("inputs", inputs)
+  w.Raw("inputs", JsonStringArray(options.inputs))
       .Uint("threads", ResolveThreads(options.threads))
       .Uint("max_doc_bytes", options.scan.max_doc_bytes)
       .Int("max_distance", options.dedup.max_distance)

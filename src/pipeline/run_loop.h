@@ -29,6 +29,9 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
 // {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
 std::string CountsJson(const RunSummary& summary);
 
+// ["a","b",...]
+std::string JsonStringArray(const std::vector<std::string>& values);
+
 // {"<reason>":count,...}
 std::string SkippedByReasonJson(const RunSummary& summary);
 
