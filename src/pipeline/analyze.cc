@@ -8,33 +8,21 @@
 
 namespace simshard::pipeline {
 
-namespace {
-
-std::string FoldOrSkip(Analyzed* a) {
-  std::string folded = FoldForFingerprint(a->doc.text);
-  if (folded.empty()) a->doc.skip_reason = "no words in the text";
-  return folded;
-}
-
-}  // namespace
-
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter) {
   Analyzed a;
   a.doc = Extract(std::move(item), scan);
   if (a.doc.skipped()) return a;
-  const std::string folded = FoldOrSkip(&a);
-  if (a.doc.skipped()) return a;
+  const std::string folded = FoldForFingerprint(a.doc.text);
+  if (folded.empty()) {  // would collide with every other empty text
+    a.doc.skip_reason = "no words in the text";
+    return a;
+  }
   a.digest = ContentDigest(folded);
   a.fingerprint = fingerprinter.Compute(folded);
   for (std::string_view paragraph : SplitParagraphs(a.doc.text)) {
     a.paragraph_keys.push_back(ParagraphKey(paragraph));
   }
   return a;
-}
-
-void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter) {
-  const std::string folded = FoldOrSkip(a);
-  if (!a->doc.skipped()) a->fingerprint = fingerprinter.Compute(folded);
 }
 
 unsigned ResolveThreads(unsigned requested) {

@@ -28,9 +28,6 @@ struct Analyzed {
 // Extract + fold + fingerprint one item. Pure; runs on worker threads.
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter);
 
-// Fingerprints `a.doc.text` again after chrome was stripped from it; the digest stays.
-void Refingerprint(Analyzed* a, const Fingerprinter& fingerprinter);
-
 class AnalyzedStream {
  public:
   // Starts the scanner thread and `threads` workers (0: all cores).

@@ -53,8 +53,11 @@ void Decider::StripChrome(Analyzed* a) {
   // A page made only of repeated paragraphs keeps its text: better a duplicate kept than
   // an article lost.
   if (chrome_paragraphs == 0 || chrome_paragraphs == a->paragraph_keys.size()) return;
-  a->doc.text = chrome_.Strip(site, a->doc.text);
-  Refingerprint(a, fingerprinter_);
+  std::string stripped = chrome_.Strip(site, a->doc.text);
+  const std::string folded = FoldForFingerprint(stripped);
+  if (folded.empty()) return;  // only punctuation would be left: keep the page whole
+  a->doc.text = std::move(stripped);
+  a->fingerprint = fingerprinter_.Compute(folded);  // the digest stays: see Analyzed
 }
 
 bool Decider::Decide(Analyzed* a, ReportRow* row) {
@@ -66,11 +69,6 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
     return false;
   }
   StripChrome(a);
-  if (a->doc.skipped()) {  // nothing but chrome was left
-    row->status = "skipped";
-    row->reason = a->doc.skip_reason;
-    return false;
-  }
   const Match match = index_.Find(a->digest, a->fingerprint);
   switch (match.kind) {
     case Match::Kind::kNone:
