@@ -298,7 +298,23 @@ void Extractor::Metadata(HtmlArticle* a) const {
 }  // namespace
 
 int EstimateNesting(std::string_view html) {
-  int depth = 0, max_depth = 0;
+  // A stack of open element names, closed as the HTML5 tree builder would for the cases
+  // that matter for depth: void and self-closing-by-content elements are never open, an
+  // end tag closes the nearest matching element among the last few (else it is a stray
+  // and ignored), a new <a> closes an open one, "/>" closes only SVG/MathML elements.
+  constexpr size_t kSearch = 16;
+  std::vector<std::string_view> open;
+  size_t foreign = 0, max_depth = 0;
+  auto pop_to = [&](size_t k) {  // closes open[k] and everything above it
+    for (size_t i = k; i < open.size(); ++i)
+      foreign -= EqualsNoCase(open[i], "svg") || EqualsNoCase(open[i], "math");
+    open.resize(k);
+  };
+  auto find_open = [&](std::string_view name) -> long {
+    for (size_t n = 0; n < std::min(kSearch, open.size()); ++n)
+      if (EqualsNoCase(open[open.size() - 1 - n], name)) return static_cast<long>(open.size() - 1 - n);
+    return -1;
+  };
   for (size_t pos = html.find('<'); pos != std::string_view::npos; pos = html.find('<', pos + 1)) {
     if (html.compare(pos, 4, "<!--") == 0) {
       pos = html.find("-->", pos);
@@ -306,26 +322,34 @@ int EstimateNesting(std::string_view html) {
       continue;
     }
     const bool closing = pos + 1 < html.size() && html[pos + 1] == '/';
-    size_t start = pos + (closing ? 2 : 1), end = start;
-    while (end < html.size() && end - start < 16 &&
-           (std::isalnum(static_cast<unsigned char>(html[end])))) ++end;
+    const size_t start = pos + (closing ? 2 : 1);
+    size_t end = start;
+    while (end < html.size() && end - start < 16 && std::isalnum(static_cast<unsigned char>(html[end])))
+      ++end;
     if (end == start) continue;
-    const std::string name = AsciiLower(html.substr(start, end - start));
-    if (IsVoidOrAutoClosed(name)) continue;
+    const std::string_view name = html.substr(start, end - start);
+    char lower[16];
+    for (size_t i = 0; i < name.size(); ++i) lower[i] = AsciiLowerChar(name[i]);
+    if (IsVoidOrAutoClosed(std::string_view(lower, name.size()))) continue;
     if (closing) {
-      depth = std::max(0, depth - 1);
-    } else {
-      const size_t gt = html.find('>', end);
-      if (gt != std::string_view::npos && gt > 0 && html[gt - 1] == '/') continue;
-      max_depth = std::max(max_depth, ++depth);
-      if (name == "script" || name == "style") {  // raw text: skip to the end tag
-        const size_t close = html.find("</", end);
-        if (close == std::string_view::npos) break;
-        pos = close - 1;
-      }
+      if (const long k = find_open(name); k >= 0) pop_to(static_cast<size_t>(k));
+      continue;
+    }
+    const size_t gt = html.find('>', end);
+    if (gt == std::string_view::npos) break;  // no tag after this one is complete either
+    if (foreign > 0 && html[gt - 1] == '/') continue;
+    if (EqualsNoCase(name, "a"))
+      if (const long k = find_open("a"); k >= 0) pop_to(static_cast<size_t>(k));
+    open.push_back(name);
+    foreign += EqualsNoCase(name, "svg") || EqualsNoCase(name, "math");
+    max_depth = std::max(max_depth, open.size());
+    if (EqualsNoCase(name, "script") || EqualsNoCase(name, "style")) {  // raw text
+      const size_t close = html.find("</", gt);
+      if (close == std::string_view::npos) break;
+      pos = close - 1;
     }
   }
-  return max_depth;
+  return static_cast<int>(max_depth);
 }
 
 std::string WithoutScriptsAndComments(std::string_view html) {

@@ -15,9 +15,10 @@ struct HtmlArticle {
   std::string error;  // non-empty: not extracted (nesting too deep)
 };
 
-// Elements deeper than this make the page a skipped input (gumbo frees trees
-// recursively, so depth is bounded before parsing).
-inline constexpr int kMaxHtmlNesting = 4000;
+// Elements deeper than this make the page a skipped input: gumbo frees its tree
+// recursively and checks element scopes by walking the stack of open elements, so depth
+// is bounded before parsing. Real pages stay far below it.
+inline constexpr int kMaxHtmlNesting = 1000;
 
 // Upper bound on the element nesting depth of `html`, from a cheap tag scan.
 int EstimateNesting(std::string_view html);

@@ -5,6 +5,7 @@
 #include <boost/test/unit_test.hpp>
 #include <random>
 
+#include "scan/html_extract.h"
 #include "scan_fixture.h"
 
 using namespace simshard;
@@ -116,12 +117,17 @@ BOOST_AUTO_TEST_CASE(deeply_nested_html_is_refused_without_overflowing_the_stack
   for (int i = 0; i < 300000; ++i) deep += "<div>";
   deep += "text";
   std::string moderate = "<html><body>";
-  for (int i = 0; i < 1500; ++i) moderate += "<div><span>";
+  for (int i = 0; i < 450; ++i) moderate += "<div><span>";
   moderate += "Deep but fine.";
-  const auto docs = ScanAll({dir.Write("deep.html", deep), dir.Write("moderate.html", moderate)});
-  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  std::string stray_ends, slashed;
+  for (int i = 0; i < 300000; ++i) stray_ends += "<div></i>", slashed += "<div/>";
+  const auto docs = ScanAll({dir.Write("deep.html", deep), dir.Write("moderate.html", moderate),
+                             dir.Write("stray.html", stray_ends), dir.Write("slashed.html", slashed)});
+  BOOST_REQUIRE_EQUAL(docs.size(), 4u);
   BOOST_TEST(Contains(docs[0].skip_reason, "HTML nested deeper than"));
   BOOST_TEST(docs[1].text == "Deep but fine.");
+  BOOST_TEST(Contains(docs[2].skip_reason, "HTML nested deeper than"));
+  BOOST_TEST(Contains(docs[3].skip_reason, "HTML nested deeper than"));
 }
 
 BOOST_AUTO_TEST_CASE(symlink_loops_broken_links_and_folders_named_like_files) {
@@ -155,4 +161,24 @@ BOOST_AUTO_TEST_CASE(unreadable_files_are_skipped) {
   } else {
     BOOST_TEST(Contains(docs[0].skip_reason, "cannot open: Permission denied"));
   }
+}
+
+BOOST_AUTO_TEST_CASE(nesting_estimate_follows_how_html_closes_elements) {
+  using simshard::scan::EstimateNesting;
+  auto repeat = [](const std::string& s, int n) {
+    std::string out;
+    for (int i = 0; i < n; ++i) out += s;
+    return out;
+  };
+  BOOST_TEST(EstimateNesting("<html><body><div><p>a<p>b</div><br><img src=x></body></html>") == 3);
+  // Stray end tags do not close anything; "<div/>" opens a div.
+  BOOST_TEST(EstimateNesting(repeat("<div></i>", 5000)) == 5000);
+  BOOST_TEST(EstimateNesting(repeat("<div/>", 5000)) == 5000);
+  // Unclosed links close each other; SVG shapes close themselves.
+  BOOST_TEST(EstimateNesting(repeat("<a href=x>link", 5000)) == 1);
+  BOOST_TEST(EstimateNesting("<svg>" + repeat("<path d=\"M0\"/>", 5000) + "</svg>") == 1);
+  // Closed properly, however long.
+  BOOST_TEST(EstimateNesting(repeat("<div><span>x</span></div>", 50000)) == 2);
+  // A tag never finished ends the estimate.
+  BOOST_TEST(EstimateNesting("<div><div" + std::string(100000, 'x')) == 1);
 }
