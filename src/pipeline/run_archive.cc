@@ -5,6 +5,7 @@
 
 #include <boost/filesystem.hpp>
 
+#include "pipeline/archive_state.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
 
@@ -14,46 +15,6 @@ namespace fs = boost::filesystem;
 using pipeline::Analyzed;
 
 namespace {
-
-constexpr std::string_view kFingerprintKey = "fingerprint_config";
-// The chrome model is saved per run ("chrome_model.<run>") and loaded from the latest
-// finished run, so a killed run's half-learned model is never used: a re-run then
-// decides exactly like one clean run.
-constexpr std::string_view kChromePrefix = "chrome_model.";
-
-Status CheckFingerprintConfig(ArchiveWriter* writer, const std::string& dir,
-                              const std::string& ours) {
-  Result<std::string> stored = writer->GetState(kFingerprintKey);  // empty when absent
-  if (!stored.ok()) return stored.status();
-  const std::string& theirs = *stored;
-  if (theirs.empty()) return writer->PutState(kFingerprintKey, ours);
-  if (theirs == ours) return Status::OK();
-  return Status::Error("archive " + dir + " was fingerprinted with \"" + theirs +
-                       "\" but this simshard uses \"" + ours +
-                       "\": use the simshard version that made it, or a new archive");
-}
-
-struct LoadedChrome {
-  ChromeModel model;
-  std::string key;  // empty: fresh model
-};
-
-Result<LoadedChrome> LoadChromeModel(const ArchiveWriter& writer, const ArchiveReader& reader,
-                                     const std::string& dir) {
-  Result<std::vector<RunInfo>> runs = reader.Runs();
-  if (!runs.ok()) return runs.status();
-  for (auto run = runs->rbegin(); run != runs->rend(); ++run) {
-    if (run->ended_at.empty()) continue;
-    const std::string key = std::string(kChromePrefix) + std::to_string(run->id);
-    Result<std::string> bytes = writer.GetState(key);  // empty when absent
-    if (!bytes.ok()) return bytes.status();
-    if (bytes->empty()) continue;
-    Result<ChromeModel> model = ChromeModel::Deserialize(*bytes);
-    if (!model.ok()) return model.status().WithContext("archive " + dir + ": " + key);
-    return LoadedChrome{std::move(model).value(), key};
-  }
-  return LoadedChrome{ChromeModel(), ""};
-}
 
 Status SeedFromArchive(const ArchiveWriter& writer, pipeline::Decider* decider) {
   Status bad;
@@ -118,10 +79,13 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
 
   const Fingerprinter fingerprinter;
   const std::string config = fingerprinter.config().Name();
-  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(&writer, dir, config));
+  const pipeline::StateReader state = [&](std::string_view key) { return writer.GetState(key); };
+  bool new_archive = false;
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckFingerprintConfig(state, dir, config, &new_archive));
+  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::kFingerprintKey, config));
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
   if (!reader.ok()) return reader.status();
-  Result<LoadedChrome> chrome = LoadChromeModel(writer, **reader, dir);
+  Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
   if (!chrome.ok()) return chrome.status();
   Result<ArchiveStats> stats = (*reader)->Stats();
   if (!stats.ok()) return stats.status();
@@ -140,8 +104,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   Result<RunSummary> summary = pipeline::DecideAll(options, &decider, keep);
   if (!summary.ok()) return summary;
 
-  const std::string chrome_key = std::string(kChromePrefix) + std::to_string(*run);
-  SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome_key, decider.chrome().Serialize()));
+  SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), decider.chrome().Serialize()));
   SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(*summary)));
   if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
   summary->run_id = *run;

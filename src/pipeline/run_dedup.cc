@@ -3,6 +3,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pipeline/archive_state.h"
 #include "pipeline/kept_writer.h"
 #include "pipeline/report.h"
 #include "pipeline/run_loop.h"
@@ -21,14 +22,27 @@ struct SeededDecider {
   uint64_t last_ordinal = 0;
 };
 
+// Against an archive, decisions start from what it knows: its documents, its chrome
+// model, and its fingerprint configuration (another one is refused).
 Result<SeededDecider> MakeDecider(const RunOptions& options) {
   SeededDecider out;
-  out.decider = std::make_unique<pipeline::Decider>(options.dedup, Fingerprinter(), ChromeModel(),
-                                                    "kept");
-  if (options.archive_dir.empty()) return out;
+  const Fingerprinter fingerprinter;
+  if (options.archive_dir.empty()) {
+    out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, ChromeModel(),
+                                                      "kept");
+    return out;
+  }
   const std::string& dir = options.archive_dir;
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
   if (!reader.ok()) return reader.status();
+  const pipeline::StateReader state = pipeline::ReadOnlyState(dir);
+  bool unrecorded = false;
+  SIMSHARD_RETURN_IF_ERROR(
+      pipeline::CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &unrecorded));
+  Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
+  if (!chrome.ok()) return chrome.status();
+  out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter,
+                                                    std::move(chrome->model), "kept");
   Status bad;
   SIMSHARD_RETURN_IF_ERROR((*reader)->List(ListFilter{}, [&](const CatalogEntry& e) {
     if (!out.decider->Seed(e) && bad.ok()) {

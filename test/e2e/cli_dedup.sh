@@ -44,4 +44,11 @@ before=$("$SIMSHARD" stats --archive arc --json)
 must_exit 0 "$SIMSHARD" dedup "$SAMPLES/crawl" --archive arc --report against.jsonl --quiet
 [ -z "$(report_field against.jsonl kept id)" ] || die "documents already archived were kept"
 [ "$("$SIMSHARD" stats --archive arc --json)" = "$before" ] || die "dedup changed the archive"
+
+step "an archive of another fingerprint configuration is refused"
+sqlite3 arc/catalog.sqlite "UPDATE state SET value = 'simhash-of-another-kind' WHERE key = 'fingerprint_config'"
+must_exit 1 "$SIMSHARD" dedup "$SAMPLES/crawl" --archive arc --report refused.jsonl
+err_has "simhash-of-another-kind"
+must_exit 1 "$SIMSHARD" archive "$SAMPLES/crawl" --archive arc
+err_has "simhash-of-another-kind"
 echo ok
