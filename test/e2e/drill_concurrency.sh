@@ -23,8 +23,9 @@ dir="$SCRATCH/busy"
 cp -a "$SCRATCH/clean-small" "$dir"
 "$SIMSHARD" archive --archive "$dir" "$SCRATCH/big" "${layout[@]}" >/dev/null 2>"$SCRATCH/writer.err" &
 writer=$!
-# Wait until the writer holds the lock.
-for _ in $(seq 200); do flock -n "$dir/LOCK" true || break; sleep 0.02; done
+# Wait until the writer holds the lock: it writes its pid into LOCK. (Probing with flock
+# would itself take the lock for a moment and could make the writer fail.)
+for _ in $(seq 1000); do [ "$(cat "$dir/LOCK" 2>/dev/null)" = "$writer" ] && break; sleep 0.01; done
 start=$(date +%s%N)
 run_status "$SIMSHARD" archive --archive "$dir" "$SCRATCH/small"
 elapsed_ms=$(( ($(date +%s%N) - start) / 1000000 ))
@@ -77,9 +78,10 @@ dir="$SCRATCH/held"
 cp -a "$SCRATCH/clean-small" "$dir"
 # Anyone who can read LOCK can flock it: such a holder must make the run fail loudly.
 python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); time.sleep(60)' "$dir/LOCK" &
+f = open(sys.argv[1]); fcntl.flock(f, fcntl.LOCK_EX); open(sys.argv[2], "w").close(); time.sleep(60)' \
+  "$dir/LOCK" "$SCRATCH/held.marker" &
 holder=$!
-for _ in $(seq 200); do flock -n "$dir/LOCK" true || break; sleep 0.02; done
+for _ in $(seq 1000); do [ -f "$SCRATCH/held.marker" ] && break; sleep 0.01; done
 expect_exit 1 "$SIMSHARD" archive --archive "$dir" "$SCRATCH/small"
 expect_err_match "LOCK|lock"
 kill $holder; wait $holder 2>/dev/null || true
