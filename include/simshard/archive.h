@@ -87,12 +87,15 @@ class ArchiveWriter {
   virtual Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const = 0;
 
   // Small values kept in the catalog across nights (fingerprint config, chrome model).
+  // A value put while a shard is open is committed together with that shard.
   virtual Result<std::string> GetState(std::string_view key) const = 0;
   virtual Status PutState(std::string_view key, std::string_view value) = 0;
 
   virtual Result<uint64_t> BeginRun(const std::string& options_json) = 0;
   // Buffers the record; frames are compressed and shards sealed and committed as they fill.
-  // Returns the ordinal the record will have.
+  // Returns the ordinal the record will have. A bad or repeated id is refused and the
+  // writer goes on; a write failure (disk full) ends the writer: nothing of the open shard
+  // is committed and every later call returns the same error.
   virtual Result<uint64_t> Add(Record record) = 0;
   // Seals the open shard, commits its rows and the run. After this, all is durable.
   virtual Status FinishRun(const std::string& counts_json) = 0;
@@ -100,7 +103,8 @@ class ArchiveWriter {
 
 class ArchiveReader {
  public:
-  // Read-only; never blocks a writer and sees only committed documents.
+  // Read-only; never blocks a writer and sees only committed documents. One reader per
+  // thread (it holds one SQLite connection).
   static Result<std::unique_ptr<ArchiveReader>> Open(const std::string& dir);
   virtual ~ArchiveReader() = default;
 
