@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <map>
 
 #include "simshard/normalize.h"
@@ -41,21 +42,20 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text) {
 
 uint64_t ParagraphKey(std::string_view paragraph) {
   // Folded words without the numbers, so "Updated 3 May 2024" matches "Updated 4 May 2024".
-  const std::string folded = FoldForFingerprint(paragraph);
-  std::string key;
-  key.reserve(folded.size());
-  size_t pos = 0;
-  while (pos <= folded.size()) {
+  std::string folded = FoldForFingerprint(paragraph);
+  size_t w = 0;  // compacts in place: the kept words move left
+  for (size_t pos = 0; pos < folded.size();) {
     size_t end = folded.find(' ', pos);
     if (end == std::string::npos) end = folded.size();
-    const std::string_view token = std::string_view(folded).substr(pos, end - pos);
-    if (!token.empty() && !IsDigitToken(token)) {
-      if (!key.empty()) key.push_back(' ');
-      key.append(token);
+    const std::string_view token(folded.data() + pos, end - pos);
+    if (!IsDigitToken(token)) {
+      if (w > 0) folded[w++] = ' ';
+      std::memmove(folded.data() + w, token.data(), token.size());
+      w += token.size();
     }
     pos = end + 1;
   }
-  return XXH3_64bits(key.data(), key.size());
+  return XXH3_64bits(folded.data(), w);
 }
 
 std::vector<uint64_t> ChromeModel::Keys(std::string_view text) {

@@ -9,6 +9,8 @@
 #include <unicode/uchar.h>
 #include <unicode/unistr.h>
 
+#include <array>
+#include <cstring>
 #include <memory>
 
 #include "simshard/normalize.h"
@@ -16,8 +18,25 @@
 namespace simshard {
 namespace {
 
-inline bool IsAsciiWordByte(unsigned char c) {
-  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+// For each byte: its folded form when it is an ASCII letter or digit, else 0.
+constexpr std::array<char, 256> kAsciiFold = [] {
+  std::array<char, 256> table{};
+  for (int c = '0'; c <= '9'; ++c) table[c] = static_cast<char>(c);
+  for (int c = 'a'; c <= 'z'; ++c) table[c] = static_cast<char>(c);
+  for (int c = 'A'; c <= 'Z'; ++c) table[c] = static_cast<char>(c + 32);
+  return table;
+}();
+
+bool IsAllAscii(std::string_view s) {
+  uint64_t high = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, s.data() + i, 8);
+    high |= word;
+  }
+  for (; i < s.size(); ++i) high |= static_cast<unsigned char>(s[i]);
+  return (high & 0x8080808080808080ull) == 0;
 }
 
 inline bool IsAsciiBreak(unsigned char c) {
@@ -26,16 +45,20 @@ inline bool IsAsciiBreak(unsigned char c) {
 
 // Folds an all-ASCII span, appending tokens to `out` (space separated).
 void FoldAscii(std::string_view s, std::string* out) {
+  const size_t old = out->size();
+  out->resize(old + s.size() + 1);  // folding never grows ASCII (+1: a leading space)
+  char* const begin = out->data();
+  char* w = begin + old;
   bool in_word = false;
   for (unsigned char c : s) {
-    if (IsAsciiWordByte(c)) {
-      if (!in_word && !out->empty()) out->push_back(' ');
-      out->push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c + 32 : c));
-      in_word = true;
-    } else {
-      in_word = false;
+    const char folded = kAsciiFold[c];
+    if (folded) {
+      if (!in_word && w != begin) *w++ = ' ';
+      *w++ = folded;
     }
+    in_word = folded != 0;
   }
+  out->resize(w - begin);
 }
 
 // Letters, marks and digits make tokens; everything else separates them.
@@ -98,6 +121,10 @@ IcuFolder& ThreadFolder() {
 
 std::string FoldForFingerprint(std::string_view text) {
   std::string out;
+  if (IsAllAscii(text)) {
+    FoldAscii(text, &out);
+    return out;
+  }
   out.reserve(text.size());
   auto flush = [&](size_t from, size_t to, bool ascii) {
     if (to <= from) return;
