@@ -35,17 +35,16 @@ class BlockTable {
   void Compact();
 
   // Lookups run in three passes over all probed buckets so that their cache misses
-  // overlap: PrefetchBucket, then BucketRange (which prefetches the bucket's entries),
-  // then ForEachNear.
+  // overlap: PrefetchBucket, then BucketRange, then ForEachNear, each bucket's entries
+  // prefetched (PrefetchEntries) a few buckets ahead of its scan.
   void PrefetchBucket(uint32_t key) const { __builtin_prefetch(&offsets_[key]); }
   struct Range {
     uint32_t begin, end;
   };
-  Range BucketRange(uint32_t key) const {
-    const Range r{offsets_[key], offsets_[key + 1]};
+  Range BucketRange(uint32_t key) const { return Range{offsets_[key], offsets_[key + 1]}; }
+  void PrefetchEntries(Range r) const {
     const uint32_t* partials = partials_.data();
     for (uint32_t i = r.begin; i < r.end; i += 16) __builtin_prefetch(partials + i);
-    return r;
   }
 
   // Calls fn(doc, distance) for every document in bucket `key` within `radius` bits of

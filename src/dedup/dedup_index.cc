@@ -19,6 +19,9 @@ using dedup_internal::kBlocks;
 namespace {
 
 constexpr int kMaxSupportedDistance = 3 * kBlocks - 1;  // block radius 2 at most
+// Buckets whose entries are being fetched while one is scanned: enough to keep several
+// cache misses in flight, few enough that fetched lines are still in L1 when scanned.
+constexpr int kAhead = 8;
 constexpr int kMaxProbes = kBlocks * (1 + kBlockBits + kBlockBits * (kBlockBits - 1) / 2);
 
 // Block values within `radius` bits of `key` (radius 0, 1 or 2).
@@ -65,7 +68,13 @@ struct DedupIndex::Impl {
     for (int i = 0; i < count; ++i) {
       probes[i].range = tables[probes[i].table].BucketRange(probes[i].key);
     }
+    for (int i = 0; i < std::min(kAhead, count); ++i) {
+      tables[probes[i].table].PrefetchEntries(probes[i].range);
+    }
     for (int i = 0; i < count; ++i) {
+      if (i + kAhead < count) {
+        tables[probes[i + kAhead].table].PrefetchEntries(probes[i + kAhead].range);
+      }
       const Probe& p = probes[i];
       const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
       tables[p.table].ForEachNear(
