@@ -173,6 +173,8 @@ int DedupCommand(const std::vector<std::string>& args) {
       "Makes the decisions `archive` would make without writing an archive: each document is\n"
       "kept, a duplicate or near-duplicate of a kept one (or of one in --archive, opened\n"
       "read-only), or skipped. Report statuses: kept, duplicate, near-duplicate, skipped.\n"
+      "--keep longest keeps each group's longest copy instead of its first: it holds one report\n"
+      "row per document in memory and reads the input twice when --kept is given.\n"
       "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped.",
       "  simshard dedup scraped/ --report dups.jsonl --kept clean.jsonl.zst --keep longest"};
   return RunCommand(help, args, false);
