@@ -17,7 +17,13 @@ bool IsOneOf(std::string_view text, Phrases phrases) {
 }
 
 bool IsAsciiAlnum(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  static constexpr auto kAlnum = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c)
+      table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    return table;
+  }();
+  return kAlnum[static_cast<unsigned char>(c)];
 }
 
 // Every phrase the rules look for, by kind. A paragraph's cues are found in one pass:
@@ -64,20 +70,32 @@ static_assert(std::size(kCuePhrases) <= 64);
 class Cues {
  public:
   explicit Cues(std::string_view text) {
-    static const auto kByLetter = [] {
-      std::array<std::vector<uint8_t>, 26> index;
-      for (size_t i = 0; i < std::size(kCuePhrases); ++i)
-        index[kCuePhrases[i].text[0] - 'a'].push_back(static_cast<uint8_t>(i));
+    // Phrases by their first two letters; most words start with a pair no phrase has.
+    static const auto kByPair = [] {
+      std::array<std::vector<uint8_t>, 26 * 26> index;
+      for (size_t i = 0; i < std::size(kCuePhrases); ++i) {
+        const std::string_view p = kCuePhrases[i].text;
+        index[(p[0] - 'a') * 26 + (p[1] - 'a')].push_back(static_cast<uint8_t>(i));
+      }
       return index;
     }();
-    for (size_t i = 0; i < text.size(); ++i) {
-      const char c = AsciiLowerChar(text[i]);
-      if (c < 'a' || c > 'z' || (i > 0 && IsAsciiAlnum(text[i - 1]))) continue;
-      for (uint8_t k : kByLetter[c - 'a']) {
-        const std::string_view p = kCuePhrases[k].text;
-        if (text.size() - i >= p.size() && EqualsNoCase(text.substr(i, p.size()), p))
-          seen_ |= uint64_t{1} << k;
+    const size_t n = text.size();
+    size_t i = 0;
+    while (i < n) {
+      // Skip to the next word; a word starts with a letter after a non-alphanumeric byte.
+      while (i < n && !IsAsciiAlnum(text[i])) ++i;
+      if (i + 1 < n) {
+        const char a = AsciiLowerChar(text[i]), b = AsciiLowerChar(text[i + 1]);
+        const int pair = (a - 'a') * 26 + (b - 'a');
+        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && !kByPair[pair].empty()) {
+          for (uint8_t k : kByPair[pair]) {
+            const std::string_view p = kCuePhrases[k].text;
+            if (n - i >= p.size() && EqualsNoCase(text.substr(i + 2, p.size() - 2), p.substr(2)))
+              seen_ |= uint64_t{1} << k;
+          }
+        }
       }
+      while (i < n && IsAsciiAlnum(text[i])) ++i;
     }
   }
   // How many different phrases of this kind the paragraph holds.
@@ -143,6 +161,9 @@ bool IsShareBar(const std::string& label) {
 
 // Paragraphs longer than this are article text for every rule but the appeal block.
 constexpr size_t kMaxRuleParagraph = 800;
+// Phrase cues are looked for in paragraphs up to this size, or up to kMaxRuleParagraph
+// in the last three paragraphs of a page (where appeals are glued).
+constexpr size_t kMaxCueParagraph = 400;
 // Labels (lowercased whole paragraphs) are only compared for paragraphs this short.
 constexpr size_t kMaxLabel = 200;
 
@@ -270,11 +291,12 @@ std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
     if (p.text.size() >= kMaxRuleParagraph) continue;
     const bool heading_alone = IsMoreInHeading(p.label) || IsRelatedHeading(p.label, p.label);
     in_related = heading_alone;
-    const Cues cues(p.text);
+    const bool near_end = i + 3 >= paras.size();
+    const Cues cues(p.text.size() < kMaxCueParagraph || near_end ? p.text : std::string_view());
     p.drop = heading_alone || IsRelatedHeading(p.label, p.text) || IsButtonLabel(p.label) ||
              IsShareBar(p.label) || IsLinkRow(p.text) || IsCopyrightLine(p.text, cues) ||
              IsCookieNotice(p.text, cues) || IsNewsletterSignup(p.text, cues) ||
-             IsAppealParagraph(cues, false, i + 3 >= paras.size());
+             IsAppealParagraph(cues, false, near_end);
   }
   DropTrailingAppeal(paras);
 

@@ -43,16 +43,21 @@ namespace {
 
 // One line with runs of spaces collapsed and the ends trimmed, appended to `out`.
 void AppendCollapsedLine(std::string* out, std::string_view line) {
+  line = TrimAscii(line);
+  const size_t old = out->size();
+  out->resize(old + line.size());  // collapsing never grows a line
+  char* w = out->data() + old;
   bool space = false;
-  for (char c : TrimAscii(line)) {
+  for (char c : line) {
     if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') {
       space = true;
       continue;
     }
-    if (space) out->push_back(' ');
+    if (space) *w++ = ' ';
     space = false;
-    out->push_back(c);
+    *w++ = c;
   }
+  out->resize(w - out->data());
 }
 
 }  // namespace
@@ -66,8 +71,9 @@ size_t WrapWidth(const std::vector<std::string_view>& lines) {
   for (std::string_view line : lines)
     if (!TrimAscii(line).empty()) lengths.push_back(TrimAscii(line).size());
   if (lengths.size() < 4) return 0;
-  std::sort(lengths.begin(), lengths.end());
-  const size_t width = lengths[lengths.size() * 9 / 10];
+  const auto nth = lengths.begin() + lengths.size() * 9 / 10;
+  std::nth_element(lengths.begin(), nth, lengths.end());
+  const size_t width = *nth;
   if (width < 40 || width > 100) return 0;
   const size_t full = std::count_if(lengths.begin(), lengths.end(),
                                     [&](size_t n) { return n * 10 >= width * 7; });
