@@ -70,7 +70,8 @@ def main():
     walls.sort()
     print(json.dumps(dict(runs=a.runs, min_s=walls[0], median_s=statistics.median(walls),
                           p90_s=walls[min(len(walls) - 1, int(len(walls) * 0.9))],
-                          max_s=walls[-1], min_cpu_s=min(cpus), max_rss_bytes=max(rss),
+                          max_s=walls[-1], min_cpu_s=min(cpus),
+                          median_cpu_s=statistics.median(cpus), max_rss_bytes=max(rss),
                           failed=failed)))
     return failed
 

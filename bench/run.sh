@@ -157,7 +157,7 @@ open(sys.argv[3], "w").write("\n".join(ids[:int(sys.argv[4])]) + "\n")
 ' "$RESTORES" "$WORK/ids-sample.txt" "$WORK/ids-batch.txt" "$BATCH"
   R=$($MEASURE --runs "$RESTORES" --args-file "$WORK/ids-sample.txt" -- "$BIN" restore --archive "$ARCH" "{}")
   med=$(field "$R" median_s); rss=$(field "$R" max_rss_bytes)
-  row "restore 1 article (median of $RESTORES)" "$(calc "$med*1000" .1f) ms" \
+  row "restore 1 article (median of $RESTORES)" "$(calc "$med*1000" .1f) ms, cpu $(calc "$(field "$R" median_cpu_s)*1000" .1f) ms" \
       "zstd -dc whole: $(calc "$(field "$($MEASURE --runs 3 -- zstd -dc -q "$WORK/crawl.zst")" min_s)*1000" .0f) ms" \
       "< 15 ms" "$(verdict "$med < 0.015")$([ "$(field "$R" failed)" = 0 ] || echo ' (some FAILED)')"
   row "  restore peak memory" "$(calc "$rss/1e6" .1f) MB" "-" "< 64 MB" "$(verdict "$rss < 64e6")"
