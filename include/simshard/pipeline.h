@@ -41,6 +41,8 @@ struct RunOptions {
   std::function<void(const struct RunProgress&)> on_progress;
   // Called from the deciding thread with every report row, in input order (for logs).
   std::function<void(const ReportRow&)> on_row;
+  // One line per event of the run (archive opened, run started and finished), for logs.
+  std::function<void(const std::string&)> on_event;
 };
 
 struct RunProgress {

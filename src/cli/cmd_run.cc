@@ -127,6 +127,10 @@ int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bo
   ProgressLine progress(!log.quiet);
   if (progress.enabled()) run.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   if (log.verbose && !log.quiet) {
+    run.on_event = [&](const std::string& line) {
+      progress.Clear();
+      log.Detail(line);
+    };
     run.on_row = [&](const ReportRow& row) {
       if (row.status != "skipped") return;
       progress.Clear();

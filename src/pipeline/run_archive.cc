@@ -93,10 +93,17 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   pipeline::Decider decider(options.dedup, fingerprinter, std::move(chrome->model));
   decider.Reserve(stats->documents);
   SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, &decider));
+  auto event = [&](const std::string& line) {
+    if (options.on_event) options.on_event(line);
+  };
+  event("archive " + dir + ": " + std::to_string(stats->documents) + " documents from " +
+        std::to_string(stats->runs) + " earlier run(s) indexed" +
+        (chrome->key.empty() ? "" : ", chrome model from " + chrome->key));
 
   const std::set<std::string> shards_before = ShardNames(dir);
   Result<uint64_t> run = writer.BeginRun(pipeline::OptionsJson(options, config));
   if (!run.ok()) return run.status();
+  event("run " + std::to_string(*run) + " started");
   const std::string archived_at = pipeline::UtcNowIso8601();
   auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
     return writer.Add(MakeRecord(std::move(a), id, *run, archived_at));
@@ -109,6 +116,8 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
   summary->run_id = *run;
   AddShardsWritten(dir, shards_before, &*summary);
+  event("run " + std::to_string(*run) + " committed: " + std::to_string(summary->shards_written.size()) +
+        " new shard(s)");
   return summary;
 }
 
