@@ -115,8 +115,9 @@ bool FrameRecords(const std::string& data, uint32_t frame, std::vector<shard::Re
   return true;
 }
 
-// Keeps every frame that decompresses with a good checksum and holds whole, parseable
-// records; drops the others.
+// Keeps the leading frames that decompress with a good checksum and hold whole, parseable
+// records, up to the first that does not. (Frames after a damaged one are dropped too: a
+// shard is always whole up to its cut, which keeps what repair reports simple to act on.)
 Salvage SalvageFrames(const std::string& bytes, int fd, const std::string& name) {
   Salvage out;
   for (const auto& [offset, size] : FrameBounds(bytes, fd, name, &out.problems)) {
@@ -131,7 +132,7 @@ Salvage SalvageFrames(const std::string& bytes, int fd, const std::string& name)
     std::vector<shard::RecordInfo> records;
     if (!data.ok() || !FrameRecords(*data, frame, &records)) {
       out.problems.push_back(where + (data.ok() ? " holds a record that does not parse" : ": " + data.status().message()));
-      continue;
+      break;  // cut back to the last good frame before the damage, like a shard cut short
     }
     out.index.frames.push_back({out.frames.size(), static_cast<uint32_t>(size), static_cast<uint32_t>(data->size()),
                                 shard::Checksum32(*data)});
@@ -143,7 +144,8 @@ Salvage SalvageFrames(const std::string& bytes, int fd, const std::string& name)
   return out;
 }
 
-// Rewrites a damaged shard from its good frames (the damaged file is kept as NAME.damaged).
+// Rewrites a damaged shard from its good leading frames (the damaged file is kept as
+// NAME.damaged).
 // A shard with no good frame is only moved aside.
 Status SalvageShard(const std::string& dir, const std::string& name, std::vector<std::string>* actions) {
   const std::string path = dir + "/" + name;

@@ -2,6 +2,8 @@
 #include <boost/test/unit_test.hpp>
 
 #include <csignal>
+#include <map>
+#include <set>
 #include <fcntl.h>
 #include <cstdlib>
 #include <sqlite3.h>
@@ -212,27 +214,29 @@ BOOST_AUTO_TEST_CASE(repair_truncates_a_cut_shard_and_lists_what_was_lost) {
   BOOST_TEST(DocumentCount(dir.path()) == 60u);
 }
 
-BOOST_AUTO_TEST_CASE(repair_keeps_the_good_frames_around_a_flipped_byte) {
+BOOST_AUTO_TEST_CASE(repair_cuts_a_shard_back_to_the_frame_before_a_flipped_byte) {
   ScratchDir dir;
   WriteRun(dir.path(), Records(1, 60), SmallFrames());
   auto reader = OpenReader(dir.path());
+  std::map<std::string, uint32_t> frame_of;
+  for (uint64_t n = 1; n <= 60; ++n) frame_of[MakeRecord(n).id] = reader->Find(MakeRecord(n).id)->frame;
   const CatalogEntry hit = reader->Find(MakeRecord(30).id).value();
-  const CatalogEntry last = reader->Find(MakeRecord(60).id).value();
   reader.reset();
-  BOOST_REQUIRE(hit.frame < last.frame);
+  BOOST_REQUIRE(hit.frame > 0);
   FlipByte(dir / hit.shard, hit.frame_offset + hit.frame_size / 2);
   auto report = Repair(dir.path());
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
-  bool lost_hit = false, lost_last = false;
-  for (const LostDocument& d : report->lost) {
-    lost_hit |= d.id == hit.id;
-    lost_last |= d.id == last.id;
+  std::set<std::string> lost, want_lost;
+  for (const LostDocument& d : report->lost) lost.insert(d.id);
+  // Lost: the damaged frame and every frame after it; kept: the frames before.
+  for (const auto& [id, frame] : frame_of) {
+    if (frame >= hit.frame) want_lost.insert(id);
   }
-  BOOST_TEST(lost_hit);
-  BOOST_TEST(!lost_last);  // frames after the damaged one are kept
+  BOOST_TEST(lost == want_lost, boost::test_tools::per_element());
   reader = OpenReader(dir.path());
   BOOST_TEST(reader->Verify().empty());
-  BOOST_TEST(reader->Read(reader->Find(last.id).value()).ok());
+  BOOST_TEST(reader->Stats()->documents == 60u - want_lost.size());
+  BOOST_TEST(reader->Read(reader->Find(MakeRecord(1).id).value()).ok());
   BOOST_TEST(boost::filesystem::exists(dir / (hit.shard + ".damaged")));
 }
 
