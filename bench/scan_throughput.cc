@@ -200,6 +200,25 @@ void MeasureFold(const std::vector<std::string>& texts) {
   }
 }
 
+// ParagraphKey over every paragraph, as the pipeline computes it for the chrome model.
+void MeasureParagraphKeys(const std::vector<std::string>& texts) {
+  uint64_t bytes = 0, sink = 0;
+  double best = 1e30;
+  for (int run = 0; run < kRuns; ++run) {
+    bytes = 0;
+    const double start = CpuSeconds();
+    for (const auto& t : texts) {
+      for (std::string_view p : simshard::SplitParagraphs(t)) {
+        sink += simshard::ParagraphKey(p);
+        bytes += p.size();
+      }
+    }
+    best = std::min(best, CpuSeconds() - start);
+  }
+  std::printf("%-28s %8.1f MB/s  (%.1f MB, checksum %llu)\n", "paragraph keys", bytes / 1e6 / best,
+              bytes / 1e6, static_cast<unsigned long long>(sink % 1000));
+}
+
 // What the chrome rules take out of clean article text (ideally nothing).
 void MeasureRules(const std::vector<std::string>& texts) {
   simshard::scan::ChromeRuleStats stats;
@@ -348,6 +367,7 @@ int main(int argc, char** argv) {
   Measure("WARC (.warc.gz per record)", in.warc_gz);
   Measure("JSON Lines", in.jsonl);
   MeasureFold(in.articles);
+  MeasureParagraphKeys(in.articles);
   MeasureRules(in.articles);
   MeasureTextChrome(in.articles);
   MeasureHtmlChrome(in.articles);

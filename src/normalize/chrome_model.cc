@@ -6,6 +6,7 @@
 #include <cstring>
 #include <map>
 
+#include "normalize/ascii_fold.h"
 #include "simshard/normalize.h"
 
 namespace simshard {
@@ -40,8 +41,45 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text) {
   return out;
 }
 
+namespace {
+
+// ParagraphKey's words of an all-ASCII paragraph in one pass: the folded words without
+// the all-digit ones, appended to `key`.
+void AsciiKeyWords(std::string_view paragraph, std::string* key) {
+  size_t word_start = 0;  // in key, where the current word began
+  bool in_word = false, digits_only = true;
+  auto end_word = [&] {
+    if (in_word && digits_only) key->resize(word_start > 0 ? word_start - 1 : 0);
+    in_word = false;
+  };
+  for (unsigned char c : paragraph) {
+    const char folded = normalize::kAsciiFold[c];
+    if (!folded) {
+      end_word();
+      continue;
+    }
+    if (!in_word) {
+      if (!key->empty()) key->push_back(' ');
+      word_start = key->size();
+      in_word = true;
+      digits_only = true;
+    }
+    digits_only &= folded >= '0' && folded <= '9';
+    key->push_back(folded);
+  }
+  end_word();
+}
+
+}  // namespace
+
 uint64_t ParagraphKey(std::string_view paragraph) {
   // Folded words without the numbers, so "Updated 3 May 2024" matches "Updated 4 May 2024".
+  if (normalize::IsAllAscii(paragraph)) {
+    thread_local std::string key;
+    key.clear();
+    AsciiKeyWords(paragraph, &key);
+    return XXH3_64bits(key.data(), key.size());
+  }
   std::string folded = FoldForFingerprint(paragraph);
   size_t w = 0;  // compacts in place: the kept words move left
   for (size_t pos = 0; pos < folded.size();) {

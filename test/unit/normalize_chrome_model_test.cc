@@ -74,3 +74,11 @@ BOOST_AUTO_TEST_CASE(serialize_round_trips_and_rejects_garbage) {
   BOOST_TEST(!ChromeModel::Deserialize("chrome-model 1 2\nsite\tzz:1\n").ok());
   BOOST_TEST(ChromeModel::Deserialize("chrome-model 1 3\n").ok());
 }
+
+BOOST_AUTO_TEST_CASE(ascii_and_unicode_paragraphs_get_the_same_key_for_the_same_words) {
+  // The em dash sends the second paragraph down the Unicode path.
+  BOOST_TEST(ParagraphKey("Updated 3 May 2024: (c) Example-News, 12 pages") ==
+             ParagraphKey("updated may \xE2\x80\x94 c example news pages 2025"));
+  BOOST_TEST(ParagraphKey("2024 2025") == ParagraphKey("\xE2\x80\x94 1999 \xE2\x80\x94"));
+  BOOST_TEST(ParagraphKey("abc 123 def") != ParagraphKey("abc def ghi"));
+}
