@@ -243,9 +243,11 @@ int main(int argc, char** argv) {
   k3.min_similarity = 0.0;
   DedupOptions unverified = defaults;
   unverified.min_similarity = 0.0;
-  FingerprintConfig no_lead = shipped, no_letter_set = shipped, equal_weights = shipped;
-  equal_weights.unigram_weight = 1;
-  equal_weights.bigram_weight = 1;
+  FingerprintConfig no_lead = shipped, no_letter_set = shipped, no_ramps = shipped;
+  FingerprintConfig more_unigrams = shipped;
+  no_ramps.lead_ramp_words = 0;
+  more_unigrams.unigram_weight = 3;
+  more_unigrams.bigram_weight = 2;
   no_lead.lead_words = 0;
   no_letter_set.letter_set_tokens = false;
   const std::string k = "k=" + std::to_string(defaults.max_distance);
@@ -260,7 +262,8 @@ int main(int argc, char** argv) {
       {"shipped, no lead weighting", no_lead, defaults, false},
       {"shipped, exact word hashes", no_letter_set, defaults, false},
       {"shipped, no verification", shipped, unverified, false},
-      {"shipped, unigram:bigram weights 1:1", equal_weights, defaults, false},
+      {"shipped, lead as a step (no ramps)", no_ramps, defaults, false},
+      {"shipped, unigram:bigram weights 3:2", more_unigrams, defaults, false},
   };
   EvaluateMix(articles, simshard_bench::kCalibratedEdits, settings);
   if (argc <= 2 || std::string(argv[2]) != "--no-ablations") {
