@@ -151,7 +151,10 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   doc.skip_reason = std::move(item.skip_reason);
   if (doc.skipped()) return doc;
   if (TrimAscii(item.bytes).empty()) {
-    doc.skip_reason = item.bytes.empty() ? "empty file" : "no text (only white space)";
+    const bool record = doc.source.find('#') != std::string::npos;  // in a JSON Lines or WARC file
+    doc.skip_reason = !item.bytes.empty() ? "no text (only white space)"
+                      : record            ? "empty record"
+                                          : "empty file";
     return doc;
   }
   if (item.bytes.size() > options.max_doc_bytes) {

@@ -179,3 +179,13 @@ BOOST_AUTO_TEST_CASE(oversized_warc_record_is_skipped_and_the_next_one_read) {
   BOOST_TEST(Contains(docs[0].skip_reason, "larger than --max-doc-bytes"));
   BOOST_TEST(docs[1].text == "Small.");
 }
+
+BOOST_AUTO_TEST_CASE(an_empty_payload_is_an_empty_record) {
+  ScratchDir dir;
+  const auto docs = ScanAll({dir.Write("e.warc", Record("resource", "http://a.example/e", "text/plain", "") +
+                                                  Record("response", "http://a.example/h", "application/http",
+                                                         Http("200 OK", "Content-Type: text/html\r\n", "")))});
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(docs[0].skip_reason == "empty record");
+  BOOST_TEST(docs[1].skip_reason == "empty record");
+}
