@@ -112,17 +112,3 @@ BOOST_AUTO_TEST_CASE(archive_files_have_no_group_or_world_write) {
     BOOST_TEST((st.st_mode & 022) == 0u, entry.path().filename().string() << " is group/world writable");
   }
 }
-
-BOOST_AUTO_TEST_CASE(base64_and_hex_round_trip) {
-  const std::string bytes("\x00\xff\x10 abc", 7);
-  std::string back;
-  for (size_t n = 0; n <= bytes.size(); ++n) {
-    BOOST_REQUIRE(Base64Decode(Base64Encode(bytes.substr(0, n)), &back));
-    BOOST_TEST(back == bytes.substr(0, n));
-  }
-  BOOST_TEST(Base64Encode("foob") == "Zm9vYg==");
-  BOOST_TEST(!Base64Decode("Zm9v=g==", &back));
-  BOOST_TEST(HexEncode(bytes) == "00ff1020616263");
-  BOOST_REQUIRE(HexDecode("00ff1020616263", &back));
-  BOOST_TEST(back == bytes);
-}
