@@ -77,6 +77,9 @@ with open(os.path.join(out, "expected.json"), "w") as f:
 # A text page whose bytes are not valid UTF-8 (Latin-1), under a file name with quotes.
 with open(os.path.join(out, "it's a \"page\"; rm -rf.txt"), "wb") as f:
     f.write(b"Caf\xe9 cr\xe8me reopened on the quay, the owner said on Tuesday morning.\n")
+# A file name that is not valid UTF-8: the source keeps its bytes.
+with open(os.path.join(out.encode(), b"caf\xe9.txt"), "wb") as f:
+    f.write(b"The cafe by the lighthouse serves soup again after the winter closure.\n")
 PY
 mv "$odd/expected.json" "$SCRATCH/expected.json"
 archive "$SCRATCH/odd-archive" "$odd"
@@ -93,8 +96,15 @@ for row in expected:
 sources = [r.get("source", "") for r in listed]
 assert any(s.endswith("it's a \"page\"; rm -rf.txt") for s in sources), sources
 PY
-[ "$(catalog "$SCRATCH/odd-archive" "SELECT COUNT(*) FROM documents")" = 5 ] ||
-  fail "the catalog does not hold the 5 odd documents"
+[ "$(catalog "$SCRATCH/odd-archive" "SELECT COUNT(*) FROM documents")" = 6 ] ||
+  fail "the catalog does not hold the 6 odd documents"
+latin1_name="$odd/caf$(printf '\xe9').txt"
+"$SIMSHARD" list --archive "$SCRATCH/odd-archive" --format tsv | cut -f3 | grep -qxF -- "$latin1_name" ||
+  fail "a source that is not valid UTF-8 did not come back byte for byte"
+latin1_id=$("$SIMSHARD" list --archive "$SCRATCH/odd-archive" --format tsv | grep -aF -- "$latin1_name" | cut -f1)
+"$SIMSHARD" restore --archive "$SCRATCH/odd-archive" --to "$SCRATCH/odd-out" "$latin1_id" ||
+  fail "restore --to of a file whose name is not valid UTF-8"
+[ -f "$SCRATCH/odd-out/$latin1_name" ] || fail "restore --to changed a name that is not valid UTF-8"
 url="https://e.example/a?q='1'%20OR%201=1;--"
 "$SIMSHARD" restore --archive "$SCRATCH/odd-archive" "$url" >"$SCRATCH/odd.restored" ||
   fail "restore by an URL with quotes"
@@ -138,7 +148,7 @@ PY
 # Everything outside the --to folders and the archive (whose catalog readers may open).
 snapshot() {
   find "$SCRATCH" \( -path "$SCRATCH/out-*" -o -path "$SCRATCH/esc" \) -prune -o -print | sort |
-    grep -v -e '/restore\.\(out\|err\)$' -e '/\(before\|after\)\.files$'
+    grep -av -e '/restore\.\(out\|err\)$' -e '/\(before\|after\)\.files$'
 }
 # restore_to OUT: every document of the archive restored with --to OUT from a folder
 # below the inputs; nothing may appear outside OUT.

@@ -1,6 +1,7 @@
 # Shared by the drill_*.sh tests (sourced, not run). Environment from ctest:
 # SIMSHARD (binary), SAMPLES, FIXTURES, SCRATCH (a folder of this test's own).
 set -euo pipefail
+export LC_ALL=C  # file names and fields compared as bytes
 : "${SIMSHARD:?set SIMSHARD to the simshard binary}" "${SCRATCH:?set SCRATCH to a scratch folder}"
 DRILLS=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 rm -rf "$SCRATCH" && mkdir -p "$SCRATCH"
