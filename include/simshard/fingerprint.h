@@ -45,13 +45,13 @@ struct FingerprintConfig {
   // Features that start at words [lead_start, lead_start + lead_words) count up to
   // lead_weight times: copies differ mostly at the end (trimmed paragraphs, notes) and in
   // the first words (headline, dateline), rarely in the lead paragraphs.
-  int lead_start = 4;
-  int lead_words = 100;
+  int lead_start = 0;
+  int lead_words = 120;
   int lead_weight = 15;
   // The weight climbs to lead_weight over this many words at each edge of the lead, so a
   // byline or dateline added at the top shifts weights a little instead of moving whole
   // words across a step (0: a step).
-  int lead_ramp_words = 24;
+  int lead_ramp_words = 40;
   // Words shorter than this many bytes add no unigram feature (0: all words do).
   int min_unigram_bytes = 0;
   // Only the first this many bytes of a word are hashed (0: all).
