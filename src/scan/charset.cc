@@ -39,11 +39,12 @@ bool IsUtf8Name(std::string_view name) {
 
 // Normalizes labels the way browsers do: latin1 and ascii mean windows-1252.
 std::string CanonicalCharset(std::string_view declared) {
-  std::string name = AsciiLower(TrimAscii(declared));
-  if (name == "iso-8859-1" || name == "latin1" || name == "latin-1" || name == "us-ascii" ||
-      name == "ascii" || name == "iso8859-1" || name == "l1" || name == "cp1252")
-    return "windows-1252";
-  return name;
+  static constexpr std::string_view kWindows1252Labels[] = {
+      "iso-8859-1", "latin1", "latin-1", "us-ascii", "ascii", "iso8859-1", "l1", "cp1252"};
+  declared = TrimAscii(declared);
+  for (std::string_view label : kWindows1252Labels)
+    if (EqualsNoCase(declared, label)) return std::string("windows-1252");
+  return AsciiLower(declared);
 }
 
 std::string_view BomCharset(std::string_view bytes, size_t* bom_len) {

@@ -52,15 +52,17 @@ bool LooksIso(std::string_view s) {
 std::string TimeSuffix(std::string_view time, std::string_view zone) {
   if (time.size() < 5 || time[2] != ':' || !IsDigits(time.substr(0, 2)) || !IsDigits(time.substr(3, 2)))
     return {};
-  std::string out = "T" + std::string(time.substr(0, 5)) +
-                    (time.size() >= 8 && time[5] == ':' ? std::string(time.substr(5, 3)) : ":00");
-  if (zone.empty() || EqualsNoCase(zone, "GMT") || EqualsNoCase(zone, "UTC") || zone == "Z")
-    return out + "Z";
-  if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 5 && IsDigits(zone.substr(1)))
-    return out + std::string(zone.substr(0, 3)) + ":" + std::string(zone.substr(3));
-  if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':')
-    return out + std::string(zone);
-  return out;  // a named zone we do not know: local time as written
+  std::string out("T");
+  out.append(time.substr(0, 5));
+  out.append(time.size() >= 8 && time[5] == ':' ? time.substr(5, 3) : std::string_view(":00"));
+  if (zone.empty() || EqualsNoCase(zone, "GMT") || EqualsNoCase(zone, "UTC") || zone == "Z") {
+    out.push_back('Z');
+  } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 5 && IsDigits(zone.substr(1))) {
+    out.append(zone.substr(0, 3)).append(":").append(zone.substr(3));
+  } else if ((zone[0] == '+' || zone[0] == '-') && zone.size() == 6 && zone[3] == ':') {
+    out.append(zone);
+  }  // else a named zone we do not know: local time as written
+  return out;
 }
 
 std::string Ymd(int year, int month, int day) {
