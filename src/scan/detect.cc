@@ -94,7 +94,27 @@ bool LooksLikeHtml(std::string_view head) {
   return false;
 }
 
+namespace {
+
+// The ASCII characters of a UTF-16 head with a byte order mark (for sniffing markup).
+std::string Utf16HeadAsAscii(std::string_view head) {
+  const bool little_endian = head.starts_with("\xFF\xFE");
+  std::string ascii;
+  for (size_t i = 2; i + 1 < std::min<size_t>(head.size(), 8192); i += 2) {
+    const char low = little_endian ? head[i] : head[i + 1], high = little_endian ? head[i + 1] : head[i];
+    ascii.push_back(high == 0 && static_cast<unsigned char>(low) < 0x80 ? low : '?');
+  }
+  return ascii;
+}
+
+}  // namespace
+
 FileFormat DetectFormat(std::string_view name, std::string_view head) {
+  if (head.starts_with("\xFF\xFE") || head.starts_with("\xFE\xFF")) {
+    const std::string ext = AsciiLower(Extension(name));
+    const bool html_name = ext == ".html" || ext == ".htm" || ext == ".xhtml";
+    return LooksLikeHtml(Utf16HeadAsAscii(head)) || html_name ? FileFormat::kHtml : FileFormat::kText;
+  }
   if (SkipSpaceAndBom(head).starts_with("WARC/1.")) return FileFormat::kWarc;
   if (LooksBinary(head)) return FileFormat::kBinary;
   const std::string ext = AsciiLower(Extension(name));

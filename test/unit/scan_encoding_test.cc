@@ -84,3 +84,18 @@ BOOST_AUTO_TEST_CASE(json_lines_in_windows_1252_are_read_not_rejected) {
   BOOST_TEST(docs[0].text == "Caf\xC3\xA9 opens.");
   BOOST_TEST(docs[0].original == line);
 }
+
+BOOST_AUTO_TEST_CASE(utf16_files_with_a_bom_are_read_as_text_or_html) {
+  ScratchDir dir;
+  auto utf16le = [](const std::string& ascii) {
+    std::string out = "\xFF\xFE";
+    for (char c : ascii) out += std::string{c, '\0'};
+    return out;
+  };
+  const auto docs = ScanAll({dir.Write("a.txt", utf16le("Wide text story.")),
+                             dir.Write("b.htm", utf16le("<html><body><p>Wide page.</p></body></html>"))});
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(docs[0].text == "Wide text story.");
+  BOOST_TEST(docs[1].text == "Wide page.");
+  BOOST_TEST((docs[1].kind == OriginalKind::kHtml));
+}
