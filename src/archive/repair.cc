@@ -20,25 +20,29 @@ namespace {
 
 std::string CatalogPath(const std::string& dir) { return dir + "/" + std::string(kCatalogName); }
 
-// Opens the catalog, or starts a new one when it is missing or unreadable (the broken one
-// is kept beside it as catalog.sqlite.broken).
+// Moves an unreadable catalog aside (as catalog.sqlite.broken) and starts a new one.
+Result<std::unique_ptr<Catalog>> RecreateCatalog(const std::string& dir, const Status& why,
+                                                 std::vector<std::string>* actions) {
+  const std::string path = CatalogPath(dir);
+  if (std::rename(path.c_str(), (path + ".broken").c_str()) != 0) return why;
+  ::unlink((path + "-wal").c_str());
+  ::unlink((path + "-shm").c_str());
+  actions->push_back("catalog unreadable (" + why.message() + "); kept as " + std::string(kCatalogName) +
+                     ".broken and rebuilt");
+  return Catalog::Open(path, false);
+}
+
+// Opens the catalog, or starts a new one when it is missing or unreadable.
 Result<std::unique_ptr<Catalog>> OpenOrRecreateCatalog(const std::string& dir, std::vector<std::string>* actions) {
   const std::string path = CatalogPath(dir);
   const bool existed = ::access(path.c_str(), F_OK) == 0;
   auto catalog = Catalog::Open(path, false);
-  if (catalog.ok()) {
-    if (!existed) actions->push_back("catalog was missing; created a new one");
-    return catalog;
-  }
-  if (std::rename(path.c_str(), (path + ".broken").c_str()) != 0) return catalog.status();
-  ::unlink((path + "-wal").c_str());
-  ::unlink((path + "-shm").c_str());
-  actions->push_back("catalog unreadable (" + catalog.status().message() + "); kept as " +
-                     std::string(kCatalogName) + ".broken and rebuilt");
-  return Catalog::Open(path, false);
+  if (!catalog.ok()) return RecreateCatalog(dir, catalog.status(), actions);
+  if (!existed) actions->push_back("catalog was missing; created a new one");
+  return catalog;
 }
 
-// Runs the rows name that the runs table lacks (a rebuilt catalog): one row per run id,
+// Adds the runs a rebuilt catalog lacks: one row per run id found in the documents,
 // spanning the times its documents were archived.
 Status AddMissingRuns(const Catalog& catalog) {
   return catalog.Exec(
@@ -205,11 +209,18 @@ Result<RepairReport> Repair(const std::string& dir) {
   auto catalog = OpenOrRecreateCatalog(dir, &report.actions);
   if (!catalog.ok()) return catalog.status();
   std::map<std::string, LostDocument> before;  // by id
-  SIMSHARD_RETURN_IF_ERROR((*catalog)->ForEachDocument("", {}, [&](const CatalogEntry& e) {
+  Status listed = (*catalog)->ForEachDocument("", {}, [&](const CatalogEntry& e) {
     before[e.id] = LostDocument{e.id, e.url, e.source};
-  }));
+  });
   auto rows = (*catalog)->Shards();
-  if (!rows.ok()) return rows.status();
+  if (!listed.ok() || !rows.ok()) {  // opens, but its pages are damaged
+    catalog->reset();
+    before.clear();
+    catalog = RecreateCatalog(dir, listed.ok() ? rows.status() : listed, &report.actions);
+    if (!catalog.ok()) return catalog.status();
+    rows = (*catalog)->Shards();
+    if (!rows.ok()) return rows.status();
+  }
   auto files = ListShardFiles(dir);
   if (!files.ok()) return files.status();
   const std::set<std::string> on_disk(files->begin(), files->end());

@@ -271,3 +271,21 @@ BOOST_AUTO_TEST_CASE(verify_notices_bytes_appended_to_a_shard) {
   fd.reset();
   BOOST_TEST(!OpenReader(dir.path())->Verify().empty());
 }
+
+BOOST_AUTO_TEST_CASE(repair_rebuilds_a_catalog_overwritten_with_garbage) {
+  ScratchDir dir;
+  WriteRun(dir.path(), Records(1, 20));
+  for (const char* f : {"catalog.sqlite-wal", "catalog.sqlite-shm"}) ::unlink((dir / f).c_str());
+  {
+    UniqueFd fd(::open((dir / "catalog.sqlite").c_str(), O_WRONLY | O_TRUNC));
+    BOOST_REQUIRE(WriteAll(fd.get(), std::string(8192, 'x'), "catalog").ok());
+  }
+  BOOST_TEST(!ArchiveReader::Open(dir.path()).ok());
+  auto report = Repair(dir.path());
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
+  BOOST_TEST(report->lost.empty());
+  BOOST_TEST(boost::filesystem::exists(dir / "catalog.sqlite.broken"));
+  auto reader = OpenReader(dir.path());
+  BOOST_TEST(reader->Stats()->documents == 20u);
+  BOOST_TEST(reader->Verify().empty());
+}
