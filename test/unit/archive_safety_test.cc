@@ -115,6 +115,7 @@ BOOST_AUTO_TEST_CASE(sealed_but_uncommitted_shard_is_registered_at_open) {
     WriteRun(dir.path(), Records(1, 5));
     BOOST_REQUIRE(RunUntilCrash(dir.path(), Records(6, 20), step) == SIGKILL);
     BOOST_TEST(DocumentCount(dir.path()) == 5u);  // readers see only committed rows
+    BOOST_TEST(AnyDamageMentions(OpenReader(dir.path())->Verify(), shard::ShardName(2), -1, "not in the catalog"));
     OpenWriter(dir.path());                        // recovery
     BOOST_TEST(DocumentCount(dir.path()) == 20u, step);
     BOOST_TEST(OpenReader(dir.path())->Verify().empty(), step);
