@@ -62,6 +62,15 @@ bool IsDocumentRecord(const WarcHeader& h) {
   return !h.target_uri.starts_with("metadata:");
 }
 
+// robots.txt is fetched by every crawler and is plain text, but never an article.
+bool IsRobotsTxt(std::string_view uri) {
+  uri = uri.substr(0, uri.find_first_of("?#"));
+  const size_t scheme = uri.find("://");
+  if (scheme == std::string_view::npos) return false;
+  const size_t path = uri.find('/', scheme + 3);
+  return path != std::string_view::npos && EqualsNoCase(uri.substr(path), "/robots.txt");
+}
+
 // Skips the blank lines that end the previous record; true when another record follows.
 bool AtNextRecord(StreamReader& reader) {
   while (true) {
@@ -140,6 +149,10 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
     Payload payload = h.type == "response" && block.starts_with("HTTP/")
                           ? DecodeHttpResponse(block, options.max_doc_bytes)
                           : ResourcePayload(std::move(block), h.content_type);
+    if (payload.skip_reason.empty() && IsRobotsTxt(h.target_uri)) {
+      payload.bytes.clear();
+      payload.skip_reason = "crawler file (robots.txt)";
+    }
     if (payload.skip_reason.empty() && payload.bytes.size() > options.max_doc_bytes) {
       payload.bytes.clear();
       payload.skip_reason = TooLargeReason(options.max_doc_bytes);

@@ -31,6 +31,7 @@ page news/tram.html "Tram line extension approved" \
   "Councillors approved the tram line extension to the hospital by eleven votes to four." \
   "Construction is due to begin next spring and to take two years."
 printf '\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\1' > site/logo.png
+printf 'User-agent: *\nAllow: /\n' > site/robots.txt
 cat > site/index.html <<'HTML'
 <!DOCTYPE html><html><head><title>Example Gazette</title></head><body>
 <nav>MENUTOKEN</nav><img src="/logo.png">
@@ -49,7 +50,7 @@ for _ in $(seq 50); do
 done
 
 # wget exits 8 when a link is broken (gone.html), which is part of the test.
-wget -q -r -l 2 -e robots=off -P mirror --warc-file=crawl "http://127.0.0.1:$port/index.html" || true
+wget -q -r -l 2 -P mirror --warc-file=crawl "http://127.0.0.1:$port/index.html" || true
 [ -s crawl.warc.gz ] || die "wget wrote no WARC"
 
 rc=0
@@ -68,6 +69,7 @@ for name in ("heron", "bakery", "tram"):
     assert r["source"].startswith("crawl.warc.gz#"), r
 assert by_url[f"{base}/news/gone.html"]["reason"] == "HTTP status 404", by_url
 assert by_url[f"{base}/logo.png"]["reason"] == "not article text (image/png)", by_url
+assert by_url[f"{base}/robots.txt"]["reason"] == "crawler file (robots.txt)", by_url
 PY
 
 "$SIMSHARD" list --archive arc > list.tsv

@@ -189,3 +189,13 @@ BOOST_AUTO_TEST_CASE(an_empty_payload_is_an_empty_record) {
   BOOST_TEST(docs[0].skip_reason == "empty record");
   BOOST_TEST(docs[1].skip_reason == "empty record");
 }
+
+BOOST_AUTO_TEST_CASE(robots_txt_is_not_an_article) {
+  ScratchDir dir;
+  const auto docs = ScanAll({dir.Write("r.warc", Record("response", "http://a.example/robots.txt", "application/http",
+                                                        Http("200 OK", "Content-Type: text/plain\r\n", "User-agent: *\n")) +
+                                                 Record("resource", "http://a.example/robots.txt.html", "text/plain", "Kept."))});
+  BOOST_REQUIRE_EQUAL(docs.size(), 2u);
+  BOOST_TEST(docs[0].skip_reason == "crawler file (robots.txt)");
+  BOOST_TEST(docs[1].text == "Kept.");
+}
