@@ -93,6 +93,13 @@ struct IcuFolder {
 };
 
 IcuFolder& ThreadFolder() {
+  // ICU loads its shared data lazily behind its own locks; loading it once under a C++
+  // static first makes the order visible to race detectors too.
+  static const bool icu_loaded = [] {
+    IcuFolder warm_up;
+    return warm_up.words != nullptr;
+  }();
+  (void)icu_loaded;
   thread_local IcuFolder folder;
   return folder;
 }

@@ -16,6 +16,14 @@ struct ConverterCloser {
 
 // Converts with ICU; false when ICU does not know the charset.
 bool ConvertWithIcu(std::string_view bytes, const std::string& charset, std::string* out) {
+  // ICU fills its converter cache lazily behind its own locks; open the common ones once
+  // under a C++ static first so race detectors see the order too.
+  static const bool icu_loaded = [] {
+    UErrorCode s = U_ZERO_ERROR;
+    for (const char* name : {"UTF-8", "windows-1252"}) ucnv_close(ucnv_open(name, &s));
+    return U_SUCCESS(s);
+  }();
+  (void)icu_loaded;
   UErrorCode status = U_ZERO_ERROR;
   std::unique_ptr<UConverter, ConverterCloser> from(ucnv_open(charset.c_str(), &status));
   if (U_FAILURE(status)) return false;
