@@ -129,17 +129,21 @@ def page(rel, text):
     path = os.path.join(root, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w") as f:
-        f.write(text + " This page has an odd name and must restore inside --to.\n")
-page("odd/..\n..", "A line break between dots.")
-page("odd/-rf", "A leading dash.")
-page("odd/...", "Three dots.")
+        f.write(text + "\n")
+page("odd/..\n..", "A line break between dots: the ferry to Kestrel Bay left on time at dawn, "
+     "carrying forty cyclists, two goats and the new harbour master to the island.")
+page("odd/-rf", "A leading dash: the town council of Dunmere voted to repaint the old library "
+     "in green, after a petition signed by nine hundred children and their teachers.")
+page("odd/...", "Three dots: volunteers counted eleven thousand moths crossing the Lowfield "
+     "estuary at night, the largest migration recorded since the survey began in 1974.")
 # A source of about 4000 bytes: readable, but past PATH_MAX once put under --to.
 os.chdir(root)
 for _ in range(15):
     os.makedirs("d" * 250, exist_ok=True)
     os.chdir("d" * 250)
 with open("e" * 200, "w") as f:
-    f.write("A page at the end of a very long path must restore inside --to or fail cleanly.\n")
+    f.write("At the end of a very long path: the Harwick rowing crew won the regional title "
+            "by half a length, their coach said the cold spring training finally paid off.\n")
 PY
 ( cd "$SCRATCH/work/a/b" && "$SIMSHARD" archive --archive "$SCRATCH/esc" ../../../inputs/txt \
     "$SCRATCH/inputs/html" ../../../inputs/feed.jsonl ../../../inputs/odd ../../../inputs/dddd* >/dev/null ) ||
