@@ -188,8 +188,9 @@ if [ "${BENCH_SKIP_MILLION:-0}" != 1 ]; then
   BIG=$DATA/million
   stamp="$MILLION $(md5sum < "$ROOT/bench/make_corpus.py" | cut -c1-12)"
   [ "$(cat "$BIG/stamp" 2>/dev/null)" = "$stamp" ] || build_million
-  S=$(measure_startup)
+  S=$(measure_startup 2> "$WORK/startup-first-try.err")
   if [ "$(field "$S" failed)" != 0 ]; then  # a fixture from an older format: rebuild once
+    echo "bench: the cached archive is refused ($(head -c 160 "$WORK/startup-first-try.err")...)" >&2
     build_million && S=$(measure_startup)
   fi
   if [ "$(field "$S" failed)" = 0 ]; then
