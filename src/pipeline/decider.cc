@@ -38,6 +38,7 @@ void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
   uint64_t value = 0;
   std::from_chars(id.data(), id.data() + id.size(), value, 16);
   ids_[ordinal - 1] = value;
+  last_ordinal_ = std::max(last_ordinal_, ordinal);
   index_.Add(ordinal, digest, fp);
 }
 

@@ -41,6 +41,10 @@ class Decider {
   // Registers a kept document under `ordinal` (its archive order) and id.
   void Keep(uint64_t ordinal, std::string_view id, const Digest& digest, const Fingerprint& fp);
 
+  // The ordinal the next kept document gets: one past the largest seeded or kept, as the
+  // archive numbers them, so the decider need not wait for the writer to learn it.
+  uint64_t next_ordinal() const { return last_ordinal_ + 1; }
+
   uint64_t indexed() const { return index_.size(); }
   const ChromeModel& chrome() const { return chrome_; }
   const DedupStats& dedup_stats() const { return index_.stats(); }
@@ -53,6 +57,7 @@ class Decider {
   Fingerprinter fingerprinter_;
   ChromeModel chrome_;
   std::vector<uint64_t> ids_;  // by ordinal - 1; 8 bytes a document, not a string
+  uint64_t last_ordinal_ = 0;
   const std::string kept_status_;
 };
 

@@ -12,7 +12,9 @@
 #include <utility>
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 
+#include "pipeline/bounded_queue.h"
 #include "pipeline/report.h"
 #include "util/json_writer.h"
 
@@ -48,23 +50,95 @@ class ProgressTicker {
   uint64_t calls_ = 0;
 };
 
-Status DecideOne(Analyzed&& a, const RunOptions& options, Decider* decider, const KeepFn& keep,
-                 const DecidedFn& decided, ReportWriter* report, RunSummary* summary) {
+// A document with its decision, on its way from the deciding thread to the recording one.
+struct DecidedDoc {
+  Analyzed a;
   ReportRow row;
-  const uint64_t input_bytes = a.doc.input_bytes;
-  const bool kept = decider->Decide(&a, &row);
-  if (kept) row.id = DocumentId(a.digest);
-  if (decided) SIMSHARD_RETURN_IF_ERROR(decided(row, a));
-  if (kept) {
-    const Digest digest = a.digest;
-    const Fingerprint fingerprint = a.fingerprint;
-    Result<uint64_t> ordinal = keep(std::move(a), row.id);
-    if (!ordinal.ok()) return ordinal.status();
-    decider->Keep(*ordinal, row.id, digest, fingerprint);
+  bool kept = false;
+};
+
+// Chrome, dedup and the id: everything later documents' decisions depend on. A kept
+// document is registered under the ordinal the archive will give it.
+DecidedDoc DecideNext(Analyzed&& a, Decider* decider) {
+  DecidedDoc d{std::move(a), {}, false};
+  d.kept = decider->Decide(&d.a, &d.row);
+  if (d.kept) {
+    d.row.id = DocumentId(d.a.digest);
+    decider->Keep(decider->next_ordinal(), d.row.id, d.a.digest, d.a.fingerprint);
   }
-  CountDecision(row, input_bytes, summary);
-  if (options.on_row) options.on_row(row);
-  return report->Write(row);
+  return d;
+}
+
+// Everything after the decision: the callbacks, storing a kept document, counts, the
+// report row. Called in input order.
+class Recorder {
+ public:
+  Recorder(const RunOptions& options, const KeepFn& keep, const DecidedFn& decided,
+           ReportWriter* report, RunSummary* summary, ProgressTicker* ticker)
+      : options_(options), keep_(keep), decided_(decided), report_(report),
+        summary_(summary), ticker_(ticker) {}
+
+  Status Record(DecidedDoc&& d) {
+    const uint64_t input_bytes = d.a.doc.input_bytes;
+    if (decided_) SIMSHARD_RETURN_IF_ERROR(decided_(d.row, d.a));
+    if (d.kept) {
+      Result<uint64_t> ordinal = keep_(std::move(d.a), d.row.id);
+      if (!ordinal.ok()) return ordinal.status();
+    }
+    CountDecision(d.row, input_bytes, summary_);
+    if (options_.on_row) options_.on_row(d.row);
+    SIMSHARD_RETURN_IF_ERROR(report_->Write(d.row));
+    ticker_->Tick(summary_, false);
+    return Status::OK();
+  }
+
+ private:
+  const RunOptions& options_;
+  const KeepFn& keep_;
+  const DecidedFn& decided_;
+  ReportWriter* report_;
+  RunSummary* summary_;
+  ProgressTicker* ticker_;
+};
+
+// One thread: decide and record each document in turn.
+Status DecideAndRecordInline(AnalyzedStream* stream, Decider* decider, Recorder* recorder) {
+  while (std::optional<Analyzed> a = stream->Next()) {
+    SIMSHARD_RETURN_IF_ERROR(recorder->Record(DecideNext(std::move(*a), decider)));
+  }
+  return Status::OK();
+}
+
+// Two threads: the decider runs ahead on its own thread while this one stores kept
+// documents (record encoding, catalog rows) and writes the report. The order of both is
+// the input order, so decisions, ids and shard bytes are those of the inline loop.
+Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* recorder) {
+  constexpr size_t kBatch = 64;
+  BoundedQueue<std::vector<DecidedDoc>> decided(4);
+  std::thread decider_thread([&] {
+    std::vector<DecidedDoc> batch;
+    while (std::optional<Analyzed> a = stream->Next()) {
+      batch.push_back(DecideNext(std::move(*a), decider));
+      if (batch.size() == kBatch && !decided.Push(std::exchange(batch, {}))) return;
+    }
+    if (!batch.empty()) decided.Push(std::move(batch));
+    decided.Close();
+  });
+  Status st;
+  while (st.ok()) {
+    std::optional<std::vector<DecidedDoc>> batch = decided.Pop();
+    if (!batch) break;
+    for (DecidedDoc& d : *batch) {
+      st = recorder->Record(std::move(d));
+      if (!st.ok()) break;
+    }
+  }
+  if (!st.ok()) {
+    stream->Cancel();
+    decided.Cancel();
+  }
+  decider_thread.join();
+  return st;
 }
 
 // An archive inside an input folder would archive its own shards.
@@ -116,15 +190,15 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
   SIMSHARD_RETURN_IF_ERROR(report.Open(options.report_path));
 
   ProgressTicker ticker(options, start);
+  Recorder recorder(options, keep, decided, &report, &summary, &ticker);
   AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
-  while (std::optional<Analyzed> a = stream.Next()) {
-    Status st = DecideOne(std::move(*a), options, decider, keep, decided, &report, &summary);
-    if (!st.ok()) {
-      stream.Cancel();
-      stream.Finish();
-      return st;
-    }
-    ticker.Tick(&summary, false);
+  const Status st = ResolveThreads(options.threads) > 1
+                        ? DecideAndRecordApart(&stream, decider, &recorder)
+                        : DecideAndRecordInline(&stream, decider, &recorder);
+  if (!st.ok()) {
+    stream.Cancel();
+    stream.Finish();
+    return st;
   }
   SIMSHARD_RETURN_IF_ERROR(stream.Finish());
   SIMSHARD_RETURN_IF_ERROR(report.Close());

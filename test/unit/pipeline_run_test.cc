@@ -7,6 +7,7 @@
 #include <random>
 #include <sstream>
 
+#include "pipeline/decider.h"
 #include "pipeline/record_cache.h"
 #include "pipeline/report.h"
 #include "simshard/normalize.h"
@@ -238,4 +239,18 @@ BOOST_AUTO_TEST_CASE(cached_record_reader_reads_what_the_archive_reader_reads) {
   bad = entries.front();
   bad.record_offset += 1;  // points into the middle of a record
   BOOST_TEST(!cached.Read(bad).ok());
+}
+
+BOOST_AUTO_TEST_CASE(decider_numbers_new_documents_after_the_archived_ones) {
+  pipeline::Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
+  BOOST_TEST(decider.next_ordinal() == 1u);
+  CatalogEntry entry;
+  entry.ordinal = 7;  // earlier nights may leave gaps
+  entry.id = "00000000000000aa";
+  entry.digest = ContentDigest("an archived story").Hex();
+  BOOST_TEST(decider.Seed(entry));
+  BOOST_TEST(decider.next_ordinal() == 8u);
+  decider.Keep(decider.next_ordinal(), "00000000000000bb", ContentDigest("a new story"),
+               Fingerprinter().Compute("a new story"));
+  BOOST_TEST(decider.next_ordinal() == 9u);
 }
