@@ -20,6 +20,12 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text);
 // changed date or a curly quote still matches itself.
 uint64_t ParagraphKey(std::string_view paragraph);
 
+// Folds `text` once for both uses: `folded` becomes FoldForFingerprint(text) and
+// `paragraph_keys` ParagraphKey(p) for each p of SplitParagraphs(text), in order. Both
+// outputs are overwritten (pass the same ones again to reuse their memory).
+void FoldWithParagraphKeys(std::string_view text, std::string* folded,
+                           std::vector<uint64_t>* paragraph_keys);
+
 // Learns which paragraphs repeat across many pages of one site (menus, appeals, cookie
 // notices that survived extraction) and says which to drop. Observations happen in input
 // order on one thread so decisions do not depend on the thread count.

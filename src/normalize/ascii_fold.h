@@ -1,10 +1,11 @@
-// The ASCII side of folding, shared by FoldForFingerprint and ParagraphKey: a letter or
-// digit folds to itself lowercased, every other byte separates words.
+// Folding shared by FoldForFingerprint, ParagraphKey and FoldWithParagraphKeys. On the
+// ASCII side a letter or digit folds to itself lowercased, every other byte separates words.
 #pragma once
 
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <string>
 #include <string_view>
 
 namespace simshard::normalize {
@@ -33,5 +34,9 @@ inline bool IsAllAscii(std::string_view s) {
 inline bool IsAsciiBreak(unsigned char c) {
   return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
 }
+
+// Appends the fold of `text` to `out`, one space before its first token when `out` is
+// not empty: folding "a\n\nb" gives the same as folding "a" and then "b" onto it.
+void AppendFold(std::string_view text, std::string* out);
 
 }  // namespace simshard::normalize

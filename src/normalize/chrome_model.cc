@@ -24,10 +24,10 @@ bool IsDigitToken(std::string_view token) {
                                        [](char c) { return c >= '0' && c <= '9'; });
 }
 
-}  // namespace
-
-std::vector<std::string_view> SplitParagraphs(std::string_view text) {
-  std::vector<std::string_view> out;
+// Calls `fn` with each paragraph of `text`: the pieces between blank lines ("\n\n"),
+// without the newlines and spaces around them, if anything is left.
+template <typename Fn>
+void ForEachParagraph(std::string_view text, Fn&& fn) {
   size_t pos = 0;
   while (pos < text.size()) {
     size_t end = text.find("\n\n", pos);
@@ -35,65 +35,66 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text) {
     std::string_view p = text.substr(pos, end - pos);
     while (!p.empty() && (p.front() == '\n' || p.front() == ' ')) p.remove_prefix(1);
     while (!p.empty() && (p.back() == '\n' || p.back() == ' ')) p.remove_suffix(1);
-    if (!p.empty()) out.push_back(p);
+    if (!p.empty()) fn(p);
     pos = end + 2;
   }
-  return out;
 }
 
-namespace {
-
-// ParagraphKey's words of an all-ASCII paragraph in one pass: the folded words without
-// the all-digit ones, appended to `key`.
-void AsciiKeyWords(std::string_view paragraph, std::string* key) {
-  size_t word_start = 0;  // in key, where the current word began
-  bool in_word = false, digits_only = true;
-  auto end_word = [&] {
-    if (in_word && digits_only) key->resize(word_start > 0 ? word_start - 1 : 0);
-    in_word = false;
-  };
-  for (unsigned char c : paragraph) {
-    const char folded = normalize::kAsciiFold[c];
-    if (!folded) {
-      end_word();
-      continue;
-    }
-    if (!in_word) {
-      if (!key->empty()) key->push_back(' ');
-      word_start = key->size();
-      in_word = true;
+// The key of a folded paragraph: its words without the all-digit ones, so "Updated 3 May
+// 2024" matches "Updated 4 May 2024".
+uint64_t KeyOfFolded(std::string_view folded) {
+  bool has_number = false, digits_only = true;
+  for (char c : folded) {
+    if (c == ' ') {
+      has_number |= digits_only;
       digits_only = true;
+    } else {
+      digits_only &= c >= '0' && c <= '9';
     }
-    digits_only &= folded >= '0' && folded <= '9';
-    key->push_back(folded);
   }
-  end_word();
+  has_number |= digits_only && !folded.empty();
+  if (!has_number) return XXH3_64bits(folded.data(), folded.size());
+  thread_local std::string kept;
+  kept.clear();
+  for (size_t pos = 0; pos < folded.size();) {
+    size_t end = folded.find(' ', pos);
+    if (end == std::string_view::npos) end = folded.size();
+    const std::string_view token = folded.substr(pos, end - pos);
+    if (!IsDigitToken(token)) {
+      if (!kept.empty()) kept.push_back(' ');
+      kept.append(token);
+    }
+    pos = end + 1;
+  }
+  return XXH3_64bits(kept.data(), kept.size());
 }
 
 }  // namespace
 
+std::vector<std::string_view> SplitParagraphs(std::string_view text) {
+  std::vector<std::string_view> out;
+  ForEachParagraph(text, [&](std::string_view p) { out.push_back(p); });
+  return out;
+}
+
 uint64_t ParagraphKey(std::string_view paragraph) {
-  // Folded words without the numbers, so "Updated 3 May 2024" matches "Updated 4 May 2024".
-  if (normalize::IsAllAscii(paragraph)) {
-    thread_local std::string key;
-    key.clear();
-    AsciiKeyWords(paragraph, &key);
-    return XXH3_64bits(key.data(), key.size());
-  }
-  std::string folded = FoldForFingerprint(paragraph);
-  size_t w = 0;  // compacts in place: the kept words move left
-  for (size_t pos = 0; pos < folded.size();) {
-    size_t end = folded.find(' ', pos);
-    if (end == std::string::npos) end = folded.size();
-    const std::string_view token(folded.data() + pos, end - pos);
-    if (!IsDigitToken(token)) {
-      if (w > 0) folded[w++] = ' ';
-      std::memmove(folded.data() + w, token.data(), token.size());
-      w += token.size();
-    }
-    pos = end + 1;
-  }
-  return XXH3_64bits(folded.data(), w);
+  thread_local std::string folded;
+  folded.clear();
+  normalize::AppendFold(paragraph, &folded);
+  return KeyOfFolded(folded);
+}
+
+void FoldWithParagraphKeys(std::string_view text, std::string* folded,
+                           std::vector<uint64_t>* paragraph_keys) {
+  folded->clear();
+  folded->reserve(text.size() + 1);
+  paragraph_keys->clear();
+  ForEachParagraph(text, [&](std::string_view p) {
+    size_t start = folded->size();
+    normalize::AppendFold(p, folded);
+    if (start > 0 && folded->size() > start) ++start;  // the space before its first word
+    paragraph_keys->push_back(KeyOfFolded(std::string_view(*folded).substr(start)));
+  });
 }
 
 std::vector<uint64_t> ChromeModel::Keys(std::string_view text) {

@@ -106,17 +106,14 @@ IcuFolder& ThreadFolder() {
 
 }  // namespace
 
-std::string FoldForFingerprint(std::string_view text) {
-  std::string out;
-  if (IsAllAscii(text)) {
-    FoldAscii(text, &out);
-    return out;
-  }
-  out.reserve(text.size());
+namespace normalize {
+
+void AppendFold(std::string_view text, std::string* out) {
+  if (IsAllAscii(text)) return FoldAscii(text, out);
   auto flush = [&](size_t from, size_t to, bool ascii) {
     if (to <= from) return;
-    if (ascii) FoldAscii(text.substr(from, to - from), &out);
-    else ThreadFolder().Fold(text.substr(from, to - from), &out);
+    if (ascii) FoldAscii(text.substr(from, to - from), out);
+    else ThreadFolder().Fold(text.substr(from, to - from), out);
   };
   // Cut at ASCII white space (always a word boundary for ICU too) into stretches of
   // all-ASCII words, which take the fast path, and stretches of other words for ICU.
@@ -135,6 +132,14 @@ std::string FoldForFingerprint(std::string_view text) {
     segment_ascii = ascii;
   }
   flush(segment, text.size(), segment_ascii);
+}
+
+}  // namespace normalize
+
+std::string FoldForFingerprint(std::string_view text) {
+  std::string out;
+  out.reserve(text.size() + 1);
+  normalize::AppendFold(text, &out);
   return out;
 }
 

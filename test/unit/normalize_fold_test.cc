@@ -74,3 +74,37 @@ BOOST_AUTO_TEST_CASE(ascii_fast_path_matches_the_icu_path_exactly) {
       "On 3 May, the U.S. team's co-captain said: \"It's 50/50 - maybe 60:40.\" e-mail me@x.org";
   BOOST_TEST(FoldForFingerprint(prose) == FoldForFingerprintIcuOnly(prose));
 }
+
+namespace {
+
+// What FoldWithParagraphKeys must equal: the whole text folded, and each paragraph keyed.
+void CheckOneFoldServesBoth(const std::string& text) {
+  std::string folded = "stale";
+  std::vector<uint64_t> keys = {1, 2, 3};
+  simshard::FoldWithParagraphKeys(text, &folded, &keys);
+  BOOST_TEST_REQUIRE(folded == FoldForFingerprint(text), "input: " << text);
+  std::vector<uint64_t> expected;
+  for (std::string_view p : simshard::SplitParagraphs(text))
+    expected.push_back(simshard::ParagraphKey(p));
+  BOOST_TEST_REQUIRE(keys == expected, "input: " << text);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(one_fold_gives_the_text_fold_and_every_paragraph_key) {
+  CheckOneFoldServesBoth("");
+  CheckOneFoldServesBoth("\n\n \n\n");
+  CheckOneFoldServesBoth("Headline 2024\n\nUpdated 3 May 2024.\n\n\n--- !!! ---\n\n"
+                         "Body text, it's here.\n \nLast line 42");
+  CheckOneFoldServesBoth("Moscow (\xD0\x9C\xD0\xBE\xD1\x81\xD0\xBA\xD0\xB2\xD0\xB0) said\n\n"
+                         "\xE5\x8C\x97\xE4\xBA\xAC\n\n\xEF\xBC\x91\xEF\xBC\x92 2023\n\n"
+                         "STRA\xC3\x9F" "E \xE2\x80\x94 \xEF\xAC\x81le\n\n\xE2\x80\x9C\xE2\x80\x9D");
+  std::mt19937 rng(7);
+  const std::vector<std::string> pieces = {"ab", "C1", "42", " ", "\n", "\n\n", ".", "-",
+                                           "\xC3\xA9", "\xE5\x8C\x97", "\xE2\x80\x99", "x9"};
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    for (size_t n = rng() % 40; n > 0; --n) s += pieces[rng() % pieces.size()];
+    CheckOneFoldServesBoth(s);
+  }
+}
