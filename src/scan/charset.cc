@@ -64,14 +64,14 @@ std::string_view BomCharset(std::string_view bytes, size_t* bom_len) {
   return {};
 }
 
+}  // namespace
+
 std::string Utf8WithReplacements(std::string_view bytes) {
   if (IsValidUtf8(bytes)) return std::string(bytes);
   std::string out;
   ConvertWithIcu(bytes, "UTF-8", &out);
   return out;
 }
-
-}  // namespace
 
 std::string HtmlMetaCharset(std::string_view html) {
   const std::string head = AsciiLower(html.substr(0, 4096));

@@ -17,4 +17,7 @@ std::string HtmlMetaCharset(std::string_view html);
 std::string DecodeToUtf8(std::string_view bytes, std::string_view declared,
                          std::string* used = nullptr);
 
+// `bytes` as is when valid UTF-8, else with U+FFFD for every invalid sequence.
+std::string Utf8WithReplacements(std::string_view bytes);
+
 }  // namespace simshard::scan

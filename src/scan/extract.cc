@@ -36,8 +36,11 @@ std::string TitleOfPlainText(std::string_view text) {
 
 Article FromHtml(std::string_view utf8) {
   scan::HtmlArticle html = scan::ExtractHtml(utf8);
-  return Article{std::move(html.text), std::move(html.title), std::move(html.url),
-                 std::move(html.date), std::move(html.error)};
+  // gumbo turns an overflowing numeric entity (&#11999199991) into a byte that is not
+  // UTF-8; the text we fingerprint must be the text we store.
+  return Article{scan::Utf8WithReplacements(html.text), scan::Utf8WithReplacements(html.title),
+                 scan::Utf8WithReplacements(html.url), scan::Utf8WithReplacements(html.date),
+                 std::move(html.error)};
 }
 
 Article FromText(std::string_view utf8) {

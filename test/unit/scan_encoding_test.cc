@@ -99,3 +99,18 @@ BOOST_AUTO_TEST_CASE(utf16_files_with_a_bom_are_read_as_text_or_html) {
   BOOST_TEST(docs[1].text == "Wide page.");
   BOOST_TEST((docs[1].kind == OriginalKind::kHtml));
 }
+
+// gumbo 0.10 turns an overflowing numeric entity into a lone byte that is not UTF-8 (found
+// by fuzzing the HTML extractor); the extracted text and title must still be valid UTF-8.
+BOOST_AUTO_TEST_CASE(overflowing_numeric_entity_still_gives_valid_utf8) {
+  simshard::RawItem item;
+  item.source = "entity.html";
+  item.format = simshard::ItemFormat::kHtml;
+  item.bytes = "<html><head><title>T &#11999199991</title></head><body><p>Ferry &#11999199991 "
+               "sails at dawn from the old harbour.</p></body></html>";
+  const simshard::Document doc = simshard::Extract(std::move(item), simshard::ScanOptions{});
+  BOOST_TEST(doc.skip_reason == "");
+  BOOST_TEST(doc.text.find("sails at dawn") != std::string::npos);
+  BOOST_TEST(simshard::IsValidUtf8(doc.text));
+  BOOST_TEST(simshard::IsValidUtf8(doc.title));
+}
