@@ -1,5 +1,6 @@
 // simshard: archive crawled articles into deduplicated, indexed zstd shards.
 // main() only dispatches; each command lives in its own file.
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <exception>
@@ -48,6 +49,8 @@ void PrintUsage(std::FILE* out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A file size limit (ulimit -f) must fail a write with EFBIG and a message, not kill us.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (argc < 2) {
     PrintUsage(stderr);
     return kUsage;

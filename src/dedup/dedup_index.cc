@@ -143,7 +143,8 @@ void DedupIndex::Add(uint64_t ordinal, const Digest& digest, const Fingerprint& 
 // Hamming distances dominate a lookup: on x86-64 a second copy of this function uses the
 // POPCNT instruction (present on every x86-64 CPU since 2008), chosen when the program
 // loads; other CPUs run the portable copy.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+// Not under ThreadSanitizer: its runtime starts after ifunc resolvers run, so they crash.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
 __attribute__((target_clones("popcnt", "default")))
 #endif
 Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
