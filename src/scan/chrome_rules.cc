@@ -70,12 +70,20 @@ static_assert(std::size(kCuePhrases) <= 64);
 class Cues {
  public:
   explicit Cues(std::string_view text) {
-    // Phrases by their first two letters; most words start with a pair no phrase has.
+    // Phrases by their first two letters, with the third letters they go on with: most
+    // words start with a pair no phrase has, or go on unlike any ("the" vs "thank").
+    struct PairPhrases {
+      std::vector<uint8_t> phrases;
+      std::array<uint64_t, 4> third{};  // bit c: some phrase has byte c third
+    };
     static const auto kByPair = [] {
-      std::array<std::vector<uint8_t>, 26 * 26> index;
+      std::array<PairPhrases, 26 * 26> index;
       for (size_t i = 0; i < std::size(kCuePhrases); ++i) {
         const std::string_view p = kCuePhrases[i].text;
-        index[(p[0] - 'a') * 26 + (p[1] - 'a')].push_back(static_cast<uint8_t>(i));
+        PairPhrases& entry = index[(p[0] - 'a') * 26 + (p[1] - 'a')];
+        entry.phrases.push_back(static_cast<uint8_t>(i));
+        const unsigned char third = static_cast<unsigned char>(p[2]);
+        entry.third[third >> 6] |= uint64_t{1} << (third & 63);
       }
       return index;
     }();
@@ -84,14 +92,17 @@ class Cues {
     while (i < n) {
       // Skip to the next word; a word starts with a letter after a non-alphanumeric byte.
       while (i < n && !IsAsciiAlnum(text[i])) ++i;
-      if (i + 1 < n) {
+      if (i + 2 < n) {  // every phrase is longer than three bytes
         const char a = AsciiLowerChar(text[i]), b = AsciiLowerChar(text[i + 1]);
-        const int pair = (a - 'a') * 26 + (b - 'a');
-        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z' && !kByPair[pair].empty()) {
-          for (uint8_t k : kByPair[pair]) {
-            const std::string_view p = kCuePhrases[k].text;
-            if (n - i >= p.size() && EqualsNoCase(text.substr(i + 2, p.size() - 2), p.substr(2)))
-              seen_ |= uint64_t{1} << k;
+        const unsigned char c = static_cast<unsigned char>(AsciiLowerChar(text[i + 2]));
+        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') {
+          const PairPhrases& entry = kByPair[(a - 'a') * 26 + (b - 'a')];
+          if ((entry.third[c >> 6] >> (c & 63)) & 1) {
+            for (uint8_t k : entry.phrases) {
+              const std::string_view p = kCuePhrases[k].text;
+              if (n - i >= p.size() && EqualsNoCase(text.substr(i + 2, p.size() - 2), p.substr(2)))
+                seen_ |= uint64_t{1} << k;
+            }
           }
         }
       }
