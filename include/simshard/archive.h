@@ -110,7 +110,8 @@ class ArchiveReader {
 
   // By id, else by exact URL (the earliest archived with that URL).
   virtual Result<CatalogEntry> Find(std::string_view id_or_url) const = 0;
-  // Reads the one frame that holds the record.
+  // Reads the one frame that holds the record. The last frame read is kept decompressed,
+  // so reading entries in (shard, frame) order reads and decompresses each frame once.
   virtual Result<Record> Read(const CatalogEntry& entry) const = 0;
   virtual Status List(const ListFilter& filter,
                       const std::function<void(const CatalogEntry&)>& fn) const = 0;

@@ -2,6 +2,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "archive/catalog.h"
@@ -90,11 +91,17 @@ class Reader final : public ArchiveReader {
 
  private:
   Result<int> ShardFd(const std::string& name) const;
+  // The decompressed frame of `e`; the last one is kept, so records read in (shard,
+  // frame) order share one read and one decompression.
+  Result<std::shared_ptr<const std::string>> Frame(const CatalogEntry& e) const;
 
   std::string dir_;
   std::unique_ptr<Catalog> catalog_;
   mutable std::mutex mu_;
   mutable std::map<std::string, UniqueFd> fds_;
+  mutable std::shared_ptr<const std::string> last_frame_;
+  mutable std::string last_shard_;
+  mutable uint64_t last_offset_ = 0;
 };
 
 Result<int> Reader::ShardFd(const std::string& name) const {
@@ -111,16 +118,32 @@ Result<int> Reader::ShardFd(const std::string& name) const {
   return raw;
 }
 
-Result<Record> Reader::Read(const CatalogEntry& e) const {
+Result<std::shared_ptr<const std::string>> Reader::Frame(const CatalogEntry& e) const {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_frame_ && last_shard_ == e.shard && last_offset_ == e.frame_offset) return last_frame_;
+  }
   auto fd = ShardFd(e.shard);
   if (!fd.ok()) return fd.status();
-  const std::string where = e.shard + ": frame " + std::to_string(e.frame);
   auto frame = ReadFrameAt(*fd, e.frame_offset, e.frame_size, e.shard);
+  if (!frame.ok()) return frame.status();
+  auto shared = std::make_shared<const std::string>(std::move(frame).value());
+  std::lock_guard<std::mutex> lock(mu_);
+  last_frame_ = shared;
+  last_shard_ = e.shard;
+  last_offset_ = e.frame_offset;
+  return shared;
+}
+
+Result<Record> Reader::Read(const CatalogEntry& e) const {
+  const std::string where = e.shard + ": frame " + std::to_string(e.frame);
+  auto frame = Frame(e);
   if (!frame.ok()) return frame.status().WithContext(where);
-  if (uint64_t(e.record_offset) + e.record_size > frame->size()) {
+  const std::string& bytes = **frame;
+  if (uint64_t(e.record_offset) + e.record_size > bytes.size()) {
     return Status::Error(where + ": record of " + e.id + " lies outside the frame");
   }
-  auto record = DecodeRecord(std::string_view(*frame).substr(e.record_offset, e.record_size));
+  auto record = DecodeRecord(std::string_view(bytes).substr(e.record_offset, e.record_size));
   if (!record.ok()) return record.status().WithContext(where);
   if (record->id != e.id) return Status::Error(where + ": holds " + record->id + " where the catalog expects " + e.id);
   return record;

@@ -306,14 +306,18 @@ Status Catalog::ForEachFingerprint(const std::function<void(const CatalogEntry&)
 }
 
 Result<CatalogEntry> Catalog::FindDocument(std::string_view where, std::string_view arg) const {
-  auto st = Prepare("SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " +
-                    std::string(where) + " ORDER BY ordinal LIMIT 1");
+  // Cached: a batch restore looks up thousands of ids, and preparing was most of it.
+  auto st = Cached("SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " +
+                   std::string(where) + " ORDER BY ordinal LIMIT 1");
   if (!st.ok()) return st.status();
-  st->Bind(1, arg);
-  auto row = st->Step();
+  Statement& s = **st;
+  s.Bind(1, arg);
+  auto row = s.Step();
   if (!row.ok()) return row.status();
   if (!*row) return Status::Error("not found");
-  return EntryFromRow(*st);
+  CatalogEntry entry = EntryFromRow(s);
+  s.Reset();  // ends the statement's read of the catalog now, not at the next lookup
+  return entry;
 }
 
 }  // namespace simshard

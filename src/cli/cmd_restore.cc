@@ -4,7 +4,6 @@
 #include <tuple>
 
 #include "cli/command.h"
-#include "pipeline/record_cache.h"
 #include "pipeline/restore_path.h"
 #include "simshard/archive.h"
 
@@ -69,15 +68,14 @@ int RestoreCommand(const std::vector<std::string>& args) {
   }
   // Stdout keeps the order asked for; files are written in shard and frame order, so
   // that documents in one frame share one decompression.
-  pipeline::CachedRecordReader records(dir);
   pipeline::RestoreFolder folder(outdir);
   if (!outdir.empty()) {
     std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
-      return std::tie(a.entry.shard, a.entry.frame) < std::tie(b.entry.shard, b.entry.frame);
+      return std::tie(a.entry.shard, a.entry.frame_offset) < std::tie(b.entry.shard, b.entry.frame_offset);
     });
   }
   for (const Wanted& w : wanted) {
-    Result<Record> record = records.Read(w.entry);
+    Result<Record> record = (*reader)->Read(w.entry);
     if (!record.ok()) {
       code = Fail(help.name, record.status());
       continue;

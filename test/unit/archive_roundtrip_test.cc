@@ -191,3 +191,36 @@ BOOST_AUTO_TEST_CASE(refuses_an_id_repeated_within_one_run) {
   BOOST_REQUIRE(w->FinishRun("{}").ok());
   BOOST_TEST(OpenReader(dir.path())->Stats()->documents == 6u);
 }
+
+// The reader keeps its last frame and its lookup statements: reads in any order, across
+// frames and shards, must still return each entry's own record, and a miss between two
+// hits must not disturb the next lookup.
+BOOST_AUTO_TEST_CASE(reads_in_any_order_across_frames_and_shards) {
+  ScratchDir dir;
+  ArchiveOptions small;
+  small.frame_bytes = 600;   // a few records per frame
+  small.shard_bytes = 4000;  // several shards
+  std::vector<Record> records;
+  for (uint64_t n = 1; n <= 60; ++n) records.push_back(MakeRecord(n));
+  WriteRun(dir.path(), records, small);
+
+  auto reader = OpenReader(dir.path());
+  std::vector<CatalogEntry> entries;
+  for (const Record& r : records) {
+    auto entry = reader->Find(r.id);
+    BOOST_REQUIRE(entry.ok());
+    BOOST_TEST(!reader->Find("ffffffffffffffff").ok());
+    entries.push_back(*entry);
+  }
+  BOOST_TEST(entries.front().shard != entries.back().shard);
+  BOOST_TEST(entries[0].frame_offset != entries[10].frame_offset);
+  // Interleave the first and last halves: every read leaves the frame the last one used.
+  for (size_t i = 0; i < entries.size() / 2; ++i) {
+    for (size_t k : {i, entries.size() - 1 - i, i}) {
+      auto got = reader->Read(entries[k]);
+      BOOST_REQUIRE_MESSAGE(got.ok(), got.status().message());
+      BOOST_TEST(got->id == records[k].id);
+      BOOST_TEST(got->text == records[k].text);
+    }
+  }
+}
