@@ -12,16 +12,15 @@ Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& f
   Analyzed a;
   a.doc = Extract(std::move(item), scan);
   if (a.doc.skipped()) return a;
-  const std::string folded = FoldForFingerprint(a.doc.text);
+  std::string folded;  // one fold serves the fingerprint and the chrome paragraph keys
+  FoldWithParagraphKeys(a.doc.text, &folded, &a.paragraph_keys);
   if (folded.empty()) {  // would collide with every other empty text
     a.doc.skip_reason = "no words in the text";
+    a.paragraph_keys.clear();
     return a;
   }
   a.digest = ContentDigest(folded);
   a.fingerprint = fingerprinter.Compute(folded);
-  for (std::string_view paragraph : SplitParagraphs(a.doc.text)) {
-    a.paragraph_keys.push_back(ParagraphKey(paragraph));
-  }
   return a;
 }
 

@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "pipeline/decider.h"
-#include "pipeline/record_cache.h"
 #include "pipeline/report.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
@@ -211,34 +210,6 @@ BOOST_AUTO_TEST_CASE(chrome_model_is_kept_per_finished_run_only) {
   BOOST_TEST(third->run_id == 3u);
   BOOST_TEST(!state("chrome_model.3").empty());
   BOOST_TEST(state("chrome_model.1").empty());  // replaced by the newer one
-}
-
-BOOST_AUTO_TEST_CASE(cached_record_reader_reads_what_the_archive_reader_reads) {
-  Crawl crawl(30);
-  BOOST_REQUIRE(RunArchive(crawl.Options("a", "r.jsonl", 2)).ok());
-  const std::string dir = (crawl.root / "a").string();
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  BOOST_REQUIRE(reader.ok());
-  std::vector<CatalogEntry> entries;
-  BOOST_REQUIRE((*reader)->List(ListFilter{}, [&](const CatalogEntry& e) { entries.push_back(e); }).ok());
-  BOOST_REQUIRE(entries.size() > 20u);
-  std::reverse(entries.begin(), entries.end());  // not in frame order: the cache must follow
-  pipeline::CachedRecordReader cached(dir);
-  for (const CatalogEntry& e : entries) {
-    Result<Record> want = (*reader)->Read(e);
-    Result<Record> got = cached.Read(e);
-    BOOST_REQUIRE(want.ok());
-    BOOST_REQUIRE_MESSAGE(got.ok(), got.status().message());
-    BOOST_TEST(got->id == e.id);
-    BOOST_TEST(OriginalBytes(*got) == OriginalBytes(*want));
-    BOOST_TEST(got->text == want->text);
-  }
-  CatalogEntry bad = entries.front();
-  bad.shard = "../elsewhere.jsonl.zst";
-  BOOST_TEST(!cached.Read(bad).ok());
-  bad = entries.front();
-  bad.record_offset += 1;  // points into the middle of a record
-  BOOST_TEST(!cached.Read(bad).ok());
 }
 
 BOOST_AUTO_TEST_CASE(decider_numbers_new_documents_after_the_archived_ones) {
