@@ -126,12 +126,11 @@ class Cues {
 
 // Lowercased, without the punctuation and spaces around it: "Remind me later." -> "remind me later".
 std::string Label(std::string_view paragraph) {
-  std::string s = AsciiLower(TrimAscii(paragraph));
+  // Byte by byte: the bytes of "»" and the dashes are edges wherever they appear.
   auto is_edge = [](char c) { return IsAsciiSpace(c) || std::string_view(".:!?»›>|-–—…").find(c) != std::string_view::npos; };
-  while (!s.empty() && is_edge(s.back())) s.pop_back();
-  size_t start = 0;
-  while (start < s.size() && is_edge(s[start])) ++start;
-  return s.substr(start);
+  while (!paragraph.empty() && is_edge(paragraph.back())) paragraph.remove_suffix(1);
+  while (!paragraph.empty() && is_edge(paragraph.front())) paragraph.remove_prefix(1);
+  return AsciiLower(paragraph);
 }
 
 // Interface text that is a whole paragraph on its own: buttons, prompts, section labels.
