@@ -57,11 +57,12 @@ test-tsan:
 # FUZZ_SECONDS on a corpus seeded from samples/ and the test fixtures. A crash leaves its
 # input under build-fuzz/artifacts/ and fails the target; copy it to test/fuzz/regressions/.
 FUZZ_SECONDS ?= 60
+FUZZ_RUNS    ?=
 fuzz:
 	@SIMSHARD_EXTRA_PACKAGES="clang-14 libclang-rt-14-dev" scripts/install-deps.sh
 	CC=clang-14 CXX=clang++-14 cmake -S test/fuzz/libfuzzer -B build-fuzz -DCMAKE_BUILD_TYPE=Release
 	cmake --build build-fuzz -j $(JOBS) --target fuzz_all simshard
-	FUZZ_SECONDS=$(FUZZ_SECONDS) test/fuzz/run.sh build-fuzz
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) test/fuzz/run.sh build-fuzz
 
 clean:
 	rm -rf $(BUILD) build-asan build-tsan build-fuzz

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every libFuzzer target of a `make fuzz` build for FUZZ_SECONDS each, on a corpus
+# Runs every libFuzzer target of a `make fuzz` build for FUZZ_SECONDS (or FUZZ_RUNS) each, on a corpus
 # seeded from samples/, the test fixtures and test/fuzz/regressions/. Exits non-zero when
 # any target found a crash, and names the inputs that reproduce it.
 #   usage: test/fuzz/run.sh BUILD_DIR [TARGET...]
@@ -7,6 +7,13 @@ set -uo pipefail
 build=$(cd "${1:?usage: run.sh BUILD_DIR [TARGET...]}" && pwd); shift
 root=$(cd "$(dirname "$0")/../.." && pwd)
 seconds=${FUZZ_SECONDS:-60}
+# FUZZ_RUNS=N runs each target for N inputs from a fixed seed instead of for a time, so a
+# run gives the same verdict on every machine (what CI uses); FUZZ_SEED picks the seed.
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  limit=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+else
+  limit=(-max_total_time="$seconds")
+fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(html jsonl warc gzip zstd shard record)
 seed_inputs=("$root/samples/crawl" "$root/test/fixtures")
@@ -34,7 +41,7 @@ compress_seeds() {  # compress_seeds DIR TOOL GLOB...: compressed copies of plai
 archive_seeds() {
   local dir=$1 kind=$2 archive="$build/seed-archive"
   if [ ! -d "$archive" ]; then
-    (cd "$root" && "$build/simshard" archive samples/crawl --archive "$archive" >/dev/null 2>&1) || true
+    (cd "$root" && SOURCE_DATE_EPOCH=1700000000 "$build/simshard" archive samples/crawl --archive "$archive" >/dev/null 2>&1) || true
   fi
   local shard
   for shard in "$archive"/*.jsonl.zst; do
@@ -69,9 +76,9 @@ for target in "${targets[@]}"; do
   corpus="$build/corpus/$target" artifacts="$build/artifacts/$target"
   mkdir -p "$corpus" "$artifacts"
   seed "$target" "$corpus"
-  echo "fuzz_$target: ${seconds}s, $(find "$corpus" -type f | wc -l) corpus inputs"
+  echo "fuzz_$target: ${limit[*]}, $(find "$corpus" -type f | wc -l) corpus inputs"
   # New inputs go to the first folder (the build's corpus); regressions are only read.
-  if ! "$binary" -max_total_time="$seconds" -timeout=30 -rss_limit_mb=3072 -max_len=262144 \
+  if ! "$binary" "${limit[@]}" -timeout=30 -rss_limit_mb=3072 -max_len=262144 \
        -print_final_stats=1 -artifact_prefix="$artifacts/" \
        "$corpus" "$root/test/fuzz/regressions/$target" > "$build/fuzz_$target.log" 2>&1; then
     failed+=("$target")
