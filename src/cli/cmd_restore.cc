@@ -22,6 +22,33 @@ struct Wanted {
   CatalogEntry entry;
 };
 
+// Boost.Program_options erases each positional argument from the front of its argument
+// list, which is quadratic (12% of the CPU of a 10,000-id restore), so the ids are taken
+// out first: every argument that is neither an option nor the value of one.
+std::vector<std::string> TakeOutIds(const std::vector<std::string>& args,
+                                    const po::options_description& options,
+                                    std::vector<std::string>* ids) {
+  std::vector<std::string> rest;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      ids->insert(ids->end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') {
+      ids->push_back(a);
+      continue;
+    }
+    rest.push_back(a);
+    // "--name VALUE" and "-n VALUE" take the next argument along; "--name=VALUE" does not.
+    const bool is_long = a.starts_with("--");
+    if ((is_long && a.find('=') != std::string::npos) || (!is_long && a.size() > 2)) continue;
+    const po::option_description* d = options.find_nothrow(is_long ? a.substr(2) : a, false);
+    if (d != nullptr && d->semantic()->max_tokens() > 0 && i + 1 < args.size()) rest.push_back(args[++i]);
+  }
+  return rest;
+}
+
 }  // namespace
 
 int RestoreCommand(const std::vector<std::string>& args) {
@@ -46,9 +73,14 @@ int RestoreCommand(const std::vector<std::string>& args) {
   po::positional_options_description positional;
   positional.add("id", -1);
   po::variables_map vm;
-  if (!ParseCommandLine(help, args, options, positional, &vm)) return kOk;
+  std::vector<std::string> ids;
+  if (!ParseCommandLine(help, TakeOutIds(args, options, &ids), options, positional, &vm)) return kOk;
   Require(vm, "archive");
-  Require(vm, "id");
+  if (vm.count("id")) {
+    const auto& more = vm["id"].as<std::vector<std::string>>();
+    ids.insert(ids.begin(), more.begin(), more.end());
+  }
+  if (ids.empty()) throw UsageError("missing --id");
   const std::string dir = vm["archive"].as<std::string>();
   const bool text = vm["text"].as<bool>();
   const std::string outdir = vm.count("to") ? vm["to"].as<std::string>() : "";
@@ -58,7 +90,7 @@ int RestoreCommand(const std::vector<std::string>& args) {
   if (!reader.ok()) return Fail(help.name, reader.status());
   int code = kOk;
   std::vector<Wanted> wanted;
-  for (const std::string& key : vm["id"].as<std::vector<std::string>>()) {
+  for (const std::string& key : ids) {
     Result<CatalogEntry> entry = (*reader)->Find(key);
     if (!entry.ok()) {
       code = Fail(help.name, entry.status());
