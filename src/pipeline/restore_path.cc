@@ -102,6 +102,20 @@ Status RestoreFolder::EnsureFolder(const std::string& path) {
   return Status::OK();
 }
 
+RestoreFolder::~RestoreFolder() {
+  if (open_fd_ >= 0) ::close(open_fd_);
+}
+
+Result<int> RestoreFolder::FolderFd(const std::string& folder) {
+  if (open_fd_ >= 0 && open_folder_ == folder) return open_fd_;
+  if (open_fd_ >= 0) ::close(open_fd_);
+  open_folder_.clear();
+  open_fd_ = ::open(folder.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (open_fd_ < 0) return Errno("cannot open folder", folder);
+  open_folder_ = folder;
+  return open_fd_;
+}
+
 Status RestoreFolder::Write(const std::string& relative, std::string_view bytes) {
   SIMSHARD_RETURN_IF_ERROR(EnsureFolder(outdir_));
   for (size_t slash = relative.find('/'), from = 0; slash != std::string::npos;
@@ -109,7 +123,11 @@ Status RestoreFolder::Write(const std::string& relative, std::string_view bytes)
     SIMSHARD_RETURN_IF_ERROR(EnsureFolder(outdir_ + "/" + relative.substr(0, slash)));
   }
   const std::string path = outdir_ + "/" + relative;
-  const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
+  const size_t slash = path.rfind('/');
+  Result<int> folder = FolderFd(path.substr(0, slash));
+  if (!folder.ok()) return folder.status();
+  const int fd = ::openat(*folder, path.c_str() + slash + 1,
+                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644);
   if (fd < 0) return Errno("cannot create", path);
   size_t written = 0;
   while (written < bytes.size()) {

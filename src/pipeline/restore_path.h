@@ -23,12 +23,20 @@ Status WriteUnder(const std::string& outdir, const std::string& relative, std::s
 class RestoreFolder {
  public:
   explicit RestoreFolder(std::string outdir) : outdir_(std::move(outdir)) {}
+  ~RestoreFolder();
+  RestoreFolder(const RestoreFolder&) = delete;
+  RestoreFolder& operator=(const RestoreFolder&) = delete;
   Status Write(const std::string& relative, std::string_view bytes);
 
  private:
   Status EnsureFolder(const std::string& path);
+  // The last file's folder stays open: files are created relative to it, so the kernel
+  // does not walk the whole path again for each of thousands of files.
+  Result<int> FolderFd(const std::string& folder);
   const std::string outdir_;
   std::unordered_set<std::string> ready_;
+  std::string open_folder_;
+  int open_fd_ = -1;
 };
 
 }  // namespace simshard::pipeline
