@@ -37,10 +37,12 @@ std::string TitleOfPlainText(std::string_view text) {
 Article FromHtml(std::string_view utf8) {
   scan::HtmlArticle html = scan::ExtractHtml(utf8);
   // gumbo turns an overflowing numeric entity (&#11999199991) into a byte that is not
-  // UTF-8; the text we fingerprint must be the text we store.
-  return Article{scan::Utf8WithReplacements(html.text), scan::Utf8WithReplacements(html.title),
-                 scan::Utf8WithReplacements(html.url), scan::Utf8WithReplacements(html.date),
-                 std::move(html.error)};
+  // UTF-8; the text we fingerprint must be the text we store. Copies only when needed.
+  for (std::string* field : {&html.text, &html.title, &html.url, &html.date}) {
+    if (!IsValidUtf8(*field)) *field = scan::Utf8WithReplacements(*field);
+  }
+  return Article{std::move(html.text), std::move(html.title), std::move(html.url),
+                 std::move(html.date), std::move(html.error)};
 }
 
 Article FromText(std::string_view utf8) {
