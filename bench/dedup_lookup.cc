@@ -14,6 +14,7 @@
 #include <random>
 #include <vector>
 
+#include "dedup/partial_scan.h"
 #include "simshard/dedup.h"
 
 namespace {
@@ -29,6 +30,7 @@ double ThreadSeconds() {
 }
 using simshard::DedupIndex;
 using simshard::DedupOptions;
+using simshard::DedupStats;
 using simshard::Digest;
 using simshard::Fingerprint;
 
@@ -48,6 +50,25 @@ Fingerprint RandomFingerprint(std::mt19937_64& rng) {
   fp.simhash = rng();
   for (auto& byte : fp.sketch) byte = static_cast<uint8_t>(rng());
   return fp;
+}
+
+simshard::DedupStats Difference(const simshard::DedupStats& a, const simshard::DedupStats& b) {
+  return {a.lookups - b.lookups, a.candidates - b.candidates,
+          a.false_candidates - b.false_candidates};
+}
+
+// Looks every query up; returns how many found a near duplicate.
+uint64_t RunLookups(const DedupIndex& index, const std::vector<Fingerprint>& queries,
+                    const Digest& absent, double* cpu_seconds, double* wall_seconds) {
+  uint64_t found = 0;
+  const double cpu_start = ThreadSeconds();
+  const auto start = Clock::now();
+  for (const Fingerprint& fp : queries) {
+    found += index.Find(absent, fp).kind != simshard::Match::Kind::kNone;
+  }
+  *cpu_seconds = ThreadSeconds() - cpu_start;
+  *wall_seconds = SecondsSince(start);
+  return found;
 }
 
 }  // namespace
@@ -88,22 +109,30 @@ int main(int argc, char** argv) {
     queries.push_back(fp);
   }
   const Digest absent{1, 2};
-  uint64_t found = 0;
-  double cpu_start = ThreadSeconds();
-  start = Clock::now();
-  for (const Fingerprint& fp : queries) {
-    found += index.Find(absent, fp).kind != simshard::Match::Kind::kNone;
-  }
-  const double index_seconds = ThreadSeconds() - cpu_start;
-  const double index_wall = SecondsSince(start);
-  const auto& stats = index.stats();
+  const DedupStats before = index.stats();
+  double index_seconds = 0;
+  double index_wall = 0;
+  const uint64_t found = RunLookups(index, queries, absent, &index_seconds, &index_wall);
+  const DedupStats stats = Difference(index.stats(), before);
   std::printf("  index lookups: %.0f per CPU second (wall %.0f /s; target >= 100000), %llu of %d "
-              "found a near duplicate\n",
+              "found a near duplicate (bucket scan: %s)\n",
               kQueries / index_seconds, kQueries / index_wall,
-              static_cast<unsigned long long>(found), kQueries);
+              static_cast<unsigned long long>(found), kQueries,
+              simshard::dedup_internal::ActivePartialScan().name);
   std::printf("  per lookup: %.3f candidates within radius, %.3f false candidates (failed verification)\n",
               static_cast<double>(stats.candidates) / stats.lookups,
               static_cast<double>(stats.false_candidates) / stats.lookups);
+
+  // The slower versions of the bucket scan that this CPU also runs (other machines' speed).
+  simshard::dedup_internal::PartialScan scans[simshard::dedup_internal::kMaxPartialScans];
+  const int scan_count = simshard::dedup_internal::SupportedPartialScans(scans);
+  for (int s = 1; s < scan_count; ++s) {
+    const simshard::dedup_internal::ScopedPartialScan use(scans[s]);
+    double seconds = 0, wall = 0;
+    const uint64_t same = RunLookups(index, queries, absent, &seconds, &wall);
+    std::printf("    with the %s bucket scan: %.0f per CPU second (wall %.0f /s)%s\n", scans[s].name,
+                kQueries / seconds, kQueries / wall, same == found ? "" : ", DIFFERENT RESULTS");
+  }
 
   // Baseline: compare the query against every stored SimHash (a sample of queries).
   std::vector<uint64_t> hashes;
@@ -111,7 +140,7 @@ int main(int argc, char** argv) {
   for (const Fingerprint& fp : stored) hashes.push_back(fp.simhash);
   const int kScanQueries = 20;
   uint64_t within = 0;
-  cpu_start = ThreadSeconds();
+  const double cpu_start = ThreadSeconds();
   for (int q = 0; q < kScanQueries; ++q) {
     for (uint64_t h : hashes) within += simshard::HammingDistance(h, queries[q].simhash) <= radius;
   }

@@ -34,33 +34,32 @@ class BlockTable {
   // Moves recent additions into the compact arrays (after a bulk load).
   void Compact();
 
-  // Lookups run in three passes over all probed buckets so that their cache misses
-  // overlap: PrefetchBucket, then BucketRange, then ForEachNear, each bucket's entries
-  // prefetched (PrefetchEntries) a few buckets ahead of its scan.
+  // Lookups run in passes over all probed buckets so that their cache misses overlap:
+  // PrefetchBucket, then BucketRange, then a scan of partials() over each range (its
+  // entries prefetched by PrefetchEntries a few buckets ahead), then, for the few entries
+  // that pass on their partial bits, PrefetchDoc and DocAt.
   void PrefetchBucket(uint32_t key) const { __builtin_prefetch(&offsets_[key]); }
   struct Range {
     uint32_t begin, end;
   };
   Range BucketRange(uint32_t key) const { return Range{offsets_[key], offsets_[key + 1]}; }
   void PrefetchEntries(Range r) const {
-    const uint32_t* partials = partials_.data();
-    for (uint32_t i = r.begin; i < r.end; i += 16) __builtin_prefetch(partials + i);
+    const char* first = reinterpret_cast<const char*>(partials_.data() + r.begin);
+    const char* last = reinterpret_cast<const char*>(partials_.data() + r.end);
+    for (const char* p = first; p < last; p += 64) __builtin_prefetch(p);
   }
+  const uint32_t* partials() const { return partials_.data(); }
+  // The bits of `simhash` that entries of this table store.
+  uint32_t Partial(uint64_t simhash) const {
+    return static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
+  }
+  void PrefetchDoc(uint32_t entry) const { __builtin_prefetch(&docs_[entry]); }
+  uint32_t DocAt(uint32_t entry) const { return docs_[entry]; }
 
-  // Calls fn(doc, distance) for every document in bucket `key` within `radius` bits of
-  // `query`, whose block is `key_distance` bits away from the bucket's.
+  // Calls fn(doc, distance) for every recent addition (not yet compacted) in bucket `key`
+  // within `radius` bits of `query`.
   template <typename Fn>
-  __attribute__((always_inline)) void ForEachNear(uint32_t key, Range range, uint64_t query,
-                                                  int key_distance, int radius, Fn&& fn) const {
-    const uint32_t query_partial = Partial(query);
-    const int partial_radius = radius - key_distance;
-    const uint32_t* partials = partials_.data();
-    for (uint32_t i = range.begin; i < range.end; ++i) {
-      if (__builtin_popcount(partials[i] ^ query_partial) > partial_radius) continue;
-      const uint32_t doc = docs_[i];
-      const int distance = __builtin_popcountll((*simhashes_)[doc] ^ query);
-      if (distance <= radius) fn(doc, distance);
-    }
+  void ForEachRecentNear(uint32_t key, uint64_t query, int radius, Fn&& fn) const {
     if (tail_size_ == 0 || !(tail_nonempty_[key / 64] >> (key % 64) & 1)) return;
     for (const Entry& e : tail_[key]) {
       const int distance = __builtin_popcountll(e.simhash ^ query);
@@ -75,11 +74,6 @@ class BlockTable {
     uint64_t simhash;
     uint32_t doc;
   };
-
-  // The two blocks after this table's, as stored in entries.
-  uint32_t Partial(uint64_t simhash) const {
-    return static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
-  }
 
   int block_;
   const HugeVector<uint64_t>* simhashes_;

@@ -2,10 +2,12 @@
 // search within options.max_distance, each candidate verified by sketch similarity.
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <vector>
 
 #include "dedup/block_table.h"
 #include "dedup/exact_table.h"
+#include "dedup/partial_scan.h"
 #include "simshard/dedup.h"
 
 namespace simshard {
@@ -51,7 +53,7 @@ struct DedupIndex::Impl {
   // pigeonhole principle one of its blocks is within block_radius of the query's; it is
   // reported from the first table where that holds.
   template <typename Fn>
-  __attribute__((always_inline)) void ForEachCandidate(uint64_t simhash, Fn&& fn) const {
+  __attribute__((always_inline)) void ForEachCandidate(uint64_t simhash, Fn&& fn) {
     struct Probe {
       int table;
       uint32_t key;
@@ -59,6 +61,7 @@ struct DedupIndex::Impl {
     };
     Probe probes[kMaxProbes];
     int count = 0;
+    size_t most_entries = 0;
     for (int t = 0; t < kBlocks; ++t) {
       ForEachProbe(BlockOf(simhash, t), block_radius, [&](uint32_t key) {
         tables[t].PrefetchBucket(key);
@@ -67,20 +70,52 @@ struct DedupIndex::Impl {
     }
     for (int i = 0; i < count; ++i) {
       probes[i].range = tables[probes[i].table].BucketRange(probes[i].key);
+      most_entries += probes[i].range.end - probes[i].range.begin;
     }
+    if (passes.size() < most_entries) passes.resize(most_entries);
     for (int i = 0; i < std::min(kAhead, count); ++i) {
       tables[probes[i].table].PrefetchEntries(probes[i].range);
     }
+    // Pass 1: entries whose stored bits are close enough, per table.
+    const dedup_internal::PartialScanFn scan = dedup_internal::ActivePartialScan().fn;
+    uint32_t* out = passes.data();
+    uint32_t* table_end[kBlocks];
     for (int i = 0; i < count; ++i) {
       if (i + kAhead < count) {
         tables[probes[i + kAhead].table].PrefetchEntries(probes[i + kAhead].range);
       }
       const Probe& p = probes[i];
+      const BlockTable& table = tables[p.table];
       const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
-      tables[p.table].ForEachNear(
-          p.key, p.range, simhash, key_distance, radius, [&](uint32_t doc, int distance) {
-            if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
-          });
+      out = scan(table.partials(), p.range.begin, p.range.end, table.Partial(simhash),
+                 radius - key_distance, out);
+      table_end[p.table] = out;
+      table.ForEachRecentNear(p.key, simhash, radius, [&](uint32_t doc, int distance) {
+        if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
+      });
+    }
+    // Pass 2: their documents' full SimHashes, the cache misses of all of them overlapping.
+    uint32_t* begin = passes.data();
+    for (int t = 0; t < kBlocks; ++t) {
+      for (const uint32_t* e = begin; e < table_end[t]; ++e) tables[t].PrefetchDoc(*e);
+      begin = table_end[t];
+    }
+    begin = passes.data();
+    for (int t = 0; t < kBlocks; ++t) {
+      for (uint32_t* e = begin; e < table_end[t]; ++e) {
+        *e = tables[t].DocAt(*e);
+        __builtin_prefetch(&simhashes[*e]);
+      }
+      begin = table_end[t];
+    }
+    begin = passes.data();
+    for (int t = 0; t < kBlocks; ++t) {
+      for (const uint32_t* e = begin; e < table_end[t]; ++e) {
+        const uint64_t diff = simhash ^ simhashes[*e];
+        const int distance = std::popcount(diff);
+        if (distance <= radius && !SeenInEarlierTable(diff, t)) fn(*e, distance);
+      }
+      begin = table_end[t];
     }
   }
 
@@ -102,6 +137,7 @@ struct DedupIndex::Impl {
   ExactTable exact;
   std::array<BlockTable, kBlocks> tables;
   DedupStats stats;
+  std::vector<uint32_t> passes;  // lookup scratch: entries, then documents, that pass
   uint64_t compact_at = 0;  // size given to Reserve()
 };
 

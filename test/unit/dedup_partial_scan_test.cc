@@ -1,0 +1,62 @@
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+#include <vector>
+
+#include "dedup/partial_scan.h"
+
+namespace {
+
+using simshard::dedup_internal::PartialScan;
+using simshard::dedup_internal::SupportedPartialScans;
+
+std::vector<PartialScan> Scans() {
+  PartialScan scans[simshard::dedup_internal::kMaxPartialScans];
+  const int n = SupportedPartialScans(scans);
+  return std::vector<PartialScan>(scans, scans + n);
+}
+
+uint32_t FlipBits(std::mt19937& rng, uint32_t v, int bits) {
+  uint32_t mask = 0;
+  while (__builtin_popcount(mask) < bits) mask |= 1u << (rng() % 32);
+  return v ^ mask;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(portable_scan_is_always_offered_last) {
+  const std::vector<PartialScan> scans = Scans();
+  BOOST_TEST(!scans.empty());
+  BOOST_TEST(std::string(scans.back().name) == "portable");
+}
+
+// Every version must return exactly the entries a plain loop finds, in order, whatever
+// the range's length and alignment (vector bodies and their tails).
+BOOST_AUTO_TEST_CASE(every_scan_version_matches_a_plain_loop) {
+  std::mt19937 rng(7);
+  const uint32_t query = rng();
+  std::vector<uint32_t> partials(3000);
+  for (uint32_t& p : partials) {
+    p = rng() % 3 == 0 ? FlipBits(rng, query, static_cast<int>(rng() % 10)) : rng();
+  }
+  for (const PartialScan& scan : Scans()) {
+    for (int radius : {0, 1, 6, 7, 9}) {
+      for (uint32_t begin : {0u, 1u, 5u, 17u, 31u}) {
+        for (uint32_t length : {0u, 1u, 7u, 8u, 15u, 16u, 31u, 32u, 33u, 100u, 2900u}) {
+          const uint32_t end = begin + length;
+          std::vector<uint32_t> expected;
+          for (uint32_t i = begin; i < end; ++i) {
+            if (__builtin_popcount(partials[i] ^ query) <= radius) expected.push_back(i);
+          }
+          std::vector<uint32_t> out(length + 1, ~0u);
+          uint32_t* last = scan.fn(partials.data(), begin, end, query, radius, out.data());
+          BOOST_TEST_CONTEXT(scan.name << " radius " << radius << " [" << begin << ", " << end << ")") {
+            BOOST_TEST(std::vector<uint32_t>(out.data(), last) == expected,
+                       boost::test_tools::per_element());
+            BOOST_TEST(out[length] == ~0u);  // nothing written past end - begin
+          }
+        }
+      }
+    }
+  }
+}
