@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include "archive/shard_format.h"
+#include "util/thread_name.h"
 
 namespace simshard {
 
@@ -16,21 +17,28 @@ Result<CompressedFrame> CompressFrame(std::string_view raw, int level) {
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_compressionLevel, level);
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_checksumFlag, 1);
   ZSTD_CCtx_setParameter(cctx.get(), ZSTD_c_contentSizeFlag, 1);
-  CompressedFrame frame;
-  frame.bytes.resize(ZSTD_compressBound(raw.size()));
-  const size_t n = ZSTD_compress2(cctx.get(), frame.bytes.data(), frame.bytes.size(), raw.data(), raw.size());
+  // Into a scratch buffer kept per thread, then copied at its exact size: cheaper than
+  // zero-filling a string of the bound size and shrinking it for every frame.
+  thread_local std::string scratch;
+  const size_t bound = ZSTD_compressBound(raw.size());
+  if (scratch.size() < bound) scratch.resize(bound);
+  const size_t n = ZSTD_compress2(cctx.get(), scratch.data(), bound, raw.data(), raw.size());
   if (ZSTD_isError(n)) return Status::Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
-  frame.bytes.resize(n);
-  frame.bytes.shrink_to_fit();
+  CompressedFrame frame;
+  frame.bytes.assign(scratch.data(), n);
   frame.decompressed_size = static_cast<uint32_t>(raw.size());
   frame.checksum = shard::Checksum32(raw);
   return frame;
 }
 
 FrameCompressor::FrameCompressor(int level, unsigned threads)
-    : level_(level), max_in_flight_(threads <= 1 ? 1 : 2 * threads) {
-  if (threads <= 1) return;
-  for (unsigned i = 0; i < threads; ++i) workers_.emplace_back([this] { WorkerLoop(); });
+    : level_(level), max_in_flight_(threads == 0 ? 1 : 2 * threads) {
+  for (unsigned i = 0; i < threads; ++i) {
+    workers_.emplace_back([this] {
+      NameThisThread("ss-compress");
+      WorkerLoop();
+    });
+  }
 }
 
 FrameCompressor::~FrameCompressor() {

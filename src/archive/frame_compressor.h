@@ -22,7 +22,8 @@ struct CompressedFrame {
 
 class FrameCompressor {
  public:
-  // threads <= 1 compresses on the caller's thread.
+  // `threads` workers compress in the background; 0 compresses on the caller's thread
+  // (inside Submit).
   FrameCompressor(int level, unsigned threads);
   ~FrameCompressor();
   FrameCompressor(const FrameCompressor&) = delete;

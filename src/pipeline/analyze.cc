@@ -5,6 +5,7 @@
 
 #include "pipeline/bounded_queue.h"
 #include "simshard/normalize.h"
+#include "util/thread_name.h"
 
 namespace simshard::pipeline {
 
@@ -97,8 +98,16 @@ struct AnalyzedStream::Impl {
 
   void Start() {
     workers_running = workers_count;
-    scanner_thread = std::thread([this] { ScanAll(); });
-    for (unsigned i = 0; i < workers_count; ++i) workers.emplace_back([this] { Work(); });
+    scanner_thread = std::thread([this] {
+      NameThisThread("ss-scan");
+      ScanAll();
+    });
+    for (unsigned i = 0; i < workers_count; ++i) {
+      workers.emplace_back([this] {
+        NameThisThread("ss-analyze");
+        Work();
+      });
+    }
   }
 
   void Cancel() {

@@ -17,6 +17,7 @@
 #include "pipeline/bounded_queue.h"
 #include "pipeline/report.h"
 #include "util/json_writer.h"
+#include "util/thread_name.h"
 
 namespace simshard::pipeline {
 
@@ -101,21 +102,15 @@ class Recorder {
   ProgressTicker* ticker_;
 };
 
-// One thread: decide and record each document in turn.
-Status DecideAndRecordInline(AnalyzedStream* stream, Decider* decider, Recorder* recorder) {
-  while (std::optional<Analyzed> a = stream->Next()) {
-    SIMSHARD_RETURN_IF_ERROR(recorder->Record(DecideNext(std::move(*a), decider)));
-  }
-  return Status::OK();
-}
-
-// Two threads: the decider runs ahead on its own thread while this one stores kept
-// documents (record encoding, catalog rows) and writes the report. The order of both is
-// the input order, so decisions, ids and shard bytes are those of the inline loop.
+// The decider runs ahead on its own thread while this one stores kept documents (record
+// encoding, catalog rows) and writes the report: two serial stages that overlap, for any
+// number of analysis workers. The order of both is the input order, so decisions, ids and
+// shard bytes are those of deciding and recording each document in turn.
 Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* recorder) {
   constexpr size_t kBatch = 64;
   BoundedQueue<std::vector<DecidedDoc>> decided(4);
   std::thread decider_thread([&] {
+    NameThisThread("ss-decide");
     std::vector<DecidedDoc> batch;
     while (std::optional<Analyzed> a = stream->Next()) {
       batch.push_back(DecideNext(std::move(*a), decider));
@@ -192,9 +187,7 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
   ProgressTicker ticker(options, start);
   Recorder recorder(options, keep, decided, &report, &summary, &ticker);
   AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
-  const Status st = ResolveThreads(options.threads) > 1
-                        ? DecideAndRecordApart(&stream, decider, &recorder)
-                        : DecideAndRecordInline(&stream, decider, &recorder);
+  const Status st = DecideAndRecordApart(&stream, decider, &recorder);
   if (!st.ok()) {
     stream.Cancel();
     stream.Finish();
