@@ -1,7 +1,9 @@
 #include "archive/record_codec.h"
 
+#include <algorithm>
+#include <cstring>
 #include <optional>
-#include <set>
+#include <vector>
 #include <simdjson.h>
 
 #include "util/encoding.h"
@@ -34,60 +36,121 @@ void PutBytesField(JsonObjectWriter& w, std::string_view key, std::string_view v
   }
 }
 
+// A copy of `bytes` followed by the padding simdjson reads past the end, in a buffer
+// kept per thread (no allocation per record). Valid until the next call.
+const char* PaddedCopy(std::string_view bytes) {
+  thread_local std::string buffer;
+  const size_t needed = bytes.size() + simdjson::SIMDJSON_PADDING;
+  if (buffer.size() < needed) buffer.resize(needed);
+  std::memcpy(buffer.data(), bytes.data(), bytes.size());
+  std::memset(buffer.data() + bytes.size(), 0, simdjson::SIMDJSON_PADDING);
+  return buffer.data();
+}
+
 // Where a JSON record's text member is: its value's bytes in the line, and its key.
 struct TextMember {
   size_t begin = 0, end = 0;
   std::string key;
 };
 
-// The first member of the object in `json` whose value is the string `text`, provided
-// no earlier member has the same key (so that restoring finds it again).
-std::optional<TextMember> FindTextMember(const simdjson::padded_string& json, std::string_view text) {
+// The first member of the object in `json` (padded) whose value is the string `text`,
+// provided no earlier member has the same key (so that restoring finds it again).
+std::optional<TextMember> FindTextMember(const char* json, size_t size, std::string_view text) {
   try {
-    ondemand::document doc = OndemandParser().iterate(json);
+    ondemand::document doc =
+        OndemandParser().iterate(json, size, size + simdjson::SIMDJSON_PADDING);
     ondemand::object obj = doc.get_object();
-    std::set<std::string, std::less<>> seen;
-    const char* base = json.data();
+    std::vector<std::string> seen;  // records have a handful of members
     for (auto field : obj) {
       const std::string_view key = field.unescaped_key();
-      const bool first = seen.emplace(key).second;
+      const bool first = std::find(seen.begin(), seen.end(), key) == seen.end();
+      if (first) seen.emplace_back(key);
       ondemand::value value = field.value();
       if (!first || value.type() != ondemand::json_type::string) continue;
       const std::string_view raw = TrimRight(value.raw_json_token());
-      std::string key_copy(key);  // the key's buffer is reused by get_string
       if (std::string_view(value.get_string()) != text) continue;
-      return TextMember{static_cast<size_t>(raw.data() - base),
-                        static_cast<size_t>(raw.data() - base) + raw.size(), std::move(key_copy)};
+      return TextMember{static_cast<size_t>(raw.data() - json),
+                        static_cast<size_t>(raw.data() - json) + raw.size(), seen.back()};
     }
   } catch (const simdjson::simdjson_error&) {
   }
   return std::nullopt;
 }
 
-// Embeds a JSON Lines record as a nested value, its text member replaced by null.
-// Returns false when the bytes cannot be embedded (not one line of valid JSON).
-bool PutJsonRecord(JsonObjectWriter& w, const Record& r) {
-  const std::string& line = r.original;
-  if (line.find('\n') != std::string::npos || !IsValidUtf8(line)) return false;
-  thread_local simdjson::dom::parser validator;
-  if (validator.parse(line).error()) return false;
-  const simdjson::padded_string padded(line);
-  const std::optional<TextMember> member = FindTextMember(padded, r.text);
-  if (!member) {
-    w.Raw("record", TrimRight(line));
-    return true;
+bool IsLowerHex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); }
+
+// True when the JSON string `token` (quotes included, valid JSON and UTF-8) is spelled
+// exactly as AppendJsonString spells its value: escapes only \" \\ \n \r \t, and \u00xx
+// in lowercase for the other controls. Then the token can be copied instead of its
+// value escaped again.
+bool IsCanonicalJsonString(std::string_view token) {
+  const char* p = token.data() + 1;
+  const char* const end = token.data() + token.size() - 1;
+  while ((p = static_cast<const char*>(std::memchr(p, '\\', end - p))) != nullptr) {
+    const char e = p[1];
+    if (e == '"' || e == '\\' || e == 'n' || e == 'r' || e == 't') {
+      p += 2;
+      continue;
+    }
+    if (e != 'u' || end - p < 6 || p[2] != '0' || p[3] != '0' || (p[4] != '0' && p[4] != '1') ||
+        !IsLowerHex(p[5])) {
+      return false;
+    }
+    const char control = static_cast<char>((p[4] - '0') * 16 + (p[5] <= '9' ? p[5] - '0' : p[5] - 'a' + 10));
+    if (control == '\n' || control == '\r' || control == '\t') return false;
+    p += 6;
   }
-  std::string embedded = line.substr(0, member->begin);
-  embedded += "null";
-  embedded.append(line, member->end, std::string::npos);
-  w.Raw("record", TrimRight(embedded));
-  w.String("record_text_key", member->key);
   return true;
 }
 
-void PutOriginal(JsonObjectWriter& w, const Record& r) {
+// How a JSON Lines record is embedded as a nested value, its text member (if any)
+// replaced by null.
+struct EmbeddedRecord {
+  std::string_view line;
+  std::optional<TextMember> member;
+  bool text_token_canonical = false;  // the member's token is what AppendJsonString writes
+};
+
+// Empty when the bytes cannot be embedded (not one line of valid JSON).
+std::optional<EmbeddedRecord> EmbedJsonRecord(const Record& r) {
+  const std::string& line = r.original;
+  if (line.find('\n') != std::string::npos || !IsValidUtf8(line)) return std::nullopt;
+  const char* padded = PaddedCopy(line);
+  thread_local simdjson::dom::parser validator;
+  if (validator.parse(padded, line.size(), false).error()) return std::nullopt;
+  EmbeddedRecord e{line, FindTextMember(padded, line.size(), r.text)};
+  if (e.member) {
+    e.text_token_canonical =
+        IsCanonicalJsonString(std::string_view(line).substr(e.member->begin, e.member->end - e.member->begin));
+  }
+  return e;
+}
+
+void PutEmbeddedRecord(JsonObjectWriter& w, std::string* out, const EmbeddedRecord& e) {
+  if (!e.member) {
+    w.Raw("record", TrimRight(e.line));
+    return;
+  }
+  w.Raw("record", e.line.substr(0, e.member->begin));
+  out->append("null");
+  out->append(TrimRight(e.line.substr(e.member->end)));
+  w.String("record_text_key", e.member->key);
+}
+
+// The text; copied from the embedded record when it is already spelled as we would.
+void PutText(JsonObjectWriter& w, const Record& r, const std::optional<EmbeddedRecord>& embedded) {
+  if (embedded && embedded->text_token_canonical) {
+    const TextMember& m = *embedded->member;
+    w.Raw("text", embedded->line.substr(m.begin, m.end - m.begin));
+  } else {
+    w.String("text", r.text);
+  }
+}
+
+void PutOriginal(JsonObjectWriter& w, std::string* out, const Record& r,
+                 const std::optional<EmbeddedRecord>& embedded) {
   if (r.original.empty() || r.original == r.text) return;
-  if (r.kind == OriginalKind::kJsonRecord && PutJsonRecord(w, r)) return;
+  if (embedded) return PutEmbeddedRecord(w, out, *embedded);
   if (IsValidUtf8(r.original)) {
     w.String("original", r.original);
   } else {
@@ -192,6 +255,7 @@ std::string_view KindName(OriginalKind kind) {
 }
 
 void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
+  out->reserve(out->size() + r.text.size() + r.original.size() + 512);
   JsonObjectWriter w(out);
   w.String("id", r.id).Uint("ordinal", ordinal);
   PutBytesField(w, "url", r.url);
@@ -200,8 +264,13 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   PutBytesField(w, "date", r.date);
   w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
   w.String("simhash", Hex64(r.simhash)).String("sketch", HexEncode(r.sketch));
-  w.String("kind", KindName(r.kind)).String("text", r.text);
-  PutOriginal(w, r);
+  w.String("kind", KindName(r.kind));
+  std::optional<EmbeddedRecord> embedded;
+  if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {
+    embedded = EmbedJsonRecord(r);
+  }
+  PutText(w, r, embedded);
+  PutOriginal(w, out, r, embedded);
   w.Close();
 }
 
@@ -254,7 +323,7 @@ CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) {
   e.sketch = r.sketch;
   e.run = r.run;
   e.kind = r.kind;
-  e.original_size = OriginalBytes(r).size();
+  e.original_size = r.original.empty() ? r.text.size() : r.original.size();  // OriginalBytes
   return e;
 }
 

@@ -1,0 +1,86 @@
+// Record encoding fast paths: the text of a JSON record is copied from the input line
+// only when the input spelled it exactly as the escaper would, and the escaper's
+// word-at-a-time scan agrees with the byte-by-byte rules at every position.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "archive/record_codec.h"
+#include "archive_test_util.h"
+#include "util/json_writer.h"
+
+using namespace simshard;
+using simshard::testing::MakeRecord;
+
+namespace {
+
+// The "text" member of an encoded record, as written.
+std::string EncodedTextOf(const Record& r) {
+  std::string line;
+  EncodeRecord(r, 1, &line);
+  const size_t begin = line.find(",\"text\":");
+  BOOST_REQUIRE(begin != std::string::npos);
+  std::string expected;
+  AppendJsonString(&expected, r.text);
+  return line.substr(begin + 8, expected.size());
+}
+
+Record JsonRecord(const std::string& text, const std::string& spelled) {
+  Record r = MakeRecord(11, text);
+  r.kind = OriginalKind::kJsonRecord;
+  r.original = "{\"url\":\"u\",\"text\":" + spelled + ",\"n\":1}";
+  return r;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(json_record_text_is_written_the_same_however_the_input_spelled_it) {
+  const std::string text = "caf\xc3\xa9 \"x\" a/b\n\nnext\ttab \x01 end\\";
+  for (const std::string& spelled : {
+           std::string("\"caf\xc3\xa9 \\\"x\\\" a/b\\n\\nnext\\ttab \\u0001 end\\\\\""),  // as ours
+           std::string("\"caf\\u00e9 \\\"x\\\" a/b\\n\\nnext\\ttab \\u0001 end\\\\\""),  // é escaped
+           std::string("\"caf\xc3\xa9 \\\"x\\\" a\\/b\\n\\nnext\\ttab \\u0001 end\\\\\""),  // \/
+           std::string("\"caf\xc3\xa9 \\\"x\\\" a/b\\u000a\\nnext\\u0009tab \\u0001 end\\\\\""),
+           std::string("\"caf\xc3\xa9 \\\"x\\\" a/b\\n\\nnext\\ttab \\u0001 end\\u005c\""),
+           std::string("\"caf\xc3\xa9 \\u0022x\\\" a/b\\n\\nnext\\ttab \\u0001 end\\\\\""),
+       }) {
+    const Record r = JsonRecord(text, spelled);
+    std::string expected;
+    AppendJsonString(&expected, text);
+    BOOST_TEST(EncodedTextOf(r) == expected, "input spelled " << spelled);
+    std::string line;
+    EncodeRecord(r, 1, &line);
+    auto back = DecodeRecord(line);
+    BOOST_REQUIRE(back.ok());
+    BOOST_TEST(back->text == text);
+    BOOST_TEST(line.find("\"record\":{\"url\":\"u\",\"text\":null,\"n\":1}") != std::string::npos);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(upper_case_unicode_escapes_are_not_copied) {
+  const Record r = JsonRecord("a\x1f" "b", "\"a\\u001Fb\"");
+  BOOST_TEST(EncodedTextOf(r) == "\"a\\u001fb\"");
+}
+
+BOOST_AUTO_TEST_CASE(escaping_is_the_same_at_every_position_of_a_word) {
+  // Each special byte (or sequence) at each offset of a 24-byte plain run, so it lands in
+  // every lane of the 8-byte scan and in the tail.
+  const std::string specials[] = {"\"", "\\", "\n", "\x01", "\x1f", "\x7f", "\xc3\xa9",
+                                  "\xe2\x80\x9c", "\xff", "\xc3", "\xed\xa0\x80"};
+  const std::string escaped[] = {"\\\"", "\\\\", "\\n", "\\u0001", "\\u001f", "\x7f", "\xc3\xa9",
+                                 "\xe2\x80\x9c", "\xEF\xBF\xBD", "\xEF\xBF\xBD",
+                                 "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"};
+  const std::string plain(24, 'p');
+  for (size_t k = 0; k < std::size(specials); ++k) {
+    for (size_t at = 0; at <= plain.size(); ++at) {
+      const std::string in = plain.substr(0, at) + specials[k] + plain.substr(at);
+      std::string out;
+      AppendJsonString(&out, in);
+      std::string expected(1, '"');
+      expected.append(plain, 0, at).append(escaped[k]).append(plain, at).push_back('"');
+      BOOST_TEST(out == expected, "special " << k << " at " << at);
+      const bool valid = escaped[k].find("\xEF\xBF\xBD") == std::string::npos;
+      BOOST_TEST(IsValidUtf8(in) == valid, "special " << k << " at " << at);
+    }
+  }
+}
