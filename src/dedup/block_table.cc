@@ -1,5 +1,7 @@
 #include "dedup/block_table.h"
 
+#include <algorithm>
+
 namespace simshard::dedup_internal {
 
 namespace {
@@ -17,36 +19,49 @@ void BlockTable::Add(uint64_t simhash, uint32_t doc) {
   if (tail_size_ >= kMinTailBeforeMerge && tail_size_ * 8 >= docs_.size()) Compact();
 }
 
-// Counting sort of base and tail into fresh compact arrays; documents keep their
-// insertion order inside a bucket.
-void BlockTable::Compact() {
-  if (tail_size_ == 0) return;
+// Counting sort of the compact part, the tail and the new documents into fresh arrays;
+// documents keep their insertion order inside a bucket.
+void BlockTable::Compact(uint32_t first, uint32_t end) {
+  if (tail_size_ == 0 && first == end) return;
+  const uint64_t* simhashes = simhashes_->data();
   HugeVector<uint32_t> offsets(kBuckets + 1, 0);
+  for (uint32_t d = first; d < end; ++d) ++offsets[BlockOf(simhashes[d], block_) + 1];
   for (uint32_t b = 0; b < kBuckets; ++b) {
-    offsets[b + 1] = offsets[b] + (offsets_[b + 1] - offsets_[b]) +
-                     static_cast<uint32_t>(tail_[b].size());
+    offsets[b + 1] += offsets[b] + (offsets_[b + 1] - offsets_[b]) +
+                      static_cast<uint32_t>(tail_[b].size());
   }
-  const size_t total = offsets[kBuckets];
-  HugeVector<uint32_t> partials(total);
-  HugeVector<uint32_t> docs(total);
+  HugeVector<uint32_t> partials;
+  HugeVector<uint32_t> docs;
+  partials.resize(offsets[kBuckets]);
+  docs.resize(offsets[kBuckets]);
+  // Where each bucket's new documents go: after its old entries and its tail.
+  std::vector<uint32_t> cursor(kBuckets);
   for (uint32_t b = 0; b < kBuckets; ++b) {
     uint32_t out = offsets[b];
-    for (uint32_t i = offsets_[b]; i < offsets_[b + 1]; ++i, ++out) {
-      partials[out] = partials_[i];
-      docs[out] = docs_[i];
-    }
+    const uint32_t old_size = offsets_[b + 1] - offsets_[b];
+    std::copy_n(partials_.data() + offsets_[b], old_size, partials.data() + out);
+    std::copy_n(docs_.data() + offsets_[b], old_size, docs.data() + out);
+    out += old_size;
     for (const Entry& e : tail_[b]) {
       partials[out] = Partial(e.simhash);
       docs[out] = e.doc;
       ++out;
     }
+    cursor[b] = out;
+  }
+  for (uint32_t d = first; d < end; ++d) {
+    const uint32_t out = cursor[BlockOf(simhashes[d], block_)]++;
+    partials[out] = Partial(simhashes[d]);
+    docs[out] = d;
   }
   offsets_.swap(offsets);
   partials_.swap(partials);
   docs_.swap(docs);
-  std::vector<std::vector<Entry>>(kBuckets).swap(tail_);
-  tail_nonempty_.assign(kBuckets / 64, 0);
-  tail_size_ = 0;
+  if (tail_size_ != 0) {
+    std::vector<std::vector<Entry>>(kBuckets).swap(tail_);
+    tail_nonempty_.assign(kBuckets / 64, 0);
+    tail_size_ = 0;
+  }
 }
 
 uint64_t BlockTable::MemoryBytes() const {

@@ -30,9 +30,11 @@ class BlockTable {
   // `simhashes[doc]` must stay valid for every document added.
   BlockTable(int block, const HugeVector<uint64_t>* simhashes);
 
+  // Adds one document as a recent addition (merged into the compact arrays later).
   void Add(uint64_t simhash, uint32_t doc);
-  // Moves recent additions into the compact arrays (after a bulk load).
-  void Compact();
+  // Moves recent additions, then documents [first, end) of `simhashes` (not added one by
+  // one: a bulk load), into the compact arrays.
+  void Compact(uint32_t first = 0, uint32_t end = 0);
 
   // Lookups run in passes over all probed buckets so that their cache misses overlap:
   // PrefetchBucket, then BucketRange, then a scan of partials() over each range (its
@@ -44,9 +46,10 @@ class BlockTable {
   };
   Range BucketRange(uint32_t key) const { return Range{offsets_[key], offsets_[key + 1]}; }
   void PrefetchEntries(Range r) const {
-    const char* first = reinterpret_cast<const char*>(partials_.data() + r.begin);
-    const char* last = reinterpret_cast<const char*>(partials_.data() + r.end);
-    for (const char* p = first; p < last; p += 64) __builtin_prefetch(p);
+    constexpr uintptr_t kLine = 64;
+    const uintptr_t first = reinterpret_cast<uintptr_t>(partials_.data() + r.begin) & ~(kLine - 1);
+    const uintptr_t last = reinterpret_cast<uintptr_t>(partials_.data() + r.end);
+    for (uintptr_t p = first; p < last; p += kLine) __builtin_prefetch(reinterpret_cast<const void*>(p));
   }
   const uint32_t* partials() const { return partials_.data(); }
   // The bits of `simhash` that entries of this table store.

@@ -24,6 +24,8 @@ constexpr int kMaxSupportedDistance = 3 * kBlocks - 1;  // block radius 2 at mos
 // Buckets whose entries are being fetched while one is scanned: enough to keep several
 // cache misses in flight, few enough that fetched lines are still in L1 when scanned.
 constexpr int kAhead = 8;
+// Fewer pending documents than this go into the tables one by one.
+constexpr uint32_t kMinBulkLoad = 4096;
 constexpr int kMaxProbes = kBlocks * (1 + kBlockBits + kBlockBits * (kBlockBits - 1) / 2);
 
 // Block values within `radius` bits of `key` (radius 0, 1 or 2).
@@ -119,6 +121,23 @@ struct DedupIndex::Impl {
     }
   }
 
+  // Puts the documents added since the last call into the exact table and the block
+  // tables: many at once by one counting sort, a few as recent additions.
+  void IndexPending() {
+    const auto end = static_cast<uint32_t>(ordinals.size());
+    if (indexed == end) return;
+    exact.AddRange(indexed, end);
+    const uint32_t pending = end - indexed;
+    if (radius >= 0 && pending >= kMinBulkLoad && pending >= indexed / 8) {
+      for (BlockTable& table : tables) table.Compact(indexed, end);
+    } else if (radius >= 0) {
+      for (uint32_t doc = indexed; doc < end; ++doc) {
+        for (BlockTable& table : tables) table.Add(simhashes[doc], doc);
+      }
+    }
+    indexed = end;
+  }
+
   __attribute__((always_inline)) bool SeenInEarlierTable(uint64_t diff, int table) const {
     for (int t = 0; t < table; ++t) {
       if (__builtin_popcount(BlockOf(diff, t)) <= block_radius) return true;
@@ -139,6 +158,9 @@ struct DedupIndex::Impl {
   DedupStats stats;
   std::vector<uint32_t> passes;  // lookup scratch: entries, then documents, that pass
   uint64_t compact_at = 0;  // size given to Reserve()
+  // Documents [indexed, size) are stored but not yet in the tables: Add only appends, and
+  // the next Find (or reaching the reserved size) indexes them.
+  uint32_t indexed = 0;
 };
 
 DedupOptions DedupOptions::Defaults() {
@@ -162,18 +184,12 @@ void DedupIndex::Reserve(uint64_t documents) {
 
 void DedupIndex::Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp) {
   Impl& m = *impl_;
-  const auto doc = static_cast<uint32_t>(m.ordinals.size());
   m.ordinals.push_back(ordinal);
   m.simhashes.push_back(fp.simhash);
   m.digests.push_back(digest);
   m.sketches.push_back(fp.sketch);
-  m.exact.Add(doc);
-  if (m.radius < 0) return;
-  for (BlockTable& table : m.tables) table.Add(fp.simhash, doc);
   // The reserved documents are in (a bulk load from the catalog): make lookups fast.
-  if (m.ordinals.size() == m.compact_at) {
-    for (BlockTable& table : m.tables) table.Compact();
-  }
+  if (m.ordinals.size() == m.compact_at) m.IndexPending();
 }
 
 // Hamming distances dominate a lookup: on x86-64 a second copy of this function uses the
@@ -185,6 +201,7 @@ __attribute__((target_clones("popcnt", "default")))
 #endif
 Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
   Impl& m = *impl_;
+  m.IndexPending();
   ++m.stats.lookups;
   Match match;
   const uint32_t exact = m.exact.Find(digest);

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdlib>
 #include <new>
+#include <utility>
 #include <vector>
 
 namespace simshard::dedup_internal {
@@ -39,6 +40,17 @@ struct HugePageAllocator {
     } else {
       std::free(p);
     }
+  }
+
+  // `resize(n)` leaves new elements of trivial types uninitialized: the arrays are about
+  // to be overwritten, and zeroing hundreds of megabytes shows in a startup profile.
+  template <typename U>
+  void construct(U* p) {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
   }
 
   template <typename U>

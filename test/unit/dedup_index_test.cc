@@ -39,6 +39,30 @@ DedupOptions Radius(int distance, double min_similarity = 0.0) {
   return o;
 }
 
+// Position of the first of `stored` within `radius` bits of `query`, or -1.
+int64_t EarliestWithin(const std::vector<uint64_t>& stored, uint64_t query, int radius) {
+  for (size_t i = 0; i < stored.size(); ++i) {
+    if (__builtin_popcountll(stored[i] ^ query) <= radius) return static_cast<int64_t>(i);
+  }
+  return -1;
+}
+
+// Looks up `queries` near documents of `stored` (added with ordinals first_ordinal + i) and
+// checks each answer against a brute-force scan.
+void ExpectBruteForceAnswers(const DedupIndex& index, const std::vector<uint64_t>& stored,
+                             uint64_t first_ordinal, int radius, std::mt19937_64& rng,
+                             int queries) {
+  for (int q = 0; q < queries; ++q) {
+    const uint64_t query = FlipBits(rng, stored[rng() % stored.size()], rng() % (radius + 2));
+    const int64_t earliest = EarliestWithin(stored, query, radius);
+    const Match m = index.Find(DigestFor(1u << 30), WithSimHash(query));
+    BOOST_TEST_CONTEXT("query " << q << " of " << stored.size() << " documents") {
+      BOOST_TEST((m.kind == (earliest < 0 ? Match::Kind::kNone : Match::Kind::kNear)));
+      if (earliest >= 0) BOOST_TEST(m.ordinal == first_ordinal + earliest);
+    }
+  }
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(exact_digest_finds_earliest_document) {
@@ -132,18 +156,49 @@ BOOST_AUTO_TEST_CASE(reserved_bulk_load_then_more_additions_match_brute_force) {
     index.Add(100 + i, DigestFor(i), WithSimHash(h));
     stored.push_back(h);
     if (i != kLoaded - 1 && i != kLoaded + kLater - 1) continue;
-    for (int q = 0; q < 200; ++q) {
-      const uint64_t query = FlipBits(rng, stored[rng() % stored.size()], rng() % (radius + 2));
-      int64_t earliest = -1;
-      for (size_t j = 0; j < stored.size() && earliest < 0; ++j) {
-        if (__builtin_popcountll(stored[j] ^ query) <= radius) earliest = static_cast<int64_t>(j);
-      }
-      const Match m = index.Find(DigestFor(1u << 30), WithSimHash(query));
-      BOOST_TEST((m.kind == (earliest < 0 ? Match::Kind::kNone : Match::Kind::kNear)));
-      if (earliest >= 0) BOOST_TEST(m.ordinal == static_cast<uint64_t>(100 + earliest));
-    }
+    ExpectBruteForceAnswers(index, stored, 100, radius, rng, 200);
   }
   BOOST_TEST(index.MemoryBytes() > 0u);
+}
+
+// Documents added between lookups are indexed at the next lookup: one by one when few
+// (recent additions), by a bulk merge when many (also merging the recent additions).
+BOOST_AUTO_TEST_CASE(additions_between_lookups_in_every_pattern_match_brute_force) {
+  std::mt19937_64 rng(5);
+  const int radius = DedupOptions::Defaults().max_distance;
+  DedupIndex index(Radius(radius));
+  std::vector<uint64_t> stored;
+  auto add = [&](int n) {
+    for (int i = 0; i < n; ++i) {
+      const uint64_t h = stored.size() % 3 == 2 ? FlipBits(rng, stored[rng() % stored.size()],
+                                                           rng() % (radius + 3))
+                                                : rng();
+      index.Add(stored.size(), DigestFor(stored.size()), WithSimHash(h));
+      stored.push_back(h);
+    }
+  };
+  add(5000);  // one bulk load, found at the first lookup
+  ExpectBruteForceAnswers(index, stored, 0, radius, rng, 100);
+  for (int i = 0; i < 300; ++i) {  // a lookup after every addition: recent additions
+    add(1);
+    ExpectBruteForceAnswers(index, stored, 0, radius, rng, 1);
+  }
+  add(6000);  // a bulk merge of compacted entries, recent additions and new documents
+  ExpectBruteForceAnswers(index, stored, 0, radius, rng, 200);
+  add(100);
+  ExpectBruteForceAnswers(index, stored, 0, radius, rng, 100);
+  BOOST_TEST(index.size() == stored.size());
+}
+
+BOOST_AUTO_TEST_CASE(exact_digests_repeated_within_a_bulk_load_find_the_first) {
+  DedupIndex index(Radius(7));
+  index.Reserve(10000);
+  for (int i = 0; i < 10000; ++i) index.Add(i, DigestFor(i % 2500), WithSimHash(i));
+  for (int d : {0, 1, 1234, 2499}) {
+    const Match m = index.Find(DigestFor(d), WithSimHash(~0ull));
+    BOOST_TEST((m.kind == Match::Kind::kExact));
+    BOOST_TEST(m.ordinal == static_cast<uint64_t>(d));
+  }
 }
 
 BOOST_AUTO_TEST_CASE(negative_radius_disables_near_search) {
