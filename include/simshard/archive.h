@@ -43,6 +43,17 @@ struct CatalogEntry {
   OriginalKind kind = OriginalKind::kText;
 };
 
+// What seeding the dedup index needs of one archived document, read from binary catalog
+// columns without parsing text (fast on million-row catalogs).
+struct FingerprintRow {
+  uint64_t ordinal = 0;
+  uint64_t id = 0;                           // the 16 hex digits of the id, as a number
+  uint64_t digest_high = 0, digest_low = 0;  // the content digest (Digest in fingerprint.h)
+  bool digest_ok = true;                     // false when the catalog holds a malformed digest
+  uint64_t simhash = 0;
+  std::string_view sketch;                   // valid during the callback only
+};
+
 struct ArchiveOptions {
   uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
   uint32_t frame_bytes = 1u << 20;      // uncompressed records per zstd frame (doc/FORMAT.md)
@@ -85,6 +96,8 @@ class ArchiveWriter {
   // Every committed document, in archive order, for seeding the dedup index: only
   // ordinal, id, digest, simhash and sketch are filled (fast on million-row catalogs).
   virtual Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const = 0;
+  // The same documents with binary fields: what seeding at startup should use.
+  virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
 
   // Small values kept in the catalog across nights (fingerprint config, chrome model).
   // A value put while a shard is open is committed together with that shard.

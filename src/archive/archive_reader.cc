@@ -27,34 +27,25 @@ class Reader final : public ArchiveReader {
 
   Result<CatalogEntry> Find(std::string_view id_or_url) const override {
     if (LooksLikeId(id_or_url)) {
-      auto e = catalog_->FindDocument("id = ?1", id_or_url);
+      auto e = catalog_->FindById(id_or_url);
       if (e.ok()) return e;
     }
-    auto e = catalog_->FindDocument("url = ?1", id_or_url);
+    auto e = catalog_->FindByUrl(id_or_url);
     if (e.ok()) return e;
     return Status::Error("no document with id or URL \"" + std::string(id_or_url) + "\" in " + dir_);
   }
 
   Result<Record> Read(const CatalogEntry& entry) const override;
 
+  // Filters in memory: the catalog keeps URLs and archive times in parts (prefix, run).
+  // `until` compares only as many characters as it has, so "2026-11-29" includes that day.
   Status List(const ListFilter& filter, const std::function<void(const CatalogEntry&)>& fn) const override {
-    std::string where = "1";
-    std::vector<std::string> args;
-    // substr keeps comparisons exact (LIKE would treat % and _ as wildcards); `until`
-    // compares only as many characters as it has, so "2026-11-29" includes that day.
-    const auto add = [&](const std::string& value, const char* clause) {
-      if (value.empty()) return;
-      args.push_back(value);
-      std::string c = clause;
-      std::string n = "?";  // built in steps: g++ 12 warns falsely on "?" + to_string
-      n += std::to_string(args.size());
-      for (size_t p; (p = c.find("?N")) != std::string::npos;) c.replace(p, 2, n);
-      where += " AND " + c;
-    };
-    add(filter.url_prefix, "substr(url, 1, length(?N)) = ?N");
-    add(filter.since, "archived_at >= ?N");
-    add(filter.until, "substr(archived_at, 1, length(?N)) <= ?N");
-    return catalog_->ForEachDocument(where, args, fn);
+    return catalog_->ForEachDocument([&](const CatalogEntry& e) {
+      if (!e.url.starts_with(filter.url_prefix)) return;
+      if (!filter.since.empty() && e.archived_at < filter.since) return;
+      if (!filter.until.empty() && e.archived_at.substr(0, filter.until.size()) > filter.until) return;
+      fn(e);
+    });
   }
 
   Result<ArchiveStats> Stats() const override {

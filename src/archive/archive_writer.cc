@@ -1,5 +1,6 @@
 // ArchiveWriter: the lock, recovery at open, and the commit protocol of doc/FORMAT.md.
 #include <algorithm>
+#include <bit>
 #include <unordered_set>
 
 #include "archive/archive_files.h"
@@ -10,6 +11,7 @@
 #include "archive/shard_builder.h"
 #include "simshard/archive.h"
 #include "util/crash_point.h"
+#include "util/encoding.h"
 
 namespace simshard {
 namespace {
@@ -20,6 +22,39 @@ bool IsDocumentId(std::string_view id) {
          });
 }
 
+// A Bloom filter over the archive's document ids (two bits an id): an id it has never seen
+// is new for sure, so Add asks the catalog only about the few it may have seen.
+class IdFilter {
+ public:
+  void Reset(uint64_t expected) {
+    const uint64_t bits = std::bit_ceil(std::max<uint64_t>(expected, 1u << 19) * 16);
+    words_.assign(bits / 64, 0);
+    mask_ = bits - 1;
+  }
+  void Add(uint64_t id) {
+    const uint64_t h = Mix(id);
+    Set(h & mask_);
+    Set((h >> 32) & mask_);
+  }
+  bool MayContain(uint64_t id) const {
+    const uint64_t h = Mix(id);
+    return Get(h & mask_) && Get((h >> 32) & mask_);
+  }
+
+ private:
+  // Ids are usually digest bits already, but nothing requires it: mix them (splitmix64).
+  static uint64_t Mix(uint64_t x) {
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+    return x ^ (x >> 31);
+  }
+  void Set(uint64_t bit) { words_[bit >> 6] |= 1ull << (bit & 63); }
+  bool Get(uint64_t bit) const { return (words_[bit >> 6] >> (bit & 63)) & 1; }
+
+  std::vector<uint64_t> words_;
+  uint64_t mask_ = 0;
+};
+
 class Writer final : public ArchiveWriter {
  public:
   Writer(std::string dir, ArchiveOptions options, WriterLock lock, std::unique_ptr<Catalog> catalog)
@@ -29,7 +64,28 @@ class Writer final : public ArchiveWriter {
   Status Recover();
 
   Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const override {
-    return catalog_->ForEachFingerprint(fn);
+    CatalogEntry e;  // reused: its strings keep their buffers from row to row
+    return ForEachFingerprint([&](const FingerprintRow& r) {
+      e.ordinal = r.ordinal;
+      e.id = Hex64(r.id);
+      e.digest = r.digest_ok ? Hex64(r.digest_high) + Hex64(r.digest_low) : std::string();
+      e.simhash = r.simhash;
+      e.sketch.assign(r.sketch);
+      fn(e);
+    });
+  }
+
+  // Also fills the id filter on the way, so Add needs no pass of its own.
+  Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const override {
+    ids_ready_ = false;
+    ids_.Reset(next_ordinal_);
+    SIMSHARD_RETURN_IF_ERROR(catalog_->ForEachFingerprint([&](const FingerprintRow& r) {
+      ids_.Add(r.id);
+      fn(r);
+    }));
+    for (uint64_t id : open_ids_) ids_.Add(id);
+    ids_ready_ = true;
+    return Status::OK();
   }
 
   Result<std::string> GetState(std::string_view key) const override {
@@ -69,7 +125,8 @@ class Writer final : public ArchiveWriter {
   Status StartShard();
   Status SealOpenShard();
   Status AbandonShard(const Status& why);
-  Status CheckNewId(const std::string& id);
+  Status CheckNewId(const std::string& id, uint64_t* value);
+  Status LoadIds() const;
 
   std::string dir_;
   ArchiveOptions options_;
@@ -77,7 +134,9 @@ class Writer final : public ArchiveWriter {
   std::unique_ptr<Catalog> catalog_;
   FrameCompressor compressor_;
   std::unique_ptr<ShardBuilder> open_;
-  std::unordered_set<std::string> open_ids_;  // ids of rows not yet inserted
+  std::unordered_set<uint64_t> open_ids_;  // ids of rows not yet inserted
+  mutable IdFilter ids_;                   // every id in the catalog or open_ids_
+  mutable bool ids_ready_ = false;
   uint64_t next_ordinal_ = 1, next_shard_ = 1, run_ = 0;
   Status failed_;  // once a seal fails, the writer refuses more work
 };
@@ -111,10 +170,29 @@ Status Writer::Recover() {
   return Status::OK();
 }
 
-Status Writer::CheckNewId(const std::string& id) {
-  if (!IsDocumentId(id)) return Status::Error("document id \"" + id + "\" is not 16 lowercase hex digits");
-  if (open_ids_.count(id) != 0) return Status::Error("document id " + id + " is already in this run");
-  auto known = catalog_->HasId(id);
+Status Writer::LoadIds() const {
+  auto st = catalog_->Prepare("SELECT id FROM documents");
+  if (!st.ok()) return st.status();
+  ids_.Reset(next_ordinal_);
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    ids_.Add(static_cast<uint64_t>(st->Int(0)));
+  }
+  for (uint64_t id : open_ids_) ids_.Add(id);
+  ids_ready_ = true;
+  return Status::OK();
+}
+
+Status Writer::CheckNewId(const std::string& id, uint64_t* value) {
+  if (!IsDocumentId(id) || !ParseHex64(id, value)) {
+    return Status::Error("document id \"" + id + "\" is not 16 lowercase hex digits");
+  }
+  if (open_ids_.count(*value) != 0) return Status::Error("document id " + id + " is already in this run");
+  if (!ids_ready_) SIMSHARD_RETURN_IF_ERROR(LoadIds());
+  if (!ids_.MayContain(*value)) return Status::OK();
+  auto known = catalog_->HasId(*value);
   if (!known.ok()) return known.status();
   if (*known) return Status::Error("document id " + id + " is already in the archive");
   return Status::OK();
@@ -123,7 +201,8 @@ Status Writer::CheckNewId(const std::string& id) {
 Result<uint64_t> Writer::Add(Record record) {
   if (!failed_.ok()) return failed_;
   if (run_ == 0) return Status::Error("Add called before BeginRun");
-  SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id));
+  uint64_t id = 0;
+  SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id, &id));
   record.run = run_;
   if (record.archived_at.empty()) record.archived_at = NowUtc();
   if (open_ == nullptr) SIMSHARD_RETURN_IF_ERROR(failed_ = StartShard());
@@ -131,7 +210,8 @@ Result<uint64_t> Writer::Add(Record record) {
   std::string line;
   EncodeRecord(record, ordinal, &line);
   CatalogEntry entry = EntryFromRecord(record, ordinal);
-  open_ids_.insert(record.id);
+  open_ids_.insert(id);
+  ids_.Add(id);
   Status s = open_->Append(line, std::move(entry));
   if (s.ok() && open_->data_bytes() >= options_.shard_bytes) s = SealOpenShard();
   if (!s.ok()) return failed_ = AbandonShard(s);
@@ -145,7 +225,8 @@ Status Writer::StartShard() {
   auto sink = [this](std::vector<CatalogEntry>&& rows) {
     for (const CatalogEntry& e : rows) {
       SIMSHARD_RETURN_IF_ERROR(catalog_->InsertDocument(e));
-      open_ids_.erase(e.id);  // the catalog lookup in CheckNewId now finds it
+      uint64_t id = 0;
+      if (ParseHex64(e.id, &id)) open_ids_.erase(id);  // the catalog lookup in CheckNewId finds it now
     }
     return Status::OK();
   };

@@ -4,57 +4,13 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include "archive/catalog_rows.h"
+#include "archive/catalog_schema.h"
+#include "archive/shard_format.h"
 #include "util/encoding.h"
 #include "util/file_util.h"
 
 namespace simshard {
-namespace {
-
-constexpr std::string_view kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS documents(
-  ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, source TEXT, title TEXT,
-  date TEXT, archived_at TEXT, run INTEGER, digest TEXT, simhash TEXT, sketch BLOB,
-  kind INTEGER, shard TEXT NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
-  record_offset INTEGER, record_size INTEGER, original_size INTEGER);
-CREATE INDEX IF NOT EXISTS documents_url ON documents(url);
-CREATE INDEX IF NOT EXISTS documents_digest ON documents(digest);
-CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, ended_at TEXT,
-  options TEXT, counts TEXT);
-CREATE TABLE IF NOT EXISTS shards(name TEXT PRIMARY KEY, bytes INTEGER, data_bytes INTEGER,
-  frames INTEGER, records INTEGER, checksum TEXT, sealed_at TEXT, run INTEGER);
-CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
-PRAGMA user_version = 1;
-)sql";
-
-constexpr std::string_view kDocumentColumns =
-    "ordinal, id, url, source, title, date, archived_at, run, digest, simhash, sketch, kind, "
-    "shard, frame, frame_offset, frame_size, record_offset, record_size, original_size";
-
-CatalogEntry EntryFromRow(const Statement& s) {
-  CatalogEntry e;
-  e.ordinal = static_cast<uint64_t>(s.Int(0));
-  e.id = s.Text(1);
-  e.url = s.Text(2);
-  e.source = s.Text(3);
-  e.title = s.Text(4);
-  e.date = s.Text(5);
-  e.archived_at = s.Text(6);
-  e.run = static_cast<uint64_t>(s.Int(7));
-  e.digest = s.Text(8);
-  ParseHex64(s.Text(9), &e.simhash);
-  e.sketch = s.Text(10);
-  e.kind = static_cast<OriginalKind>(s.Int(11));
-  e.shard = s.Text(12);
-  e.frame = static_cast<uint32_t>(s.Int(13));
-  e.frame_offset = static_cast<uint64_t>(s.Int(14));
-  e.frame_size = static_cast<uint64_t>(s.Int(15));
-  e.record_offset = static_cast<uint32_t>(s.Int(16));
-  e.record_size = static_cast<uint32_t>(s.Int(17));
-  e.original_size = static_cast<uint64_t>(s.Int(18));
-  return e;
-}
-
-}  // namespace
 
 Statement::~Statement() {
   if (stmt_ != nullptr) sqlite3_finalize(stmt_);
@@ -106,9 +62,18 @@ std::string Statement::Text(int col) const {
   return std::string(p, static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
 }
 
+std::string_view Statement::View(int col) const {
+  const void* p = sqlite3_column_type(stmt_, col) == SQLITE_BLOB ? sqlite3_column_blob(stmt_, col)
+                                                                 : sqlite3_column_text(stmt_, col);
+  if (p == nullptr) return {};
+  return std::string_view(static_cast<const char*>(p), static_cast<size_t>(sqlite3_column_bytes(stmt_, col)));
+}
+
 int64_t Statement::Int(int col) const { return sqlite3_column_int64(stmt_, col); }
 
 bool Statement::IsNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
+bool Statement::IsInt(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_INTEGER; }
+bool Statement::IsBlob(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_BLOB; }
 
 namespace {
 
@@ -152,15 +117,49 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA synchronous=FULL"));
     // A shard's rows are one transaction; after its checkpoint the WAL shrinks back.
     SIMSHARD_RETURN_IF_ERROR(catalog->Exec("PRAGMA journal_size_limit=67108864"));
-    // One transaction: the schema and its version appear together or not at all.
-    SIMSHARD_RETURN_IF_ERROR(catalog->Exec("BEGIN IMMEDIATE;" + std::string(kSchema) + "COMMIT;"));
+    SIMSHARD_RETURN_IF_ERROR(catalog->CreateOrUpgrade());
   }
-  auto version = catalog->Prepare("PRAGMA user_version");
+  SIMSHARD_RETURN_IF_ERROR(catalog->ReadVersion());
+  if (catalog->version_ != 1 && catalog->version_ != kCatalogVersion) {
+    return Status::Error(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
+                         (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
+  }
+  return catalog;
+}
+
+Catalog::Catalog(sqlite3* db, std::string path)
+    : db_(db), path_(std::move(path)), rows_(std::make_unique<CatalogCache>(*this)) {}
+
+Status Catalog::ReadVersion() {
+  auto version = Prepare("PRAGMA user_version");
   if (!version.ok()) return version.status();
   auto row = version->Step();
   if (!row.ok()) return row.status();
-  if (version->Int(0) != 1) return Status::Error(path + ": not a simshard catalog (user_version is not 1)");
-  return catalog;
+  version_ = static_cast<int>(version->Int(0));
+  return Status::OK();
+}
+
+// A new catalog gets the whole schema, a version 1 catalog is upgraded: each in one
+// transaction, so a writer killed halfway leaves the catalog as it was.
+Status Catalog::CreateOrUpgrade() {
+  SIMSHARD_RETURN_IF_ERROR(Begin());
+  Status s = ReadVersion();  // again inside the transaction: another process may have done it
+  if (s.ok() && version_ == 0) {
+    auto tables = Prepare("SELECT COUNT(*) FROM sqlite_schema");
+    auto row = tables.ok() ? tables->Step() : Result<bool>(tables.status());
+    if (!row.ok()) s = row.status();
+    else if (tables->Int(0) != 0) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
+    if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes));
+  } else if (s.ok() && version_ == 1) {
+    s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");
+  }
+  if (s.ok()) s = Commit();
+  if (!s.ok()) {
+    Rollback();
+    return s;
+  }
+  if (version_ == 1) Exec("VACUUM");  // gives the space of the version 1 tables back; may wait
+  return Status::OK();
 }
 
 Catalog::~Catalog() {
@@ -202,39 +201,46 @@ Status Catalog::Exec(std::string_view sql) const {
   return Status::OK();
 }
 
-void Catalog::Rollback() const { sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr); }
-
-Status Catalog::InsertDocument(const CatalogEntry& e) const {
-  auto st = Cached("INSERT INTO documents(" + std::string(kDocumentColumns) +
-                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
-  if (!st.ok()) return st.status();
-  Statement& s = **st;
-  s.BindInt(1, static_cast<int64_t>(e.ordinal)).Bind(2, e.id).Bind(3, e.url).Bind(4, e.source);
-  s.Bind(5, e.title).Bind(6, e.date).Bind(7, e.archived_at).BindInt(8, static_cast<int64_t>(e.run));
-  s.Bind(9, e.digest).Bind(10, Hex64(e.simhash)).BindBlob(11, e.sketch);
-  s.BindInt(12, static_cast<int64_t>(e.kind)).Bind(13, e.shard);
-  s.BindInt(14, e.frame).BindInt(15, static_cast<int64_t>(e.frame_offset));
-  s.BindInt(16, static_cast<int64_t>(e.frame_size)).BindInt(17, e.record_offset).BindInt(18, e.record_size);
-  s.BindInt(19, static_cast<int64_t>(e.original_size));
-  return s.Run().WithContext("catalog: document " + e.id);
+void Catalog::Rollback() const {
+  sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
+  rows_->Forget();  // prefixes, frames and run times of the rolled back rows are gone
 }
 
 Status Catalog::InsertShard(const ShardRow& row) const {
+  uint64_t number = 0;
+  if (!shard::ParseShardName(row.name, &number) || shard::ShardName(number) != row.name) {
+    return Status::Error(path_ + ": shard name \"" + row.name + "\" is not NNNNNN.jsonl.zst");
+  }
   auto st = Prepare(
-      "INSERT OR REPLACE INTO shards(name, bytes, data_bytes, frames, records, checksum, sealed_at, run) "
-      "VALUES (?1,?2,?3,?4,?5,?6,?7,?8)");
+      "INSERT OR REPLACE INTO shards(id, name, bytes, data_bytes, frames, records, checksum, sealed_at, run) "
+      "VALUES (?9,?1,?2,?3,?4,?5,?6,?7,?8)");
   if (!st.ok()) return st.status();
   st->Bind(1, row.name).BindInt(2, static_cast<int64_t>(row.bytes));
   st->BindInt(3, static_cast<int64_t>(row.data_bytes)).BindInt(4, static_cast<int64_t>(row.frames));
   st->BindInt(5, static_cast<int64_t>(row.records)).Bind(6, row.checksum).Bind(7, row.sealed_at);
-  st->BindInt(8, static_cast<int64_t>(row.run));
+  st->BindInt(8, static_cast<int64_t>(row.run)).BindInt(9, static_cast<int64_t>(number));
   return st->Run();
 }
 
-Result<bool> Catalog::HasId(std::string_view id) const {
+Status Catalog::DeleteDocuments() const {
+  rows_->Forget();
+  return Exec("DELETE FROM documents; DELETE FROM frames; DELETE FROM prefixes; DELETE FROM shards;");
+}
+
+Status Catalog::FoldArchiveTimes() const {
+  rows_->Forget();
+  return Exec(
+      "UPDATE runs SET archived_at = f.at FROM (SELECT run, archived_at AS at, MIN(ordinal) "
+      "FROM documents WHERE archived_at IS NOT NULL GROUP BY run) AS f "
+      "WHERE runs.id = f.run AND runs.archived_at IS NULL;"
+      "UPDATE documents SET archived_at = NULL WHERE archived_at IS NOT NULL AND "
+      "archived_at = (SELECT r.archived_at FROM runs r WHERE r.id = documents.run);");
+}
+
+Result<bool> Catalog::HasId(uint64_t id) const {
   auto st = Cached("SELECT 1 FROM documents WHERE id = ?1");
   if (!st.ok()) return st.status();
-  (*st)->Bind(1, id);
+  (*st)->BindInt(1, static_cast<int64_t>(id));
   auto row = (*st)->Step();
   (*st)->Reset();
   return row;
@@ -269,55 +275,6 @@ Result<std::vector<ShardRow>> Catalog::Shards() const {
                             static_cast<uint64_t>(st->Int(4)), static_cast<uint64_t>(st->Int(7)),
                             st->Text(5), st->Text(6)});
   }
-}
-
-Status Catalog::ForEachDocument(std::string_view where, const std::vector<std::string>& args,
-                                const std::function<void(const CatalogEntry&)>& fn) const {
-  std::string sql = "SELECT " + std::string(kDocumentColumns) + " FROM documents";
-  if (!where.empty()) sql += " WHERE " + std::string(where);
-  sql += " ORDER BY ordinal";
-  auto st = Prepare(sql);
-  if (!st.ok()) return st.status();
-  for (size_t i = 0; i < args.size(); ++i) st->Bind(static_cast<int>(i + 1), args[i]);
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-    fn(EntryFromRow(*st));
-  }
-}
-
-Status Catalog::ForEachFingerprint(const std::function<void(const CatalogEntry&)>& fn) const {
-  auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
-  if (!st.ok()) return st.status();
-  CatalogEntry e;  // reused: its strings keep their buffers from row to row
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-    e.ordinal = static_cast<uint64_t>(st->Int(0));
-    e.id = st->Text(1);
-    e.digest = st->Text(2);
-    e.simhash = 0;
-    ParseHex64(st->Text(3), &e.simhash);
-    e.sketch = st->Text(4);
-    fn(e);
-  }
-}
-
-Result<CatalogEntry> Catalog::FindDocument(std::string_view where, std::string_view arg) const {
-  // Cached: a batch restore looks up thousands of ids, and preparing was most of it.
-  auto st = Cached("SELECT " + std::string(kDocumentColumns) + " FROM documents WHERE " +
-                   std::string(where) + " ORDER BY ordinal LIMIT 1");
-  if (!st.ok()) return st.status();
-  Statement& s = **st;
-  s.Bind(1, arg);
-  auto row = s.Step();
-  if (!row.ok()) return row.status();
-  if (!*row) return Status::Error("not found");
-  CatalogEntry entry = EntryFromRow(s);
-  s.Reset();  // ends the statement's read of the catalog now, not at the next lookup
-  return entry;
 }
 
 }  // namespace simshard

@@ -35,8 +35,11 @@ class Statement {
   void Reset();
 
   std::string Text(int col) const;
+  std::string_view View(int col) const;  // text or blob bytes, valid until the next Step
   int64_t Int(int col) const;
   bool IsNull(int col) const;
+  bool IsInt(int col) const;
+  bool IsBlob(int col) const;
 
  private:
   sqlite3* db_;
@@ -49,43 +52,65 @@ struct ShardRow {
   std::string checksum, sealed_at;
 };
 
+class CatalogCache;
+
+// Schema versions (PRAGMA user_version): 1 stored text forms (hex ids, one row column per
+// location field); 2 is the compact form of doc/FORMAT.md section 5.
+inline constexpr int kCatalogVersion = 2;
+
 class Catalog {
  public:
-  // Creates the schema when writable and new. Read-only opens never block a writer.
+  // Creates the schema when writable and new, and upgrades a version 1 catalog in place
+  // (one transaction). Read-only opens read version 1 as it is and never block a writer.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path, bool read_only);
   ~Catalog();
 
+  int version() const { return version_; }
   Result<Statement> Prepare(std::string_view sql) const;
   Status Exec(std::string_view sql) const;  // for fixed statements without values
   Status Begin() const { return Exec("BEGIN IMMEDIATE"); }
   Status Commit() const { return Exec("COMMIT"); }
-  void Rollback() const;
+  void Rollback() const;  // also forgets cached prefixes, frames and run times
 
+  // Writing (version 2 only).
   Status InsertDocument(const CatalogEntry& e) const;
   Status InsertShard(const ShardRow& row) const;
-  Result<bool> HasId(std::string_view id) const;
+  // Empties documents, frames, prefixes and shards (reindex refills them).
+  Status DeleteDocuments() const;
+  // Gives each run without an archive time the time of its first document, then drops the
+  // per-document times equal to their run's (after rows were inserted for unknown runs).
+  Status FoldArchiveTimes() const;
+
+  Result<bool> HasId(uint64_t id) const;
   Result<bool> HasShard(std::string_view name) const;
   Result<uint64_t> MaxOrdinal() const;
   Result<std::vector<ShardRow>> Shards() const;
 
-  // Rows of `documents` matching `where` (SQL after WHERE, with ?1.. bound to `args`),
-  // ordered by ordinal.
-  Status ForEachDocument(std::string_view where, const std::vector<std::string>& args,
-                         const std::function<void(const CatalogEntry&)>& fn) const;
-  // Only ordinal, id, digest, simhash and sketch of every row, by ordinal.
-  Status ForEachFingerprint(const std::function<void(const CatalogEntry&)>& fn) const;
-  Result<CatalogEntry> FindDocument(std::string_view where, std::string_view arg) const;
+  // Every document, by ordinal.
+  Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const;
+  // What the dedup index needs, read from binary columns (no text parsed), by ordinal.
+  Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const;
+  // "not found" errors when absent. By URL: the earliest archived with that URL.
+  Result<CatalogEntry> FindById(std::string_view id) const;
+  Result<CatalogEntry> FindByUrl(std::string_view url) const;
 
   const std::string& path() const { return path_; }
 
  private:
-  Catalog(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Catalog(sqlite3* db, std::string path);
   Status Error(std::string_view what) const;
+  Status ReadVersion();
+  Status CreateOrUpgrade();
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
   Result<Statement*> Cached(const std::string& sql) const;
+  // The first row of `st` whose URL is `url` (v2 lookups by URL hash may collide).
+  Result<CatalogEntry> FirstRow(Statement* st, std::string_view url, bool check_url) const;
+
   sqlite3* db_;
   std::string path_;
+  int version_ = 0;
   mutable std::map<std::string, Statement> cache_;
+  std::unique_ptr<CatalogCache> rows_;  // the small tables, in memory (catalog_rows.cc)
 };
 
 // The catalog's file name inside an archive folder.

@@ -62,9 +62,10 @@ Status RebuildCatalog(const std::string& dir, const Catalog& catalog) {
     all.push_back(std::move(rows).value());
   }
   SIMSHARD_RETURN_IF_ERROR(catalog.Begin());
-  Status s = catalog.Exec("DELETE FROM documents; DELETE FROM shards;");
+  Status s = catalog.DeleteDocuments();
   for (size_t i = 0; s.ok() && i < all.size(); ++i) s = InsertShardRows(catalog, all[i]);
   if (s.ok()) s = AddMissingRuns(catalog);
+  if (s.ok()) s = catalog.FoldArchiveTimes();
   if (s.ok()) s = catalog.Commit();
   if (!s.ok()) catalog.Rollback();
   return s;
@@ -209,7 +210,7 @@ Result<RepairReport> Repair(const std::string& dir) {
   auto catalog = OpenOrRecreateCatalog(dir, &report.actions);
   if (!catalog.ok()) return catalog.status();
   std::map<std::string, LostDocument> before;  // by id
-  Status listed = (*catalog)->ForEachDocument("", {}, [&](const CatalogEntry& e) {
+  Status listed = (*catalog)->ForEachDocument([&](const CatalogEntry& e) {
     before[e.id] = LostDocument{e.id, e.url, e.source};
   });
   auto rows = (*catalog)->Shards();
@@ -233,7 +234,7 @@ Result<RepairReport> Repair(const std::string& dir) {
   }
   SIMSHARD_RETURN_IF_ERROR(RebuildCatalog(dir, **catalog));
   std::set<std::string> after;
-  SIMSHARD_RETURN_IF_ERROR((*catalog)->ForEachDocument("", {}, [&](const CatalogEntry& e) { after.insert(e.id); }));
+  SIMSHARD_RETURN_IF_ERROR((*catalog)->ForEachDocument([&](const CatalogEntry& e) { after.insert(e.id); }));
   for (auto& [id, doc] : before) {
     if (after.count(id) == 0) report.lost.push_back(doc);
   }

@@ -113,7 +113,7 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
     }
   }
 
-  Status listed = catalog.ForEachDocument("", {}, [&](const CatalogEntry& e) {
+  Status listed = catalog.ForEachDocument([&](const CatalogEntry& e) {
     uint64_t id = 0;
     ParseHex64(e.id, &id);
     auto it = std::lower_bound(found.begin(), found.end(), id,

@@ -13,16 +13,16 @@ if "$SIMSHARD" archive --help 2>&1 | grep -q -- '--shard-bytes'; then
 fi
 archive "$SCRATCH/good" "$SCRATCH/crawl" "${layout[@]}"
 verify_ok "$SCRATCH/good"
-shard=$(catalog "$SCRATCH/good" "SELECT shard FROM documents ORDER BY ordinal LIMIT 1")
-frames=$(catalog "$SCRATCH/good" "SELECT MAX(frame) + 1 FROM documents WHERE shard = '$shard'")
+shard=$(catalog "$SCRATCH/good" "SELECT shard FROM documents_view ORDER BY ordinal LIMIT 1")
+frames=$(catalog "$SCRATCH/good" "SELECT MAX(frame) + 1 FROM documents_view WHERE shard = '$shard'")
 [ "$frames" -ge 4 ] || fail "the test crawl should fill at least 4 frames of $shard, got $frames"
 
 # fresh NAME: a copy of the good archive to damage.
 fresh() { rm -rf "$SCRATCH/$1"; cp -a "$SCRATCH/good" "$SCRATCH/$1"; echo "$SCRATCH/$1"; }
 
 # ids_where SQL_CONDITION: ids of the good archive matching the condition, sorted.
-ids_where() { catalog "$SCRATCH/good" "SELECT id FROM documents WHERE $1 ORDER BY id"; }
-frame_field() { catalog "$SCRATCH/good" "SELECT $2 FROM documents WHERE shard = '$shard' AND frame = $1 LIMIT 1"; }
+ids_where() { catalog "$SCRATCH/good" "SELECT id FROM documents_view WHERE $1 ORDER BY id"; }
+frame_field() { catalog "$SCRATCH/good" "SELECT $2 FROM documents_view WHERE shard = '$shard' AND frame = $1 LIMIT 1"; }
 
 # expect_verify_names DIR REGEX...: verify fails and its output matches every regex.
 expect_verify_names() {
@@ -49,7 +49,7 @@ repair_loses() {
   run_status "$SIMSHARD" repair --archive "$dir"
   [ "$status" = 0 ] || { cat "$SCRATCH/err" >&2; fail "repair of $dir exited $status"; }
   for id in "$@"; do
-    url=$(catalog "$SCRATCH/good" "SELECT url FROM documents WHERE id = '$id'")
+    url=$(catalog "$SCRATCH/good" "SELECT url FROM documents_view WHERE id = '$id'")
     grep -q -- "$id" "$SCRATCH/out" || { cat "$SCRATCH/out" >&2; fail "repair does not list lost $id"; }
     [ -z "$url" ] || grep -qF -- "$url" "$SCRATCH/out" || fail "repair does not list the URL of lost $id"
   done
@@ -105,7 +105,7 @@ note "a catalog row pointing at the wrong record"
 dir=$(fresh wrong-row)
 victim=$(first_in_frame 2)
 sqlite3 "$dir/catalog.sqlite" \
-  "UPDATE documents SET record_offset = record_offset + 7 WHERE id = '$victim'"
+  "UPDATE documents SET record_offset = record_offset + 7 WHERE id = 0x$victim"
 expect_verify_names "$dir" "$shard|$victim"
 repair_loses "$dir"  # the shards are intact: reindexing fixes the row
 restores_like_good "$dir" "$victim"

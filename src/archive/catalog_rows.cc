@@ -1,0 +1,386 @@
+#include "archive/catalog_rows.h"
+
+#include <xxhash.h>
+
+#include "archive/catalog_schema.h"
+#include "archive/shard_format.h"
+#include "util/encoding.h"
+
+namespace simshard {
+namespace {
+
+// Column positions in kSelectColumns.
+enum Col {
+  kOrdinal, kId, kUrlPrefix, kUrlRest, kSourcePrefix, kSourceRest, kTitle, kDate, kRun,
+  kArchivedAt, kDigest, kSimhash, kSketch, kKind, kFrame, kRecordOffset, kRecordSize, kOriginalSize
+};
+
+bool IsLowerHex(std::string_view s) {
+  for (char c : s) {
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  }
+  return true;
+}
+
+// "scheme://host/" of a URL: the part many documents share.
+std::string_view UrlPrefix(std::string_view url) {
+  const size_t scheme_end = url.find("://");
+  if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
+  const size_t slash = url.find('/', scheme_end + 3);
+  return slash == std::string_view::npos ? std::string_view() : url.substr(0, slash + 1);
+}
+
+// "path#" of a source that ends in "#<line or offset>", written without leading zeros.
+std::string_view SourcePrefix(std::string_view source, int64_t* number) {
+  const size_t hash = source.rfind('#');
+  if (hash == std::string_view::npos) return {};
+  const std::string_view digits = source.substr(hash + 1);
+  if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && digits.size() > 1)) return {};
+  int64_t v = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return {};
+    v = v * 10 + (c - '0');
+  }
+  *number = v;
+  return source.substr(0, hash + 1);
+}
+
+// "YYYY-MM-DD" as the number YYYYMMDD; -1 for any other text.
+int64_t DateNumber(std::string_view date) {
+  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return -1;
+  int64_t v = 0;
+  for (size_t i = 0; i < date.size(); ++i) {
+    if (i == 4 || i == 7) continue;
+    if (date[i] < '0' || date[i] > '9') return -1;
+    v = v * 10 + (date[i] - '0');
+  }
+  return v;
+}
+
+std::string DateText(int64_t n) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(n / 10000),
+                static_cast<long long>(n / 100 % 100), static_cast<long long>(n % 100));
+  return buf;
+}
+
+// A digest kept as text (not 32 lowercase hex digits when written): parsed as v1 did.
+bool ParseDigestText(std::string_view hex, uint64_t* high, uint64_t* low) {
+  *high = *low = 0;
+  return hex.size() == 32 && ParseHex64(hex.substr(0, 16), high) && ParseHex64(hex.substr(16), low);
+}
+
+uint64_t BigEndian64(const char* p) {
+  uint64_t v = 0;
+  for (int i = 0; i < 8; ++i) v = (v << 8) | static_cast<unsigned char>(p[i]);
+  return v;
+}
+
+// The digest column: 16 bytes, or only the low 8 when the high 8 are the id (as pipeline
+// ids are); text when it is not 32 lowercase hex digits.
+void BindDigest(Statement* st, int col, std::string_view digest, uint64_t id) {
+  std::string bytes;
+  if (digest.size() != 32 || !IsLowerHex(digest) || !HexDecode(digest, &bytes)) {
+    st->Bind(col, digest);
+    return;
+  }
+  st->BindBlob(col, BigEndian64(bytes.data()) == id ? std::string_view(bytes).substr(8) : bytes);
+}
+
+std::string DigestText(const Statement& s, int col, uint64_t id) {
+  const std::string_view v = s.View(col);
+  if (!s.IsBlob(col)) return std::string(v);
+  return v.size() == 8 ? Hex64(id) + HexEncode(v) : HexEncode(v);
+}
+
+}  // namespace
+
+int64_t UrlHash(std::string_view url) {
+  return static_cast<int32_t>(static_cast<uint32_t>(XXH3_64bits(url.data(), url.size())));
+}
+
+Status CatalogCache::Load() {
+  prefix_text_.clear();
+  prefix_id_.clear();
+  frames_.clear();
+  frame_id_.clear();
+  run_time_.clear();
+  auto prefixes = catalog_.Prepare("SELECT id, text FROM prefixes");
+  if (!prefixes.ok()) return prefixes.status();
+  for (;;) {
+    auto row = prefixes->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    prefix_text_[prefixes->Int(0)] = prefixes->Text(1);
+    prefix_id_[prefixes->Text(1)] = prefixes->Int(0);
+  }
+  auto frames = catalog_.Prepare(
+      "SELECT f.id, f.shard, f.number, f.frame_offset, f.frame_size, s.name FROM frames f "
+      "LEFT JOIN shards s ON s.id = f.shard");
+  if (!frames.ok()) return frames.status();
+  for (;;) {
+    auto row = frames->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const auto shard = static_cast<uint64_t>(frames->Int(1));
+    Frame f{frames->IsNull(5) ? shard::ShardName(shard) : frames->Text(5),
+            static_cast<uint32_t>(frames->Int(2)), static_cast<uint64_t>(frames->Int(3)),
+            static_cast<uint64_t>(frames->Int(4))};
+    frame_id_[{shard, f.number}] = frames->Int(0);
+    frames_[frames->Int(0)] = std::move(f);
+  }
+  auto runs = catalog_.Prepare("SELECT id, archived_at FROM runs WHERE archived_at IS NOT NULL");
+  if (!runs.ok()) return runs.status();
+  for (;;) {
+    auto row = runs->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    run_time_[static_cast<uint64_t>(runs->Int(0))] = runs->Text(1);
+  }
+  loaded_ = true;
+  return Status::OK();
+}
+
+Result<int64_t> CatalogCache::PrefixId(std::string_view text) {
+  auto it = prefix_id_.find(std::string(text));
+  if (it != prefix_id_.end()) return it->second;
+  auto st = catalog_.Prepare("INSERT INTO prefixes(text) VALUES (?1) RETURNING id");
+  if (!st.ok()) return st.status();
+  st->Bind(1, text);
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  const int64_t id = st->Int(0);
+  prefix_id_.emplace(std::string(text), id);
+  prefix_text_.emplace(id, std::string(text));
+  return id;
+}
+
+Result<int64_t> CatalogCache::FrameId(const CatalogEntry& e) {
+  uint64_t shard = 0;
+  if (!shard::ParseShardName(e.shard, &shard) || shard::ShardName(shard) != e.shard) {
+    return Status::Error("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
+  }
+  auto it = frame_id_.find({shard, e.frame});
+  if (it != frame_id_.end()) return it->second;
+  auto st = catalog_.Prepare(
+      "INSERT INTO frames(shard, number, frame_offset, frame_size) VALUES (?1, ?2, ?3, ?4) RETURNING id");
+  if (!st.ok()) return st.status();
+  st->BindInt(1, static_cast<int64_t>(shard)).BindInt(2, e.frame);
+  st->BindInt(3, static_cast<int64_t>(e.frame_offset)).BindInt(4, static_cast<int64_t>(e.frame_size));
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  const int64_t id = st->Int(0);
+  frame_id_[{shard, e.frame}] = id;
+  frames_[id] = Frame{e.shard, e.frame, e.frame_offset, e.frame_size};
+  return id;
+}
+
+Result<const std::string*> CatalogCache::RunTime(uint64_t run, const std::string& first_document) {
+  auto it = run_time_.find(run);
+  if (it == run_time_.end()) {
+    auto st = catalog_.Prepare("SELECT archived_at FROM runs WHERE id = ?1");
+    if (!st.ok()) return st.status();
+    st->BindInt(1, static_cast<int64_t>(run));
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    std::optional<std::string> time;  // stays empty for a run without a row
+    if (*row && !st->IsNull(0)) time = st->Text(0);
+    if (*row && st->IsNull(0)) {
+      auto set = catalog_.Prepare("UPDATE runs SET archived_at = ?2 WHERE id = ?1");
+      if (!set.ok()) return set.status();
+      set->BindInt(1, static_cast<int64_t>(run)).Bind(2, first_document);
+      SIMSHARD_RETURN_IF_ERROR(set->Run());
+      time = first_document;
+    }
+    it = run_time_.emplace(run, std::move(time)).first;
+  }
+  return it->second ? &*it->second : nullptr;
+}
+
+Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
+  if (!loaded_) SIMSHARD_RETURN_IF_ERROR(Load());
+  uint64_t id = 0;
+  if (e.id.size() != 16 || !IsLowerHex(e.id) || !ParseHex64(e.id, &id)) {
+    return Status::Error("catalog: document id \"" + e.id + "\" is not 16 lowercase hex digits");
+  }
+  st->BindInt(1, static_cast<int64_t>(e.ordinal)).BindInt(2, static_cast<int64_t>(id));
+  const std::string_view url_prefix = UrlPrefix(e.url);
+  if (url_prefix.empty()) {
+    st->BindNull(3).Bind(4, e.url);
+  } else {
+    auto prefix = PrefixId(url_prefix);
+    if (!prefix.ok()) return prefix.status();
+    st->BindInt(3, *prefix).Bind(4, std::string_view(e.url).substr(url_prefix.size()));
+  }
+  if (e.url.empty()) st->BindNull(5); else st->BindInt(5, UrlHash(e.url));
+  int64_t line = 0;
+  const std::string_view source_prefix = SourcePrefix(e.source, &line);
+  if (source_prefix.empty()) {
+    st->BindNull(6).Bind(7, e.source);
+  } else {
+    auto prefix = PrefixId(source_prefix);
+    if (!prefix.ok()) return prefix.status();
+    st->BindInt(6, *prefix).BindInt(7, line);
+  }
+  st->Bind(8, e.title);
+  const int64_t date = DateNumber(e.date);
+  if (date >= 0) st->BindInt(9, date); else st->Bind(9, e.date);
+  st->BindInt(10, static_cast<int64_t>(e.run));
+  auto run_time = RunTime(e.run, e.archived_at);
+  if (!run_time.ok()) return run_time.status();
+  if (*run_time != nullptr && **run_time == e.archived_at) st->BindNull(11); else st->Bind(11, e.archived_at);
+  BindDigest(st, 12, e.digest, id);
+  st->BindInt(13, static_cast<int64_t>(e.simhash)).BindBlob(14, e.sketch);
+  st->BindInt(15, static_cast<int64_t>(e.kind));
+  auto frame = FrameId(e);
+  if (!frame.ok()) return frame.status();
+  st->BindInt(16, *frame).BindInt(17, e.record_offset).BindInt(18, e.record_size);
+  st->BindInt(19, static_cast<int64_t>(e.original_size));
+  return Status::OK();
+}
+
+bool CatalogCache::DecodeInto(const Statement& s, CatalogEntry* e) const {
+  const auto prefix = [&](int col, std::string* out) {
+    out->clear();
+    if (s.IsNull(col)) return true;
+    auto it = prefix_text_.find(s.Int(col));
+    if (it == prefix_text_.end()) return false;
+    *out = it->second;
+    return true;
+  };
+  const auto frame = frames_.find(s.Int(kFrame));
+  if (frame == frames_.end() || !prefix(kUrlPrefix, &e->url) || !prefix(kSourcePrefix, &e->source)) {
+    return false;
+  }
+  e->url += s.View(kUrlRest);
+  e->source += s.View(kSourceRest);  // an integer reads as its decimal text
+  e->shard = frame->second.shard;
+  e->frame = frame->second.number;
+  e->frame_offset = frame->second.offset;
+  e->frame_size = frame->second.size;
+  e->run = static_cast<uint64_t>(s.Int(kRun));
+  if (s.IsNull(kArchivedAt)) {
+    auto run = run_time_.find(e->run);
+    e->archived_at = run != run_time_.end() && run->second ? *run->second : std::string();
+  } else {
+    e->archived_at = s.Text(kArchivedAt);
+  }
+  return true;
+}
+
+Result<CatalogEntry> CatalogCache::Decode(const Statement& s) {
+  CatalogEntry e;
+  e.ordinal = static_cast<uint64_t>(s.Int(kOrdinal));
+  const auto id = static_cast<uint64_t>(s.Int(kId));
+  e.id = Hex64(id);
+  if (!loaded_ || !DecodeInto(s, &e)) {
+    SIMSHARD_RETURN_IF_ERROR(Load());  // committed since the last load, or never loaded
+    if (!DecodeInto(s, &e)) {
+      return Status::Error("catalog: document " + e.id + " refers to a frame or prefix the catalog lacks");
+    }
+  }
+  e.title = s.Text(kTitle);
+  e.date = s.IsInt(kDate) ? DateText(s.Int(kDate)) : s.Text(kDate);
+  e.digest = DigestText(s, kDigest, id);
+  e.simhash = static_cast<uint64_t>(s.Int(kSimhash));
+  e.sketch = s.Text(kSketch);
+  e.kind = static_cast<OriginalKind>(s.Int(kKind));
+  e.record_offset = static_cast<uint32_t>(s.Int(kRecordOffset));
+  e.record_size = static_cast<uint32_t>(s.Int(kRecordSize));
+  e.original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
+  return e;
+}
+
+// Catalog members that read and write document rows.
+
+Status Catalog::InsertDocument(const CatalogEntry& e) const {
+  auto st = Cached("INSERT INTO documents(" + std::string(kInsertColumns) +
+                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+  if (!st.ok()) return st.status();
+  SIMSHARD_RETURN_IF_ERROR(rows_->BindRow(e, *st).WithContext("document " + e.id));
+  return (*st)->Run().WithContext("catalog: document " + e.id);
+}
+
+Status Catalog::ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const {
+  if (version_ == 1) return ForEachV1Document(*this, fn);
+  auto st = Prepare("SELECT " + std::string(kSelectColumns) + " FROM documents ORDER BY ordinal");
+  if (!st.ok()) return st.status();
+  SIMSHARD_RETURN_IF_ERROR(rows_->Load());
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    auto entry = rows_->Decode(*st);
+    if (!entry.ok()) return entry.status();
+    fn(*entry);
+  }
+}
+
+Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const {
+  auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
+  if (!st.ok()) return st.status();
+  FingerprintRow r;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    r.ordinal = static_cast<uint64_t>(st->Int(0));
+    r.id = static_cast<uint64_t>(st->Int(1));
+    const std::string_view digest = st->View(2);
+    r.digest_ok = true;
+    if (st->IsBlob(2) && digest.size() == 16) {
+      r.digest_high = BigEndian64(digest.data());
+      r.digest_low = BigEndian64(digest.data() + 8);
+    } else if (st->IsBlob(2) && digest.size() == 8) {
+      r.digest_high = r.id;
+      r.digest_low = BigEndian64(digest.data());
+    } else {
+      r.digest_ok = ParseDigestText(digest, &r.digest_high, &r.digest_low);
+    }
+    r.simhash = static_cast<uint64_t>(st->Int(3));
+    r.sketch = st->View(4);
+    fn(r);
+  }
+}
+
+Result<CatalogEntry> Catalog::FirstRow(Statement* st, std::string_view url, bool check_url) const {
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto entry = version_ == 1 ? EntryFromV1Row(*st) : rows_->Decode(*st);
+    if (!entry.ok()) return entry.status();
+    if (check_url && entry->url != url) continue;  // another URL with the same hash
+    st->Reset();  // ends the statement's read of the catalog now, not at the next lookup
+    return entry;
+  }
+  st->Reset();
+  return Status::Error("not found");
+}
+
+Result<CatalogEntry> Catalog::FindById(std::string_view id) const {
+  // Cached: a batch restore looks up thousands of ids, and preparing was most of it.
+  uint64_t value = 0;
+  if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::Error("not found");
+  auto st = Cached(version_ == 1 ? "SELECT " + std::string(kV1Columns) + " FROM documents WHERE id = ?1"
+                                 : "SELECT " + std::string(kSelectColumns) + " FROM documents WHERE id = ?1");
+  if (!st.ok()) return st.status();
+  if (version_ == 1) (*st)->Bind(1, id); else (*st)->BindInt(1, static_cast<int64_t>(value));
+  return FirstRow(*st, {}, false);
+}
+
+Result<CatalogEntry> Catalog::FindByUrl(std::string_view url) const {
+  if (version_ == 1) {
+    auto st = Cached("SELECT " + std::string(kV1Columns) + " FROM documents WHERE url = ?1 ORDER BY ordinal LIMIT 1");
+    if (!st.ok()) return st.status();
+    (*st)->Bind(1, url);
+    return FirstRow(*st, url, false);
+  }
+  auto st = Cached("SELECT " + std::string(kSelectColumns) +
+                   " FROM documents WHERE url_hash IS ?1 ORDER BY ordinal");
+  if (!st.ok()) return st.status();
+  if (url.empty()) (*st)->BindNull(1); else (*st)->BindInt(1, UrlHash(url));
+  return FirstRow(*st, url, true);
+}
+
+}  // namespace simshard

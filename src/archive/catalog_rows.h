@@ -1,0 +1,67 @@
+// How a CatalogEntry becomes a compact version 2 `documents` row and back
+// (doc/FORMAT.md, section 5): binary ids and digests, URL and source prefixes shared
+// through `prefixes`, locations through `frames`, archive times through `runs`.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+
+#include "archive/catalog.h"
+
+namespace simshard {
+
+// Columns of a version 2 `documents` row, in the order the statements below use.
+inline constexpr std::string_view kInsertColumns =
+    "ordinal, id, url_prefix, url_rest, url_hash, source_prefix, source_rest, title, date, run, "
+    "archived_at, digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
+inline constexpr std::string_view kSelectColumns =
+    "ordinal, id, url_prefix, url_rest, source_prefix, source_rest, title, date, run, archived_at, "
+    "digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
+
+// The value stored in `url_hash`: the low 32 bits of XXH3-64 of the URL, signed.
+int64_t UrlHash(std::string_view url);
+
+// The small tables (prefixes, frames with their shard names, run archive times) kept in
+// memory, so rows are written and read without a join or a query per row. The writer's
+// own inserts update it; anything else (a rollback, another connection's commit) is
+// picked up by loading again.
+class CatalogCache {
+ public:
+  explicit CatalogCache(const Catalog& catalog) : catalog_(catalog) {}
+
+  void Forget() { loaded_ = false; }
+  Status Load();
+
+  // Binds every column of kInsertColumns; adds prefixes and frames as needed.
+  Status BindRow(const CatalogEntry& e, Statement* insert);
+  // Decodes a row selected with kSelectColumns; loads again once when a row refers to a
+  // prefix or frame committed after the last load.
+  Result<CatalogEntry> Decode(const Statement& s);
+
+ private:
+  struct Frame {
+    std::string shard;
+    uint32_t number = 0;
+    uint64_t offset = 0, size = 0;
+  };
+  Result<int64_t> PrefixId(std::string_view text);
+  Result<int64_t> FrameId(const CatalogEntry& e);
+  // The archive time documents of `run` share (set from its first document), if any.
+  Result<const std::string*> RunTime(uint64_t run, const std::string& first_document);
+  bool DecodeInto(const Statement& s, CatalogEntry* e) const;
+
+  const Catalog& catalog_;
+  bool loaded_ = false;
+  std::unordered_map<int64_t, std::string> prefix_text_;
+  std::unordered_map<std::string, int64_t> prefix_id_;
+  std::unordered_map<int64_t, Frame> frames_;
+  std::map<std::pair<uint64_t, uint32_t>, int64_t> frame_id_;  // (shard number, frame)
+  std::unordered_map<uint64_t, std::optional<std::string>> run_time_;  // nullopt: not set
+};
+
+}  // namespace simshard

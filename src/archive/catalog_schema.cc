@@ -1,0 +1,140 @@
+#include "archive/catalog_schema.h"
+
+#include "util/crash_point.h"
+#include "util/encoding.h"
+
+namespace simshard {
+
+// Columns without a type (source_rest, date, digest) keep integers, text and blobs as
+// bound: each is stored in its compact form when it has one (doc/FORMAT.md, section 5).
+const std::string_view kSchemaTables = R"sql(
+CREATE TABLE IF NOT EXISTS documents(
+  ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, url_prefix INTEGER, url_rest TEXT NOT NULL,
+  url_hash INTEGER, source_prefix INTEGER, source_rest NOT NULL, title TEXT, date, run INTEGER,
+  archived_at TEXT, digest, simhash INTEGER, sketch BLOB, kind INTEGER, frame INTEGER NOT NULL,
+  record_offset INTEGER, record_size INTEGER, original_size INTEGER);
+CREATE TABLE IF NOT EXISTS prefixes(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,
+  number INTEGER NOT NULL, frame_offset INTEGER NOT NULL, frame_size INTEGER NOT NULL,
+  UNIQUE(shard, number));
+CREATE TABLE IF NOT EXISTS shards(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
+  bytes INTEGER, data_bytes INTEGER, frames INTEGER, records INTEGER, checksum TEXT,
+  sealed_at TEXT, run INTEGER);
+CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, ended_at TEXT,
+  options TEXT, counts TEXT, archived_at TEXT);
+CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
+)sql";
+
+const std::string_view kSchemaIndexes = R"sql(
+CREATE UNIQUE INDEX IF NOT EXISTS documents_id ON documents(id);
+CREATE INDEX IF NOT EXISTS documents_url_hash ON documents(url_hash);
+CREATE VIEW IF NOT EXISTS documents_view AS SELECT
+  d.ordinal AS ordinal, printf('%016x', d.id) AS id,
+  COALESCE(u.text, '') || d.url_rest AS url,
+  COALESCE(p.text, '') || d.source_rest AS source,
+  d.title AS title,
+  CASE WHEN typeof(d.date) = 'integer'
+    THEN printf('%04d-%02d-%02d', d.date / 10000, d.date / 100 % 100, d.date % 100)
+    ELSE d.date END AS date,
+  COALESCE(d.archived_at, r.archived_at) AS archived_at, d.run AS run,
+  CASE WHEN typeof(d.digest) != 'blob' THEN d.digest
+    WHEN length(d.digest) = 8 THEN printf('%016x', d.id) || lower(hex(d.digest))
+    ELSE lower(hex(d.digest)) END AS digest,
+  printf('%016x', d.simhash) AS simhash, d.sketch AS sketch, d.kind AS kind,
+  s.name AS shard, f.number AS frame, f.frame_offset AS frame_offset, f.frame_size AS frame_size,
+  d.record_offset AS record_offset, d.record_size AS record_size, d.original_size AS original_size
+FROM documents d
+  LEFT JOIN prefixes u ON u.id = d.url_prefix
+  LEFT JOIN prefixes p ON p.id = d.source_prefix
+  LEFT JOIN runs r ON r.id = d.run
+  LEFT JOIN frames f ON f.id = d.frame
+  LEFT JOIN shards s ON s.id = f.shard;
+PRAGMA user_version = 2;
+)sql";
+
+Result<CatalogEntry> EntryFromV1Row(const Statement& s) {
+  CatalogEntry e;
+  e.ordinal = static_cast<uint64_t>(s.Int(0));
+  e.id = s.Text(1);
+  e.url = s.Text(2);
+  e.source = s.Text(3);
+  e.title = s.Text(4);
+  e.date = s.Text(5);
+  e.archived_at = s.Text(6);
+  e.run = static_cast<uint64_t>(s.Int(7));
+  e.digest = s.Text(8);
+  ParseHex64(s.Text(9), &e.simhash);
+  e.sketch = s.Text(10);
+  e.kind = static_cast<OriginalKind>(s.Int(11));
+  e.shard = s.Text(12);
+  e.frame = static_cast<uint32_t>(s.Int(13));
+  e.frame_offset = static_cast<uint64_t>(s.Int(14));
+  e.frame_size = static_cast<uint64_t>(s.Int(15));
+  e.record_offset = static_cast<uint32_t>(s.Int(16));
+  e.record_size = static_cast<uint32_t>(s.Int(17));
+  e.original_size = static_cast<uint64_t>(s.Int(18));
+  return e;
+}
+
+namespace {
+
+Status ForEachV1Row(const Catalog& catalog, std::string_view table,
+                    const std::function<Status(const CatalogEntry&)>& fn) {
+  auto st = catalog.Prepare("SELECT " + std::string(kV1Columns) + " FROM " + std::string(table) +
+                            " ORDER BY ordinal");
+  if (!st.ok()) return st.status();
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    auto entry = EntryFromV1Row(*st);
+    if (!entry.ok()) return entry.status();
+    SIMSHARD_RETURN_IF_ERROR(fn(*entry));
+  }
+}
+
+// Every shard row of version 1 (named `shards_v1` by then) into version 2's `shards`.
+Status CopyV1Shards(const Catalog& catalog) {
+  auto shards = catalog.Prepare(
+      "SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run FROM shards_v1");
+  if (!shards.ok()) return shards.status();
+  for (;;) {
+    auto row = shards->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    SIMSHARD_RETURN_IF_ERROR(catalog.InsertShard(
+        ShardRow{shards->Text(0), static_cast<uint64_t>(shards->Int(1)), static_cast<uint64_t>(shards->Int(2)),
+                 static_cast<uint64_t>(shards->Int(3)), static_cast<uint64_t>(shards->Int(4)),
+                 static_cast<uint64_t>(shards->Int(7)), shards->Text(5), shards->Text(6)}));
+  }
+}
+
+}  // namespace
+
+Status ForEachV1Document(const Catalog& catalog, const std::function<void(const CatalogEntry&)>& fn) {
+  return ForEachV1Row(catalog, "documents", [&](const CatalogEntry& e) {
+    fn(e);
+    return Status::OK();
+  });
+}
+
+Status UpgradeV1ToV2(const Catalog& catalog) {
+  // The v1 tables move aside; the v2 ones are filled from them through the writer's own
+  // row encoding, then the v1 tables go. Indexes are built once, after the bulk load.
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
+      "ALTER TABLE documents RENAME TO documents_v1;"
+      "DROP INDEX IF EXISTS documents_url; DROP INDEX IF EXISTS documents_digest;"
+      "ALTER TABLE shards RENAME TO shards_v1;"
+      "ALTER TABLE runs ADD COLUMN archived_at TEXT;"));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaTables));
+  SIMSHARD_RETURN_IF_ERROR(CopyV1Shards(catalog));
+  SIMSHARD_RETURN_IF_ERROR(ForEachV1Row(catalog, "documents_v1", [&](const CatalogEntry& e) {
+    return catalog.InsertDocument(e);
+  }));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP TABLE documents_v1; DROP TABLE shards_v1;"));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
+  CrashPoint("before-catalog-upgrade-commit");
+  return Status::OK();
+}
+
+}  // namespace simshard

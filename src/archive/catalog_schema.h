@@ -1,0 +1,29 @@
+// The catalog's schemas (doc/FORMAT.md, section 5): version 2 as written now, version 1
+// as earlier releases wrote it (read as it is by readers, upgraded in place by writers).
+#pragma once
+
+#include <functional>
+#include <string_view>
+
+#include "archive/catalog.h"
+
+namespace simshard {
+
+// Tables of version 2, then what is created after a bulk load (indexes, the view, the
+// version number). Both use IF NOT EXISTS.
+extern const std::string_view kSchemaTables;
+extern const std::string_view kSchemaIndexes;
+
+// The version 1 `documents` columns, in the order EntryFromV1Row reads them.
+inline constexpr std::string_view kV1Columns =
+    "ordinal, id, url, source, title, date, archived_at, run, digest, simhash, sketch, kind, "
+    "shard, frame, frame_offset, frame_size, record_offset, record_size, original_size";
+
+Result<CatalogEntry> EntryFromV1Row(const Statement& s);
+Status ForEachV1Document(const Catalog& catalog, const std::function<void(const CatalogEntry&)>& fn);
+
+// Rewrites a version 1 catalog as version 2 inside the caller's transaction, so that it
+// happens completely or not at all.
+Status UpgradeV1ToV2(const Catalog& catalog);
+
+}  // namespace simshard

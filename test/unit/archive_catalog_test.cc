@@ -1,0 +1,306 @@
+// The compact version 2 catalog and the in-place upgrade of version 1 catalogs.
+#include <boost/test/unit_test.hpp>
+
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+
+#include "archive_test_util.h"
+#include "simshard/archive.h"
+#include "util/encoding.h"
+
+using namespace simshard;
+using simshard::testing::MakeRecord;
+using simshard::testing::OpenReader;
+using simshard::testing::OpenWriter;
+using simshard::testing::ScratchDir;
+using simshard::testing::WriteRun;
+
+namespace {
+
+// The version 1 schema exactly as earlier releases created it (the fixture for upgrades).
+constexpr const char* kV1Schema = R"sql(
+PRAGMA journal_mode=WAL;
+CREATE TABLE IF NOT EXISTS documents(
+  ordinal INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, url TEXT, source TEXT, title TEXT,
+  date TEXT, archived_at TEXT, run INTEGER, digest TEXT, simhash TEXT, sketch BLOB,
+  kind INTEGER, shard TEXT NOT NULL, frame INTEGER, frame_offset INTEGER, frame_size INTEGER,
+  record_offset INTEGER, record_size INTEGER, original_size INTEGER);
+CREATE INDEX IF NOT EXISTS documents_url ON documents(url);
+CREATE INDEX IF NOT EXISTS documents_digest ON documents(digest);
+CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, ended_at TEXT,
+  options TEXT, counts TEXT);
+CREATE TABLE IF NOT EXISTS shards(name TEXT PRIMARY KEY, bytes INTEGER, data_bytes INTEGER,
+  frames INTEGER, records INTEGER, checksum TEXT, sealed_at TEXT, run INTEGER);
+CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
+PRAGMA user_version = 1;
+)sql";
+
+constexpr const char* kV1Columns =
+    "ordinal, id, url, source, title, date, archived_at, run, digest, simhash, sketch, kind, "
+    "shard, frame, frame_offset, frame_size, record_offset, record_size, original_size";
+
+class Db {
+ public:
+  explicit Db(const std::string& dir) {
+    BOOST_REQUIRE(sqlite3_open((dir + "/catalog.sqlite").c_str(), &db_) == SQLITE_OK);
+  }
+  ~Db() { sqlite3_close(db_); }
+  void Exec(const std::string& sql) {
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err);
+    BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql + ": " + (err ? err : ""));
+  }
+  // Every row as text, fields separated by '|' (blobs in hex).
+  std::vector<std::string> Rows(const std::string& sql) {
+    sqlite3_stmt* st = nullptr;
+    BOOST_REQUIRE_MESSAGE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK, sqlite3_errmsg(db_));
+    std::vector<std::string> rows;
+    while (sqlite3_step(st) == SQLITE_ROW) {
+      std::string row;
+      for (int c = 0; c < sqlite3_column_count(st); ++c) {
+        const auto* p = static_cast<const char*>(sqlite3_column_blob(st, c));
+        const std::string_view v(p ? p : "", static_cast<size_t>(sqlite3_column_bytes(st, c)));
+        if (c > 0) row.push_back('|');
+        row += sqlite3_column_type(st, c) == SQLITE_BLOB ? HexEncode(v) : std::string(v);
+      }
+      rows.push_back(row);
+    }
+    sqlite3_finalize(st);
+    return rows;
+  }
+  std::string One(const std::string& sql) {
+    auto rows = Rows(sql);
+    return rows.empty() ? std::string() : rows[0];
+  }
+  void InsertV1(const CatalogEntry& e) {
+    sqlite3_stmt* st = nullptr;
+    const std::string sql = std::string("INSERT INTO documents(") + kV1Columns +
+                            ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+    BOOST_REQUIRE(sqlite3_prepare_v2(db_, sql.c_str(), -1, &st, nullptr) == SQLITE_OK);
+    const auto text = [&](int i, const std::string& s) { sqlite3_bind_text(st, i, s.data(), int(s.size()), SQLITE_TRANSIENT); };
+    sqlite3_bind_int64(st, 1, int64_t(e.ordinal));
+    text(2, e.id), text(3, e.url), text(4, e.source), text(5, e.title), text(6, e.date), text(7, e.archived_at);
+    sqlite3_bind_int64(st, 8, int64_t(e.run));
+    text(9, e.digest), text(10, Hex64(e.simhash));
+    sqlite3_bind_blob(st, 11, e.sketch.data(), int(e.sketch.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int64(st, 12, int64_t(e.kind));
+    text(13, e.shard);
+    sqlite3_bind_int64(st, 14, e.frame), sqlite3_bind_int64(st, 15, int64_t(e.frame_offset));
+    sqlite3_bind_int64(st, 16, int64_t(e.frame_size)), sqlite3_bind_int64(st, 17, e.record_offset);
+    sqlite3_bind_int64(st, 18, e.record_size), sqlite3_bind_int64(st, 19, int64_t(e.original_size));
+    BOOST_REQUIRE_MESSAGE(sqlite3_step(st) == SQLITE_DONE, sqlite3_errmsg(db_));
+    sqlite3_finalize(st);
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+std::string AllFields(const CatalogEntry& e) {
+  return std::to_string(e.ordinal) + "|" + e.id + "|" + e.url + "|" + e.source + "|" + e.title + "|" + e.date +
+         "|" + e.archived_at + "|" + std::to_string(e.run) + "|" + e.digest + "|" + Hex64(e.simhash) + "|" +
+         HexEncode(e.sketch) + "|" + std::to_string(int(e.kind)) + "|" + e.shard + "|" + std::to_string(e.frame) +
+         "|" + std::to_string(e.frame_offset) + "|" + std::to_string(e.frame_size) + "|" +
+         std::to_string(e.record_offset) + "|" + std::to_string(e.record_size) + "|" +
+         std::to_string(e.original_size);
+}
+
+std::vector<std::string> ListAll(const std::string& dir) {
+  std::vector<std::string> rows;
+  auto reader = OpenReader(dir);
+  Status s = reader->List({}, [&](const CatalogEntry& e) { rows.push_back(AllFields(e)); });
+  BOOST_REQUIRE_MESSAGE(s.ok(), s.message());
+  return rows;
+}
+
+// Records with every form a field can take: ids that are (and are not) their digest's
+// first half, odd digests, dates and sources with and without a compact form, no URL,
+// archive times that differ within a run, two runs, several frames and shards.
+std::vector<Record> VariedRecords(uint64_t first, uint64_t last) {
+  std::vector<Record> out;
+  for (uint64_t n = first; n <= last; ++n) {
+    Record r = MakeRecord(n);
+    if (n % 2 == 0) r.digest = r.id + Hex64(n * 31);  // as the pipeline makes them
+    if (n % 7 == 0) r.digest = "not a digest " + std::to_string(n);
+    if (n % 3 == 0) r.source = "feeds/day" + std::to_string(n % 2) + ".jsonl#" + std::to_string(n * 10);
+    if (n % 5 == 0) r.source = "feeds/day.jsonl#0" + std::to_string(n);  // leading zero: kept as text
+    if (n % 4 == 0) r.date = "Nov " + std::to_string(n) + ", 2026";
+    if (n % 6 == 0) r.date.clear();
+    if (n % 8 == 0) r.url.clear();
+    if (n % 9 == 0) r.url = "urn:example:" + std::to_string(n);
+    if (n % 10 == 0) r.url = "https://other.example";  // a host without a path
+    if (n % 11 == 0) r.archived_at = "2026-11-30T00:00:0" + std::to_string(n % 10) + "Z";
+    if (n % 13 == 0) r.simhash = ~0ull - n;  // the top bit set: a negative SQLite integer
+    out.push_back(r);
+  }
+  return out;
+}
+
+constexpr int kDocuments = 45;
+
+struct V1Archive {
+  std::vector<std::string> listed;   // every field, as the reader lists them
+  std::vector<std::string> v1_rows;  // SELECT of the version 1 columns, as text
+};
+
+// Writes an archive, then replaces its catalog with a version 1 catalog holding the same
+// rows, built with the version 1 SQL.
+V1Archive MakeV1Archive(const std::string& dir) {
+  ArchiveOptions small;
+  small.frame_bytes = 1 << 10;
+  small.shard_bytes = 6 << 10;
+  WriteRun(dir, VariedRecords(1, 30), small);
+  WriteRun(dir, VariedRecords(31, kDocuments), small);
+  V1Archive out;
+  std::vector<CatalogEntry> entries;
+  BOOST_REQUIRE(OpenReader(dir)->List({}, [&](const CatalogEntry& e) {
+    entries.push_back(e);
+    out.listed.push_back(AllFields(e));
+  }).ok());
+  const std::string v1_dir = dir + "/v1";
+  ::mkdir(v1_dir.c_str(), 0755);
+  {
+    Db db(v1_dir);
+    db.Exec(kV1Schema);
+    db.Exec("ATTACH '" + dir + "/catalog.sqlite' AS v2");
+    db.Exec("BEGIN");
+    db.Exec("INSERT INTO runs SELECT id, started_at, ended_at, options, counts FROM v2.runs");
+    db.Exec("INSERT INTO shards SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run FROM v2.shards");
+    db.Exec("INSERT INTO state SELECT key, value FROM v2.state");
+    for (const CatalogEntry& e : entries) db.InsertV1(e);
+    db.Exec("COMMIT");
+    db.Exec("DETACH v2");
+    out.v1_rows = db.Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal");
+  }
+  for (const char* f : {"catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"}) ::unlink((dir + "/" + f).c_str());
+  BOOST_REQUIRE(std::rename((v1_dir + "/catalog.sqlite").c_str(), (dir + "/catalog.sqlite").c_str()) == 0);
+  ::rmdir(v1_dir.c_str());
+  BOOST_REQUIRE(out.v1_rows.size() == size_t(kDocuments));
+  return out;
+}
+
+std::string UserVersion(const std::string& dir) { return Db(dir).One("PRAGMA user_version"); }
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(readers_read_a_version_1_catalog_as_it_is) {
+  ScratchDir dir;
+  const V1Archive v1 = MakeV1Archive(dir.path());
+  BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
+  auto reader = OpenReader(dir.path());
+  for (const Record& r : VariedRecords(1, kDocuments)) {
+    auto by_id = reader->Find(r.id);
+    BOOST_REQUIRE_MESSAGE(by_id.ok(), by_id.status().message());
+    BOOST_TEST(reader->Read(*by_id).value().text == r.text);
+  }
+  BOOST_TEST(reader->Find("https://example.org/news/3").value().id == MakeRecord(3).id);
+  BOOST_TEST(reader->Verify().empty());
+  BOOST_TEST(reader->Stats().value().documents == uint64_t(kDocuments));
+  BOOST_TEST(UserVersion(dir.path()) == "1");  // a reader never changes the catalog
+}
+
+BOOST_AUTO_TEST_CASE(a_writer_upgrades_version_1_keeping_every_field) {
+  ScratchDir dir;
+  const V1Archive v1 = MakeV1Archive(dir.path());
+  OpenWriter(dir.path()).reset();
+  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
+  // The view shows what the version 1 table held, column for column.
+  Db db(dir.path());
+  BOOST_TEST(db.Rows(std::string("SELECT ") + kV1Columns + " FROM documents_view ORDER BY ordinal") == v1.v1_rows,
+             boost::test_tools::per_element());
+  BOOST_TEST(db.One("SELECT typeof(id), typeof(simhash), length(digest) FROM documents WHERE ordinal = 2") ==
+             "integer|integer|8");  // the digest's first half is the id: only the rest is kept
+  BOOST_TEST(db.One("SELECT length(digest) FROM documents WHERE ordinal = 1") == "16");
+  BOOST_TEST(db.One("SELECT COUNT(*) FROM sqlite_schema WHERE name LIKE '%v1'") == "0");
+  auto reader = OpenReader(dir.path());
+  BOOST_TEST(reader->Verify().empty());
+  BOOST_TEST(reader->Find("https://example.org/news/3").value().id == MakeRecord(3).id);
+  BOOST_TEST(reader->Runs().value().size() == 2u);
+  // And the archive goes on: a repeated id is refused, a new one archived.
+  auto w = OpenWriter(dir.path());
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  BOOST_TEST(!w->Add(MakeRecord(3)).ok());
+  BOOST_TEST(w->Add(MakeRecord(100)).ok());
+  BOOST_REQUIRE(w->FinishRun("{}").ok());
+  BOOST_TEST(OpenReader(dir.path())->Stats().value().documents == uint64_t(kDocuments + 1));
+}
+
+BOOST_AUTO_TEST_CASE(a_writer_killed_during_the_upgrade_leaves_version_1_intact) {
+  ScratchDir dir;
+  const V1Archive v1 = MakeV1Archive(dir.path());
+  const pid_t pid = ::fork();
+  if (pid == 0) {
+    ::setenv("SIMSHARD_CRASH_AT", "before-catalog-upgrade-commit", 1);
+    auto w = ArchiveWriter::Open(dir.path(), {});
+    ::_exit(w.ok() ? 0 : 3);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  BOOST_REQUIRE(WIFSIGNALED(status));
+  BOOST_TEST(WTERMSIG(status) == SIGKILL);
+  BOOST_TEST(UserVersion(dir.path()) == "1");
+  BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") ==
+                 v1.v1_rows, boost::test_tools::per_element());
+  OpenWriter(dir.path()).reset();  // the next writer upgrades it
+  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
+  ScratchDir dir;
+  MakeV1Archive(dir.path());
+  Db(dir.path()).Exec("UPDATE documents SET id = 'not-hex-at-all!!' WHERE ordinal = 5");
+  const auto before = Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal");
+  auto w = ArchiveWriter::Open(dir.path(), {});
+  BOOST_REQUIRE(!w.ok());
+  BOOST_TEST(w.status().message().find("upgrading the catalog from version 1 to 2") != std::string::npos);
+  BOOST_TEST(w.status().message().find("not-hex-at-all!!") != std::string::npos);
+  BOOST_TEST(UserVersion(dir.path()) == "1");
+  BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") == before,
+             boost::test_tools::per_element());
+  BOOST_TEST(OpenReader(dir.path())->Stats().value().documents == uint64_t(kDocuments));
+}
+
+BOOST_AUTO_TEST_CASE(reindex_writes_the_rows_the_writer_wrote) {
+  ScratchDir dir;
+  ArchiveOptions small;
+  small.frame_bytes = 1 << 10;
+  small.shard_bytes = 6 << 10;
+  WriteRun(dir.path(), VariedRecords(1, 30), small);
+  WriteRun(dir.path(), VariedRecords(31, kDocuments), small);
+  const std::string all = "SELECT * FROM documents ORDER BY ordinal";
+  const auto written = Db(dir.path()).Rows(all);
+  // Only the documents whose archive time differs from their run's keep one of their own.
+  BOOST_TEST(Db(dir.path()).One("SELECT COUNT(*) FROM documents WHERE archived_at IS NOT NULL") == "4");
+  for (const char* f : {"catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"}) ::unlink((dir / f).c_str());
+  BOOST_REQUIRE(Reindex(dir.path()).ok());
+  BOOST_TEST(Db(dir.path()).Rows(all) == written, boost::test_tools::per_element());
+  BOOST_TEST(OpenReader(dir.path())->Verify().empty());
+}
+
+BOOST_AUTO_TEST_CASE(seeding_reads_binary_fingerprints_and_fills_the_id_check) {
+  ScratchDir dir;
+  const std::vector<Record> records = VariedRecords(1, 20);
+  WriteRun(dir.path(), records);
+  auto w = OpenWriter(dir.path());
+  size_t seen = 0;
+  BOOST_REQUIRE(w->ForEachFingerprint([&](const FingerprintRow& row) {
+    const Record& r = records[row.ordinal - 1];
+    BOOST_TEST(Hex64(row.id) == r.id);
+    BOOST_TEST(row.simhash == r.simhash);
+    BOOST_TEST(row.sketch == r.sketch);
+    BOOST_TEST(row.digest_ok == (row.ordinal % 7 != 0));
+    if (row.digest_ok) BOOST_TEST(Hex64(row.digest_high) + Hex64(row.digest_low) == r.digest);
+    ++seen;
+  }).ok());
+  BOOST_TEST(seen == records.size());
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  for (const Record& r : records) BOOST_TEST(!w->Add(r).ok());
+  BOOST_TEST(w->Add(MakeRecord(21)).ok());
+}
