@@ -10,6 +10,10 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstring>
+#if defined(__SSE2__) && !defined(SIMSHARD_NO_SIMD)
+#define SIMSHARD_SIMHASH_SSE2 1
+#include <emmintrin.h>
+#endif
 
 #include "simshard/fingerprint.h"
 
@@ -33,6 +37,7 @@ inline uint64_t CombineShingle(uint64_t prefix, uint64_t next, uint64_t salt) {
   return Mix(prefix * salt + next);
 }
 
+#if !defined(SIMSHARD_SIMHASH_SSE2)
 // Byte b of kSpread[v] is bit b of v: one table lookup turns 8 hash bits into 8 counters.
 struct SpreadTable {
   uint64_t v[256];
@@ -45,19 +50,49 @@ struct SpreadTable {
   }
 };
 constexpr SpreadTable kSpread;
+#endif
 
-// Weighted per-bit sums of feature hashes. Counts live in 8-bit lanes until they
-// could overflow, then move to 32-bit totals.
+// Weighted per-bit sums of feature hashes in 64 byte-wide counters, until they could
+// overflow, then in 32-bit totals.
+//
+// With SSE2 (every x86-64) the counters are four registers: counter byte p of register r
+// counts bit 8 * (p % 8) + 2 * r + p / 8 of the hash. A hash broadcast to both halves of
+// a register has byte p % 8 at byte p, so one AND and one compare per register pick that
+// bit out for 16 counters at once. Elsewhere, eight 64-bit words, byte b of word j
+// counting bit 8 * j + b, are updated through kSpread.
 class SimHashAccumulator {
  public:
+  SimHashAccumulator() {
+#if defined(SIMSHARD_SIMHASH_SSE2)
+    for (int r = 0; r < 4; ++r) {
+      lanes_[r] = _mm_setzero_si128();
+      bits_[r] = _mm_set_epi64x(static_cast<int64_t>(0x0101010101010101ull << (2 * r + 1)),
+                                static_cast<int64_t>(0x0101010101010101ull << (2 * r)));
+    }
+#endif
+  }
+
   // Adds two features at once (a word and the bigram it ends); weights in [0, 127].
   void AddPair(uint64_t a, int weight_a, uint64_t b, int weight_b) {
     const int weight = weight_a + weight_b;
     if (pending_ + weight > 255) Flush();
+#if defined(SIMSHARD_SIMHASH_SSE2)
+    const __m128i ha = _mm_set1_epi64x(static_cast<int64_t>(a));
+    const __m128i hb = _mm_set1_epi64x(static_cast<int64_t>(b));
+    const __m128i wa = _mm_set1_epi8(static_cast<char>(weight_a));
+    const __m128i wb = _mm_set1_epi8(static_cast<char>(weight_b));
+    for (int r = 0; r < 4; ++r) {
+      const __m128i on_a = _mm_cmpeq_epi8(_mm_and_si128(ha, bits_[r]), bits_[r]);
+      const __m128i on_b = _mm_cmpeq_epi8(_mm_and_si128(hb, bits_[r]), bits_[r]);
+      lanes_[r] = _mm_add_epi8(lanes_[r], _mm_add_epi8(_mm_and_si128(on_a, wa),
+                                                       _mm_and_si128(on_b, wb)));
+    }
+#else
     const auto wa = static_cast<uint64_t>(weight_a), wb = static_cast<uint64_t>(weight_b);
     for (int j = 0; j < 8; ++j) {
       lanes_[j] += kSpread.v[(a >> (8 * j)) & 0xff] * wa + kSpread.v[(b >> (8 * j)) & 0xff] * wb;
     }
+#endif
     pending_ += weight;
     total_ += weight;
   }
@@ -66,21 +101,39 @@ class SimHashAccumulator {
     Flush();
     uint64_t out = 0;
     for (int i = 0; i < 64; ++i) {
-      if (2 * static_cast<int64_t>(sums_[i]) > total_) out |= uint64_t{1} << i;
+      if (2 * static_cast<int64_t>(sums_[i]) > total_) out |= uint64_t{1} << BitOfCounter(i);
     }
     return out;
   }
 
  private:
+  static int BitOfCounter(int i) {
+#if defined(SIMSHARD_SIMHASH_SSE2)
+    const int r = i / 16, p = i % 16;
+    return 8 * (p % 8) + 2 * r + p / 8;
+#else
+    return i;
+#endif
+  }
+
   void Flush() {
-    for (int j = 0; j < 8; ++j) {
-      for (int b = 0; b < 8; ++b) sums_[8 * j + b] += (lanes_[j] >> (8 * b)) & 0xff;
-      lanes_[j] = 0;
-    }
+    uint8_t counts[64];
+#if defined(SIMSHARD_SIMHASH_SSE2)
+    std::memcpy(counts, lanes_, sizeof counts);
+#else
+    for (int i = 0; i < 64; ++i) counts[i] = static_cast<uint8_t>(lanes_[i / 8] >> (8 * (i % 8)));
+#endif
+    std::memset(lanes_, 0, sizeof lanes_);
+    for (int i = 0; i < 64; ++i) sums_[i] += counts[i];
     pending_ = 0;
   }
 
+#if defined(SIMSHARD_SIMHASH_SSE2)
+  __m128i lanes_[4];
+  __m128i bits_[4];
+#else
   uint64_t lanes_[8] = {};
+#endif
   uint32_t sums_[64] = {};
   int pending_ = 0;
   int64_t total_ = 0;
@@ -152,20 +205,36 @@ struct TokenOptions {
   bool typo_tolerant;
 };
 
-// Calls `fn(hash, length)` for each space-separated word of the folded text.
+// Calls `fn(hash, length)` for each space-separated word of the folded text. The letter
+// set is gathered while looking for the word's end, so each byte is read once.
 template <typename Fn>
 void ForEachTokenHash(std::string_view text, TokenOptions options, Fn&& fn) {
-  const char* p = text.data();
-  const char* const end = p + text.size();
+  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
+  const auto* const end = p + text.size();
   while (p < end) {
-    const void* space = std::memchr(p, ' ', static_cast<size_t>(end - p));
-    const char* stop = space ? static_cast<const char*>(space) : end;
-    const size_t length = static_cast<size_t>(stop - p);
-    if (length > 0) {
-      const size_t hashed = std::min(length, options.prefix_bytes);
-      fn(options.typo_tolerant ? TypoTolerantHash(p, hashed) : XXH3_64bits(p, hashed), length);
+    if (*p == ' ') {
+      ++p;
+      continue;
     }
-    p = stop + 1;
+    const uint8_t* const start = p;
+    uint64_t set = 0;
+    uint8_t high = 0;
+    do {
+      set |= uint64_t{1} << (*p & 63);
+      high |= *p;
+    } while (++p < end && *p != ' ');
+    const auto* word = reinterpret_cast<const char*>(start);
+    const size_t length = static_cast<size_t>(p - start);
+    uint64_t hash;
+    if (length > options.prefix_bytes) {
+      hash = options.typo_tolerant ? TypoTolerantHash(word, options.prefix_bytes)
+                                   : XXH3_64bits(word, options.prefix_bytes);
+    } else if (!options.typo_tolerant || (high & 0x80)) {
+      hash = XXH3_64bits(word, length);
+    } else {
+      hash = Mix(set * kCombine3 + *start);
+    }
+    fn(hash, length);
   }
 }
 

@@ -39,4 +39,8 @@ inline bool IsAsciiBreak(unsigned char c) {
 // not empty: folding "a\n\nb" gives the same as folding "a" and then "b" onto it.
 void AppendFold(std::string_view text, std::string* out);
 
+// AppendFold that also says whether the appended tokens may include one made of digits
+// only (false: certainly none), so paragraph keys can skip looking for them.
+bool AppendFoldNotingNumbers(std::string_view text, std::string* out);
+
 }  // namespace simshard::normalize

@@ -19,11 +19,6 @@ constexpr size_t kMaxTrackedPairs = 1u << 20;  // about 40 MB of hash map
 // Paragraphs longer than this are article text, never chrome worth learning.
 constexpr size_t kMaxChromeParagraphBytes = 2000;
 
-bool IsDigitToken(std::string_view token) {
-  return !token.empty() && std::all_of(token.begin(), token.end(),
-                                       [](char c) { return c >= '0' && c <= '9'; });
-}
-
 // Calls `fn` with each paragraph of `text`: the pieces between blank lines ("\n\n"),
 // without the newlines and spaces around them, if anything is left.
 template <typename Fn>
@@ -41,32 +36,31 @@ void ForEachParagraph(std::string_view text, Fn&& fn) {
 }
 
 // The key of a folded paragraph: its words without the all-digit ones, so "Updated 3 May
-// 2024" matches "Updated 4 May 2024".
-uint64_t KeyOfFolded(std::string_view folded) {
-  bool has_number = false, digits_only = true;
-  for (char c : folded) {
-    if (c == ' ') {
-      has_number |= digits_only;
-      digits_only = true;
-    } else {
-      digits_only &= c >= '0' && c <= '9';
-    }
-  }
-  has_number |= digits_only && !folded.empty();
-  if (!has_number) return XXH3_64bits(folded.data(), folded.size());
+// 2024" matches "Updated 4 May 2024". `may_have_number` false says there is no all-digit
+// word to leave out. One pass: each word is copied, and taken back at its end when it
+// had digits only.
+uint64_t KeyOfFolded(std::string_view folded, bool may_have_number = true) {
+  if (!may_have_number) return XXH3_64bits(folded.data(), folded.size());
   thread_local std::string kept;
-  kept.clear();
-  for (size_t pos = 0; pos < folded.size();) {
-    size_t end = folded.find(' ', pos);
-    if (end == std::string_view::npos) end = folded.size();
-    const std::string_view token = folded.substr(pos, end - pos);
-    if (!IsDigitToken(token)) {
-      if (!kept.empty()) kept.push_back(' ');
-      kept.append(token);
+  kept.resize(folded.size());
+  char* const begin = kept.data();
+  char* w = begin;
+  char* word = begin;  // where the current word starts in `kept`
+  bool other = false;  // the current word has a byte that is not a digit
+  for (const char c : folded) {
+    if (c == ' ') {  // words are separated by exactly one space
+      if (other) *w++ = ' ';
+      else w = word;
+      word = w;
+      other = false;
+    } else {
+      *w++ = c;
+      other |= static_cast<unsigned char>(c - '0') > 9;
     }
-    pos = end + 1;
   }
-  return XXH3_64bits(kept.data(), kept.size());
+  if (!other) w = word;
+  if (w != begin && w[-1] == ' ') --w;
+  return XXH3_64bits(begin, static_cast<size_t>(w - begin));
 }
 
 }  // namespace
@@ -80,8 +74,8 @@ std::vector<std::string_view> SplitParagraphs(std::string_view text) {
 uint64_t ParagraphKey(std::string_view paragraph) {
   thread_local std::string folded;
   folded.clear();
-  normalize::AppendFold(paragraph, &folded);
-  return KeyOfFolded(folded);
+  const bool may_have_number = normalize::AppendFoldNotingNumbers(paragraph, &folded);
+  return KeyOfFolded(folded, may_have_number);
 }
 
 void FoldWithParagraphKeys(std::string_view text, std::string* folded,
@@ -91,9 +85,10 @@ void FoldWithParagraphKeys(std::string_view text, std::string* folded,
   paragraph_keys->clear();
   ForEachParagraph(text, [&](std::string_view p) {
     size_t start = folded->size();
-    normalize::AppendFold(p, folded);
+    const bool may_have_number = normalize::AppendFoldNotingNumbers(p, folded);
     if (start > 0 && folded->size() > start) ++start;  // the space before its first word
-    paragraph_keys->push_back(KeyOfFolded(std::string_view(*folded).substr(start)));
+    paragraph_keys->push_back(
+        KeyOfFolded(std::string_view(*folded).substr(start), may_have_number));
   });
 }
 

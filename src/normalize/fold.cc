@@ -23,22 +23,40 @@ using normalize::IsAllAscii;
 using normalize::IsAsciiBreak;
 using normalize::kAsciiFold;
 
-// Folds an all-ASCII span, appending tokens to `out` (space separated).
-void FoldAscii(std::string_view s, std::string* out) {
+// For each byte: its folded form when it is an ASCII letter or digit, else a space.
+constexpr std::array<char, 256> kFoldOrSpace = [] {
+  std::array<char, 256> table{};
+  for (int c = 0; c < 256; ++c) table[c] = kAsciiFold[c] ? kAsciiFold[c] : ' ';
+  return table;
+}();
+
+// Folds an all-ASCII span, appending tokens to `out` (space separated). Without branches
+// per byte: every byte is written as its fold or a space, and a space only moves the
+// write position on when the previous byte written was not one. Returns whether a
+// token made of digits only was written.
+bool FoldAscii(std::string_view s, std::string* out) {
   const size_t old = out->size();
   out->resize(old + s.size() + 1);  // folding never grows ASCII (+1: a leading space)
-  char* const begin = out->data();
-  char* w = begin + old;
-  bool in_word = false;
+  char* const first = out->data() + old;
+  char* w = first;
+  if (old > 0) *w++ = ' ';  // taken back below when no token follows
+  bool after_space = true;  // nothing written yet, or a space: no space may follow
+  bool in_token = false, token_has_letter = false, digit_token = false;
   for (unsigned char c : s) {
-    const char folded = kAsciiFold[c];
-    if (folded) {
-      if (!in_word && w != begin) *w++ = ' ';
-      *w++ = folded;
-    }
-    in_word = folded != 0;
+    const char folded = kFoldOrSpace[c];
+    const bool space = folded == ' ';
+    *w = folded;
+    w += !(space && after_space);
+    after_space = space;
+    // A token ends at a space (or at the end): all digits when no letter was in it.
+    digit_token |= space && in_token && !token_has_letter;
+    token_has_letter = !space && (token_has_letter || folded >= 'a');
+    in_token = !space;
   }
-  out->resize(w - begin);
+  digit_token |= in_token && !token_has_letter;
+  if (w != first && w[-1] == ' ') --w;
+  out->resize(w - out->data());
+  return digit_token;
 }
 
 // Letters, marks and digits make tokens; everything else separates them.
@@ -108,7 +126,7 @@ IcuFolder& ThreadFolder() {
 
 namespace normalize {
 
-void AppendFold(std::string_view text, std::string* out) {
+bool AppendFoldNotingNumbers(std::string_view text, std::string* out) {
   if (IsAllAscii(text)) return FoldAscii(text, out);
   auto flush = [&](size_t from, size_t to, bool ascii) {
     if (to <= from) return;
@@ -132,7 +150,10 @@ void AppendFold(std::string_view text, std::string* out) {
     segment_ascii = ascii;
   }
   flush(segment, text.size(), segment_ascii);
+  return true;  // ICU may have made digits of other characters: the caller looks
 }
+
+void AppendFold(std::string_view text, std::string* out) { AppendFoldNotingNumbers(text, out); }
 
 }  // namespace normalize
 
