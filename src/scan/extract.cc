@@ -1,7 +1,9 @@
 // Extract(): bytes of one raw item to a Document with article text and metadata.
 #include <simdjson.h>
 
-#include <unordered_map>
+#include <cstring>
+#include <utility>
+#include <vector>
 
 #include "scan/charset.h"
 #include "scan/chrome_rules.h"
@@ -60,51 +62,75 @@ Article FromText(std::string_view utf8) {
   return a;
 }
 
-// The first of `names` that the record has as a string.
-const std::string* Pick(const std::unordered_map<std::string, std::string>& fields,
-                        const std::vector<std::string>& names, std::string* chosen = nullptr) {
+// The fields of a JSON record that the names ask for, in record order; views into the
+// parser's string buffer.
+using JsonRecordFields = std::vector<std::pair<std::string_view, std::string_view>>;
+
+// The first of `names` that the record has as a non-blank string (the first such field
+// when a name repeats).
+const std::string_view* Pick(const JsonRecordFields& fields, const std::vector<std::string>& names,
+                             std::string* chosen = nullptr) {
   for (const std::string& name : names) {
-    auto it = fields.find(name);
-    if (it != fields.end() && !TrimAscii(it->second).empty()) {
+    for (const auto& [key, value] : fields) {
+      if (key != name) continue;
+      if (TrimAscii(value).empty()) break;
       if (chosen) *chosen = name;
-      return &it->second;
+      return &value;
     }
   }
   return nullptr;
 }
 
-Article FromJsonRecord(const std::string& line, const JsonFields& names) {
-  thread_local simdjson::ondemand::parser parser;
-  Article a;
-  // JSON must be UTF-8; a feed written in windows-1252 is read as such (the original
-  // line stays as it was).
-  const simdjson::padded_string padded(IsValidUtf8(line) ? line : scan::DecodeToUtf8(line, ""));
-  simdjson::ondemand::document doc;
-  simdjson::ondemand::object object;
-  std::unordered_map<std::string, std::string> fields;
+// Parses `json` and collects its wanted string fields; the error, if any.
+simdjson::error_code ParseRecord(simdjson::ondemand::parser& parser, std::string_view json,
+                                 const JsonFields& names, JsonRecordFields* fields) {
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end: one buffer per thread
+  // serves every record instead of a padded copy each.
+  thread_local std::string padded;
+  padded.resize(json.size() + simdjson::SIMDJSON_PADDING);
+  std::memcpy(padded.data(), json.data(), json.size());
+  std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
   auto wanted = [&](std::string_view key) {
     for (const auto* list : {&names.text, &names.url, &names.title, &names.date})
       for (const std::string& n : *list)
         if (n == key) return true;
     return false;
   };
-  auto error = parser.iterate(padded).get(doc);
+  fields->clear();
+  simdjson::ondemand::document doc;
+  simdjson::ondemand::object object;
+  auto error = parser.iterate(simdjson::padded_string_view(padded.data(), json.size(), padded.size()))
+                   .get(doc);
   if (!error) error = doc.get_object().get(object);
   if (!error) {
     for (auto field : object) {
       std::string_view key, value;
       if ((error = field.unescaped_key().get(key))) break;
       if (!wanted(key)) continue;
-      if (field.value().get_string().get(value) == simdjson::SUCCESS)
-        fields.emplace(std::string(key), std::string(value));
+      if (field.value().get_string().get(value) == simdjson::SUCCESS) fields->emplace_back(key, value);
     }
+  }
+  return error;
+}
+
+Article FromJsonRecord(const std::string& line, const JsonFields& names) {
+  thread_local simdjson::ondemand::parser parser;
+  thread_local JsonRecordFields fields;
+  Article a;
+  // JSON must be UTF-8; a feed written in windows-1252 is read as such (the original
+  // line stays as it was). simdjson checks UTF-8 before anything else, so a line that
+  // parses is valid UTF-8 and only a failed parse needs a look.
+  auto error = ParseRecord(parser, line, names, &fields);
+  if (error && !IsValidUtf8(line)) {
+    const std::string decoded = scan::DecodeToUtf8(line, "");
+    error = ParseRecord(parser, decoded, names, &fields);
   }
   if (error) {
     a.error = std::string("invalid JSON: ") + simdjson::error_message(error);
     return a;
   }
   std::string text_field;
-  const std::string* text = Pick(fields, names.text, &text_field);
+  const std::string_view* text = Pick(fields, names.text, &text_field);
   if (!text) {
     a.error = "no text field in JSON record";
     return a;
@@ -114,9 +140,9 @@ Article FromJsonRecord(const std::string& line, const JsonFields& names) {
   } else {
     a.text = scan::TidyText(*text);
   }
-  if (const std::string* v = Pick(fields, names.url)) a.url = TrimAscii(*v);
-  if (const std::string* v = Pick(fields, names.title)) a.title = TrimAscii(*v);
-  if (const std::string* v = Pick(fields, names.date)) a.date = TrimAscii(*v);
+  if (const std::string_view* v = Pick(fields, names.url)) a.url = TrimAscii(*v);
+  if (const std::string_view* v = Pick(fields, names.title)) a.title = TrimAscii(*v);
+  if (const std::string_view* v = Pick(fields, names.date)) a.date = TrimAscii(*v);
   return a;
 }
 

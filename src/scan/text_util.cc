@@ -1,6 +1,8 @@
 #include "scan/text_util.h"
 
 #include <algorithm>
+#include <bit>
+#include <cstring>
 #include <vector>
 
 namespace simshard::scan {
@@ -41,21 +43,49 @@ std::string UrlHost(std::string_view url) {
 
 namespace {
 
-// One line with runs of spaces collapsed and the ends trimmed, appended to `out`.
+inline bool IsLineSpace(unsigned char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
+}
+
+// For each byte of `x`: 0x80 where the byte is zero, else 0 (exact, no false hits).
+inline uint64_t ZeroBytes(uint64_t x) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+// One line with runs of spaces collapsed and the ends trimmed, appended to `out`. A line
+// is trimmed, so each run of spaces becomes one space: a space byte is kept only when the
+// byte before it is not one. Eight bytes at a time go through as they are when they hold
+// no control byte and no space after a space.
 void AppendCollapsedLine(std::string* out, std::string_view line) {
   line = TrimAscii(line);
   const size_t old = out->size();
   out->resize(old + line.size());  // collapsing never grows a line
   char* w = out->data() + old;
-  bool space = false;
-  for (char c : line) {
-    if (c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r') {
-      space = true;
-      continue;
+  const char* const p = line.data();
+  const size_t n = line.size();
+  constexpr uint64_t kSpaces = 0x2020202020202020ull, kControl = 0xe0e0e0e0e0e0e0e0ull;
+  bool after_space = false;  // the byte before p[i] is a space (trimmed: not at the start)
+  size_t i = 0;
+  while (i < n) {
+    if (std::endian::native == std::endian::little && i + 8 <= n) {
+      uint64_t x;
+      std::memcpy(&x, p + i, 8);
+      const uint64_t spaces = ZeroBytes(x ^ kSpaces);
+      const uint64_t controls = ZeroBytes(x & kControl);  // bytes below 0x20 (tabs, ...)
+      const uint64_t follows_space = (spaces << 8) | (after_space ? 0x80 : 0);
+      if (controls == 0 && (spaces & follows_space) == 0) {
+        std::memcpy(w, &x, 8);
+        w += 8;
+        i += 8;
+        after_space = (spaces >> 63) != 0;
+        continue;
+      }
     }
-    if (space) *w++ = ' ';
-    space = false;
-    *w++ = c;
+    const auto c = static_cast<unsigned char>(p[i++]);
+    const bool space = IsLineSpace(c);
+    if (!(space && after_space)) *w++ = space ? ' ' : static_cast<char>(c);
+    after_space = space;
   }
   out->resize(w - out->data());
 }
