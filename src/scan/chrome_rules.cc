@@ -2,8 +2,14 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
+#include <cstring>
 #include <span>
 #include <vector>
+#if defined(__SSE2__) && !defined(SIMSHARD_NO_SIMD)
+#define SIMSHARD_CUES_SSE2 1
+#include <emmintrin.h>
+#endif
 
 #include "scan/text_util.h"
 
@@ -16,14 +22,35 @@ bool IsOneOf(std::string_view text, Phrases phrases) {
   return std::find(phrases.begin(), phrases.end(), text) != phrases.end();
 }
 
-bool IsAsciiAlnum(char c) {
-  static constexpr auto kAlnum = [] {
-    std::array<bool, 256> table{};
-    for (int c = 0; c < 256; ++c)
-      table[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    return table;
-  }();
-  return kAlnum[static_cast<unsigned char>(c)];
+
+// Bit i set when p[i] is an ASCII letter or digit, for the 64 bytes at p.
+uint64_t AlnumMask64(const char* p) {
+#if defined(SIMSHARD_CUES_SSE2)
+  // Letters: (c | 0x20) - 'a' < 26, digits: c - '0' < 10, as signed compares after
+  // moving each range to the bottom of the signed bytes.
+  const __m128i to_lower = _mm_set1_epi8(0x20);
+  const __m128i letters_at_bottom = _mm_set1_epi8(static_cast<char>(128 - 'a'));
+  const __m128i letters_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
+  const __m128i digits_at_bottom = _mm_set1_epi8(static_cast<char>(128 - '0'));
+  const __m128i digits_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
+  uint64_t mask = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    const __m128i letter = _mm_cmplt_epi8(
+        _mm_add_epi8(_mm_or_si128(x, to_lower), letters_at_bottom), letters_end);
+    const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, digits_at_bottom), digits_end);
+    const auto bits = static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+    mask |= uint64_t{bits} << (16 * k);
+  }
+  return mask;
+#else
+  uint64_t mask = 0;
+  for (int i = 0; i < 64; ++i) {
+    const char c = AsciiLowerChar(p[i]);
+    mask |= uint64_t{(c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')} << i;
+  }
+  return mask;
+#endif
 }
 
 // Every phrase the rules look for, by kind. A paragraph's cues are found in one pass:
@@ -87,26 +114,35 @@ class Cues {
       }
       return index;
     }();
+    // Words start where a letter or digit follows another byte; they are found 64 bytes
+    // at a time from bit masks rather than byte by byte.
     const size_t n = text.size();
-    size_t i = 0;
-    while (i < n) {
-      // Skip to the next word; a word starts with a letter after a non-alphanumeric byte.
-      while (i < n && !IsAsciiAlnum(text[i])) ++i;
-      if (i + 2 < n) {  // every phrase is longer than three bytes
+    bool carry = false;  // the byte before the block is a letter or digit
+    for (size_t base = 0; base < n; base += 64) {
+      uint64_t alnum;
+      if (n - base >= 64) {
+        alnum = AlnumMask64(text.data() + base);
+      } else {
+        char tail[64] = {};
+        std::memcpy(tail, text.data() + base, n - base);
+        alnum = AlnumMask64(tail);
+      }
+      uint64_t starts = alnum & ~((alnum << 1) | uint64_t{carry});
+      carry = alnum >> 63;
+      for (; starts != 0; starts &= starts - 1) {
+        const size_t i = base + static_cast<size_t>(__builtin_ctzll(starts));
+        if (i + 2 >= n) break;  // every phrase is longer than three bytes
         const char a = AsciiLowerChar(text[i]), b = AsciiLowerChar(text[i + 1]);
         const unsigned char c = static_cast<unsigned char>(AsciiLowerChar(text[i + 2]));
-        if (a >= 'a' && a <= 'z' && b >= 'a' && b <= 'z') {
-          const PairPhrases& entry = kByPair[(a - 'a') * 26 + (b - 'a')];
-          if ((entry.third[c >> 6] >> (c & 63)) & 1) {
-            for (uint8_t k : entry.phrases) {
-              const std::string_view p = kCuePhrases[k].text;
-              if (n - i >= p.size() && EqualsNoCase(text.substr(i + 2, p.size() - 2), p.substr(2)))
-                seen_ |= uint64_t{1} << k;
-            }
-          }
+        if (a < 'a' || a > 'z' || b < 'a' || b > 'z') continue;
+        const PairPhrases& entry = kByPair[(a - 'a') * 26 + (b - 'a')];
+        if (!((entry.third[c >> 6] >> (c & 63)) & 1)) continue;
+        for (uint8_t k : entry.phrases) {
+          const std::string_view p = kCuePhrases[k].text;
+          if (n - i >= p.size() && EqualsNoCase(text.substr(i + 2, p.size() - 2), p.substr(2)))
+            seen_ |= uint64_t{1} << k;
         }
       }
-      while (i < n && IsAsciiAlnum(text[i])) ++i;
     }
   }
   // How many different phrases of this kind the paragraph holds.
