@@ -55,6 +55,10 @@ void Decider::StripChrome(Analyzed* a) {
   // an article lost.
   if (chrome_paragraphs == 0 || chrome_paragraphs == a->paragraph_keys.size()) return;
   std::string stripped = chrome_.Strip(site, a->doc.text);
+  // Strip only drops paragraphs, and keeps long ones even when they repeat (syndicated
+  // copies share whole paragraphs): same size means the same text, and the fingerprint
+  // the worker computed stands.
+  if (stripped.size() == a->doc.text.size()) return;
   const std::string folded = FoldForFingerprint(stripped);
   if (folded.empty()) return;  // only punctuation would be left: keep the page whole
   a->doc.text = std::move(stripped);

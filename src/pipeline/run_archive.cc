@@ -1,6 +1,7 @@
 // `simshard archive`: the decisions of the run loop, kept documents written to the
 // archive, state that later nights need kept in the catalog.
 #include <algorithm>
+#include <memory>
 #include <set>
 #include <system_error>
 
@@ -101,9 +102,10 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   Result<ArchiveStats> stats = (*reader)->Stats();
   if (!stats.ok()) return stats.status();
 
-  pipeline::Decider decider(options.dedup, fingerprinter, std::move(chrome->model));
-  decider.Reserve(stats->documents);
-  SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, &decider));
+  auto decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter,
+                                                     std::move(chrome->model));
+  decider->Reserve(stats->documents);
+  SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, decider.get()));
   auto event = [&](const std::string& line) {
     if (options.on_event) options.on_event(line);
   };
@@ -119,10 +121,19 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
     return writer.Add(MakeRecord(std::move(a), id, *run, archived_at));
   };
-  Result<RunSummary> summary = pipeline::DecideAll(options, &decider, keep);
+  // The chrome model is saved, and the decider's memory (dedup index, chrome counts) freed,
+  // on the deciding thread while this one still records the last documents.
+  std::string chrome_state;
+  auto save_and_free_decider = [&] {
+    chrome_state = decider->chrome().Serialize();
+    decider.reset();
+  };
+  Result<RunSummary> summary =
+      pipeline::DecideAll(options, decider.get(), keep, {}, save_and_free_decider);
   if (!summary.ok()) return summary;
+  if (decider != nullptr) save_and_free_decider();  // a guard: DecideAll has run it
 
-  SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), decider.chrome().Serialize()));
+  SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), chrome_state));
   SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(*summary)));
   if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
   summary->run_id = *run;

@@ -106,7 +106,8 @@ class Recorder {
 // encoding, catalog rows) and writes the report: two serial stages that overlap, for any
 // number of analysis workers. The order of both is the input order, so decisions, ids and
 // shard bytes are those of deciding and recording each document in turn.
-Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* recorder) {
+Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* recorder,
+                            const AfterLastDecisionFn& after_last_decision) {
   constexpr size_t kBatch = 64;
   BoundedQueue<std::vector<DecidedDoc>> decided(4);
   std::thread decider_thread([&] {
@@ -116,8 +117,9 @@ Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* 
       batch.push_back(DecideNext(std::move(*a), decider));
       if (batch.size() == kBatch && !decided.Push(std::exchange(batch, {}))) return;
     }
-    if (!batch.empty()) decided.Push(std::move(batch));
+    if (!batch.empty() && !decided.Push(std::move(batch))) return;
     decided.Close();
+    if (after_last_decision) after_last_decision();
   });
   Status st;
   while (st.ok()) {
@@ -177,7 +179,8 @@ Status CheckRunPaths(const RunOptions& options) {
 }
 
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
-                             const DecidedFn& decided) {
+                             const DecidedFn& decided,
+                             const AfterLastDecisionFn& after_last_decision) {
   const auto start = Clock::now();
   RunSummary summary;
   summary.totals.bytes_total = Scanner::TotalInputBytes(options.inputs);
@@ -187,7 +190,7 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
   ProgressTicker ticker(options, start);
   Recorder recorder(options, keep, decided, &report, &summary, &ticker);
   AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
-  const Status st = DecideAndRecordApart(&stream, decider, &recorder);
+  const Status st = DecideAndRecordApart(&stream, decider, &recorder, after_last_decision);
   if (!st.ok()) {
     stream.Cancel();
     stream.Finish();

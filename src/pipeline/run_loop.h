@@ -22,9 +22,15 @@ Status CheckRunPaths(const RunOptions& options);
 // Sees every document once decided, before a kept one is handed to the KeepFn.
 using DecidedFn = std::function<Status(const ReportRow& row, const Analyzed& a)>;
 
+// Runs once on the deciding thread after its last decision, while the recording thread
+// still stores the documents decided last: the place to save and free the decider's
+// state off the run's serial tail. The decider must not be used by DecideAll after it.
+using AfterLastDecisionFn = std::function<void()>;
+
 // Runs the whole input through `decider`. Report rows go to options.report_path.
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
-                             const DecidedFn& decided = {});
+                             const DecidedFn& decided = {},
+                             const AfterLastDecisionFn& after_last_decision = {});
 
 // {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
 std::string CountsJson(const RunSummary& summary);
