@@ -35,32 +35,43 @@ void ForEachParagraph(std::string_view text, Fn&& fn) {
   }
 }
 
+bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
+
+// Position of the first digit in `s` at or after `pos`, or s.size().
+size_t FindDigit(std::string_view s, size_t pos) {
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  for (; pos + 8 <= s.size(); pos += 8) {  // eight bytes at a time to the first block with one
+    uint64_t x;
+    std::memcpy(&x, s.data() + pos, 8);
+    const uint64_t from_zero = x ^ (kOnes * '0');           // digits become bytes 0-9
+    if (((from_zero - kOnes * 10) & ~from_zero & kHigh) != 0) break;  // some byte < 10
+  }
+  while (pos < s.size() && !IsDigit(s[pos])) ++pos;
+  return pos;
+}
+
 // The key of a folded paragraph: its words without the all-digit ones, so "Updated 3 May
 // 2024" matches "Updated 4 May 2024". `may_have_number` false says there is no all-digit
-// word to leave out. One pass: each word is copied, and taken back at its end when it
-// had digits only.
+// word to leave out. Words are found from their digits, which are few.
 uint64_t KeyOfFolded(std::string_view folded, bool may_have_number = true) {
-  if (!may_have_number) return XXH3_64bits(folded.data(), folded.size());
   thread_local std::string kept;
-  kept.resize(folded.size());
-  char* const begin = kept.data();
-  char* w = begin;
-  char* word = begin;  // where the current word starts in `kept`
-  bool other = false;  // the current word has a byte that is not a digit
-  for (const char c : folded) {
-    if (c == ' ') {  // words are separated by exactly one space
-      if (other) *w++ = ' ';
-      else w = word;
-      word = w;
-      other = false;
-    } else {
-      *w++ = c;
-      other |= static_cast<unsigned char>(c - '0') > 9;
+  kept.clear();
+  size_t copied = 0;  // folded[0, copied) is in `kept` or left out
+  for (size_t pos = may_have_number ? FindDigit(folded, 0) : folded.size(); pos < folded.size();
+       pos = FindDigit(folded, pos)) {
+    size_t end = pos;
+    while (end < folded.size() && folded[end] != ' ') ++end;
+    const bool word_start = pos == 0 || folded[pos - 1] == ' ';
+    if (word_start && std::all_of(folded.begin() + pos, folded.begin() + end, IsDigit)) {
+      kept.append(folded, copied, pos - copied);  // words are separated by one space:
+      copied = std::min(end + 1, folded.size());  // the word goes with the space after it
     }
+    pos = end;
   }
-  if (!other) w = word;
-  if (w != begin && w[-1] == ' ') --w;
-  return XXH3_64bits(begin, static_cast<size_t>(w - begin));
+  if (copied == 0) return XXH3_64bits(folded.data(), folded.size());
+  kept.append(folded, copied);
+  if (!kept.empty() && kept.back() == ' ') kept.pop_back();  // the last word went
+  return XXH3_64bits(kept.data(), kept.size());
 }
 
 }  // namespace
@@ -81,7 +92,7 @@ uint64_t ParagraphKey(std::string_view paragraph) {
 void FoldWithParagraphKeys(std::string_view text, std::string* folded,
                            std::vector<uint64_t>* paragraph_keys) {
   folded->clear();
-  folded->reserve(text.size() + 1);
+  folded->reserve(text.size() + 32);  // folding writes whole blocks past its end
   paragraph_keys->clear();
   ForEachParagraph(text, [&](std::string_view p) {
     size_t start = folded->size();

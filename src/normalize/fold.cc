@@ -15,6 +15,7 @@
 
 #include "normalize/ascii_fold.h"
 #include "simshard/normalize.h"
+#include "util/ascii_sse2.h"
 
 namespace simshard {
 namespace {
@@ -30,33 +31,59 @@ constexpr std::array<char, 256> kFoldOrSpace = [] {
   return table;
 }();
 
-// Folds an all-ASCII span, appending tokens to `out` (space separated). Without branches
-// per byte: every byte is written as its fold or a space, and a space only moves the
-// write position on when the previous byte written was not one. Returns whether a
-// token made of digits only was written.
+// Folds an all-ASCII span, appending tokens to `out` (space separated). Every byte is
+// written as its fold or a space, and a space only moves the write position on when the
+// byte before it is not one: no branch per byte. Returns whether a digit was written.
 bool FoldAscii(std::string_view s, std::string* out) {
   const size_t old = out->size();
-  out->resize(old + s.size() + 1);  // folding never grows ASCII (+1: a leading space)
+  // Folding never grows ASCII; +1 for a leading space, +16 for whole-block stores.
+  out->resize(old + s.size() + 17);
   char* const first = out->data() + old;
   char* w = first;
   if (old > 0) *w++ = ' ';  // taken back below when no token follows
   bool after_space = true;  // nothing written yet, or a space: no space may follow
-  bool in_token = false, token_has_letter = false, digit_token = false;
-  for (unsigned char c : s) {
+  bool digits = false;
+  size_t i = 0;
+#if defined(SIMSHARD_ASCII_SSE2)
+  // Sixteen bytes at a time: letters lowered, digits kept, the rest made spaces; stored
+  // whole unless some space follows another, then byte by byte from the block.
+  const __m128i spaces = _mm_set1_epi8(' ');
+  for (; i + 16 <= s.size(); i += 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(s.data() + i));
+    const AsciiClasses16 c = ClassifyAscii16(x);
+    const __m128i keep = _mm_or_si128(c.letter, c.digit);
+    const __m128i folded = _mm_or_si128(
+        _mm_and_si128(c.letter, c.lower),
+        _mm_or_si128(_mm_and_si128(c.digit, x), _mm_andnot_si128(keep, spaces)));
+    const auto separators = static_cast<uint32_t>(~_mm_movemask_epi8(keep) & 0xffff);
+    const uint32_t dropped = separators & ((separators << 1) | uint32_t{after_space});
+    digits |= _mm_movemask_epi8(c.digit) != 0;
+    after_space = (separators >> 15) != 0;
+    if (dropped == 0) {
+      _mm_storeu_si128(reinterpret_cast<__m128i*>(w), folded);
+      w += 16;
+      continue;
+    }
+    alignas(16) char block[16];
+    _mm_store_si128(reinterpret_cast<__m128i*>(block), folded);
+    for (int k = 0; k < 16; ++k) {
+      *w = block[k];
+      w += ((dropped >> k) & 1) ^ 1;
+    }
+  }
+#endif
+  for (; i < s.size(); ++i) {
+    const auto c = static_cast<unsigned char>(s[i]);
     const char folded = kFoldOrSpace[c];
     const bool space = folded == ' ';
     *w = folded;
     w += !(space && after_space);
     after_space = space;
-    // A token ends at a space (or at the end): all digits when no letter was in it.
-    digit_token |= space && in_token && !token_has_letter;
-    token_has_letter = !space && (token_has_letter || folded >= 'a');
-    in_token = !space;
+    digits |= static_cast<unsigned char>(c - '0') < 10;
   }
-  digit_token |= in_token && !token_has_letter;
   if (w != first && w[-1] == ' ') --w;
   out->resize(w - out->data());
-  return digit_token;
+  return digits;
 }
 
 // Letters, marks and digits make tokens; everything else separates them.
@@ -150,7 +177,7 @@ bool AppendFoldNotingNumbers(std::string_view text, std::string* out) {
     segment_ascii = ascii;
   }
   flush(segment, text.size(), segment_ascii);
-  return true;  // ICU may have made digits of other characters: the caller looks
+  return true;  // ICU may have made digits of other characters
 }
 
 void AppendFold(std::string_view text, std::string* out) { AppendFoldNotingNumbers(text, out); }
@@ -159,7 +186,7 @@ void AppendFold(std::string_view text, std::string* out) { AppendFoldNotingNumbe
 
 std::string FoldForFingerprint(std::string_view text) {
   std::string out;
-  out.reserve(text.size() + 1);
+  out.reserve(text.size() + 32);
   normalize::AppendFold(text, &out);
   return out;
 }

@@ -6,12 +6,9 @@
 #include <cstring>
 #include <span>
 #include <vector>
-#if defined(__SSE2__) && !defined(SIMSHARD_NO_SIMD)
-#define SIMSHARD_CUES_SSE2 1
-#include <emmintrin.h>
-#endif
 
 #include "scan/text_util.h"
+#include "util/ascii_sse2.h"
 
 namespace simshard::scan {
 namespace {
@@ -25,21 +22,12 @@ bool IsOneOf(std::string_view text, Phrases phrases) {
 
 // Bit i set when p[i] is an ASCII letter or digit, for the 64 bytes at p.
 uint64_t AlnumMask64(const char* p) {
-#if defined(SIMSHARD_CUES_SSE2)
-  // Letters: (c | 0x20) - 'a' < 26, digits: c - '0' < 10, as signed compares after
-  // moving each range to the bottom of the signed bytes.
-  const __m128i to_lower = _mm_set1_epi8(0x20);
-  const __m128i letters_at_bottom = _mm_set1_epi8(static_cast<char>(128 - 'a'));
-  const __m128i letters_end = _mm_set1_epi8(static_cast<char>(-128 + 26));
-  const __m128i digits_at_bottom = _mm_set1_epi8(static_cast<char>(128 - '0'));
-  const __m128i digits_end = _mm_set1_epi8(static_cast<char>(-128 + 10));
+#if defined(SIMSHARD_ASCII_SSE2)
   uint64_t mask = 0;
   for (int k = 0; k < 4; ++k) {
-    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
-    const __m128i letter = _mm_cmplt_epi8(
-        _mm_add_epi8(_mm_or_si128(x, to_lower), letters_at_bottom), letters_end);
-    const __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(x, digits_at_bottom), digits_end);
-    const auto bits = static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(letter, digit)));
+    const AsciiClasses16 c =
+        ClassifyAscii16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k)));
+    const auto bits = static_cast<uint16_t>(_mm_movemask_epi8(_mm_or_si128(c.letter, c.digit)));
     mask |= uint64_t{bits} << (16 * k);
   }
   return mask;
