@@ -40,12 +40,13 @@ class DedupIndex {
   DedupIndex(const DedupIndex&) = delete;
   DedupIndex& operator=(const DedupIndex&) = delete;
 
-  // Sizes the index for `documents`; when that many have been added, the index compacts
-  // itself, so reserve before a bulk load (earlier nights) for the fastest lookups.
+  // Sizes the index for `documents`; when that many have been added, the index builds its
+  // tables at once, so reserve before a bulk load (earlier nights) for the fastest start.
   void Reserve(uint64_t documents);
 
   // Ordinals are archive order. Add them in increasing order: an exact lookup reports the
   // first document added with a digest (near lookups compare ordinals themselves).
+  // Documents added since the last Find are indexed by the next Find, in bulk when many.
   void Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp);
 
   // The earliest added document that this one repeats, or kind kNone: an equal digest

@@ -236,7 +236,8 @@ uint64_t DedupIndex::MemoryBytes() const {
   uint64_t bytes = m.ordinals.capacity() * sizeof(uint64_t) +
                    m.simhashes.capacity() * sizeof(uint64_t) +
                    m.digests.capacity() * sizeof(Digest) +
-                   m.sketches.capacity() * sizeof(Sketch) + m.exact.MemoryBytes();
+                   m.sketches.capacity() * sizeof(Sketch) + m.exact.MemoryBytes() +
+                   m.passes.capacity() * sizeof(uint32_t);
   for (const BlockTable& table : m.tables) bytes += table.MemoryBytes();
   return bytes;
 }
