@@ -53,26 +53,81 @@ struct TextMember {
   std::string key;
 };
 
-// The first member of the object in `json` (padded) whose value is the string `text`,
-// provided no earlier member has the same key (so that restoring finds it again).
-std::optional<TextMember> FindTextMember(const char* json, size_t size, std::string_view text) {
-  try {
-    ondemand::document doc =
-        OndemandParser().iterate(json, size, size + simdjson::SIMDJSON_PADDING);
-    ondemand::object obj = doc.get_object();
-    std::vector<std::string> seen;  // records have a handful of members
-    for (auto field : obj) {
-      const std::string_view key = field.unescaped_key();
-      const bool first = std::find(seen.begin(), seen.end(), key) == seen.end();
-      if (first) seen.emplace_back(key);
-      ondemand::value value = field.value();
-      if (!first || value.type() != ondemand::json_type::string) continue;
-      const std::string_view raw = TrimRight(value.raw_json_token());
-      if (std::string_view(value.get_string()) != text) continue;
-      return TextMember{static_cast<size_t>(raw.data() - json),
-                        static_cast<size_t>(raw.data() - json) + raw.size(), seen.back()};
+// Offsets past a JSON string (starting at its quote) and past any value, in text already
+// validated as JSON: only quotes and brackets need looking at.
+size_t SkipString(std::string_view json, size_t quote) {
+  const char* p = json.data() + quote + 1;
+  const char* const end = json.data() + json.size();
+  for (;;) {
+    const char* q = static_cast<const char*>(std::memchr(p, '"', end - p));
+    if (q == nullptr) return json.size();  // not reached in valid JSON
+    size_t backslashes = 0;  // an odd run escapes the quote
+    for (const char* b = q; b > p && b[-1] == '\\'; --b) ++backslashes;
+    if (backslashes % 2 == 0) return static_cast<size_t>(q - json.data()) + 1;
+    p = q + 1;
+  }
+}
+
+bool IsJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+size_t SkipSpace(std::string_view json, size_t i) {
+  while (i < json.size() && IsJsonSpace(json[i])) ++i;
+  return i;
+}
+
+size_t SkipValue(std::string_view json, size_t i) {
+  if (json[i] == '"') return SkipString(json, i);
+  if (json[i] != '{' && json[i] != '[') {  // number, true, false, null
+    while (i < json.size() && !IsJsonSpace(json[i]) && json[i] != ',' && json[i] != '}' &&
+           json[i] != ']') {
+      ++i;
     }
-  } catch (const simdjson::simdjson_error&) {
+    return i;
+  }
+  int depth = 0;
+  do {
+    const char c = json[i];
+    if (c == '"') {
+      i = SkipString(json, i);
+      continue;
+    }
+    depth += (c == '{' || c == '[') - (c == '}' || c == ']');
+    ++i;
+  } while (depth > 0 && i < json.size());
+  return i;
+}
+
+// Where the value of member number `index` of the object `json` (valid JSON) is.
+TextMember MemberValueAt(std::string_view json, size_t index) {
+  size_t i = SkipSpace(json, 0) + 1;  // past '{'
+  for (size_t k = 0;; ++k) {
+    i = SkipString(json, SkipSpace(json, i));  // the key
+    i = SkipSpace(json, SkipSpace(json, i) + 1);  // past ':'
+    const size_t end = SkipValue(json, i);
+    if (k == index) return TextMember{i, end, {}};
+    i = SkipSpace(json, end) + 1;  // past ','
+  }
+}
+
+// The first member of the object `root` whose value is the string `text`, provided no
+// earlier member has the same key (so that restoring finds it again). The parse tree
+// says which member; the line (`json`, which it was parsed from) says where.
+std::optional<TextMember> FindTextMember(simdjson::dom::element root, std::string_view json,
+                                         std::string_view text) {
+  simdjson::dom::object obj;
+  if (root.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
+  std::vector<std::string_view> seen;  // records have a handful of members
+  size_t index = 0;
+  for (const simdjson::dom::key_value_pair field : obj) {
+    const bool first = std::find(seen.begin(), seen.end(), field.key) == seen.end();
+    if (first) seen.push_back(field.key);
+    std::string_view value;
+    if (first && field.value.get_string().get(value) == simdjson::SUCCESS && value == text) {
+      TextMember member = MemberValueAt(json, index);
+      member.key = field.key;
+      return member;
+    }
+    ++index;
   }
   return std::nullopt;
 }
@@ -114,11 +169,15 @@ struct EmbeddedRecord {
 // Empty when the bytes cannot be embedded (not one line of valid JSON).
 std::optional<EmbeddedRecord> EmbedJsonRecord(const Record& r) {
   const std::string& line = r.original;
-  if (line.find('\n') != std::string::npos || !IsValidUtf8(line)) return std::nullopt;
-  const char* padded = PaddedCopy(line);
-  thread_local simdjson::dom::parser validator;
-  if (validator.parse(padded, line.size(), false).error()) return std::nullopt;
-  EmbeddedRecord e{line, FindTextMember(padded, line.size(), r.text)};
+  if (line.find('\n') != std::string::npos) return std::nullopt;
+  // The parse checks the whole line, UTF-8 included (overlongs and surrogates refused,
+  // as IsValidUtf8 does).
+  thread_local simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  if (parser.parse(PaddedCopy(line), line.size(), false).get(root) != simdjson::SUCCESS) {
+    return std::nullopt;
+  }
+  EmbeddedRecord e{line, FindTextMember(root, line, r.text)};
   if (e.member) {
     e.text_token_canonical =
         IsCanonicalJsonString(std::string_view(line).substr(e.member->begin, e.member->end - e.member->begin));

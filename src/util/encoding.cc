@@ -26,11 +26,11 @@ int Base64Value(char c) {
 }  // namespace
 
 std::string HexEncode(std::string_view bytes) {
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out.push_back(kHexDigits[c >> 4]);
-    out.push_back(kHexDigits[c & 15]);
+  std::string out(bytes.size() * 2, '0');
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    const auto c = static_cast<unsigned char>(bytes[i]);
+    out[2 * i] = kHexDigits[c >> 4];
+    out[2 * i + 1] = kHexDigits[c & 15];
   }
   return out;
 }

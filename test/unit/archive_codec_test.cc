@@ -84,3 +84,43 @@ BOOST_AUTO_TEST_CASE(escaping_is_the_same_at_every_position_of_a_word) {
     }
   }
 }
+
+BOOST_AUTO_TEST_CASE(text_member_is_found_behind_nested_values_and_repeated_keys) {
+  // Members before the text hold brackets, quotes and backslashes inside strings, nested
+  // arrays and objects, bare numbers and literals, and spaces around the separators; a
+  // first "body" that is not the text, and a repeated key, must be passed over.
+  const std::string text = "The \"real\" text \\ here";
+  const std::string spelled = "\"The \\\"real\\\" text \\\\ here\"";
+  const std::string before =
+      "{ \"a\" : \"}]\\\\\\\"{[\" , \"n\":[1,{\"x\":\"]\"},[true,null]] ,\"num\": -1.5e3 ,"
+      "\"body\":\"other\",\"body\":" + spelled + ",\"t\":false, \"text\" :  ";
+  const std::string after = " , \"z\":{\"q\":\"\\\"\"}}\r";
+  Record r = MakeRecord(12, text);
+  r.kind = OriginalKind::kJsonRecord;
+  r.original = before + spelled + after;
+  std::string line;
+  EncodeRecord(r, 1, &line);
+  const std::string embedded = before + "null" + " , \"z\":{\"q\":\"\\\"\"}}";
+  BOOST_TEST(line.find("\"record\":" + embedded + ",\"record_text_key\":\"text\"") != std::string::npos,
+             line);
+  BOOST_TEST(EncodedTextOf(r) == spelled);
+  auto back = DecodeRecord(line);
+  BOOST_REQUIRE(back.ok());
+  BOOST_TEST(back->original == before + spelled + " , \"z\":{\"q\":\"\\\"\"}}");
+}
+
+BOOST_AUTO_TEST_CASE(invalid_utf8_or_json_records_are_stored_whole) {
+  Record r = MakeRecord(13, "caf\xc3\xa9");
+  r.kind = OriginalKind::kJsonRecord;
+  for (const std::string& original : {std::string("{\"text\":\"caf\xc3\xa9\",\"x\":\"\xc0\xaf\"}"),
+                                     std::string("{\"text\":\"caf\xc3\xa9\",\"x\":\"\xed\xa0\x80\"}"),
+                                     std::string("{\"text\":\"caf\xc3\xa9\",}")}) {
+    r.original = original;
+    std::string line;
+    EncodeRecord(r, 1, &line);
+    BOOST_TEST(line.find("\"record\":") == std::string::npos);
+    auto back = DecodeRecord(line);
+    BOOST_REQUIRE(back.ok());
+    BOOST_TEST(back->original == original);
+  }
+}
