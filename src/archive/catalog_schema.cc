@@ -7,12 +7,13 @@ namespace simshard {
 
 // Columns without a type (source_rest, date, digest) keep integers, text and blobs as
 // bound: each is stored in its compact form when it has one (doc/FORMAT.md, section 5).
+// What seeding reads at startup comes first, so a row's header is read only that far.
 const std::string_view kSchemaTables = R"sql(
 CREATE TABLE IF NOT EXISTS documents(
-  ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, url_prefix INTEGER, url_rest TEXT NOT NULL,
-  url_hash INTEGER, source_prefix INTEGER, source_rest NOT NULL, title TEXT, date, run INTEGER,
-  archived_at TEXT, digest, simhash INTEGER, sketch BLOB, kind INTEGER, frame INTEGER NOT NULL,
-  record_offset INTEGER, record_size INTEGER, original_size INTEGER);
+  ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, digest, simhash INTEGER, sketch BLOB,
+  url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
+  source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
+  frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER);
 CREATE TABLE IF NOT EXISTS prefixes(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,
   number INTEGER NOT NULL, frame_offset INTEGER NOT NULL, frame_size INTEGER NOT NULL,
