@@ -52,7 +52,8 @@ class BlockTable {
     for (uintptr_t p = first; p < last; p += kLine) __builtin_prefetch(reinterpret_cast<const void*>(p));
   }
   const uint32_t* partials() const { return partials_.data(); }
-  // The bits of `simhash` that entries of this table store.
+  // The bits of `simhash` that entries of this table store: the two blocks after the
+  // table's own, not the one before it (the index's PartialRadius counts on that).
   uint32_t Partial(uint64_t simhash) const {
     return static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
   }

@@ -89,8 +89,11 @@ struct DedupIndex::Impl {
       const Probe& p = probes[i];
       const BlockTable& table = tables[p.table];
       const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
-      out = scan(table.partials(), p.range.begin, p.range.end, table.Partial(simhash),
-                 radius - key_distance, out);
+      const int partial_radius = PartialRadius(p.table, key_distance);
+      if (partial_radius >= 0) {
+        out = scan(table.partials(), p.range.begin, p.range.end, table.Partial(simhash),
+                   partial_radius, out);
+      }
       table_end[p.table] = out;
       table.ForEachRecentNear(p.key, simhash, radius, [&](uint32_t doc, int distance) {
         if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
@@ -136,6 +139,15 @@ struct DedupIndex::Impl {
       }
     }
     indexed = end;
+  }
+
+  // How many of the 32 bits an entry of `table` stores may differ from the query's, in a
+  // bucket key_distance bits from the query's block. Entries lack one block, the one
+  // before their table's (BlockTable::Partial); from table 1 on, that block belongs to an
+  // earlier table, and a document this table reports differs there in more than
+  // block_radius bits (else the earlier table reports it), which leaves fewer for the rest.
+  int PartialRadius(int table, int key_distance) const {
+    return radius - key_distance - (table > 0 ? block_radius + 1 : 0);
   }
 
   __attribute__((always_inline)) bool SeenInEarlierTable(uint64_t diff, int table) const {
