@@ -57,11 +57,11 @@ int64_t DateNumber(std::string_view date) {
   return v;
 }
 
-std::string DateText(int64_t n) {
+void DateText(int64_t n, std::string* out) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(n / 10000),
-                static_cast<long long>(n / 100 % 100), static_cast<long long>(n % 100));
-  return buf;
+  const int size = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(n / 10000),
+                                 static_cast<long long>(n / 100 % 100), static_cast<long long>(n % 100));
+  out->assign(buf, static_cast<size_t>(size));
 }
 
 // A digest kept as text (not 32 lowercase hex digits when written): parsed as v1 did.
@@ -87,10 +87,30 @@ void BindDigest(Statement* st, int col, std::string_view digest, uint64_t id) {
   st->BindBlob(col, BigEndian64(bytes.data()) == id ? std::string_view(bytes).substr(8) : bytes);
 }
 
-std::string DigestText(const Statement& s, int col, uint64_t id) {
+// Lowercase hex of `bytes` appended to `out` (which keeps its buffer from row to row).
+void AppendHex(std::string_view bytes, std::string* out) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  for (unsigned char c : bytes) {
+    out->push_back(kDigits[c >> 4]);
+    out->push_back(kDigits[c & 15]);
+  }
+}
+
+void AppendHex64(uint64_t v, std::string* out) {
+  char bytes[8];
+  for (int i = 7; i >= 0; --i, v >>= 8) bytes[i] = static_cast<char>(v & 0xff);
+  AppendHex(std::string_view(bytes, 8), out);
+}
+
+void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
   const std::string_view v = s.View(col);
-  if (!s.IsBlob(col)) return std::string(v);
-  return v.size() == 8 ? Hex64(id) + HexEncode(v) : HexEncode(v);
+  out->clear();
+  if (!s.IsBlob(col)) {
+    out->assign(v);
+    return;
+  }
+  if (v.size() == 8) AppendHex64(id, out);
+  AppendHex(v, out);
 }
 
 }  // namespace
@@ -245,7 +265,7 @@ bool CatalogCache::DecodeInto(const Statement& s, CatalogEntry* e) const {
     if (s.IsNull(col)) return true;
     auto it = prefix_text_.find(s.Int(col));
     if (it == prefix_text_.end()) return false;
-    *out = it->second;
+    out->assign(it->second);
     return true;
   };
   const auto frame = frames_.find(s.Int(kFrame));
@@ -254,41 +274,42 @@ bool CatalogCache::DecodeInto(const Statement& s, CatalogEntry* e) const {
   }
   e->url += s.View(kUrlRest);
   e->source += s.View(kSourceRest);  // an integer reads as its decimal text
-  e->shard = frame->second.shard;
+  e->shard.assign(frame->second.shard);
   e->frame = frame->second.number;
   e->frame_offset = frame->second.offset;
   e->frame_size = frame->second.size;
   e->run = static_cast<uint64_t>(s.Int(kRun));
   if (s.IsNull(kArchivedAt)) {
     auto run = run_time_.find(e->run);
-    e->archived_at = run != run_time_.end() && run->second ? *run->second : std::string();
+    e->archived_at.clear();
+    if (run != run_time_.end() && run->second) e->archived_at.assign(*run->second);
   } else {
-    e->archived_at = s.Text(kArchivedAt);
+    e->archived_at.assign(s.View(kArchivedAt));
   }
   return true;
 }
 
-Result<CatalogEntry> CatalogCache::Decode(const Statement& s) {
-  CatalogEntry e;
-  e.ordinal = static_cast<uint64_t>(s.Int(kOrdinal));
+Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
+  e->ordinal = static_cast<uint64_t>(s.Int(kOrdinal));
   const auto id = static_cast<uint64_t>(s.Int(kId));
-  e.id = Hex64(id);
-  if (!loaded_ || !DecodeInto(s, &e)) {
+  e->id.clear();
+  AppendHex64(id, &e->id);
+  if (!loaded_ || !DecodeInto(s, e)) {
     SIMSHARD_RETURN_IF_ERROR(Load());  // committed since the last load, or never loaded
-    if (!DecodeInto(s, &e)) {
-      return Status::Error("catalog: document " + e.id + " refers to a frame or prefix the catalog lacks");
+    if (!DecodeInto(s, e)) {
+      return Status::Error("catalog: document " + e->id + " refers to a frame or prefix the catalog lacks");
     }
   }
-  e.title = s.Text(kTitle);
-  e.date = s.IsInt(kDate) ? DateText(s.Int(kDate)) : s.Text(kDate);
-  e.digest = DigestText(s, kDigest, id);
-  e.simhash = static_cast<uint64_t>(s.Int(kSimhash));
-  e.sketch = s.Text(kSketch);
-  e.kind = static_cast<OriginalKind>(s.Int(kKind));
-  e.record_offset = static_cast<uint32_t>(s.Int(kRecordOffset));
-  e.record_size = static_cast<uint32_t>(s.Int(kRecordSize));
-  e.original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
-  return e;
+  e->title.assign(s.View(kTitle));
+  if (s.IsInt(kDate)) DateText(s.Int(kDate), &e->date); else e->date.assign(s.View(kDate));
+  DigestText(s, kDigest, id, &e->digest);
+  e->simhash = static_cast<uint64_t>(s.Int(kSimhash));
+  e->sketch.assign(s.View(kSketch));
+  e->kind = static_cast<OriginalKind>(s.Int(kKind));
+  e->record_offset = static_cast<uint32_t>(s.Int(kRecordOffset));
+  e->record_size = static_cast<uint32_t>(s.Int(kRecordSize));
+  e->original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
+  return Status::OK();
 }
 
 // Catalog members that read and write document rows.
@@ -306,13 +327,13 @@ Status Catalog::ForEachDocument(const std::function<void(const CatalogEntry&)>& 
   auto st = Prepare("SELECT " + std::string(kSelectColumns) + " FROM documents ORDER BY ordinal");
   if (!st.ok()) return st.status();
   SIMSHARD_RETURN_IF_ERROR(rows_->Load());
+  CatalogEntry entry;  // reused: its strings keep their buffers from row to row
   for (;;) {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) return Status::OK();
-    auto entry = rows_->Decode(*st);
-    if (!entry.ok()) return entry.status();
-    fn(*entry);
+    SIMSHARD_RETURN_IF_ERROR(rows_->Decode(*st, &entry));
+    fn(entry);
   }
 }
 
@@ -344,13 +365,17 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
 }
 
 Result<CatalogEntry> Catalog::FirstRow(Statement* st, std::string_view url, bool check_url) const {
+  CatalogEntry entry;
   for (;;) {
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    auto entry = version_ == 1 ? EntryFromV1Row(*st) : rows_->Decode(*st);
-    if (!entry.ok()) return entry.status();
-    if (check_url && entry->url != url) continue;  // another URL with the same hash
+    if (version_ == 1) {
+      entry = EntryFromV1Row(*st);
+    } else {
+      SIMSHARD_RETURN_IF_ERROR(rows_->Decode(*st, &entry));
+    }
+    if (check_url && entry.url != url) continue;  // another URL with the same hash
     st->Reset();  // ends the statement's read of the catalog now, not at the next lookup
     return entry;
   }

@@ -41,7 +41,8 @@ class CatalogCache {
   Status BindRow(const CatalogEntry& e, Statement* insert);
   // Decodes a row selected with kSelectColumns; loads again once when a row refers to a
   // prefix or frame committed after the last load.
-  Result<CatalogEntry> Decode(const Statement& s);
+  // Strings of `e` are assigned, not rebuilt: a caller reusing one entry allocates little.
+  Status Decode(const Statement& s, CatalogEntry* e);
 
  private:
   struct Frame {

@@ -53,7 +53,7 @@ FROM documents d
 PRAGMA user_version = 2;
 )sql";
 
-Result<CatalogEntry> EntryFromV1Row(const Statement& s) {
+CatalogEntry EntryFromV1Row(const Statement& s) {
   CatalogEntry e;
   e.ordinal = static_cast<uint64_t>(s.Int(0));
   e.id = s.Text(1);
@@ -88,9 +88,7 @@ Status ForEachV1Row(const Catalog& catalog, std::string_view table,
     auto row = st->Step();
     if (!row.ok()) return row.status();
     if (!*row) return Status::OK();
-    auto entry = EntryFromV1Row(*st);
-    if (!entry.ok()) return entry.status();
-    SIMSHARD_RETURN_IF_ERROR(fn(*entry));
+    SIMSHARD_RETURN_IF_ERROR(fn(EntryFromV1Row(*st)));
   }
 }
 

@@ -19,7 +19,7 @@ inline constexpr std::string_view kV1Columns =
     "ordinal, id, url, source, title, date, archived_at, run, digest, simhash, sketch, kind, "
     "shard, frame, frame_offset, frame_size, record_offset, record_size, original_size";
 
-Result<CatalogEntry> EntryFromV1Row(const Statement& s);
+CatalogEntry EntryFromV1Row(const Statement& s);
 Status ForEachV1Document(const Catalog& catalog, const std::function<void(const CatalogEntry&)>& fn);
 
 // Rewrites a version 1 catalog as version 2 inside the caller's transaction, so that it
