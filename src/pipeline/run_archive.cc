@@ -2,8 +2,10 @@
 // archive, state that later nights need kept in the catalog.
 #include <algorithm>
 #include <memory>
+#include <optional>
 #include <set>
 #include <system_error>
+#include <thread>
 
 #include <boost/filesystem.hpp>
 
@@ -121,19 +123,18 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
     return writer.Add(MakeRecord(std::move(a), id, *run, archived_at));
   };
-  // The chrome model is saved, and the decider's memory (dedup index, chrome counts) freed,
-  // on the deciding thread while this one still records the last documents.
-  std::string chrome_state;
-  auto save_and_free_decider = [&] {
-    chrome_state = decider->chrome().Serialize();
-    decider.reset();
-  };
+  // The chrome model is saved on the deciding thread while this one still records the
+  // last documents, and the decider's memory (dedup index, chrome counts) is freed on
+  // another while this one seals and commits: neither lengthens the run's serial tail.
+  std::optional<std::string> chrome_state;
+  auto save_chrome_model = [&] { chrome_state = decider->chrome().Serialize(); };
   Result<RunSummary> summary =
-      pipeline::DecideAll(options, decider.get(), keep, {}, save_and_free_decider);
+      pipeline::DecideAll(options, decider.get(), keep, {}, save_chrome_model);
   if (!summary.ok()) return summary;
-  if (decider != nullptr) save_and_free_decider();  // a guard: DecideAll has run it
+  if (!chrome_state) save_chrome_model();  // a guard: DecideAll has run it
+  std::jthread free_decider([doomed = std::move(decider)]() mutable { doomed.reset(); });
 
-  SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), chrome_state));
+  SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), *chrome_state));
   SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(*summary)));
   if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
   summary->run_id = *run;

@@ -5,7 +5,9 @@
 
 #include <string>
 
+#include "archive/frame_compressor.h"
 #include "archive/record_codec.h"
+#include "archive/shard_format.h"
 #include "archive_test_util.h"
 #include "util/json_writer.h"
 
@@ -122,5 +124,17 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_or_json_records_are_stored_whole) {
     auto back = DecodeRecord(line);
     BOOST_REQUIRE(back.ok());
     BOOST_TEST(back->original == original);
+  }
+}
+
+BOOST_AUTO_TEST_CASE(compressed_frame_checksum_is_that_of_its_records) {
+  std::string raw;
+  for (int i = 0; raw.size() < 300000; ++i) raw += "record " + std::to_string(i * 7919) + "\n";
+  for (const std::string_view bytes : {std::string_view(raw), std::string_view(raw).substr(0, 1),
+                                       std::string_view(raw).substr(0, 0)}) {
+    auto frame = CompressFrame(bytes, 3);
+    BOOST_REQUIRE(frame.ok());
+    BOOST_TEST(frame->checksum == shard::Checksum32(bytes), "size " << bytes.size());
+    BOOST_TEST(frame->decompressed_size == bytes.size());
   }
 }
