@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace simshard {
 
@@ -74,7 +75,17 @@ class Fingerprinter {
   const FingerprintConfig& config() const { return config_; }
 
  private:
+  struct FeatureWeights {
+    uint8_t unigram, bigram, trigram;
+  };
+  static constexpr uint64_t kMaxTabledPositions = 1 << 16;
+  static FeatureWeights WeightsFor(const FingerprintConfig& config, uint64_t position);
+
   FingerprintConfig config_;
+  uint64_t lead_end_ = 0;  // first word position after the lead
+  // Feature weights at positions [0, min(lead_end_, kMaxTabledPositions)), then the
+  // weights after the lead.
+  std::vector<FeatureWeights> weights_;
 };
 
 // Estimated Jaccard similarity of the shingle sets behind two sketches, in [0, 1].

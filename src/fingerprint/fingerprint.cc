@@ -274,18 +274,33 @@ std::string FingerprintConfig::Name() const {
   return name;
 }
 
-Fingerprinter::Fingerprinter(FingerprintConfig config) : config_(config) {}
+Fingerprinter::FeatureWeights Fingerprinter::WeightsFor(const FingerprintConfig& c,
+                                                        uint64_t position) {
+  const uint64_t lead_begin = static_cast<uint64_t>(std::max(0, c.lead_start));
+  const uint64_t lead_end = lead_begin + static_cast<uint64_t>(std::max(0, c.lead_words));
+  const int lead = LeadWeight(position, lead_begin, lead_end, c);
+  // Weights live in 8-bit counter lanes, two features at a time.
+  auto weight = [lead](int w) { return static_cast<uint8_t>(std::clamp(w * lead, 0, 127)); };
+  return {weight(c.unigram_weight), weight(c.bigram_weight), weight(c.trigram_weight)};
+}
+
+Fingerprinter::Fingerprinter(FingerprintConfig config) : config_(config) {
+  // Worked out once rather than per word: the weights at each position of the lead, and
+  // last those of every position after it.
+  lead_end_ = static_cast<uint64_t>(std::max(0, config_.lead_start)) +
+              static_cast<uint64_t>(std::max(0, config_.lead_words));
+  const uint64_t positions = std::min<uint64_t>(lead_end_, kMaxTabledPositions);
+  for (uint64_t position = 0; position < positions; ++position)
+    weights_.push_back(WeightsFor(config_, position));
+  weights_.push_back(WeightsFor(config_, lead_end_));
+}
 
 Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
   SimHashAccumulator simhash;
   SketchBuilder sketch;
   const FingerprintConfig& c = config_;
-  const uint64_t lead_begin = static_cast<uint64_t>(std::max(0, c.lead_start));
-  const uint64_t lead_end = lead_begin + static_cast<uint64_t>(std::max(0, c.lead_words));
   const size_t min_unigram = static_cast<size_t>(std::max(0, c.min_unigram_bytes));
   const uint64_t sketch_words = static_cast<uint64_t>(std::clamp(c.sketch_shingle_words, 1, 3));
-  // Weights live in 8-bit counter lanes, two features at a time.
-  auto weight = [](int w, int lead) { return std::clamp(w * lead, 0, 127); };
   const TokenOptions tokens{c.token_prefix_bytes > 0 ? static_cast<size_t>(c.token_prefix_bytes)
                                                      : SIZE_MAX,
                             c.letter_set_tokens};
@@ -297,12 +312,14 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
     if (need_h3) h3 = CombineShingle(h2, token, kCombine3);
     h2 = CombineShingle(h1, token, kCombine2);
     h1 = token;
-    const int lead = LeadWeight(seen, lead_begin, lead_end, c);
+    const FeatureWeights w = seen + 1 < weights_.size() ? weights_[seen]
+                             : seen >= lead_end_        ? weights_.back()
+                                                        : WeightsFor(c, seen);
     ++seen;
-    const int unigram = length >= min_unigram ? weight(c.unigram_weight, lead) : 0;
-    const int bigram = seen >= 2 ? weight(c.bigram_weight, lead) : 0;
+    const int unigram = length >= min_unigram ? w.unigram : 0;
+    const int bigram = seen >= 2 ? w.bigram : 0;
     simhash.AddPair(h1, unigram, h2, bigram);
-    if (c.trigram_weight > 0 && seen >= 3) simhash.AddPair(h3, weight(c.trigram_weight, lead), 0, 0);
+    if (c.trigram_weight > 0 && seen >= 3) simhash.AddPair(h3, w.trigram, 0, 0);
     if (seen >= sketch_words) {
       sketch.Add(sketch_words == 1 ? Mix(h1) : sketch_words == 2 ? h2 : h3);
     }
