@@ -139,16 +139,21 @@ Status Catalog::ReadVersion() {
   return Status::OK();
 }
 
+Result<bool> Catalog::HasTables() const {
+  auto st = Prepare("SELECT 1 FROM sqlite_schema LIMIT 1");
+  if (!st.ok()) return st.status();
+  return st->Step();
+}
+
 // A new catalog gets the whole schema, a version 1 catalog is upgraded: each in one
 // transaction, so a writer killed halfway leaves the catalog as it was.
 Status Catalog::CreateOrUpgrade() {
   SIMSHARD_RETURN_IF_ERROR(Begin());
   Status s = ReadVersion();  // again inside the transaction: another process may have done it
   if (s.ok() && version_ == 0) {
-    auto tables = Prepare("SELECT COUNT(*) FROM sqlite_schema");
-    auto row = tables.ok() ? tables->Step() : Result<bool>(tables.status());
-    if (!row.ok()) s = row.status();
-    else if (tables->Int(0) != 0) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
+    auto has_tables = HasTables();
+    if (!has_tables.ok()) s = has_tables.status();
+    else if (*has_tables) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
     if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes));
   } else if (s.ok() && version_ == 1) {
     s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");

@@ -101,6 +101,7 @@ class Catalog {
   Status Error(std::string_view what) const;
   Status ReadVersion();
   Status CreateOrUpgrade();
+  Result<bool> HasTables() const;  // any table at all: a file that is some other database
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
   Result<Statement*> Cached(const std::string& sql) const;
   // The first row of `st` whose URL is `url` (v2 lookups by URL hash may collide).
