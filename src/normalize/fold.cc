@@ -86,6 +86,17 @@ bool FoldAscii(std::string_view s, std::string* out) {
   return digits;
 }
 
+// Position of the first byte of `s` at or after `pos` that is not ASCII, or s.size().
+size_t FindNonAscii(std::string_view s, size_t pos) {
+  for (; pos + 8 <= s.size(); pos += 8) {
+    uint64_t x;
+    std::memcpy(&x, s.data() + pos, 8);
+    if (x & 0x8080808080808080ull) break;
+  }
+  while (pos < s.size() && static_cast<unsigned char>(s[pos]) < 0x80) ++pos;
+  return pos;
+}
+
 // Letters, marks and digits make tokens; everything else separates them.
 bool IsTokenChar(UChar32 c) {
   const int32_t mask = U_GET_GC_MASK(c);
@@ -162,16 +173,35 @@ bool AppendFoldNotingNumbers(std::string_view text, std::string* out) {
   };
   // Cut at ASCII white space (always a word boundary for ICU too) into stretches of
   // all-ASCII words, which take the fast path, and stretches of other words for ICU.
-  size_t segment = 0, pos = 0;
+  // A stretch starts with the white space before its first word. Inside an ASCII stretch
+  // the next non-ASCII byte is found eight bytes at a time; other stretches go word by
+  // word.
+  const size_t n = text.size();
+  auto is_break = [&](size_t i) { return IsAsciiBreak(static_cast<unsigned char>(text[i])); };
+  size_t segment = 0, pos = 0;  // pos: where the last word looked at ends
   bool segment_ascii = true;
-  while (pos < text.size()) {
+  while (pos < n) {
+    if (segment_ascii) {
+      const size_t other = FindNonAscii(text, pos);
+      if (other == n) break;
+      size_t word = other;  // the start of the word it is in, then of the space before
+      while (word > pos && !is_break(word - 1)) --word;
+      while (word > pos && is_break(word - 1)) --word;
+      if (word > segment) {
+        flush(segment, word, true);
+        segment = word;
+      }
+      segment_ascii = false;
+      pos = other;
+      while (pos < n && !is_break(pos)) ++pos;
+      continue;
+    }
     const size_t word = pos;
-    while (pos < text.size() && IsAsciiBreak(static_cast<unsigned char>(text[pos]))) ++pos;
+    while (pos < n && is_break(pos)) ++pos;
     bool ascii = true;
-    for (; pos < text.size() && !IsAsciiBreak(static_cast<unsigned char>(text[pos])); ++pos)
-      ascii &= static_cast<unsigned char>(text[pos]) < 0x80;
-    if (ascii != segment_ascii && word > segment) {
-      flush(segment, word, segment_ascii);
+    for (; pos < n && !is_break(pos); ++pos) ascii &= static_cast<unsigned char>(text[pos]) < 0x80;
+    if (ascii && word > segment) {
+      flush(segment, word, false);
       segment = word;
     }
     segment_ascii = ascii;

@@ -232,10 +232,15 @@ bool IsMoreInHeading(const std::string& label) {
 // A row of site links: "About us | Contact | Privacy policy | Terms".
 bool IsLinkRow(std::string_view paragraph) {
   if (paragraph.size() > 400) return false;
+  // Counts " | " as a search from the end of each match would, looking for the bar
+  // (rare) rather than the space before it (common).
   size_t bars = 0;
-  for (size_t pos = paragraph.find(" | "); pos != std::string_view::npos;
-       pos = paragraph.find(" | ", pos + 3))
+  for (size_t bar = paragraph.find('|', 1); bar != std::string_view::npos && bar + 1 < paragraph.size();
+       bar = paragraph.find('|', bar + 1)) {
+    if (paragraph[bar - 1] != ' ' || paragraph[bar + 1] != ' ') continue;
     ++bars;
+    bar += 2;  // the next match starts after this one's closing space
+  }
   return bars >= 2 && paragraph.size() / (bars + 1) < 45;
 }
 
