@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -53,12 +54,46 @@ class ChromeModel {
   uint32_t min_pages() const { return min_pages_; }
 
  private:
-  using Counts = std::unordered_map<uint64_t, uint32_t>;  // paragraph key -> pages
+  // Paragraph key -> pages, in one array with open addressing: a node-based map spent
+  // most of its time allocating nodes and rehashing.
+  class Counts {
+   public:
+    // The count of `key`, added as 0 when missing (then `*added` is set).
+    uint32_t& FindOrAdd(uint64_t key, bool* added);
+    const uint32_t* Find(uint64_t key) const;
+    size_t size() const { return size_; }
+    // Calls fn(key, count) for each entry, in no particular order.
+    template <typename Fn>
+    void ForEach(Fn&& fn) const {
+      for (const Slot& slot : slots_)
+        if (slot.used) fn(slot.key, slot.count);
+    }
+    // Keeps only the entries with a count above 1.
+    void DropSingletons();
+
+   private:
+    struct Slot {
+      uint64_t key = 0;
+      uint32_t count = 0;
+      bool used = false;
+    };
+    size_t SlotOf(uint64_t key) const;  // where `key` is or would go
+    void Grow();
+
+    std::vector<Slot> slots_;  // a power of two in size, at most 3/4 used
+    size_t size_ = 0;
+  };
+  // Sites looked up by string_view without making a std::string.
+  struct SiteHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view site) const { return std::hash<std::string_view>()(site); }
+  };
   void ForgetSingletons();
 
   uint32_t min_pages_;
-  std::unordered_map<std::string, Counts> counts_;
+  std::unordered_map<std::string, Counts, SiteHash, std::equal_to<>> counts_;
   size_t tracked_ = 0;  // (site, key) pairs held
+  std::vector<uint64_t> page_keys_;  // Observe's scratch space
 };
 
 // The fingerprint form of article text: Unicode NFKC, case folded, punctuation dropped,

@@ -112,16 +112,59 @@ std::vector<uint64_t> ChromeModel::Keys(std::string_view text) {
   return keys;
 }
 
+size_t ChromeModel::Counts::SlotOf(uint64_t key) const {
+  const size_t mask = slots_.size() - 1;
+  // Keys are already hashes; the multiply spreads them anyway in case some are not.
+  for (size_t i = static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> 20) & mask;; i = (i + 1) & mask)
+    if (!slots_[i].used || slots_[i].key == key) return i;
+}
+
+void ChromeModel::Counts::Grow() {
+  std::vector<Slot> old(std::max<size_t>(64, 2 * slots_.size()));
+  old.swap(slots_);
+  for (const Slot& slot : old)
+    if (slot.used) slots_[SlotOf(slot.key)] = slot;
+}
+
+uint32_t& ChromeModel::Counts::FindOrAdd(uint64_t key, bool* added) {
+  if (4 * (size_ + 1) > 3 * slots_.size()) Grow();
+  Slot& slot = slots_[SlotOf(key)];
+  *added = !slot.used;
+  if (!slot.used) {
+    slot = Slot{key, 0, true};
+    ++size_;
+  }
+  return slot.count;
+}
+
+const uint32_t* ChromeModel::Counts::Find(uint64_t key) const {
+  if (slots_.empty()) return nullptr;
+  const Slot& slot = slots_[SlotOf(key)];
+  return slot.used ? &slot.count : nullptr;
+}
+
+void ChromeModel::Counts::DropSingletons() {
+  std::vector<Slot> old(slots_.size());
+  old.swap(slots_);
+  size_ = 0;
+  for (const Slot& slot : old) {
+    if (!slot.used || slot.count <= 1) continue;
+    slots_[SlotOf(slot.key)] = slot;
+    ++size_;
+  }
+}
+
 void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> paragraph_keys) {
-  auto it = counts_.find(std::string(site));
+  auto it = counts_.find(site);
   if (it == counts_.end()) it = counts_.emplace(std::string(site), Counts()).first;
-  std::vector<uint64_t> keys(paragraph_keys.begin(), paragraph_keys.end());
-  std::sort(keys.begin(), keys.end());
-  keys.erase(std::unique(keys.begin(), keys.end()), keys.end());  // once per page
-  for (uint64_t key : keys) {
-    auto [entry, inserted] = it->second.try_emplace(key, 0);
-    if (entry->second < UINT32_MAX) ++entry->second;
-    tracked_ += inserted;
+  page_keys_.assign(paragraph_keys.begin(), paragraph_keys.end());
+  std::sort(page_keys_.begin(), page_keys_.end());
+  page_keys_.erase(std::unique(page_keys_.begin(), page_keys_.end()), page_keys_.end());  // once per page
+  for (uint64_t key : page_keys_) {
+    bool added = false;
+    uint32_t& count = it->second.FindOrAdd(key, &added);
+    if (count < UINT32_MAX) ++count;
+    tracked_ += added;
   }
   if (tracked_ > kMaxTrackedPairs) ForgetSingletons();
 }
@@ -129,26 +172,26 @@ void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> parag
 void ChromeModel::ForgetSingletons() {
   tracked_ = 0;
   for (auto& [site, counts] : counts_) {
-    std::erase_if(counts, [](const auto& entry) { return entry.second <= 1; });
+    counts.DropSingletons();
     tracked_ += counts.size();
   }
 }
 
 bool ChromeModel::IsChrome(std::string_view site, uint64_t paragraph_key) const {
-  const auto it = counts_.find(std::string(site));
+  const auto it = counts_.find(site);
   if (it == counts_.end()) return false;
-  const auto entry = it->second.find(paragraph_key);
-  return entry != it->second.end() && entry->second >= min_pages_;
+  const uint32_t* count = it->second.Find(paragraph_key);
+  return count && *count >= min_pages_;
 }
 
 std::string ChromeModel::Strip(std::string_view site, std::string_view text) const {
   std::string out;
-  const auto it = counts_.find(std::string(site));
+  const auto it = counts_.find(site);
   if (it == counts_.end()) return std::string(text);
   for (std::string_view p : SplitParagraphs(text)) {
     if (p.size() <= kMaxChromeParagraphBytes) {
-      const auto entry = it->second.find(ParagraphKey(p));
-      if (entry != it->second.end() && entry->second >= min_pages_) continue;
+      const uint32_t* count = it->second.Find(ParagraphKey(p));
+      if (count && *count >= min_pages_) continue;
     }
     if (!out.empty()) out.append("\n\n");
     out.append(p);
@@ -169,8 +212,9 @@ std::string ChromeModel::Serialize() const {
   }();
   for (const auto& [site, counts] : sorted) {
     std::vector<std::pair<uint64_t, uint32_t>> entries;
-    for (const auto& [key, count] : *counts)
+    counts->ForEach([&](uint64_t key, uint32_t count) {
       if (count >= 2) entries.emplace_back(key, count);
+    });
     if (entries.empty()) continue;
     std::sort(entries.begin(), entries.end());
     out += site;
@@ -218,7 +262,8 @@ Result<ChromeModel> ChromeModel::Deserialize(std::string_view bytes) {
       if (r.ec != std::errc() || r.ptr == end || *r.ptr != ':') return bad("bad entry");
       r = std::from_chars(r.ptr + 1, end, count);
       if (r.ec != std::errc()) return bad("bad count");
-      counts[key] = count;
+      bool added = false;
+      counts.FindOrAdd(key, &added) = count;
       ++model.tracked_;
       q = r.ptr + (r.ptr < end && *r.ptr == ' ' ? 1 : 0);
       if (r.ptr < end && *r.ptr != ' ') return bad("bad separator");
