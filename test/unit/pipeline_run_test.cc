@@ -9,6 +9,7 @@
 
 #include "pipeline/decider.h"
 #include "pipeline/report.h"
+#include "pipeline/run_loop.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
 
@@ -232,4 +233,28 @@ BOOST_AUTO_TEST_CASE(a_report_to_dev_null_is_no_write_error) {
   options.report_path = "/dev/null";  // cannot be fsynced: EINVAL
   Result<RunSummary> run = RunArchive(options);
   BOOST_TEST(run.ok(), run.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(after_the_last_decision_runs_once_every_document_is_decided) {
+  Crawl crawl(20);
+  for (unsigned threads : {1u, 3u}) {
+    pipeline::Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel(), "kept");
+    uint64_t stored = 0;
+    auto keep = [&](pipeline::Analyzed&&, const std::string&) -> Result<uint64_t> {
+      return ++stored;
+    };
+    size_t calls = 0;
+    uint64_t kept_when_called = 0;
+    auto after = [&] {  // on the deciding thread, which numbers each kept document
+      ++calls;
+      kept_when_called = decider.next_ordinal() - 1;
+    };
+    RunOptions options = crawl.Options("", "r.jsonl", threads);
+    Result<RunSummary> run = pipeline::DecideAll(options, &decider, keep, {}, after);
+    BOOST_REQUIRE_MESSAGE(run.ok(), run.status().message());
+    BOOST_TEST(calls == 1u);
+    BOOST_TEST(run->totals.documents == crawl.files);
+    BOOST_TEST(kept_when_called == run->totals.archived);
+    BOOST_TEST(stored == run->totals.archived);
+  }
 }
