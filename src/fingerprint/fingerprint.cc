@@ -205,6 +205,16 @@ struct TokenOptions {
   bool typo_tolerant;
 };
 
+// kLetterBit.v[c]: the bit TypoTolerantHash sets for byte c (a table load is cheaper than
+// a shift by a variable amount).
+struct LetterBitTable {
+  uint64_t v[256];
+  constexpr LetterBitTable() : v() {
+    for (int c = 0; c < 256; ++c) v[c] = uint64_t{1} << (c & 63);
+  }
+};
+constexpr LetterBitTable kLetterBit;
+
 // Calls `fn(hash, length)` for each space-separated word of the folded text. The letter
 // set is gathered while looking for the word's end, so each byte is read once.
 template <typename Fn>
@@ -220,7 +230,7 @@ void ForEachTokenHash(std::string_view text, TokenOptions options, Fn&& fn) {
     uint64_t set = 0;
     uint8_t high = 0;
     do {
-      set |= uint64_t{1} << (*p & 63);
+      set |= kLetterBit.v[*p];
       high |= *p;
     } while (++p < end && *p != ' ');
     const auto* word = reinterpret_cast<const char*>(start);
