@@ -304,3 +304,22 @@ BOOST_AUTO_TEST_CASE(seeding_reads_binary_fingerprints_and_fills_the_id_check) {
   for (const Record& r : records) BOOST_TEST(!w->Add(r).ok());
   BOOST_TEST(w->Add(MakeRecord(21)).ok());
 }
+
+BOOST_AUTO_TEST_CASE(other_databases_and_newer_catalogs_are_refused_untouched) {
+  ScratchDir dir;
+  Db(dir.path()).Exec("CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES ('mine')");
+  auto w = ArchiveWriter::Open(dir.path(), {});
+  BOOST_REQUIRE(!w.ok());
+  BOOST_TEST(w.status().message().find("not a simshard catalog") != std::string::npos);
+  BOOST_TEST(Db(dir.path()).Rows("SELECT name FROM sqlite_schema") == std::vector<std::string>{"notes"},
+             boost::test_tools::per_element());
+
+  ScratchDir newer;
+  WriteRun(newer.path(), {MakeRecord(1)});
+  Db(newer.path()).Exec("PRAGMA user_version = 3");
+  for (bool writer : {false, true}) {
+    const Status s = writer ? ArchiveWriter::Open(newer.path(), {}).status() : ArchiveReader::Open(newer.path()).status();
+    BOOST_TEST(s.message().find("written by a newer simshard") != std::string::npos);
+  }
+  BOOST_TEST(UserVersion(newer.path()) == "3");
+}
