@@ -24,6 +24,7 @@ ShardBuilder::ShardBuilder(std::string dir, std::string name, uint32_t frame_byt
     : dir_(std::move(dir)), name_(std::move(name)), frame_bytes_(frame_bytes),
       compressor_(compressor), sink_(std::move(sink)), fd_(std::move(fd)) {
   temp_path_ = dir_ + "/" + name_ + std::string(shard::kTempSuffix);
+  frame_.reserve(frame_bytes_);
 }
 
 ShardBuilder::~ShardBuilder() {
@@ -58,7 +59,8 @@ Status ShardBuilder::Append(std::string_view line, CatalogEntry entry) {
 
 void ShardBuilder::CutFrame() {
   compressor_->Submit(std::move(frame_));
-  frame_.clear();
+  frame_ = std::string();
+  frame_.reserve(frame_bytes_);  // the next frame fills it without growing step by step
   queued_rows_.push_back(std::move(open_rows_));
   open_rows_.clear();
   ++frame_number_;
