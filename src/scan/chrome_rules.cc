@@ -148,17 +148,29 @@ class Cues {
   uint64_t seen_ = 0;
 };
 
-// Lowercased, without the punctuation and spaces around it: "Remind me later." -> "remind me later".
-std::string Label(std::string_view paragraph) {
+// Without the punctuation and spaces around it: "Remind me later." -> "Remind me later".
+std::string_view LabelEdgesTrimmed(std::string_view paragraph) {
   // Byte by byte: the bytes of "»" and the dashes are edges wherever they appear.
   auto is_edge = [](char c) { return IsAsciiSpace(c) || std::string_view(".:!?»›>|-–—…").find(c) != std::string_view::npos; };
   while (!paragraph.empty() && is_edge(paragraph.back())) paragraph.remove_suffix(1);
   while (!paragraph.empty() && is_edge(paragraph.front())) paragraph.remove_prefix(1);
-  return AsciiLower(paragraph);
+  return paragraph;
+}
+
+// Lowercased, without the punctuation and spaces around it: "Remind me later." -> "remind me later".
+std::string Label(std::string_view paragraph) { return AsciiLower(LabelEdgesTrimmed(paragraph)); }
+
+// Label(paragraph) appended to `labels`, which must have room for it (so earlier
+// views into it stay valid); a view of it.
+std::string_view AppendLabel(std::string_view paragraph, std::string* labels) {
+  const std::string_view trimmed = LabelEdgesTrimmed(paragraph);
+  const size_t start = labels->size();
+  for (char c : trimmed) labels->push_back(AsciiLowerChar(c));
+  return std::string_view(*labels).substr(start);
 }
 
 // Interface text that is a whole paragraph on its own: buttons, prompts, section labels.
-bool IsButtonLabel(const std::string& label) {
+bool IsButtonLabel(std::string_view label) {
   static constexpr std::array<std::string_view, 53> kLabels = {
       "remind me later", "maybe later", "no thanks", "not now", "read more", "continue reading",
       "show more", "load more", "see more", "share", "share this", "share this article",
@@ -173,7 +185,7 @@ bool IsButtonLabel(const std::string& label) {
 }
 
 // "Share: Facebook Twitter Email" and the like.
-bool IsShareBar(const std::string& label) {
+bool IsShareBar(std::string_view label) {
   if (label.empty() || label.size() > 100) return false;
   static constexpr std::array<std::string_view, 22> kWords = {
       "share", "facebook", "twitter", "x", "email", "e-mail", "whatsapp", "linkedin",
@@ -183,7 +195,7 @@ bool IsShareBar(const std::string& label) {
   bool saw_network = false;
   for (size_t i = 0; i <= label.size(); ++i) {
     if (i < label.size() && !IsAsciiSpace(label[i]) && label[i] != ',' && label[i] != ':') continue;
-    const std::string_view word = std::string_view(label).substr(start, i - start);
+    const std::string_view word = label.substr(start, i - start);
     start = i + 1;
     if (word.empty()) continue;
     if (std::find(kWords.begin(), kWords.end(), word) == kWords.end()) return false;
@@ -210,7 +222,7 @@ bool IsNewsletterSignup(std::string_view text, const Cues& cues) {
 }
 
 // Starts a "read more" / related-links section: a known heading, or "Read more: ...".
-bool IsRelatedHeading(const std::string& label, std::string_view paragraph) {
+bool IsRelatedHeading(std::string_view label, std::string_view paragraph) {
   static constexpr std::string_view kHeadings[] = {
       "related", "related articles", "related stories", "related coverage", "related content",
       "read more", "more on this story", "more from", "see also", "also read", "read also",
@@ -225,7 +237,7 @@ bool IsRelatedHeading(const std::string& label, std::string_view paragraph) {
 }
 
 // "More in News in brief", "More from Sport": a section heading over teaser links.
-bool IsMoreInHeading(const std::string& label) {
+bool IsMoreInHeading(std::string_view label) {
   return label.size() < 60 && (label.starts_with("more in ") || label.starts_with("more from "));
 }
 
@@ -256,7 +268,7 @@ bool IsListItemLine(std::string_view paragraph) {
   return t.size() <= 160 && !t.ends_with(".") && StartsLikeListItem(t);
 }
 
-bool IsAppealHeader(const std::string& label) {
+bool IsAppealHeader(std::string_view label) {
   return label.size() < 80 &&
          (label.starts_with("a message from") || label.starts_with("dear reader") ||
           label.starts_with("support independent") || label.starts_with("support our") ||
@@ -278,7 +290,7 @@ bool IsAppealParagraph(const Cues& cues, bool in_appeal_block, bool at_end = fal
 
 struct Para {
   std::string_view text;
-  std::string label;  // empty for paragraphs longer than kMaxLabel
+  std::string_view label;  // empty for paragraphs longer than kMaxLabel
   bool drop = false;
 };
 
@@ -310,13 +322,21 @@ bool IsSpacedMenuLine(std::string_view line) {
   return items >= 4 && line.size() / items < 25 && line.find(". ") == std::string_view::npos;
 }
 
-std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
-  std::vector<Para> paras;
+namespace {
+
+// The paragraphs of `text` with the ones the rules match marked. Their labels are kept
+// in `labels`.
+void MarkRuleChrome(std::string_view text, std::string* labels, std::vector<Para>* out) {
+  std::vector<Para>& paras = *out;
+  paras.clear();
+  labels->clear();
+  labels->reserve(text.size());  // every label is shorter than its paragraph
   for (size_t pos = 0; pos <= text.size();) {
     size_t end = text.find("\n\n", pos);
     if (end == std::string_view::npos) end = text.size();
     const std::string_view p = TrimAscii(text.substr(pos, end - pos));
-    if (!p.empty()) paras.push_back(Para{p, p.size() <= kMaxLabel ? Label(p) : std::string()});
+    if (!p.empty())
+      paras.push_back(Para{p, p.size() <= kMaxLabel ? AppendLabel(p, labels) : std::string_view()});
     pos = end + 2;
   }
   bool in_related = false;
@@ -338,24 +358,52 @@ std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
              IsAppealParagraph(cues, false, near_end);
   }
   DropTrailingAppeal(paras);
+}
 
-  std::string out;
-  size_t removed = 0, removed_bytes = 0;
+// The paragraphs not dropped, joined by blank lines, into `out`; false (and `out`
+// untouched) when that would be `text` itself or nothing.
+bool JoinKept(std::string_view text, const std::vector<Para>& paras, std::string* out,
+              ChromeRuleStats* stats) {
+  size_t removed = 0, removed_bytes = 0, kept_bytes = 0;
   for (const Para& p : paras) {
-    if (p.drop) {
-      ++removed;
-      removed_bytes += p.text.size();
-      continue;
-    }
-    if (!out.empty()) out.append("\n\n");
-    out.append(p.text);
+    removed += p.drop;
+    removed_bytes += p.drop ? p.text.size() : 0;
+    kept_bytes += p.drop ? 0 : p.text.size() + 2;
   }
-  if (out.empty()) return std::string(text);  // all chrome: keep the page as it is
+  // All chrome: keep the page as it is. No drops and no blank lines or spaces to tidy:
+  // the kept paragraphs are the text.
+  if (removed == paras.size() || (removed == 0 && kept_bytes == text.size() + 2)) return false;
+  std::string joined;
+  joined.reserve(kept_bytes);
+  for (const Para& p : paras) {
+    if (p.drop) continue;
+    if (!joined.empty()) joined.append("\n\n");
+    joined.append(p.text);
+  }
   if (stats) {
     stats->paragraphs_removed += removed;
     stats->bytes_removed += removed_bytes;
   }
-  return out;
+  *out = std::move(joined);
+  return true;
+}
+
+}  // namespace
+
+std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats) {
+  thread_local std::string labels;
+  thread_local std::vector<Para> paras;
+  MarkRuleChrome(text, &labels, &paras);
+  std::string out;
+  return JoinKept(text, paras, &out, stats) ? out : std::string(text);
+}
+
+void RemoveRuleChrome(std::string* text, ChromeRuleStats* stats) {
+  thread_local std::string labels;
+  thread_local std::vector<Para> paras;
+  MarkRuleChrome(*text, &labels, &paras);
+  std::string out;
+  if (JoinKept(*text, paras, &out, stats)) *text = std::move(out);
 }
 
 }  // namespace simshard::scan

@@ -20,5 +20,7 @@ struct ChromeRuleStats {
 bool IsSpacedMenuLine(std::string_view line);
 
 std::string RemoveRuleChrome(std::string_view text, ChromeRuleStats* stats = nullptr);
+// The same in place: `text` is left as it is when nothing goes.
+void RemoveRuleChrome(std::string* text, ChromeRuleStats* stats = nullptr);
 
 }  // namespace simshard::scan

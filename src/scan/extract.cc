@@ -201,7 +201,8 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   if (item.format == ItemFormat::kUnknown && doc.kind == OriginalKind::kHtml &&
       !scan::LooksLikeHtml(item.bytes))
     doc.kind = OriginalKind::kText;
-  doc.text = scan::RemoveRuleChrome(a.text);
+  scan::RemoveRuleChrome(&a.text);
+  doc.text = std::move(a.text);
   if (doc.text.empty()) {
     doc.skip_reason = "no text after extraction";
     return doc;
