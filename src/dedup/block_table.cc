@@ -8,8 +8,10 @@ namespace {
 constexpr uint64_t kMinTailBeforeMerge = 4096;
 }  // namespace
 
-BlockTable::BlockTable(int block, const HugeVector<uint64_t>* simhashes)
-    : block_(block), simhashes_(simhashes), offsets_(kBuckets + 1, 0), tail_(kBuckets), tail_nonempty_(kBuckets / 64) {}
+BlockTable::BlockTable(int block, int stored_blocks, const HugeVector<uint64_t>* simhashes)
+    : block_(block),
+      stored_blocks_(stored_blocks),
+      simhashes_(simhashes), offsets_(kBuckets + 1, 0), tail_(kBuckets), tail_nonempty_(kBuckets / 64) {}
 
 void BlockTable::Add(uint64_t simhash, uint32_t doc) {
   const uint32_t key = BlockOf(simhash, block_);
@@ -23,6 +25,15 @@ void BlockTable::Add(uint64_t simhash, uint32_t doc) {
 // documents keep their insertion order inside a bucket.
 void BlockTable::Compact(uint32_t first, uint32_t end) {
   if (tail_size_ == 0 && first == end) return;
+  if (stored_blocks_ == 2) {
+    CompactInto(&partials32_, first, end);
+  } else {
+    CompactInto(&partials16_, first, end);
+  }
+}
+
+template <typename Stored>
+void BlockTable::CompactInto(HugeVector<Stored>* old_partials, uint32_t first, uint32_t end) {
   const uint64_t* simhashes = simhashes_->data();
   HugeVector<uint32_t> offsets(kBuckets + 1, 0);
   for (uint32_t d = first; d < end; ++d) ++offsets[BlockOf(simhashes[d], block_) + 1];
@@ -30,7 +41,7 @@ void BlockTable::Compact(uint32_t first, uint32_t end) {
     offsets[b + 1] += offsets[b] + (offsets_[b + 1] - offsets_[b]) +
                       static_cast<uint32_t>(tail_[b].size());
   }
-  HugeVector<uint32_t> partials;
+  HugeVector<Stored> partials;
   HugeVector<uint32_t> docs;
   partials.resize(offsets[kBuckets]);
   docs.resize(offsets[kBuckets]);
@@ -39,11 +50,11 @@ void BlockTable::Compact(uint32_t first, uint32_t end) {
   for (uint32_t b = 0; b < kBuckets; ++b) {
     uint32_t out = offsets[b];
     const uint32_t old_size = offsets_[b + 1] - offsets_[b];
-    std::copy_n(partials_.data() + offsets_[b], old_size, partials.data() + out);
+    std::copy_n(old_partials->data() + offsets_[b], old_size, partials.data() + out);
     std::copy_n(docs_.data() + offsets_[b], old_size, docs.data() + out);
     out += old_size;
     for (const Entry& e : tail_[b]) {
-      partials[out] = Partial(e.simhash);
+      partials[out] = static_cast<Stored>(Partial(e.simhash));
       docs[out] = e.doc;
       ++out;
     }
@@ -51,11 +62,11 @@ void BlockTable::Compact(uint32_t first, uint32_t end) {
   }
   for (uint32_t d = first; d < end; ++d) {
     const uint32_t out = cursor[BlockOf(simhashes[d], block_)]++;
-    partials[out] = Partial(simhashes[d]);
+    partials[out] = static_cast<Stored>(Partial(simhashes[d]));
     docs[out] = d;
   }
   offsets_.swap(offsets);
-  partials_.swap(partials);
+  old_partials->swap(partials);
   docs_.swap(docs);
   if (tail_size_ != 0) {
     std::vector<std::vector<Entry>>(kBuckets).swap(tail_);
@@ -66,7 +77,8 @@ void BlockTable::Compact(uint32_t first, uint32_t end) {
 
 uint64_t BlockTable::MemoryBytes() const {
   uint64_t bytes = offsets_.capacity() * sizeof(uint32_t) +
-                   partials_.capacity() * sizeof(uint32_t) +
+                   partials32_.capacity() * sizeof(uint32_t) +
+                   partials16_.capacity() * sizeof(uint16_t) +
                    docs_.capacity() * sizeof(uint32_t) +
                    tail_.capacity() * sizeof(std::vector<Entry>) +
                    tail_nonempty_.capacity() * sizeof(uint64_t);

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "dedup/huge_pages.h"
+#include "dedup/partial_scan.h"
 
 namespace simshard::dedup_internal {
 
@@ -21,14 +22,26 @@ inline uint32_t BlockOf(uint64_t simhash, int block) {
   return static_cast<uint32_t>(simhash >> (block * kBlockBits)) & (kBuckets - 1);
 }
 
-// Bucket entries keep 32 of the 48 SimHash bits outside the bucket's block (the next two
-// blocks) and the document number: 8 bytes, half the memory a lookup streams through
-// compared with whole SimHashes. Entries that pass on those bits are checked against the
-// document's full SimHash.
+// Asks for every cache line of [begin, end) to be brought in. GCC deems a prefetch free of
+// side effects and, once it has seen through a call, drops calls to a loop of them: the
+// empty asm statement keeps them.
+inline void PrefetchLines(const void* begin, const void* end) {
+  constexpr uintptr_t kLine = 64;
+  const char* first = static_cast<const char*>(begin) - reinterpret_cast<uintptr_t>(begin) % kLine;
+  for (const char* p = first; p < static_cast<const char*>(end); p += kLine) {
+    __builtin_prefetch(p);
+    asm volatile("" : : "r"(p));
+  }
+}
+
+// Bucket entries keep the next one or two 16-bit blocks after the bucket's own (16 or 32
+// of the 48 other SimHash bits; the document number sits in a parallel array): a lookup
+// streams 2 or 4 bytes per entry instead of 8 for whole SimHashes. Entries that pass on
+// those bits are checked against the document's full SimHash.
 class BlockTable {
  public:
-  // `simhashes[doc]` must stay valid for every document added.
-  BlockTable(int block, const HugeVector<uint64_t>* simhashes);
+  // `simhashes[doc]` must stay valid for every document added. `stored_blocks`: 1 or 2.
+  BlockTable(int block, int stored_blocks, const HugeVector<uint64_t>* simhashes);
 
   // Adds one document as a recent addition (merged into the compact arrays later).
   void Add(uint64_t simhash, uint32_t doc);
@@ -37,7 +50,7 @@ class BlockTable {
   void Compact(uint32_t first = 0, uint32_t end = 0);
 
   // Lookups run in passes over all probed buckets so that their cache misses overlap:
-  // PrefetchBucket, then BucketRange, then a scan of partials() over each range (its
+  // PrefetchBucket, then BucketRange, then Scan over each range (its
   // entries prefetched by PrefetchEntries a few buckets ahead), then, for the few entries
   // that pass on their partial bits, PrefetchDoc and DocAt.
   void PrefetchBucket(uint32_t key) const { __builtin_prefetch(&offsets_[key]); }
@@ -46,17 +59,22 @@ class BlockTable {
   };
   Range BucketRange(uint32_t key) const { return Range{offsets_[key], offsets_[key + 1]}; }
   void PrefetchEntries(Range r) const {
-    constexpr uintptr_t kLine = 64;
-    const uintptr_t first = reinterpret_cast<uintptr_t>(partials_.data() + r.begin) & ~(kLine - 1);
-    const uintptr_t last = reinterpret_cast<uintptr_t>(partials_.data() + r.end);
-    for (uintptr_t p = first; p < last; p += kLine) __builtin_prefetch(reinterpret_cast<const void*>(p));
+    if (stored_blocks_ == 2) {
+      PrefetchLines(partials32_.data() + r.begin, partials32_.data() + r.end);
+    } else {
+      PrefetchLines(partials16_.data() + r.begin, partials16_.data() + r.end);
+    }
   }
-  const uint32_t* partials() const { return partials_.data(); }
-  // The bits of `simhash` that entries of this table store: the two blocks after the
-  // table's own, not the one before it (the index's PartialRadius counts on that).
-  uint32_t Partial(uint64_t simhash) const {
-    return static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
+  // Writes to `out` the entries of `r` whose stored bits are within `radius` of the
+  // query's (see PartialScanFn).
+  uint32_t* Scan(const PartialScan& scan, Range r, uint64_t query, int radius,
+                 uint32_t* out) const {
+    return stored_blocks_ == 2
+               ? scan.scan32(partials32_.data(), r.begin, r.end, Partial(query), radius, out)
+               : scan.scan16(partials16_.data(), r.begin, r.end, Partial(query), radius, out);
   }
+  // Entries store the `stored_blocks` blocks after the table's own, never the one before it.
+  int stored_blocks() const { return stored_blocks_; }
   void PrefetchDoc(uint32_t entry) const { __builtin_prefetch(&docs_[entry]); }
   uint32_t DocAt(uint32_t entry) const { return docs_[entry]; }
 
@@ -79,14 +97,25 @@ class BlockTable {
     uint32_t doc;
   };
 
+  // The bits of `simhash` that entries of this table store.
+  uint32_t Partial(uint64_t simhash) const {
+    const auto next = static_cast<uint32_t>(std::rotr(simhash, (block_ + 1) * kBlockBits));
+    return stored_blocks_ == 2 ? next : next & (kBuckets - 1);
+  }
+  template <typename Stored>
+  void CompactInto(HugeVector<Stored>* partials, uint32_t first, uint32_t end);
+
   int block_;
+  int stored_blocks_;
   const HugeVector<uint64_t>* simhashes_;
-  // Compact part: bucket b holds entries [offsets_[b], offsets_[b+1]).
+  // Compact part: bucket b holds entries [offsets_[b], offsets_[b+1]) of docs_ and of
+  // the one partials array in use (stored_blocks_ 2: partials32_, 1: partials16_).
   HugeVector<uint32_t> offsets_;
-  HugeVector<uint32_t> partials_;
+  HugeVector<uint32_t> partials32_;
+  HugeVector<uint16_t> partials16_;
   HugeVector<uint32_t> docs_;
   // Recent additions, one small vector per bucket, merged into the compact part once they
-  // number an eighth of it, so memory stays near 12 bytes per document. A bit per bucket
+  // number an eighth of it, so memory stays near 8 bytes per document. A bit per bucket
   // says whether its vector is non-empty, so most probes skip it without a cache miss.
   std::vector<std::vector<Entry>> tail_;
   std::vector<uint64_t> tail_nonempty_;

@@ -48,8 +48,8 @@ struct DedupIndex::Impl {
         radius(std::min(o.max_distance, kMaxSupportedDistance)),
         block_radius(radius < 0 ? 0 : radius / kBlocks),
         exact(&digests),
-        tables{BlockTable(0, &simhashes), BlockTable(1, &simhashes), BlockTable(2, &simhashes),
-               BlockTable(3, &simhashes)} {}
+        tables{BlockTable(0, 2, &simhashes), BlockTable(1, 2, &simhashes),
+               BlockTable(2, 1, &simhashes), BlockTable(3, 1, &simhashes)} {}
 
   // Calls fn(doc, distance) once for each document within `radius` of `simhash`. By the
   // pigeonhole principle one of its blocks is within block_radius of the query's; it is
@@ -79,7 +79,7 @@ struct DedupIndex::Impl {
       tables[probes[i].table].PrefetchEntries(probes[i].range);
     }
     // Pass 1: entries whose stored bits are close enough, per table.
-    const dedup_internal::PartialScanFn scan = dedup_internal::ActivePartialScan().fn;
+    const dedup_internal::PartialScan scan = dedup_internal::ActivePartialScan();
     uint32_t* out = passes.data();
     uint32_t* table_end[kBlocks];
     for (int i = 0; i < count; ++i) {
@@ -90,10 +90,7 @@ struct DedupIndex::Impl {
       const BlockTable& table = tables[p.table];
       const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
       const int partial_radius = PartialRadius(p.table, key_distance);
-      if (partial_radius >= 0) {
-        out = scan(table.partials(), p.range.begin, p.range.end, table.Partial(simhash),
-                   partial_radius, out);
-      }
+      if (partial_radius >= 0) out = table.Scan(scan, p.range, simhash, partial_radius, out);
       table_end[p.table] = out;
       table.ForEachRecentNear(p.key, simhash, radius, [&](uint32_t doc, int distance) {
         if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
@@ -141,13 +138,19 @@ struct DedupIndex::Impl {
     indexed = end;
   }
 
-  // How many of the 32 bits an entry of `table` stores may differ from the query's, in a
-  // bucket key_distance bits from the query's block. Entries lack one block, the one
-  // before their table's (BlockTable::Partial); from table 1 on, that block belongs to an
-  // earlier table, and a document this table reports differs there in more than
-  // block_radius bits (else the earlier table reports it), which leaves fewer for the rest.
+  // How many of the bits an entry of `table` stores may differ from the query's, in a
+  // bucket key_distance bits from the query's block. A document this table reports
+  // differs in more than block_radius bits in the block of every earlier table (else
+  // that table reports it); those of them the entry does not store leave fewer bits for
+  // the blocks it stores. Tables 2 and 3 store one block and lack two earlier ones, so
+  // 16 stored bits filter as well as 32 do in table 0.
   int PartialRadius(int table, int key_distance) const {
-    return radius - key_distance - (table > 0 ? block_radius + 1 : 0);
+    int unstored_earlier = 0;
+    for (int s = 0; s < table; ++s) {
+      const int after = (s - table + kBlocks) % kBlocks;  // blocks after the table's own
+      unstored_earlier += after > tables[table].stored_blocks();
+    }
+    return radius - key_distance - unstored_earlier * (block_radius + 1);
   }
 
   __attribute__((always_inline)) bool SeenInEarlierTable(uint64_t diff, int table) const {

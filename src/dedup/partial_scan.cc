@@ -9,8 +9,8 @@ namespace simshard::dedup_internal {
 
 namespace {
 
-// Appends begin + the position of every set bit of `mask` (few: a bucket entry passes
-// about once in a thousand).
+// Appends base + the position of every set bit of `mask` (few: most vectors of entries
+// have none within the radius).
 inline uint32_t* AppendMaskBits(uint32_t base, uint32_t mask, uint32_t* out) {
   while (mask != 0) {
     *out++ = base + static_cast<uint32_t>(__builtin_ctz(mask));
@@ -19,7 +19,8 @@ inline uint32_t* AppendMaskBits(uint32_t base, uint32_t mask, uint32_t* out) {
   return out;
 }
 
-__attribute__((always_inline)) inline uint32_t* ScanScalar(const uint32_t* partials,
+template <typename Partial>
+__attribute__((always_inline)) inline uint32_t* ScanScalar(const Partial* partials,
                                                            uint32_t begin, uint32_t end,
                                                            uint32_t query, int radius,
                                                            uint32_t* out) {
@@ -30,7 +31,8 @@ __attribute__((always_inline)) inline uint32_t* ScanScalar(const uint32_t* parti
   return out;
 }
 
-uint32_t* ScanPortable(const uint32_t* partials, uint32_t begin, uint32_t end, uint32_t query,
+template <typename Partial>
+uint32_t* ScanPortable(const Partial* partials, uint32_t begin, uint32_t end, uint32_t query,
                        int radius, uint32_t* out) {
   return ScanScalar(partials, begin, end, query, radius, out);
 }
@@ -38,13 +40,22 @@ uint32_t* ScanPortable(const uint32_t* partials, uint32_t begin, uint32_t end, u
 #ifdef SIMSHARD_X86_SCANS
 
 // The POPCNT instruction: every x86-64 CPU since 2008.
-__attribute__((target("popcnt"))) uint32_t* ScanPopcnt(const uint32_t* partials, uint32_t begin,
+template <typename Partial>
+__attribute__((target("popcnt"))) uint32_t* ScanPopcnt(const Partial* partials, uint32_t begin,
                                                       uint32_t end, uint32_t query, int radius,
                                                       uint32_t* out) {
   return ScanScalar(partials, begin, end, query, radius, out);
 }
 
-#define SIMSHARD_AVX512 __attribute__((target("avx512f,avx512vpopcntdq")))
+#define SIMSHARD_AVX512 __attribute__((target("avx512f,avx512bw,avx512vl,avx512vpopcntdq")))
+
+// 16 entries, widened to 32-bit lanes; `valid` masks off lanes past the bucket's end.
+SIMSHARD_AVX512 inline __m512i Load16(const uint32_t* p, __mmask16 valid) {
+  return _mm512_maskz_loadu_epi32(valid, p);
+}
+SIMSHARD_AVX512 inline __m512i Load16(const uint16_t* p, __mmask16 valid) {
+  return _mm512_maskz_cvtepu16_epi32(valid, _mm256_maskz_loadu_epi16(valid, p));
+}
 
 SIMSHARD_AVX512 inline __mmask16 Near16(__m512i entries, __m512i q, __m512i r) {
   return _mm512_cmple_epu32_mask(_mm512_popcnt_epi32(_mm512_xor_si512(entries, q)), r);
@@ -52,30 +63,38 @@ SIMSHARD_AVX512 inline __mmask16 Near16(__m512i entries, __m512i q, __m512i r) {
 
 // 16 entries per instruction: xor, per-lane popcount, compare into a mask; two vectors
 // per round so that one test of the combined masks covers 32 entries.
-SIMSHARD_AVX512 uint32_t* ScanAvx512(const uint32_t* partials, uint32_t begin, uint32_t end,
+template <typename Partial>
+SIMSHARD_AVX512 uint32_t* ScanAvx512(const Partial* partials, uint32_t begin, uint32_t end,
                                      uint32_t query, int radius, uint32_t* out) {
   const __m512i q = _mm512_set1_epi32(static_cast<int>(query));
   const __m512i r = _mm512_set1_epi32(radius);
-  auto near = [&](__m512i v) SIMSHARD_AVX512 { return Near16(v, q, r); };
   uint32_t i = begin;
   for (; i + 32 <= end; i += 32) {
-    const __mmask16 a = near(_mm512_loadu_si512(partials + i));
-    const __mmask16 b = near(_mm512_loadu_si512(partials + i + 16));
+    const __mmask16 a = Near16(Load16(partials + i, 0xffff), q, r);
+    const __mmask16 b = Near16(Load16(partials + i + 16, 0xffff), q, r);
     if ((a | b) == 0) [[likely]] continue;
     out = AppendMaskBits(i, a | static_cast<uint32_t>(b) << 16, out);
   }
   for (; i < end; i += 16) {
     const uint32_t left = end - i;
     const __mmask16 valid = left >= 16 ? 0xffff : static_cast<__mmask16>((1u << left) - 1);
-    const __mmask16 a = near(_mm512_maskz_loadu_epi32(valid, partials + i)) & valid;
-    out = AppendMaskBits(i, a, out);
+    out = AppendMaskBits(i, Near16(Load16(partials + i, valid), q, r) & valid, out);
   }
   return out;
 }
 
+// 8 entries, widened to 32-bit lanes.
+__attribute__((target("avx2"))) inline __m256i Load8(const uint32_t* p) {
+  return _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+}
+__attribute__((target("avx2"))) inline __m256i Load8(const uint16_t* p) {
+  return _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p)));
+}
+
 // 8 entries per round: the popcount of each byte from a nibble table (PSHUFB), summed
 // into 32-bit lanes with two multiply-adds.
-__attribute__((target("avx2"))) uint32_t* ScanAvx2(const uint32_t* partials, uint32_t begin,
+template <typename Partial>
+__attribute__((target("avx2"))) uint32_t* ScanAvx2(const Partial* partials, uint32_t begin,
                                                   uint32_t end, uint32_t query, int radius,
                                                   uint32_t* out) {
   const __m256i q = _mm256_set1_epi32(static_cast<int>(query));
@@ -88,8 +107,7 @@ __attribute__((target("avx2"))) uint32_t* ScanAvx2(const uint32_t* partials, uin
   const __m256i ones16 = _mm256_set1_epi16(1);
   uint32_t i = begin;
   for (; i + 8 <= end; i += 8) {
-    const __m256i x = _mm256_xor_si256(
-        _mm256_loadu_si256(reinterpret_cast<const __m256i*>(partials + i)), q);
+    const __m256i x = _mm256_xor_si256(Load8(partials + i), q);
     const __m256i bytes = _mm256_add_epi8(
         _mm256_shuffle_epi8(nibble_counts, _mm256_and_si256(x, low_nibbles)),
         _mm256_shuffle_epi8(nibble_counts, _mm256_and_si256(_mm256_srli_epi16(x, 4), low_nibbles)));
@@ -104,10 +122,8 @@ __attribute__((target("avx2"))) uint32_t* ScanAvx2(const uint32_t* partials, uin
 
 #endif  // SIMSHARD_X86_SCANS
 
-const PartialScan kPortable{"portable", ScanPortable};
-
 PartialScan& Override() {
-  static PartialScan scan{nullptr, nullptr};
+  static PartialScan scan{nullptr, nullptr, nullptr};
   return scan;
 }
 
@@ -117,18 +133,23 @@ int SupportedPartialScans(PartialScan out[kMaxPartialScans]) {
   int n = 0;
 #ifdef SIMSHARD_X86_SCANS
   __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")) {
-    out[n++] = PartialScan{"avx512", ScanAvx512};
+  if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vpopcntdq")) {
+    out[n++] = PartialScan{"avx512", ScanAvx512<uint32_t>, ScanAvx512<uint16_t>};
   }
-  if (__builtin_cpu_supports("avx2")) out[n++] = PartialScan{"avx2", ScanAvx2};
-  if (__builtin_cpu_supports("popcnt")) out[n++] = PartialScan{"popcnt", ScanPopcnt};
+  if (__builtin_cpu_supports("avx2")) {
+    out[n++] = PartialScan{"avx2", ScanAvx2<uint32_t>, ScanAvx2<uint16_t>};
+  }
+  if (__builtin_cpu_supports("popcnt")) {
+    out[n++] = PartialScan{"popcnt", ScanPopcnt<uint32_t>, ScanPopcnt<uint16_t>};
+  }
 #endif
-  out[n++] = kPortable;
+  out[n++] = PartialScan{"portable", ScanPortable<uint32_t>, ScanPortable<uint16_t>};
   return n;
 }
 
 PartialScan ActivePartialScan() {
-  if (Override().fn != nullptr) return Override();
+  if (Override().name != nullptr) return Override();
   static const PartialScan best = [] {
     PartialScan scans[kMaxPartialScans];
     SupportedPartialScans(scans);

@@ -1,7 +1,8 @@
 // The inner loop of a lookup: which entries of a bucket lie within a few bits of the
-// query on the 32 SimHash bits they store. A lookup at 10 million documents runs it over
-// about 10,000 entries, so it comes in vector versions (AVX-512 with VPOPCNTDQ, AVX2), a
-// scalar one with the POPCNT instruction and a portable one, chosen once from what the CPU supports.
+// query on the SimHash bits they store (32 or 16). A lookup at 10 million documents runs it
+// over about 10,000 entries, so it comes in vector versions (AVX-512 with VPOPCNTDQ, AVX2),
+// a scalar one with the POPCNT instruction and a portable one, chosen once from what the
+// CPU supports.
 #pragma once
 
 #include <cstdint>
@@ -9,14 +10,16 @@
 namespace simshard::dedup_internal {
 
 // Writes to `out` the index of every i in [begin, end) with
-// popcount(partials[i] ^ query) <= radius, in increasing order, and returns the end of
-// what it wrote (at most end - begin indices).
-using PartialScanFn = uint32_t* (*)(const uint32_t* partials, uint32_t begin, uint32_t end,
+// popcount(partials[i] ^ query) <= radius (radius >= 0), in increasing order, and returns
+// the end of what it wrote (at most end - begin indices).
+template <typename Partial>
+using PartialScanFn = uint32_t* (*)(const Partial* partials, uint32_t begin, uint32_t end,
                                     uint32_t query, int radius, uint32_t* out);
 
 struct PartialScan {
   const char* name;
-  PartialScanFn fn;
+  PartialScanFn<uint32_t> scan32;
+  PartialScanFn<uint16_t> scan16;
 };
 
 // Every version this CPU can run, the fastest first; the last is the portable one.
