@@ -13,7 +13,9 @@ Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& f
   Analyzed a;
   a.doc = Extract(std::move(item), scan);
   if (a.doc.skipped()) return a;
-  std::string folded;  // one fold serves the fingerprint and the chrome paragraph keys
+  // One fold serves the fingerprint and the chrome paragraph keys; its memory is kept
+  // from document to document.
+  thread_local std::string folded;
   FoldWithParagraphKeys(a.doc.text, &folded, &a.paragraph_keys);
   if (folded.empty()) {  // would collide with every other empty text
     a.doc.skip_reason = "no words in the text";
