@@ -37,15 +37,8 @@ class Reader final : public ArchiveReader {
 
   Result<Record> Read(const CatalogEntry& entry) const override;
 
-  // Filters in memory: the catalog keeps URLs and archive times in parts (prefix, run).
-  // `until` compares only as many characters as it has, so "2026-11-29" includes that day.
   Status List(const ListFilter& filter, const std::function<void(const CatalogEntry&)>& fn) const override {
-    return catalog_->ForEachDocument([&](const CatalogEntry& e) {
-      if (!e.url.starts_with(filter.url_prefix)) return;
-      if (!filter.since.empty() && e.archived_at < filter.since) return;
-      if (!filter.until.empty() && e.archived_at.substr(0, filter.until.size()) > filter.until) return;
-      fn(e);
-    });
+    return catalog_->ForEachDocument(filter, fn);
   }
 
   Result<ArchiveStats> Stats() const override {

@@ -86,8 +86,11 @@ class Catalog {
   Result<uint64_t> MaxOrdinal() const;
   Result<std::vector<ShardRow>> Shards() const;
 
-  // Every document, by ordinal.
-  Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const;
+  // Documents matching `filter` (every one for an empty filter), by ordinal.
+  Status ForEachDocument(const ListFilter& filter, const std::function<void(const CatalogEntry&)>& fn) const;
+  Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const {
+    return ForEachDocument(ListFilter{}, fn);
+  }
   // What the dedup index needs, read from binary columns (no text parsed), by ordinal.
   Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const;
   // "not found" errors when absent. By URL: the earliest archived with that URL.

@@ -2,6 +2,9 @@
 
 #include <xxhash.h>
 
+#include <algorithm>
+#include <variant>
+
 #include "archive/catalog_schema.h"
 #include "archive/shard_format.h"
 #include "util/encoding.h"
@@ -113,6 +116,17 @@ void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
   AppendHex(v, out);
 }
 
+// kSelectColumns as d.ordinal, d.id, ... for queries that join other tables.
+std::string QualifiedColumns() {
+  std::string out;
+  for (size_t start = 0; start < kSelectColumns.size();) {
+    const size_t comma = std::min(kSelectColumns.find(", ", start), kSelectColumns.size());
+    out += (out.empty() ? "d." : ", d.") + std::string(kSelectColumns.substr(start, comma - start));
+    start = comma + 2;
+  }
+  return out;
+}
+
 }  // namespace
 
 int64_t UrlHash(std::string_view url) {
@@ -159,6 +173,12 @@ Status CatalogCache::Load() {
   }
   loaded_ = true;
   return Status::OK();
+}
+
+std::optional<int64_t> CatalogCache::KnownPrefix(std::string_view text) const {
+  auto it = prefix_id_.find(std::string(text));
+  if (it == prefix_id_.end()) return std::nullopt;
+  return it->second;
 }
 
 Result<int64_t> CatalogCache::PrefixId(std::string_view text) {
@@ -322,11 +342,70 @@ Status Catalog::InsertDocument(const CatalogEntry& e) const {
   return (*st)->Run().WithContext("catalog: document " + e.id);
 }
 
-Status Catalog::ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const {
-  if (version_ == 1) return ForEachV1Document(*this, fn);
-  auto st = Prepare("SELECT " + std::string(kSelectColumns) + " FROM documents ORDER BY ordinal");
-  if (!st.ok()) return st.status();
+namespace {
+
+// `until` compares only as many characters as it has, so "2026-11-29" takes in that day.
+bool Matches(const ListFilter& f, const CatalogEntry& e) {
+  return e.url.starts_with(f.url_prefix) && (f.since.empty() || e.archived_at >= f.since) &&
+         (f.until.empty() || e.archived_at.substr(0, f.until.size()) <= f.until);
+}
+
+// A list filter as SQL conditions on `documents d` (with `prefixes u` and `runs r` joined),
+// so rows that do not match are never decoded. substr() keeps comparisons exact (LIKE
+// would take % and _ as wildcards).
+class FilterSql {
+ public:
+  void Add(std::string_view clause, std::initializer_list<std::variant<int64_t, std::string>> values) {
+    for (char c : clause) {
+      where_.push_back(c);
+      if (c == '?') where_ += std::to_string(++placeholders_);
+    }
+    where_ += " AND ";
+    values_.insert(values_.end(), values);
+  }
+  std::string Where() const { return where_ + "1"; }
+  void Bind(Statement* st) const {
+    for (size_t i = 0; i < values_.size(); ++i) {
+      const int n = static_cast<int>(i + 1);
+      if (const auto* v = std::get_if<int64_t>(&values_[i])) st->BindInt(n, *v); else st->Bind(n, std::get<std::string>(values_[i]));
+    }
+  }
+
+ private:
+  std::string where_;
+  int placeholders_ = 0;
+  std::vector<std::variant<int64_t, std::string>> values_;
+};
+
+}  // namespace
+
+Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<void(const CatalogEntry&)>& fn) const {
+  if (version_ == 1) {
+    return ForEachV1Document(*this, [&](const CatalogEntry& e) {
+      if (Matches(filter, e)) fn(e);
+    });
+  }
   SIMSHARD_RETURN_IF_ERROR(rows_->Load());
+  FilterSql sql;
+  if (!filter.url_prefix.empty()) {
+    const std::string_view host = UrlPrefix(filter.url_prefix);
+    if (host.empty()) {
+      sql.Add("substr(COALESCE(u.text, '') || d.url_rest, 1, length(?)) = ?", {filter.url_prefix, filter.url_prefix});
+    } else {
+      const std::optional<int64_t> id = rows_->KnownPrefix(host);
+      if (!id) return Status::OK();  // no URL has that scheme and host
+      const std::string rest = filter.url_prefix.substr(host.size());
+      sql.Add("d.url_prefix = ? AND substr(d.url_rest, 1, length(?)) = ?", {*id, rest, rest});
+    }
+  }
+  if (!filter.since.empty()) sql.Add("COALESCE(d.archived_at, r.archived_at) >= ?", {filter.since});
+  if (!filter.until.empty()) {
+    sql.Add("substr(COALESCE(d.archived_at, r.archived_at), 1, length(?)) <= ?", {filter.until, filter.until});
+  }
+  auto st = Prepare("SELECT " + QualifiedColumns() + " FROM documents d LEFT JOIN prefixes u ON u.id = d.url_prefix "
+                    "LEFT JOIN runs r ON r.id = d.run WHERE " + sql.Where() + " ORDER BY d.ordinal");
+  if (!st.ok()) return st.status();
+  sql.Bind(&*st);
   CatalogEntry entry;  // reused: its strings keep their buffers from row to row
   for (;;) {
     auto row = st->Step();

@@ -37,6 +37,8 @@ class CatalogCache {
   void Forget() { loaded_ = false; }
   Status Load();
 
+  // The id of a prefix, when some document has it (as of the last Load).
+  std::optional<int64_t> KnownPrefix(std::string_view text) const;
   // Binds every column of kInsertColumns; adds prefixes and frames as needed.
   Status BindRow(const CatalogEntry& e, Statement* insert);
   // Decodes a row selected with kSelectColumns; loads again once when a row refers to a
