@@ -361,3 +361,23 @@ BOOST_AUTO_TEST_CASE(list_filters_select_the_same_documents_in_both_versions) {
     }
   }
 }
+
+// repair on an archive whose catalog is still version 1: upgrades it, then cuts the
+// damaged shard back and names the documents it lost from the old catalog.
+BOOST_AUTO_TEST_CASE(repair_of_a_version_1_archive_lists_what_was_lost) {
+  ScratchDir dir;
+  MakeV1Archive(dir.path());
+  const Record last = VariedRecords(kDocuments, kDocuments)[0];
+  auto entry = OpenReader(dir.path())->Find(last.id);
+  BOOST_REQUIRE(entry.ok());
+  BOOST_REQUIRE(::truncate((dir / entry->shard).c_str(), static_cast<off_t>(entry->frame_offset + 10)) == 0);
+  auto report = Repair(dir.path());
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
+  bool lost_last = false;
+  for (const LostDocument& d : report->lost) lost_last |= d.id == last.id && d.source == last.source;
+  BOOST_TEST(lost_last);
+  BOOST_TEST(UserVersion(dir.path()) == "2");
+  auto reader = OpenReader(dir.path());
+  BOOST_TEST(reader->Verify().empty());
+  BOOST_TEST(reader->Stats().value().documents == kDocuments - report->lost.size());
+}
