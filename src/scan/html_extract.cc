@@ -96,13 +96,19 @@ struct Node {
   size_t size = 1;     // nodes in its subtree, itself included
 };
 
+// Appends `text` with each white space byte made a space, none at the start of `out` or
+// after a space or line break. Runs of other bytes are appended whole.
 void CollapseInto(std::string* out, std::string_view text) {
-  for (char c : text) {
-    if (IsAsciiSpace(c)) {
+  for (size_t i = 0; i < text.size();) {
+    if (IsAsciiSpace(text[i])) {
       if (!out->empty() && out->back() != ' ' && out->back() != '\n') out->push_back(' ');
-    } else {
-      out->push_back(c);
+      ++i;
+      continue;
     }
+    size_t end = i + 1;
+    while (end < text.size() && !IsAsciiSpace(text[end])) ++end;
+    out->append(text.data() + i, end - i);
+    i = end;
   }
 }
 
