@@ -78,7 +78,7 @@ struct DedupIndex::Impl {
     for (int i = 0; i < std::min(kAhead, count); ++i) {
       tables[probes[i].table].PrefetchEntries(probes[i].range);
     }
-    // Pass 1: entries whose stored bits are close enough, per table.
+    // Pass 1: the entries whose stored bits are close enough, table by table.
     const dedup_internal::PartialScan scan = dedup_internal::ActivePartialScan();
     uint32_t* out = passes.data();
     uint32_t* table_end[kBlocks];
@@ -96,7 +96,16 @@ struct DedupIndex::Impl {
         if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
       });
     }
-    // Pass 2: their documents' full SimHashes, the cache misses of all of them overlapping.
+    ForEachPassing(simhash, table_end, fn);
+  }
+
+  // Pass 2 of a lookup: the documents of the entries in `passes` (table t's end at
+  // table_end[t]) that lie within the radius and no earlier table reports, their cache
+  // misses (document number, then SimHash) overlapping.
+  template <typename Fn>
+  __attribute__((always_inline)) void ForEachPassing(uint64_t simhash,
+                                                     uint32_t* const table_end[kBlocks],
+                                                     Fn&& fn) {
     uint32_t* begin = passes.data();
     for (int t = 0; t < kBlocks; ++t) {
       for (const uint32_t* e = begin; e < table_end[t]; ++e) tables[t].PrefetchDoc(*e);
@@ -143,7 +152,7 @@ struct DedupIndex::Impl {
   // differs in more than block_radius bits in the block of every earlier table (else
   // that table reports it); those of them the entry does not store leave fewer bits for
   // the blocks it stores. Tables 2 and 3 store one block and lack two earlier ones, so
-  // 16 stored bits filter as well as 32 do in table 0.
+  // of their 16 stored bits at most 3 may differ: 1 random entry in 100 or fewer passes.
   int PartialRadius(int table, int key_distance) const {
     int unstored_earlier = 0;
     for (int s = 0; s < table; ++s) {
