@@ -203,3 +203,30 @@ BOOST_AUTO_TEST_CASE(non_ascii_words_are_hashed_by_all_their_bytes) {
   BOOST_TEST(SketchSimilarity(a, c) < 0.3);
   BOOST_TEST(HammingDistance(a.simhash, b.simhash) < HammingDistance(a.simhash, d.simhash));
 }
+
+// Catalogs keep fingerprints between nights: the same text must keep giving the same
+// bits, whatever the code computing them (SSE2 or not) looks like.
+BOOST_AUTO_TEST_CASE(fingerprints_of_fixed_texts_do_not_change) {
+  struct Expected {
+    std::string text;
+    uint64_t simhash;
+    simshard::Sketch sketch;
+  };
+  const std::vector<Expected> cases = {
+      {kStory, 0x9502540df8e745c4ull,
+       {158, 83, 234, 135, 61, 104, 115, 93, 65, 125, 94, 213, 218, 247, 215, 122,
+        125, 104, 141, 84, 43, 249, 166, 6, 22, 110, 135, 11, 180, 193, 104, 93}},
+      {"caf\xc3\xa9 na\xc3\xafve stra\xc3\x9f" "e", 0xcc0fdb11f6973a8cull,
+       {103, 59, 162, 102, 126, 127, 195, 247, 113, 180, 32, 115, 231, 115, 186, 139,
+        4, 43, 218, 134, 213, 171, 110, 203, 125, 244, 122, 58, 36, 185, 119, 207}},
+      {"one", 0x63726b03be8583b2ull,
+       {252, 165, 53, 127, 250, 149, 138, 33, 23, 222, 241, 192, 231, 199, 197, 116,
+        245, 255, 20, 190, 188, 197, 160, 125, 108, 109, 183, 105, 33, 227, 139, 214}},
+  };
+  const Fingerprinter fingerprinter;
+  for (const Expected& e : cases) {
+    const auto fp = fingerprinter.Compute(e.text);
+    BOOST_TEST(fp.simhash == e.simhash, "text: " << e.text);
+    BOOST_TEST(fp.sketch == e.sketch, "text: " << e.text);
+  }
+}

@@ -28,6 +28,19 @@ BOOST_AUTO_TEST_CASE(paragraph_keys_ignore_case_punctuation_spacing_and_numbers)
   BOOST_TEST(ParagraphKey("Home News Sport") != ParagraphKey("Home News Culture"));
 }
 
+BOOST_AUTO_TEST_CASE(paragraph_keys_leave_out_all_digit_words_wherever_they_stand) {
+  const uint64_t words_only = ParagraphKey("budget passed by council");
+  BOOST_TEST(ParagraphKey("2024 budget 3 4 passed by council 5") == words_only);
+  BOOST_TEST(ParagraphKey("12345678901234567890 budget passed, by council 7") == words_only);
+  BOOST_TEST(ParagraphKey("budget passed by council 2024") == words_only);
+  BOOST_TEST(ParagraphKey("2024 2025") == ParagraphKey(""));
+  // Words with letters and digits stay.
+  BOOST_TEST(ParagraphKey("budget passed by council 3rd") != words_only);
+  BOOST_TEST(ParagraphKey("mp3 budget passed by council") != words_only);
+  // The same in text that is not all ASCII.
+  BOOST_TEST(ParagraphKey("\xE2\x80\x9C" "budget\xE2\x80\x9D 2024 passed by council") == words_only);
+}
+
 BOOST_AUTO_TEST_CASE(chrome_is_learned_per_site_after_min_pages) {
   ChromeModel model(3);
   const std::string a = Page("Story about a bridge."), b = Page("Story about a ferry."),

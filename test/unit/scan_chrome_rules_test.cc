@@ -91,3 +91,25 @@ BOOST_AUTO_TEST_CASE(spaced_menus_are_recognised_on_raw_lines) {
   BOOST_TEST(!IsSpacedMenuLine("The mayor said.  Then she left.  Nobody followed.  Rain fell."));
   BOOST_TEST(!IsSpacedMenuLine("Home News Sport Culture"));
 }
+
+BOOST_AUTO_TEST_CASE(link_rows_are_told_by_their_bars) {
+  const std::string story =
+      "The harbour wall will be rebuilt next spring, the council said on Tuesday after a "
+      "long debate about the cost of the work and who should pay for it.";
+  BOOST_TEST(RemoveRuleChrome(story + "\n\nAbout | Contact | Jobs") == story);
+  // Bars without spaces around them, or too few, are not a row of links.
+  BOOST_TEST(RemoveRuleChrome(story + "\n\nAbout|Contact|Jobs") == story + "\n\nAbout|Contact|Jobs");
+  BOOST_TEST(RemoveRuleChrome(story + "\n\nAbout | Contact") == story + "\n\nAbout | Contact");
+  // " | | " is one separator then a bar: two bars are not counted from it.
+  BOOST_TEST(RemoveRuleChrome(story + "\n\nA | | B") == story + "\n\nA | | B");
+}
+
+BOOST_AUTO_TEST_CASE(text_without_chrome_comes_back_unchanged_in_place) {
+  std::string text = "First paragraph here.\n\nSecond one, longer than the first.";
+  const std::string before = text;
+  simshard::scan::RemoveRuleChrome(&text);
+  BOOST_TEST(text == before);
+  std::string untidy = "  First paragraph here.\n\n\n\nSecond one.  ";
+  simshard::scan::RemoveRuleChrome(&untidy);
+  BOOST_TEST(untidy == "First paragraph here.\n\nSecond one.");
+}
