@@ -42,10 +42,13 @@ class Reader final : public ArchiveReader {
   }
 
   Result<ArchiveStats> Stats() const override {
+    // Version 2 keeps each shard's sum of original sizes: no pass over every document.
+    const std::string bytes_in = catalog_->version() == 1
+                                     ? "(SELECT COALESCE(SUM(original_size), 0) FROM documents)"
+                                     : "(SELECT COALESCE(SUM(original_bytes), 0) FROM shards)";
     auto st = catalog_->Prepare(
         "SELECT (SELECT COUNT(*) FROM documents), (SELECT COUNT(*) FROM runs), "
-        "(SELECT COUNT(*) FROM shards), (SELECT COALESCE(SUM(original_size), 0) FROM documents), "
-        "(SELECT COALESCE(SUM(bytes), 0) FROM shards)");
+        "(SELECT COUNT(*) FROM shards), " + bytes_in + ", (SELECT COALESCE(SUM(bytes), 0) FROM shards)");
     if (!st.ok()) return st.status();
     auto row = st->Step();
     if (!row.ok()) return row.status();

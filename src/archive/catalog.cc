@@ -209,6 +209,7 @@ Status Catalog::Exec(std::string_view sql) const {
 void Catalog::Rollback() const {
   sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   rows_->Forget();  // prefixes, frames and run times of the rolled back rows are gone
+  rows_->ForgetPending();
 }
 
 Status Catalog::InsertShard(const ShardRow& row) const {
@@ -217,18 +218,20 @@ Status Catalog::InsertShard(const ShardRow& row) const {
     return Status::Error(path_ + ": shard name \"" + row.name + "\" is not NNNNNN.jsonl.zst");
   }
   auto st = Prepare(
-      "INSERT OR REPLACE INTO shards(id, name, bytes, data_bytes, frames, records, checksum, sealed_at, run) "
-      "VALUES (?9,?1,?2,?3,?4,?5,?6,?7,?8)");
+      "INSERT OR REPLACE INTO shards(id, name, bytes, data_bytes, frames, records, checksum, sealed_at, run, "
+      "original_bytes) VALUES (?9,?1,?2,?3,?4,?5,?6,?7,?8,?10)");
   if (!st.ok()) return st.status();
   st->Bind(1, row.name).BindInt(2, static_cast<int64_t>(row.bytes));
   st->BindInt(3, static_cast<int64_t>(row.data_bytes)).BindInt(4, static_cast<int64_t>(row.frames));
   st->BindInt(5, static_cast<int64_t>(row.records)).Bind(6, row.checksum).Bind(7, row.sealed_at);
   st->BindInt(8, static_cast<int64_t>(row.run)).BindInt(9, static_cast<int64_t>(number));
+  st->BindInt(10, static_cast<int64_t>(rows_->TakeOriginalBytes(number)));
   return st->Run();
 }
 
 Status Catalog::DeleteDocuments() const {
   rows_->Forget();
+  rows_->ForgetPending();
   return Exec("DELETE FROM documents; DELETE FROM frames; DELETE FROM prefixes; DELETE FROM shards;");
 }
 
@@ -267,8 +270,8 @@ Result<uint64_t> Catalog::MaxOrdinal() const {
 }
 
 Result<std::vector<ShardRow>> Catalog::Shards() const {
-  auto st = Prepare("SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run "
-                    "FROM shards ORDER BY name");
+  auto st = Prepare(std::string("SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run, ") +
+                    (version_ == 1 ? "0" : "original_bytes") + " FROM shards ORDER BY name");
   if (!st.ok()) return st.status();
   std::vector<ShardRow> rows;
   for (;;) {
@@ -278,7 +281,7 @@ Result<std::vector<ShardRow>> Catalog::Shards() const {
     rows.push_back(ShardRow{st->Text(0), static_cast<uint64_t>(st->Int(1)),
                             static_cast<uint64_t>(st->Int(2)), static_cast<uint64_t>(st->Int(3)),
                             static_cast<uint64_t>(st->Int(4)), static_cast<uint64_t>(st->Int(7)),
-                            st->Text(5), st->Text(6)});
+                            st->Text(5), st->Text(6), static_cast<uint64_t>(st->Int(8))});
   }
 }
 

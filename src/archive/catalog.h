@@ -50,6 +50,7 @@ struct ShardRow {
   std::string name;
   uint64_t bytes = 0, data_bytes = 0, frames = 0, records = 0, run = 0;
   std::string checksum, sealed_at;
+  uint64_t original_bytes = 0;  // read from version 2 (InsertShard sums its documents itself)
 };
 
 class CatalogCache;

@@ -195,11 +195,20 @@ Result<int64_t> CatalogCache::PrefixId(std::string_view text) {
   return id;
 }
 
+uint64_t CatalogCache::TakeOriginalBytes(uint64_t number) {
+  auto it = original_bytes_.find(number);
+  if (it == original_bytes_.end()) return 0;
+  const uint64_t bytes = it->second;
+  original_bytes_.erase(it);
+  return bytes;
+}
+
 Result<int64_t> CatalogCache::FrameId(const CatalogEntry& e) {
   uint64_t shard = 0;
   if (!shard::ParseShardName(e.shard, &shard) || shard::ShardName(shard) != e.shard) {
     return Status::Error("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
   }
+  original_bytes_[shard] += e.original_size;  // FrameId is called once per document
   auto it = frame_id_.find({shard, e.frame});
   if (it != frame_id_.end()) return it->second;
   auto st = catalog_.Prepare(

@@ -37,6 +37,10 @@ class CatalogCache {
   void Forget() { loaded_ = false; }
   Status Load();
 
+  // The sum of original_size of the documents inserted for shard `number` since the last
+  // call (they are inserted before their shard's row), and forgets it.
+  uint64_t TakeOriginalBytes(uint64_t number);
+  void ForgetPending() { original_bytes_.clear(); }
   // The id of a prefix, when some document has it (as of the last Load).
   std::optional<int64_t> KnownPrefix(std::string_view text) const;
   // Binds every column of kInsertColumns; adds prefixes and frames as needed.
@@ -65,6 +69,7 @@ class CatalogCache {
   std::unordered_map<int64_t, Frame> frames_;
   std::map<std::pair<uint64_t, uint32_t>, int64_t> frame_id_;  // (shard number, frame)
   std::unordered_map<uint64_t, std::optional<std::string>> run_time_;  // nullopt: not set
+  std::unordered_map<uint64_t, uint64_t> original_bytes_;  // by shard number, not yet in `shards`
 };
 
 }  // namespace simshard

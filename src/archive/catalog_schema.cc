@@ -20,7 +20,7 @@ CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL
   UNIQUE(shard, number));
 CREATE TABLE IF NOT EXISTS shards(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE,
   bytes INTEGER, data_bytes INTEGER, frames INTEGER, records INTEGER, checksum TEXT,
-  sealed_at TEXT, run INTEGER);
+  sealed_at TEXT, run INTEGER, original_bytes INTEGER);
 CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, ended_at TEXT,
   options TEXT, counts TEXT, archived_at TEXT);
 CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
@@ -126,10 +126,10 @@ Status UpgradeV1ToV2(const Catalog& catalog) {
       "ALTER TABLE shards RENAME TO shards_v1;"
       "ALTER TABLE runs ADD COLUMN archived_at TEXT;"));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaTables));
-  SIMSHARD_RETURN_IF_ERROR(CopyV1Shards(catalog));
   SIMSHARD_RETURN_IF_ERROR(ForEachV1Row(catalog, "documents_v1", [&](const CatalogEntry& e) {
     return catalog.InsertDocument(e);
   }));
+  SIMSHARD_RETURN_IF_ERROR(CopyV1Shards(catalog));  // after its documents, as InsertShard wants
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP TABLE documents_v1; DROP TABLE shards_v1;"));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
   CrashPoint("before-catalog-upgrade-commit");

@@ -113,7 +113,9 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
     }
   }
 
+  std::map<std::string, uint64_t> original_bytes;  // of the catalog rows, by shard
   Status listed = catalog.ForEachDocument([&](const CatalogEntry& e) {
+    original_bytes[e.shard] += e.original_size;
     uint64_t id = 0;
     ParseHex64(e.id, &id);
     auto it = std::lower_bound(found.begin(), found.end(), id,
@@ -134,6 +136,12 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
     }
   });
   if (!listed.ok()) damage.push_back({"", -1, listed.message()});
+  for (const ShardRow& row : *rows) {  // version 2 keeps these sums for stats
+    if (catalog.version() == 1 || !listed.ok() || original_bytes[row.name] == row.original_bytes) continue;
+    damage.push_back({row.name, -1, "catalog: its documents' original sizes add up to " +
+                                        std::to_string(original_bytes[row.name]) + " bytes, its shards row says " +
+                                        std::to_string(row.original_bytes) + " (simshard reindex rebuilds it)"});
+  }
   std::vector<Damage> orphans;
   for (const Location& loc : found) {
     if (!loc.in_catalog) {

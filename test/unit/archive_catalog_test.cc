@@ -207,9 +207,16 @@ BOOST_AUTO_TEST_CASE(readers_read_a_version_1_catalog_as_it_is) {
 BOOST_AUTO_TEST_CASE(a_writer_upgrades_version_1_keeping_every_field) {
   ScratchDir dir;
   const V1Archive v1 = MakeV1Archive(dir.path());
+  const ArchiveStats before = OpenReader(dir.path())->Stats().value();
   OpenWriter(dir.path()).reset();
   BOOST_TEST(UserVersion(dir.path()) == "2");
   BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
+  // Sums kept per shard give what version 1 summed over every document.
+  const ArchiveStats after = OpenReader(dir.path())->Stats().value();
+  BOOST_TEST(after.documents == before.documents);
+  BOOST_TEST(after.shards == before.shards);
+  BOOST_TEST(after.bytes_in == before.bytes_in);
+  BOOST_TEST(after.bytes_stored == before.bytes_stored);
   // The view shows what the version 1 table held, column for column.
   Db db(dir.path());
   BOOST_TEST(db.Rows(std::string("SELECT ") + kV1Columns + " FROM documents_view ORDER BY ordinal") == v1.v1_rows,
@@ -275,12 +282,16 @@ BOOST_AUTO_TEST_CASE(reindex_writes_the_rows_the_writer_wrote) {
   WriteRun(dir.path(), VariedRecords(1, 30), small);
   WriteRun(dir.path(), VariedRecords(31, kDocuments), small);
   const std::string all = "SELECT * FROM documents ORDER BY ordinal";
+  const std::string shards = "SELECT id, name, records, original_bytes FROM shards ORDER BY id";
   const auto written = Db(dir.path()).Rows(all);
+  const auto written_shards = Db(dir.path()).Rows(shards);
+  BOOST_TEST(Db(dir.path()).One("SELECT SUM(original_bytes) = (SELECT SUM(original_size) FROM documents) FROM shards") == "1");
   // Only the documents whose archive time differs from their run's keep one of their own.
   BOOST_TEST(Db(dir.path()).One("SELECT COUNT(*) FROM documents WHERE archived_at IS NOT NULL") == "4");
   for (const char* f : {"catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"}) ::unlink((dir / f).c_str());
   BOOST_REQUIRE(Reindex(dir.path()).ok());
   BOOST_TEST(Db(dir.path()).Rows(all) == written, boost::test_tools::per_element());
+  BOOST_TEST(Db(dir.path()).Rows(shards) == written_shards, boost::test_tools::per_element());
   BOOST_TEST(OpenReader(dir.path())->Verify().empty());
 }
 
@@ -380,4 +391,17 @@ BOOST_AUTO_TEST_CASE(repair_of_a_version_1_archive_lists_what_was_lost) {
   auto reader = OpenReader(dir.path());
   BOOST_TEST(reader->Verify().empty());
   BOOST_TEST(reader->Stats().value().documents == kDocuments - report->lost.size());
+}
+
+BOOST_AUTO_TEST_CASE(verify_notices_shard_sums_that_disagree_with_the_documents) {
+  ScratchDir dir;
+  WriteRun(dir.path(), VariedRecords(1, 10));
+  BOOST_REQUIRE(OpenReader(dir.path())->Verify().empty());
+  Db(dir.path()).Exec("UPDATE documents SET original_size = original_size + 1 WHERE ordinal = 2");
+  const auto damage = OpenReader(dir.path())->Verify();
+  BOOST_REQUIRE(damage.size() == 1u);
+  BOOST_TEST(damage[0].shard == "000001.jsonl.zst");
+  BOOST_TEST(damage[0].what.find("original sizes add up to") != std::string::npos);
+  BOOST_REQUIRE(Reindex(dir.path()).ok());
+  BOOST_TEST(OpenReader(dir.path())->Verify().empty());
 }
