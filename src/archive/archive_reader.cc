@@ -43,7 +43,7 @@ class Reader final : public ArchiveReader {
 
   Result<ArchiveStats> Stats() const override {
     // Version 2 keeps each shard's sum of original sizes: no pass over every document.
-    const std::string bytes_in = catalog_->version() == 1
+    const std::string bytes_in = !catalog_->has_shard_sums()
                                      ? "(SELECT COALESCE(SUM(original_size), 0) FROM documents)"
                                      : "(SELECT COALESCE(SUM(original_bytes), 0) FROM shards)";
     auto st = catalog_->Prepare(

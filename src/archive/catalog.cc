@@ -124,6 +124,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
     return Status::Error(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
                          (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
   }
+  SIMSHARD_RETURN_IF_ERROR(catalog->ReadShardSums());
   return catalog;
 }
 
@@ -136,6 +137,27 @@ Status Catalog::ReadVersion() {
   auto row = version->Step();
   if (!row.ok()) return row.status();
   version_ = static_cast<int>(version->Int(0));
+  return Status::OK();
+}
+
+// Version 2 catalogs written before shards.original_bytes existed get it, summed from
+// their documents (once; a cheap check at every writer open after that).
+Status Catalog::AddShardSums() {
+  SIMSHARD_RETURN_IF_ERROR(ReadShardSums());
+  if (has_shard_sums_) return Status::OK();
+  SIMSHARD_RETURN_IF_ERROR(Exec(
+      "ALTER TABLE shards ADD COLUMN original_bytes INTEGER;"
+      "UPDATE shards SET original_bytes = (SELECT COALESCE(SUM(d.original_size), 0) FROM documents d "
+      "JOIN frames f ON f.id = d.frame WHERE f.shard = shards.id);"));
+  return ReadShardSums();
+}
+
+Status Catalog::ReadShardSums() {
+  auto st = Prepare("SELECT 1 FROM pragma_table_info('shards') WHERE name = 'original_bytes'");
+  if (!st.ok()) return st.status();
+  auto row = st->Step();
+  if (!row.ok()) return row.status();
+  has_shard_sums_ = *row;
   return Status::OK();
 }
 
@@ -157,6 +179,8 @@ Status Catalog::CreateOrUpgrade() {
     if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes));
   } else if (s.ok() && version_ == 1) {
     s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");
+  } else if (s.ok() && version_ == 2) {
+    s = AddShardSums();
   }
   if (s.ok()) s = Commit();
   if (!s.ok()) {
@@ -271,7 +295,7 @@ Result<uint64_t> Catalog::MaxOrdinal() const {
 
 Result<std::vector<ShardRow>> Catalog::Shards() const {
   auto st = Prepare(std::string("SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run, ") +
-                    (version_ == 1 ? "0" : "original_bytes") + " FROM shards ORDER BY name");
+                    (has_shard_sums_ ? "original_bytes" : "0") + " FROM shards ORDER BY name");
   if (!st.ok()) return st.status();
   std::vector<ShardRow> rows;
   for (;;) {

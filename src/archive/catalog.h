@@ -67,6 +67,8 @@ class Catalog {
   ~Catalog();
 
   int version() const { return version_; }
+  // Whether shards.original_bytes holds each shard's sum of original_size (version 2).
+  bool has_shard_sums() const { return has_shard_sums_; }
   Result<Statement> Prepare(std::string_view sql) const;
   Status Exec(std::string_view sql) const;  // for fixed statements without values
   Status Begin() const { return Exec("BEGIN IMMEDIATE"); }
@@ -106,6 +108,8 @@ class Catalog {
   Status ReadVersion();
   Status CreateOrUpgrade();
   Result<bool> HasTables() const;  // any table at all: a file that is some other database
+  Status AddShardSums();
+  Status ReadShardSums();
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
   Result<Statement*> Cached(const std::string& sql) const;
   // The first row of `st` whose URL is `url` (v2 lookups by URL hash may collide).
@@ -114,6 +118,7 @@ class Catalog {
   sqlite3* db_;
   std::string path_;
   int version_ = 0;
+  bool has_shard_sums_ = false;
   mutable std::map<std::string, Statement> cache_;
   std::unique_ptr<CatalogCache> rows_;  // the small tables, in memory (catalog_rows.cc)
 };

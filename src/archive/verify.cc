@@ -137,7 +137,7 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
   });
   if (!listed.ok()) damage.push_back({"", -1, listed.message()});
   for (const ShardRow& row : *rows) {  // version 2 keeps these sums for stats
-    if (catalog.version() == 1 || !listed.ok() || original_bytes[row.name] == row.original_bytes) continue;
+    if (!catalog.has_shard_sums() || !listed.ok() || original_bytes[row.name] == row.original_bytes) continue;
     damage.push_back({row.name, -1, "catalog: its documents' original sizes add up to " +
                                         std::to_string(original_bytes[row.name]) + " bytes, its shards row says " +
                                         std::to_string(row.original_bytes) + " (simshard reindex rebuilds it)"});
