@@ -146,6 +146,20 @@ PY
   IFS='|' read -r q1 q2 q3 q4 q5 <<< "$q"; row "$q1" "$q2" "$q3" "$q4" "$q5"
 fi
 
+# ---- the same crawl again, as a second night: every page is a repeat of the first -------
+if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
+  fresh "$WORK/night2"; cp -r "$ARCH" "$WORK/night2"
+  if "$BIN" archive "$CRAWL" --archive "$WORK/night2" --quiet --report "$WORK/report-night2.jsonl" >/dev/null; then
+    again=$(grep -c '"status":"archived"' "$WORK/report-night2.jsonl" || true)
+    near1=$(grep -c '"status":"near-duplicate"' "$WORK/report-t1.jsonl" || true)
+    row "  same crawl again (night 2)" "$again archived again" "night 1: $near1 near copies" \
+        "<= 2% of those" "$([ "$again" -le $((near1 / 50)) ] && echo ok || echo MISSED)"
+  else
+    row "  same crawl again (night 2)" "FAILED" "" "" ""
+  fi
+  fresh "$WORK/night2"
+fi
+
 # ---- restore: one article per process; a batch to a folder -----------------------------
 if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
   grep '"status":"archived"' "$WORK/report-t1.jsonl" | $PY -c '
