@@ -40,6 +40,9 @@ class ChromeModel {
 
   // Counts each distinct key once for this page of `site`. Call in input order.
   void Observe(std::string_view site, std::span<const uint64_t> paragraph_keys);
+  // Takes back an Observe() of the same keys: for a page that turned out to repeat one
+  // already counted (a duplicate, a syndicated copy), which is no evidence of chrome.
+  void Unobserve(std::string_view site, std::span<const uint64_t> paragraph_keys);
   bool IsChrome(std::string_view site, uint64_t paragraph_key) const;
 
   // Returns `text` without the paragraphs this model knows as chrome for `site`, or
@@ -61,6 +64,7 @@ class ChromeModel {
     // The count of `key`, added as 0 when missing (then `*added` is set).
     uint32_t& FindOrAdd(uint64_t key, bool* added);
     const uint32_t* Find(uint64_t key) const;
+    uint32_t* FindMutable(uint64_t key);
     size_t size() const { return size_; }
     // Calls fn(key, count) for each entry, in no particular order.
     template <typename Fn>
@@ -88,6 +92,7 @@ class ChromeModel {
     using is_transparent = void;
     size_t operator()(std::string_view site) const { return std::hash<std::string_view>()(site); }
   };
+  void SetPageKeys(std::span<const uint64_t> paragraph_keys);
   void ForgetSingletons();
 
   uint32_t min_pages_;

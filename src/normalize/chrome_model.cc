@@ -137,6 +137,12 @@ uint32_t& ChromeModel::Counts::FindOrAdd(uint64_t key, bool* added) {
   return slot.count;
 }
 
+uint32_t* ChromeModel::Counts::FindMutable(uint64_t key) {
+  if (slots_.empty()) return nullptr;
+  Slot& slot = slots_[SlotOf(key)];
+  return slot.used ? &slot.count : nullptr;
+}
+
 const uint32_t* ChromeModel::Counts::Find(uint64_t key) const {
   if (slots_.empty()) return nullptr;
   const Slot& slot = slots_[SlotOf(key)];
@@ -154,12 +160,17 @@ void ChromeModel::Counts::DropSingletons() {
   }
 }
 
+// A page counts once for each distinct key, however often the paragraph appears on it.
+void ChromeModel::SetPageKeys(std::span<const uint64_t> paragraph_keys) {
+  page_keys_.assign(paragraph_keys.begin(), paragraph_keys.end());
+  std::sort(page_keys_.begin(), page_keys_.end());
+  page_keys_.erase(std::unique(page_keys_.begin(), page_keys_.end()), page_keys_.end());
+}
+
 void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> paragraph_keys) {
   auto it = counts_.find(site);
   if (it == counts_.end()) it = counts_.emplace(std::string(site), Counts()).first;
-  page_keys_.assign(paragraph_keys.begin(), paragraph_keys.end());
-  std::sort(page_keys_.begin(), page_keys_.end());
-  page_keys_.erase(std::unique(page_keys_.begin(), page_keys_.end()), page_keys_.end());  // once per page
+  SetPageKeys(paragraph_keys);
   for (uint64_t key : page_keys_) {
     bool added = false;
     uint32_t& count = it->second.FindOrAdd(key, &added);
@@ -167,6 +178,17 @@ void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> parag
     tracked_ += added;
   }
   if (tracked_ > kMaxTrackedPairs) ForgetSingletons();
+}
+
+void ChromeModel::Unobserve(std::string_view site, std::span<const uint64_t> paragraph_keys) {
+  const auto it = counts_.find(site);
+  if (it == counts_.end()) return;
+  SetPageKeys(paragraph_keys);
+  for (uint64_t key : page_keys_) {
+    // A key dropped as a singleton since its Observe has nothing left to take back.
+    uint32_t* count = it->second.FindMutable(key);
+    if (count != nullptr && *count > 0 && *count < UINT32_MAX) --*count;
+  }
 }
 
 void ChromeModel::ForgetSingletons() {

@@ -75,6 +75,10 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
   }
   StripChrome(a);
   const Match match = index_.Find(a->digest, a->fingerprint);
+  // Only pages the archive keeps count as pages of their site: a story crawled again or
+  // syndicated on the same site would otherwise make its own short paragraphs chrome
+  // on the next night, change its fingerprint and hide it from its first copy.
+  if (match.kind != Match::Kind::kNone) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   switch (match.kind) {
     case Match::Kind::kNone:
       row->status = kept_status_;

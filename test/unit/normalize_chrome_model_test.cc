@@ -56,6 +56,20 @@ BOOST_AUTO_TEST_CASE(chrome_is_learned_per_site_after_min_pages) {
   BOOST_TEST(model.Strip("other.example", c) == c);
 }
 
+BOOST_AUTO_TEST_CASE(unobserve_takes_a_page_back) {
+  ChromeModel model(3);
+  const std::string a = Page("Story about a bridge."), b = Page("Story about a ferry."),
+                    c = Page("Story about a school.");
+  model.Observe("news.example", ChromeModel::Keys(a));
+  model.Observe("news.example", ChromeModel::Keys(b));
+  model.Observe("news.example", ChromeModel::Keys(b));
+  model.Unobserve("news.example", ChromeModel::Keys(b));  // b was a repeat
+  BOOST_TEST(!model.IsChrome("news.example", ParagraphKey("Home News Sport")));
+  model.Unobserve("other.example", ChromeModel::Keys(b));  // an unknown site is no error
+  model.Observe("news.example", ChromeModel::Keys(c));
+  BOOST_TEST(model.IsChrome("news.example", ParagraphKey("Home News Sport")));
+}
+
 BOOST_AUTO_TEST_CASE(a_paragraph_repeated_on_one_page_counts_once) {
   ChromeModel model(2);
   model.Observe("s", ChromeModel::Keys("Share\n\nStory one.\n\nShare"));

@@ -150,6 +150,30 @@ BOOST_AUTO_TEST_CASE(a_rerun_archives_nothing_and_points_at_the_first_ids) {
   }
 }
 
+// A story and a copy of it with one paragraph edited, both on one site, crawled night
+// after night: the copy must stay a near duplicate of the story. Counting the repeats as
+// pages of the site made the story's paragraphs chrome by the second night, and the copy,
+// stripped to its edited paragraph, was archived.
+BOOST_AUTO_TEST_CASE(a_copy_on_the_same_site_stays_a_near_duplicate_night_after_night) {
+  Crawl crawl(0);
+  const std::string story =
+      "The harbour board voted on Tuesday to rebuild the old ferry pier before the winter.\n\n"
+      "Work on the pier is due to start in March and should take about eight months.\n\n"
+      "The board said the cost would be shared with the regional council and the port.\n\n"
+      "Ferry services will run from the north quay while the pier is closed to traffic.";
+  std::string copy = story;
+  copy.replace(copy.find("eight months"), 12, "eigth monhts");
+  crawl.Add("site/story.txt", story);
+  crawl.Add("site/story-copy.txt", copy);
+  for (int night = 1; night <= 3; ++night) {
+    const std::string report = "night" + std::to_string(night) + ".jsonl";
+    Result<RunSummary> run = RunArchive(crawl.Options("a", report, 1));
+    BOOST_REQUIRE_MESSAGE(run.ok(), run.status().message());
+    BOOST_TEST(run->totals.archived == (night == 1 ? 1u : 0u), "night " << night);
+    BOOST_TEST(run->totals.near_duplicates == 1u, "night " << night);
+  }
+}
+
 BOOST_AUTO_TEST_CASE(an_archive_of_another_fingerprint_config_is_refused) {
   Crawl crawl(3);
   const std::string dir = (crawl.root / "a").string();
