@@ -11,11 +11,13 @@ constexpr uint64_t kMinTailBeforeMerge = 4096;
 BlockTable::BlockTable(int block, int stored_blocks, const HugeVector<uint64_t>* simhashes)
     : block_(block),
       stored_blocks_(stored_blocks),
-      simhashes_(simhashes), offsets_(kBuckets + 1, 0), tail_(kBuckets), tail_nonempty_(kBuckets / 64) {}
+      simhashes_(simhashes), offsets_(kBuckets + 1, 0), tail_head_(kBuckets, kNoEntry),
+      tail_nonempty_(kBuckets / 64) {}
 
 void BlockTable::Add(uint64_t simhash, uint32_t doc) {
   const uint32_t key = BlockOf(simhash, block_);
-  tail_[key].push_back(Entry{simhash, doc});
+  tail_.push_back(Entry{simhash, doc, tail_head_[key]});
+  tail_head_[key] = static_cast<uint32_t>(tail_.size() - 1);
   tail_nonempty_[key / 64] |= uint64_t{1} << (key % 64);
   ++tail_size_;
   if (tail_size_ >= kMinTailBeforeMerge && tail_size_ * 8 >= docs_.size()) Compact();
@@ -36,29 +38,25 @@ template <typename Stored>
 void BlockTable::CompactInto(HugeVector<Stored>* old_partials, uint32_t first, uint32_t end) {
   const uint64_t* simhashes = simhashes_->data();
   HugeVector<uint32_t> offsets(kBuckets + 1, 0);
+  for (const Entry& e : tail_) ++offsets[BlockOf(e.simhash, block_) + 1];
   for (uint32_t d = first; d < end; ++d) ++offsets[BlockOf(simhashes[d], block_) + 1];
-  for (uint32_t b = 0; b < kBuckets; ++b) {
-    offsets[b + 1] += offsets[b] + (offsets_[b + 1] - offsets_[b]) +
-                      static_cast<uint32_t>(tail_[b].size());
-  }
+  for (uint32_t b = 0; b < kBuckets; ++b) offsets[b + 1] += offsets[b] + (offsets_[b + 1] - offsets_[b]);
   HugeVector<Stored> partials;
   HugeVector<uint32_t> docs;
   partials.resize(offsets[kBuckets]);
   docs.resize(offsets[kBuckets]);
-  // Where each bucket's new documents go: after its old entries and its tail.
+  // Where each bucket's recent additions, then its new documents, go: after its old entries.
   std::vector<uint32_t> cursor(kBuckets);
   for (uint32_t b = 0; b < kBuckets; ++b) {
-    uint32_t out = offsets[b];
     const uint32_t old_size = offsets_[b + 1] - offsets_[b];
-    std::copy_n(old_partials->data() + offsets_[b], old_size, partials.data() + out);
-    std::copy_n(docs_.data() + offsets_[b], old_size, docs.data() + out);
-    out += old_size;
-    for (const Entry& e : tail_[b]) {
-      partials[out] = static_cast<Stored>(Partial(e.simhash));
-      docs[out] = e.doc;
-      ++out;
-    }
-    cursor[b] = out;
+    std::copy_n(old_partials->data() + offsets_[b], old_size, partials.data() + offsets[b]);
+    std::copy_n(docs_.data() + offsets_[b], old_size, docs.data() + offsets[b]);
+    cursor[b] = offsets[b] + old_size;
+  }
+  for (const Entry& e : tail_) {
+    const uint32_t out = cursor[BlockOf(e.simhash, block_)]++;
+    partials[out] = static_cast<Stored>(Partial(e.simhash));
+    docs[out] = e.doc;
   }
   for (uint32_t d = first; d < end; ++d) {
     const uint32_t out = cursor[BlockOf(simhashes[d], block_)]++;
@@ -68,11 +66,19 @@ void BlockTable::CompactInto(HugeVector<Stored>* old_partials, uint32_t first, u
   offsets_.swap(offsets);
   old_partials->swap(partials);
   docs_.swap(docs);
-  if (tail_size_ != 0) {
-    std::vector<std::vector<Entry>>(kBuckets).swap(tail_);
-    tail_nonempty_.assign(kBuckets / 64, 0);
-    tail_size_ = 0;
+  ClearRecent();
+}
+
+// Only the buckets that have recent additions are touched; the array keeps its memory
+// for the next ones.
+void BlockTable::ClearRecent() {
+  for (const Entry& e : tail_) {
+    const uint32_t key = BlockOf(e.simhash, block_);
+    tail_head_[key] = kNoEntry;
+    tail_nonempty_[key / 64] = 0;
   }
+  tail_.clear();
+  tail_size_ = 0;
 }
 
 uint64_t BlockTable::MemoryBytes() const {
@@ -80,9 +86,9 @@ uint64_t BlockTable::MemoryBytes() const {
                    partials32_.capacity() * sizeof(uint32_t) +
                    partials16_.capacity() * sizeof(uint16_t) +
                    docs_.capacity() * sizeof(uint32_t) +
-                   tail_.capacity() * sizeof(std::vector<Entry>) +
+                   tail_.capacity() * sizeof(Entry) +
+                   tail_head_.capacity() * sizeof(uint32_t) +
                    tail_nonempty_.capacity() * sizeof(uint64_t);
-  for (const auto& bucket : tail_) bytes += bucket.capacity() * sizeof(Entry);
   return bytes;
 }
 

@@ -53,7 +53,10 @@ class BlockTable {
   // PrefetchBucket, then BucketRange, then Scan over each range (its
   // entries prefetched by PrefetchEntries a few buckets ahead), then, for the few entries
   // that pass on their partial bits, PrefetchDoc and DocAt.
-  void PrefetchBucket(uint32_t key) const { __builtin_prefetch(&offsets_[key]); }
+  void PrefetchBucket(uint32_t key) const {
+    __builtin_prefetch(&offsets_[key]);
+    if (HasRecent(key)) __builtin_prefetch(&tail_head_[key]);
+  }
   struct Range {
     uint32_t begin, end;
   };
@@ -82,20 +85,28 @@ class BlockTable {
   // within `radius` bits of `query`.
   template <typename Fn>
   void ForEachRecentNear(uint32_t key, uint64_t query, int radius, Fn&& fn) const {
-    if (tail_size_ == 0 || !(tail_nonempty_[key / 64] >> (key % 64) & 1)) return;
-    for (const Entry& e : tail_[key]) {
-      const int distance = __builtin_popcountll(e.simhash ^ query);
-      if (distance <= radius) fn(e.doc, distance);
+    if (!HasRecent(key)) return;
+    for (uint32_t i = tail_head_[key]; i != kNoEntry; i = tail_[i].next) {
+      const int distance = __builtin_popcountll(tail_[i].simhash ^ query);
+      if (distance <= radius) fn(tail_[i].doc, distance);
     }
   }
 
   uint64_t MemoryBytes() const;
 
  private:
+  // A recent addition; `next` is the one added before it to the same bucket.
   struct Entry {
     uint64_t simhash;
     uint32_t doc;
+    uint32_t next;
   };
+  static constexpr uint32_t kNoEntry = ~0u;
+
+  bool HasRecent(uint32_t key) const {
+    return tail_size_ != 0 && (tail_nonempty_[key / 64] >> (key % 64) & 1);
+  }
+  void ClearRecent();
 
   // The bits of `simhash` that entries of this table store.
   uint32_t Partial(uint64_t simhash) const {
@@ -114,10 +125,14 @@ class BlockTable {
   HugeVector<uint32_t> partials32_;
   HugeVector<uint16_t> partials16_;
   HugeVector<uint32_t> docs_;
-  // Recent additions, one small vector per bucket, merged into the compact part once they
-  // number an eighth of it, so memory stays near 8 bytes per document. A bit per bucket
-  // says whether its vector is non-empty, so most probes skip it without a cache miss.
-  std::vector<std::vector<Entry>> tail_;
+  // Recent additions, in one array in the order added and chained per bucket from
+  // tail_head_ (newest first): no allocation per addition, and a probe touches a 4-byte
+  // head and a small array instead of a vector header and its own block. Merged into the
+  // compact part once they number an eighth of it, so memory stays near 8 bytes per
+  // document. A bit per bucket says whether its chain is non-empty, so most probes skip it
+  // without a cache miss.
+  std::vector<Entry> tail_;
+  std::vector<uint32_t> tail_head_;
   std::vector<uint64_t> tail_nonempty_;
   uint64_t tail_size_ = 0;
 };

@@ -90,7 +90,10 @@ struct DedupIndex::Impl {
       const BlockTable& table = tables[p.table];
       const int key_distance = __builtin_popcount(p.key ^ BlockOf(simhash, p.table));
       const int partial_radius = PartialRadius(p.table, key_distance);
-      if (partial_radius >= 0) out = table.Scan(scan, p.range, simhash, partial_radius, out);
+      // Most buckets of a small index are empty: no call for them.
+      if (partial_radius >= 0 && p.range.begin != p.range.end) {
+        out = table.Scan(scan, p.range, simhash, partial_radius, out);
+      }
       table_end[p.table] = out;
       table.ForEachRecentNear(p.key, simhash, radius, [&](uint32_t doc, int distance) {
         if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
