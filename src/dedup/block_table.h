@@ -50,7 +50,7 @@ class BlockTable {
   void Compact(uint32_t first = 0, uint32_t end = 0);
 
   // Lookups run in passes over all probed buckets so that their cache misses overlap:
-  // PrefetchBucket, then BucketRange, then Scan over each range (its
+  // PrefetchBucket, then BucketRange and PrefetchRecent, then Scan over each range (its
   // entries prefetched by PrefetchEntries a few buckets ahead), then, for the few entries
   // that pass on their partial bits, PrefetchDoc and DocAt.
   void PrefetchBucket(uint32_t key) const {
@@ -61,6 +61,10 @@ class BlockTable {
     uint32_t begin, end;
   };
   Range BucketRange(uint32_t key) const { return Range{offsets_[key], offsets_[key + 1]}; }
+  // The newest recent addition of bucket `key`, once its head (PrefetchBucket) is in.
+  void PrefetchRecent(uint32_t key) const {
+    if (HasRecent(key)) __builtin_prefetch(&tail_[tail_head_[key]]);
+  }
   void PrefetchEntries(Range r) const {
     if (stored_blocks_ == 2) {
       PrefetchLines(partials32_.data() + r.begin, partials32_.data() + r.end);

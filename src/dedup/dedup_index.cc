@@ -72,6 +72,7 @@ struct DedupIndex::Impl {
     }
     for (int i = 0; i < count; ++i) {
       probes[i].range = tables[probes[i].table].BucketRange(probes[i].key);
+      tables[probes[i].table].PrefetchRecent(probes[i].key);
       most_entries += probes[i].range.end - probes[i].range.begin;
     }
     if (passes.size() < most_entries) passes.resize(most_entries);
