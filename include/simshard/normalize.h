@@ -63,6 +63,11 @@ class ChromeModel {
    public:
     // The count of `key`, added as 0 when missing (then `*added` is set).
     uint32_t& FindOrAdd(uint64_t key, bool* added);
+    // Grows now, so that `more` keys can be added without moving slots (then prefetched
+    // slots stay valid).
+    void ReserveFor(size_t more);
+    // Asks for the cache line where `key` is or would go.
+    void Prefetch(uint64_t key) const;
     const uint32_t* Find(uint64_t key) const;
     uint32_t* FindMutable(uint64_t key);
     size_t size() const { return size_; }
@@ -81,7 +86,8 @@ class ChromeModel {
       uint32_t count = 0;
       bool used = false;
     };
-    size_t SlotOf(uint64_t key) const;  // where `key` is or would go
+    size_t HomeSlot(uint64_t key) const;  // where probing for `key` starts
+    size_t SlotOf(uint64_t key) const;    // where `key` is or would go
     void Grow();
 
     std::vector<Slot> slots_;  // a power of two in size, at most 3/4 used

@@ -112,10 +112,14 @@ std::vector<uint64_t> ChromeModel::Keys(std::string_view text) {
   return keys;
 }
 
+size_t ChromeModel::Counts::HomeSlot(uint64_t key) const {
+  // Keys are already hashes; the multiply spreads them anyway in case some are not.
+  return static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> 20) & (slots_.size() - 1);
+}
+
 size_t ChromeModel::Counts::SlotOf(uint64_t key) const {
   const size_t mask = slots_.size() - 1;
-  // Keys are already hashes; the multiply spreads them anyway in case some are not.
-  for (size_t i = static_cast<size_t>((key * 0x9e3779b97f4a7c15ull) >> 20) & mask;; i = (i + 1) & mask)
+  for (size_t i = HomeSlot(key);; i = (i + 1) & mask)
     if (!slots_[i].used || slots_[i].key == key) return i;
 }
 
@@ -124,6 +128,14 @@ void ChromeModel::Counts::Grow() {
   old.swap(slots_);
   for (const Slot& slot : old)
     if (slot.used) slots_[SlotOf(slot.key)] = slot;
+}
+
+void ChromeModel::Counts::ReserveFor(size_t more) {
+  while (4 * (size_ + more) > 3 * slots_.size()) Grow();
+}
+
+void ChromeModel::Counts::Prefetch(uint64_t key) const {
+  __builtin_prefetch(&slots_[HomeSlot(key)]);
 }
 
 uint32_t& ChromeModel::Counts::FindOrAdd(uint64_t key, bool* added) {
@@ -171,6 +183,9 @@ void ChromeModel::Observe(std::string_view site, std::span<const uint64_t> parag
   auto it = counts_.find(site);
   if (it == counts_.end()) it = counts_.emplace(std::string(site), Counts()).first;
   SetPageKeys(paragraph_keys);
+  // A page's keys land in random slots of a large table: their cache misses overlap.
+  it->second.ReserveFor(page_keys_.size());
+  for (uint64_t key : page_keys_) it->second.Prefetch(key);
   for (uint64_t key : page_keys_) {
     bool added = false;
     uint32_t& count = it->second.FindOrAdd(key, &added);
