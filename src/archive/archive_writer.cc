@@ -138,6 +138,7 @@ class Writer final : public ArchiveWriter {
   std::unique_ptr<Catalog> catalog_;
   FrameCompressor compressor_;
   std::unique_ptr<ShardBuilder> open_;
+  std::string line_;                       // Add's encoding buffer
   std::unordered_set<uint64_t> open_ids_;  // ids of rows not yet inserted
   mutable IdFilter ids_;                   // every id in the catalog or open_ids_
   mutable bool ids_ready_ = false;
@@ -211,12 +212,12 @@ Result<uint64_t> Writer::Add(Record record) {
   if (record.archived_at.empty()) record.archived_at = NowUtc();
   if (open_ == nullptr) SIMSHARD_RETURN_IF_ERROR(failed_ = StartShard());
   const uint64_t ordinal = next_ordinal_++;
-  std::string line;
-  EncodeRecord(record, ordinal, &line);
-  CatalogEntry entry = EntryFromRecord(record, ordinal);
+  line_.clear();  // keeps its buffer from record to record
+  EncodeRecord(record, ordinal, &line_);
+  CatalogEntry entry = EntryFromRecord(std::move(record), ordinal);
   open_ids_.insert(id);
   ids_.Add(id);
-  Status s = open_->Append(line, std::move(entry));
+  Status s = open_->Append(line_, id, std::move(entry));
   if (s.ok() && open_->data_bytes() >= options_.shard_bytes) s = SealOpenShard();
   if (!s.ok()) return failed_ = AbandonShard(s);
   return ordinal;

@@ -82,12 +82,18 @@ uint64_t BigEndian64(const char* p) {
 // The digest column: 16 bytes, or only the low 8 when the high 8 are the id (as pipeline
 // ids are); text when it is not 32 lowercase hex digits.
 void BindDigest(Statement* st, int col, std::string_view digest, uint64_t id) {
-  std::string bytes;
-  if (digest.size() != 32 || !IsLowerHex(digest) || !HexDecode(digest, &bytes)) {
+  uint64_t high = 0, low = 0;
+  if (digest.size() != 32 || !IsLowerHex(digest) || !ParseDigestText(digest, &high, &low)) {
     st->Bind(col, digest);
     return;
   }
-  st->BindBlob(col, BigEndian64(bytes.data()) == id ? std::string_view(bytes).substr(8) : bytes);
+  char bytes[16];
+  for (int i = 7; i >= 0; --i, high >>= 8, low >>= 8) {
+    bytes[i] = static_cast<char>(high & 0xff);
+    bytes[8 + i] = static_cast<char>(low & 0xff);
+  }
+  const std::string_view all(bytes, sizeof bytes);
+  st->BindBlob(col, BigEndian64(bytes) == id ? all.substr(8) : all);
 }
 
 // Lowercase hex of `bytes` appended to `out` (which keeps its buffer from row to row).
@@ -176,13 +182,13 @@ Status CatalogCache::Load() {
 }
 
 std::optional<int64_t> CatalogCache::KnownPrefix(std::string_view text) const {
-  auto it = prefix_id_.find(std::string(text));
+  auto it = prefix_id_.find(text);
   if (it == prefix_id_.end()) return std::nullopt;
   return it->second;
 }
 
 Result<int64_t> CatalogCache::PrefixId(std::string_view text) {
-  auto it = prefix_id_.find(std::string(text));
+  auto it = prefix_id_.find(text);
   if (it != prefix_id_.end()) return it->second;
   auto st = catalog_.Prepare("INSERT INTO prefixes(text) VALUES (?1) RETURNING id");
   if (!st.ok()) return st.status();
@@ -204,10 +210,15 @@ uint64_t CatalogCache::TakeOriginalBytes(uint64_t number) {
 }
 
 Result<int64_t> CatalogCache::FrameId(const CatalogEntry& e) {
-  uint64_t shard = 0;
-  if (!shard::ParseShardName(e.shard, &shard) || shard::ShardName(shard) != e.shard) {
-    return Status::Error("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
+  if (e.shard != checked_shard_) {
+    uint64_t number = 0;
+    if (!shard::ParseShardName(e.shard, &number) || shard::ShardName(number) != e.shard) {
+      return Status::Error("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
+    }
+    checked_shard_ = e.shard;
+    checked_shard_number_ = number;
   }
+  const uint64_t shard = checked_shard_number_;
   original_bytes_[shard] += e.original_size;  // FrameId is called once per document
   auto it = frame_id_.find({shard, e.frame});
   if (it != frame_id_.end()) return it->second;
@@ -343,12 +354,15 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
 
 // Catalog members that read and write document rows.
 
+// Once per document: the statement's text is made once, and error context only on error.
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
-  auto st = Cached("INSERT INTO documents(" + std::string(kInsertColumns) +
-                   ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)");
+  static const std::string sql = "INSERT INTO documents(" + std::string(kInsertColumns) +
+                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+  auto st = Cached(sql);
   if (!st.ok()) return st.status();
-  SIMSHARD_RETURN_IF_ERROR(rows_->BindRow(e, *st).WithContext("document " + e.id));
-  return (*st)->Run().WithContext("catalog: document " + e.id);
+  if (Status bound = rows_->BindRow(e, *st); !bound.ok()) return bound.WithContext("document " + e.id);
+  if (Status run = (*st)->Run(); !run.ok()) return run.WithContext("catalog: document " + e.id);
+  return Status::OK();
 }
 
 namespace {

@@ -65,11 +65,19 @@ class CatalogCache {
   const Catalog& catalog_;
   bool loaded_ = false;
   std::unordered_map<int64_t, std::string> prefix_text_;
-  std::unordered_map<std::string, int64_t> prefix_id_;
+  // Looked up by string_view: no string made per row.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+  std::unordered_map<std::string, int64_t, TextHash, std::equal_to<>> prefix_id_;
   std::unordered_map<int64_t, Frame> frames_;
   std::map<std::pair<uint64_t, uint32_t>, int64_t> frame_id_;  // (shard number, frame)
   std::unordered_map<uint64_t, std::optional<std::string>> run_time_;  // nullopt: not set
   std::unordered_map<uint64_t, uint64_t> original_bytes_;  // by shard number, not yet in `shards`
+  // The last shard name FrameId checked and its number: rows come shard by shard.
+  std::string checked_shard_;
+  uint64_t checked_shard_number_ = 0;
 };
 
 }  // namespace simshard

@@ -368,23 +368,32 @@ Result<std::string> DecodeRecordId(std::string_view line) {
   return std::string(line.substr(kPrefix.size(), 16));
 }
 
-CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) {
+namespace {
+
+// Copies the fields of a const record, moves those of one given as an rvalue.
+template <typename R>
+CatalogEntry EntryFrom(R&& r, uint64_t ordinal) {
   CatalogEntry e;
   e.ordinal = ordinal;
-  e.id = r.id;
-  e.url = r.url;
-  e.source = r.source;
-  e.title = r.title;
-  e.date = r.date;
-  e.archived_at = r.archived_at;
-  e.digest = r.digest;
+  e.original_size = r.original.empty() ? r.text.size() : r.original.size();  // OriginalBytes
+  e.id = std::forward<R>(r).id;
+  e.url = std::forward<R>(r).url;
+  e.source = std::forward<R>(r).source;
+  e.title = std::forward<R>(r).title;
+  e.date = std::forward<R>(r).date;
+  e.archived_at = std::forward<R>(r).archived_at;
+  e.digest = std::forward<R>(r).digest;
   e.simhash = r.simhash;
-  e.sketch = r.sketch;
+  e.sketch = std::forward<R>(r).sketch;
   e.run = r.run;
   e.kind = r.kind;
-  e.original_size = r.original.empty() ? r.text.size() : r.original.size();  // OriginalBytes
   return e;
 }
+
+}  // namespace
+
+CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) { return EntryFrom(r, ordinal); }
+CatalogEntry EntryFromRecord(Record&& r, uint64_t ordinal) { return EntryFrom(std::move(r), ordinal); }
 
 std::string OriginalBytes(const Record& record) {
   return record.original.empty() ? record.text : record.original;

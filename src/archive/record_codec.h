@@ -23,5 +23,7 @@ std::string_view KindName(OriginalKind kind);
 
 // The catalog's copy of a record's metadata (its location is left for the caller).
 CatalogEntry EntryFromRecord(const Record& record, uint64_t ordinal);
+// The same, its strings moved out of `record` (text and original stay).
+CatalogEntry EntryFromRecord(Record&& record, uint64_t ordinal);
 
 }  // namespace simshard

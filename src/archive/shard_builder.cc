@@ -38,11 +38,9 @@ ShardBuilder::~ShardBuilder() {
   }
 }
 
-Status ShardBuilder::Append(std::string_view line, CatalogEntry entry) {
+Status ShardBuilder::Append(std::string_view line, uint64_t id, CatalogEntry entry) {
   const uint32_t frames_before = frame_number_;
   if (!frame_.empty() && frame_.size() + line.size() + 1 > frame_bytes_) CutFrame();
-  uint64_t id = 0;
-  ParseHex64(entry.id, &id);
   shard::RecordInfo info{id, entry.ordinal, frame_number_, static_cast<uint32_t>(frame_.size()),
                          static_cast<uint32_t>(line.size()), shard::Checksum32(line)};
   index_.records.push_back(info);

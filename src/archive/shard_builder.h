@@ -30,8 +30,9 @@ class ShardBuilder {
                                                       RowSink sink);
   ~ShardBuilder();  // removes the temp file unless sealed
 
-  // Adds one record line; `entry` is its catalog row (location filled in here).
-  Status Append(std::string_view line, CatalogEntry entry);
+  // Adds one record line; `id` is entry.id as a number, `entry` its catalog row (location
+  // filled in here).
+  Status Append(std::string_view line, uint64_t id, CatalogEntry entry);
   // Uncompressed record bytes so far.
   uint64_t data_bytes() const { return data_bytes_; }
   size_t records() const { return index_.records.size(); }
