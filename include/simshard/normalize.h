@@ -44,6 +44,9 @@ class ChromeModel {
   // already counted (a duplicate, a syndicated copy), which is no evidence of chrome.
   void Unobserve(std::string_view site, std::span<const uint64_t> paragraph_keys);
   bool IsChrome(std::string_view site, uint64_t paragraph_key) const;
+  // How many of `paragraph_keys` are chrome of `site` (repeats counted): the site is
+  // looked up once for the page.
+  size_t CountChrome(std::string_view site, std::span<const uint64_t> paragraph_keys) const;
 
   // Returns `text` without the paragraphs this model knows as chrome for `site`, or
   // `text` unchanged when every paragraph is known (then it is not chrome but a repeat).

@@ -215,10 +215,18 @@ void ChromeModel::ForgetSingletons() {
 }
 
 bool ChromeModel::IsChrome(std::string_view site, uint64_t paragraph_key) const {
+  return CountChrome(site, std::span<const uint64_t>(&paragraph_key, 1)) != 0;
+}
+
+size_t ChromeModel::CountChrome(std::string_view site, std::span<const uint64_t> paragraph_keys) const {
   const auto it = counts_.find(site);
-  if (it == counts_.end()) return false;
-  const uint32_t* count = it->second.Find(paragraph_key);
-  return count && *count >= min_pages_;
+  if (it == counts_.end()) return 0;
+  size_t chrome = 0;
+  for (uint64_t key : paragraph_keys) {
+    const uint32_t* count = it->second.Find(key);
+    chrome += count && *count >= min_pages_;
+  }
+  return chrome;
 }
 
 std::string ChromeModel::Strip(std::string_view site, std::string_view text) const {

@@ -49,8 +49,7 @@ std::string Decider::IdOf(uint64_t ordinal) const {
 void Decider::StripChrome(Analyzed* a) {
   const std::string& site = a->doc.site;
   chrome_.Observe(site, a->paragraph_keys);
-  size_t chrome_paragraphs = 0;
-  for (uint64_t key : a->paragraph_keys) chrome_paragraphs += chrome_.IsChrome(site, key);
+  const size_t chrome_paragraphs = chrome_.CountChrome(site, a->paragraph_keys);
   // A page made only of repeated paragraphs keeps its text: better a duplicate kept than
   // an article lost.
   if (chrome_paragraphs == 0 || chrome_paragraphs == a->paragraph_keys.size()) return;

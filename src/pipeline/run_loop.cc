@@ -113,9 +113,12 @@ Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* 
   std::thread decider_thread([&] {
     NameThisThread("ss-decide");
     std::vector<DecidedDoc> batch;
+    batch.reserve(kBatch);  // documents are large: moved once, not again as the batch grows
     while (std::optional<Analyzed> a = stream->Next()) {
       batch.push_back(DecideNext(std::move(*a), decider));
-      if (batch.size() == kBatch && !decided.Push(std::exchange(batch, {}))) return;
+      if (batch.size() < kBatch) continue;
+      if (!decided.Push(std::exchange(batch, {}))) return;
+      batch.reserve(kBatch);
     }
     if (!batch.empty() && !decided.Push(std::move(batch))) return;
     decided.Close();
