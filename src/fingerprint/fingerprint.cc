@@ -8,6 +8,7 @@
 #include <xxhash.h>
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #if defined(__SSE2__) && !defined(SIMSHARD_NO_SIMD)
@@ -79,6 +80,17 @@ class SimHashAccumulator {
 #if defined(SIMSHARD_SIMHASH_SSE2)
     const __m128i ha = _mm_set1_epi64x(static_cast<int64_t>(a));
     const __m128i hb = _mm_set1_epi64x(static_cast<int64_t>(b));
+    if (weight_a == 1 && weight_b == 1) {  // most words (after the lead): no weights
+      for (int r = 0; r < 4; ++r) {
+        // A set bit makes its byte 0xff (-1): subtracting adds one.
+        const __m128i on_a = _mm_cmpeq_epi8(_mm_and_si128(ha, bits_[r]), bits_[r]);
+        const __m128i on_b = _mm_cmpeq_epi8(_mm_and_si128(hb, bits_[r]), bits_[r]);
+        lanes_[r] = _mm_sub_epi8(_mm_sub_epi8(lanes_[r], on_a), on_b);
+      }
+      pending_ += 2;
+      total_ += 2;
+      return;
+    }
     const __m128i wa = _mm_set1_epi8(static_cast<char>(weight_a));
     const __m128i wb = _mm_set1_epi8(static_cast<char>(weight_b));
     for (int r = 0; r < 4; ++r) {
@@ -186,27 +198,13 @@ class SketchBuilder {
   uint64_t mins_[kSketchBins];
 };
 
-// An ASCII word is hashed by its first letter and the set of its letters; other words
-// (where this would merge too many distinct words) by all their bytes.
-inline uint64_t TypoTolerantHash(const char* p, size_t length) {
-  uint64_t set = 0;
-  uint8_t high = 0;
-  for (size_t i = 0; i < length; ++i) {
-    const auto c = static_cast<uint8_t>(p[i]);
-    set |= uint64_t{1} << (c & 63);
-    high |= c;
-  }
-  if (high & 0x80) return XXH3_64bits(p, length);
-  return Mix(set * kCombine3 + static_cast<uint8_t>(p[0]));
-}
-
 struct TokenOptions {
   size_t prefix_bytes;  // hash at most this many bytes of a word
   bool typo_tolerant;
 };
 
-// kLetterBit.v[c]: the bit TypoTolerantHash sets for byte c (a table load is cheaper than
-// a shift by a variable amount).
+// kLetterBit.v[c]: the bit the letter-set hash sets for byte c (a table load is cheaper
+// than a shift by a variable amount).
 struct LetterBitTable {
   uint64_t v[256];
   constexpr LetterBitTable() : v() {
@@ -215,37 +213,156 @@ struct LetterBitTable {
 };
 constexpr LetterBitTable kLetterBit;
 
-// Calls `fn(hash, length)` for each space-separated word of the folded text. The letter
-// set is gathered while looking for the word's end, so each byte is read once.
+// An ASCII word is hashed by its first letter and the set of its letters; other words
+// (where this would merge too many distinct words) by all their bytes.
+inline uint64_t LetterSetHash(uint64_t set, uint8_t first) {
+  return Mix(set * kCombine3 + first);
+}
+
+uint64_t HashWordByteByByte(const uint8_t* word, size_t length, bool typo_tolerant) {
+  if (!typo_tolerant) return XXH3_64bits(word, length);
+  uint64_t set = 0;
+  uint8_t high = 0;
+  for (size_t i = 0; i < length; ++i) {
+    set |= kLetterBit.v[word[i]];
+    high |= word[i];
+  }
+  return (high & 0x80) ? XXH3_64bits(word, length) : LetterSetHash(set, word[0]);
+}
+
+// Eight bytes from p, the first in the lowest byte whatever the machine's byte order.
+inline uint64_t LoadLittle64(const uint8_t* p) {
+  uint64_t x;
+  std::memcpy(&x, p, 8);
+  if constexpr (std::endian::native == std::endian::big) x = __builtin_bswap64(x);
+  return x;
+}
+
+inline uint64_t LetterBitsOf8(uint64_t x) {
+  uint64_t set = 0;
+  for (int k = 0; k < 8; ++k) set |= kLetterBit.v[(x >> (8 * k)) & 0xff];
+  return set;
+}
+
+// kKeep.v[n]: masks of the first n bytes of two eight-byte loads (n <= 16).
+struct KeepTable {
+  uint64_t v[17][2];
+  constexpr KeepTable() : v() {
+    for (int n = 0; n <= 16; ++n) {
+      v[n][0] = n >= 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * n)) - 1;
+      v[n][1] = n >= 16 ? ~uint64_t{0} : n <= 8 ? 0 : (uint64_t{1} << (8 * (n - 8))) - 1;
+    }
+  }
+};
+constexpr KeepTable kKeep;
+
+// The same hash as HashWordByteByByte for a word of 1 to 16 bytes with 16 bytes readable
+// at `word`, without a branch per byte: the bytes past the word are replaced by copies of
+// its first byte, which add nothing to its letter set.
+inline uint64_t HashShortWord(const uint8_t* word, size_t length) {
+  const uint64_t fill = word[0] * 0x0101010101010101ull;
+  const uint64_t* keep = kKeep.v[length];
+  const uint64_t x0 = (LoadLittle64(word) & keep[0]) | (fill & ~keep[0]);
+  const uint64_t x1 = (LoadLittle64(word + 8) & keep[1]) | (fill & ~keep[1]);
+  if ((x0 | x1) & 0x8080808080808080ull) return XXH3_64bits(word, length);
+  uint64_t set = LetterBitsOf8(x0);
+  if (length > 8) set |= LetterBitsOf8(x1);
+  return LetterSetHash(set, word[0]);
+}
+
+// Bit k is set where byte k of the 64 bytes at p is a space.
+inline uint64_t SpaceBits64(const uint8_t* p) {
+#if defined(SIMSHARD_SIMHASH_SSE2)
+  const __m128i space = _mm_set1_epi8(' ');
+  uint64_t bits = 0;
+  for (int k = 0; k < 4; ++k) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+    bits |= static_cast<uint64_t>(static_cast<uint32_t>(
+                _mm_movemask_epi8(_mm_cmpeq_epi8(x, space))))
+            << (16 * k);
+  }
+  return bits;
+#else
+  uint64_t bits = 0;
+  for (int k = 0; k < 64; ++k) bits |= static_cast<uint64_t>(p[k] == ' ') << k;
+  return bits;
+#endif
+}
+
+// std::popcount is a library call on x86-64 without POPCNT (not in the baseline ISA).
+inline size_t PopCount(uint64_t x) {
+  x -= (x >> 1) & 0x5555555555555555ull;
+  x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+  x = (x + (x >> 4)) & 0x0f0f0f0f0f0f0f0full;
+  return static_cast<size_t>((x * 0x0101010101010101ull) >> 56);
+}
+
+// Appends `offset` plus the index of each set bit to `out`; returns how many. The first
+// sixteen are written whatever their number (out has room), so the usual chunk takes no
+// branch that depends on it.
+inline size_t AppendBitPositions(uint64_t bits, size_t offset, size_t* out) {
+  const size_t count = PopCount(bits);
+  for (size_t i = 0; i < 16; ++i) {
+    out[i] = offset + static_cast<size_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+  }
+  for (size_t i = 16; i < count; ++i) {
+    out[i] = offset + static_cast<size_t>(std::countr_zero(bits));
+    bits &= bits - 1;
+  }
+  return count;
+}
+
+// Calls `fn(hash, length)` for each space-separated word of the folded text.
+//
+// A byte loop that stops at each word's end mispredicts a branch per word, which cost
+// more than the hashing. Instead the word boundaries of 64 bytes at a time are found
+// from a bit mask of their spaces and listed; the words are hashed from that list.
 template <typename Fn>
 void ForEachTokenHash(std::string_view text, TokenOptions options, Fn&& fn) {
-  const auto* p = reinterpret_cast<const uint8_t*>(text.data());
-  const auto* const end = p + text.size();
-  while (p < end) {
-    if (*p == ' ') {
-      ++p;
-      continue;
+  const auto* const base = reinterpret_cast<const uint8_t*>(text.data());
+  const size_t size = text.size();
+  // Ends are listed in batches of at least kBatch; a chunk adds at most 32 starts and
+  // ends, plus 16 written beyond.
+  constexpr size_t kBatch = 64;
+  size_t starts[kBatch + 32 + 16 + 1];
+  size_t ends[kBatch + 32 + 16];
+  size_t start_count = 0, end_count = 0;
+  uint64_t last_in_word = 0;  // 1 when the byte before the chunk is not a space
+  auto hash_words = [&] {
+    for (size_t i = 0; i < end_count; ++i) {
+      const size_t start = starts[i];
+      const size_t length = ends[i] - start;
+      const size_t hashed = std::min(length, options.prefix_bytes);
+      const uint64_t hash = options.typo_tolerant && hashed <= 16 && start + 16 <= size
+                                ? HashShortWord(base + start, hashed)
+                                : HashWordByteByByte(base + start, hashed, options.typo_tolerant);
+      fn(hash, length);
     }
-    const uint8_t* const start = p;
-    uint64_t set = 0;
-    uint8_t high = 0;
-    do {
-      set |= kLetterBit.v[*p];
-      high |= *p;
-    } while (++p < end && *p != ' ');
-    const auto* word = reinterpret_cast<const char*>(start);
-    const size_t length = static_cast<size_t>(p - start);
-    uint64_t hash;
-    if (length > options.prefix_bytes) {
-      hash = options.typo_tolerant ? TypoTolerantHash(word, options.prefix_bytes)
-                                   : XXH3_64bits(word, options.prefix_bytes);
-    } else if (!options.typo_tolerant || (high & 0x80)) {
-      hash = XXH3_64bits(word, length);
-    } else {
-      hash = Mix(set * kCombine3 + *start);
+    // A word still open moves to the front.
+    if (start_count > end_count) starts[0] = starts[end_count];
+    start_count -= end_count;
+    end_count = 0;
+  };
+  for (size_t offset = 0; offset < size; offset += 64) {
+    uint64_t spaces;
+    if (offset + 64 <= size) {
+      spaces = SpaceBits64(base + offset);
+    } else {  // the last chunk, padded with spaces
+      uint8_t padded[64];
+      std::memset(padded, ' ', sizeof padded);
+      std::memcpy(padded, base + offset, size - offset);
+      spaces = SpaceBits64(padded);
     }
-    fn(hash, length);
+    const uint64_t in_word = ~spaces;
+    const uint64_t after_word = (in_word << 1) | last_in_word;
+    start_count += AppendBitPositions(in_word & ~after_word, offset, starts + start_count);
+    end_count += AppendBitPositions(spaces & after_word, offset, ends + end_count);
+    last_in_word = in_word >> 63;
+    if (end_count >= kBatch) hash_words();
   }
+  if (size % 64 == 0 && last_in_word) ends[end_count++] = size;
+  hash_words();
 }
 
 // The weight of a feature starting at word `position`: 1 outside the lead, lead_weight

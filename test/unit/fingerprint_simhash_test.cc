@@ -59,6 +59,49 @@ std::string RandomWords(std::mt19937_64& rng, int words) {
   return out;
 }
 
+// Texts that walk the word scanner's edges: words of 1 to 40 bytes (16 and 17 bytes
+// around its short-word reads), runs of spaces, texts ending on and off 64-byte chunk
+// boundaries, digits, UTF-8 and bytes that are not UTF-8.
+std::vector<std::string> ScannerEdgeTexts() {
+  std::mt19937_64 rng(11);
+  const std::vector<std::string> pieces = {"a", "z", "q", "0", "9", "e", "t", "\xc3\xa9",
+                                           "\xe5\x8c\x97", "\xff", "\x80", "`", "@", "\x7f"};
+  std::vector<std::string> texts;
+  for (int i = 0; i < 400; ++i) {
+    std::string text;
+    const int words = static_cast<int>(rng() % 120);
+    for (int w = 0; w < words; ++w) {
+      text.append(1 + (rng() % 5 == 0 ? rng() % 3 : 0), ' ');
+      const size_t length = rng() % 6 == 0 ? 1 + rng() % 40 : 1 + rng() % 9;
+      for (size_t k = 0; k < length; ++k) {
+        text += rng() % 10 == 0 ? pieces[rng() % pieces.size()]
+                                : std::string(1, static_cast<char>('a' + rng() % 26));
+      }
+    }
+    if (rng() % 3 == 0) text += ' ';
+    texts.push_back(text);
+  }
+  for (size_t size : {15, 16, 17, 63, 64, 65, 127, 128, 129}) {
+    texts.push_back(std::string(size, 'x'));
+    std::string spaced(size, 'y');
+    spaced.back() = ' ';
+    texts.push_back(spaced);
+  }
+  return texts;
+}
+
+// One 64-bit summary of the fingerprints of all texts.
+uint64_t FingerprintsSummary(const Fingerprinter& fingerprinter,
+                             const std::vector<std::string>& texts) {
+  uint64_t summary = 0;
+  for (const std::string& text : texts) {
+    const auto fp = fingerprinter.Compute(text);
+    summary = summary * 0x100000001b3ull ^ fp.simhash;
+    for (uint8_t byte : fp.sketch) summary = summary * 31 + byte;
+  }
+  return summary;
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(digest_hex_round_trips_and_rejects_bad_input) {
@@ -229,4 +272,21 @@ BOOST_AUTO_TEST_CASE(fingerprints_of_fixed_texts_do_not_change) {
     BOOST_TEST(fp.simhash == e.simhash, "text: " << e.text);
     BOOST_TEST(fp.sketch == e.sketch, "text: " << e.text);
   }
+}
+
+// The same for texts built to cross the word scanner's edges, under three settings; the
+// summaries were computed by the byte-by-byte scanner this one replaced.
+BOOST_AUTO_TEST_CASE(fingerprints_of_scanner_edge_texts_do_not_change) {
+  const std::vector<std::string> texts = ScannerEdgeTexts();
+  simshard::FingerprintConfig prefix_trigrams;
+  prefix_trigrams.token_prefix_bytes = 5;
+  prefix_trigrams.trigram_weight = 1;
+  prefix_trigrams.sketch_shingle_words = 3;
+  simshard::FingerprintConfig whole_words;
+  whole_words.letter_set_tokens = false;
+  whole_words.min_unigram_bytes = 3;
+  whole_words.sketch_shingle_words = 1;
+  BOOST_TEST(FingerprintsSummary(Fingerprinter(), texts) == 0x7f1075d608b0df32ull);
+  BOOST_TEST(FingerprintsSummary(Fingerprinter(prefix_trigrams), texts) == 0xf859de17cd874150ull);
+  BOOST_TEST(FingerprintsSummary(Fingerprinter(whole_words), texts) == 0xbdeed70a9d03ce69ull);
 }
