@@ -11,7 +11,7 @@ constexpr uint64_t kMinTailBeforeMerge = 4096;
 BlockTable::BlockTable(int block, int stored_blocks, const HugeVector<uint64_t>* simhashes)
     : block_(block),
       stored_blocks_(stored_blocks),
-      simhashes_(simhashes), offsets_(kBuckets + 1, 0), tail_head_(kBuckets, kNoEntry),
+      simhashes_(simhashes), offsets_(kBuckets + 1, 0), nonempty_(kBuckets / 64), tail_head_(kBuckets, kNoEntry),
       tail_nonempty_(kBuckets / 64) {}
 
 void BlockTable::Add(uint64_t simhash, uint32_t doc) {
@@ -64,6 +64,9 @@ void BlockTable::CompactInto(HugeVector<Stored>* old_partials, uint32_t first, u
     docs[out] = d;
   }
   offsets_.swap(offsets);
+  for (uint32_t b = 0; b < kBuckets; ++b) {
+    if (offsets_[b + 1] != offsets_[b]) nonempty_[b / 64] |= uint64_t{1} << (b % 64);
+  }
   old_partials->swap(partials);
   docs_.swap(docs);
   ClearRecent();
@@ -87,6 +90,7 @@ uint64_t BlockTable::MemoryBytes() const {
                    partials16_.capacity() * sizeof(uint16_t) +
                    docs_.capacity() * sizeof(uint32_t) +
                    tail_.capacity() * sizeof(Entry) +
+                   nonempty_.capacity() * sizeof(uint64_t) +
                    tail_head_.capacity() * sizeof(uint32_t) +
                    tail_nonempty_.capacity() * sizeof(uint64_t);
   return bytes;

@@ -53,6 +53,11 @@ class BlockTable {
   // PrefetchBucket, then BucketRange and PrefetchRecent, then Scan over each range (its
   // entries prefetched by PrefetchEntries a few buckets ahead), then, for the few entries
   // that pass on their partial bits, PrefetchDoc and DocAt.
+  // False when bucket `key` holds no document: a probe of a small index mostly meets
+  // empty buckets, and skips them on one bit instead of a cache miss in offsets_.
+  bool MayHave(uint32_t key) const {
+    return ((nonempty_[key / 64] | tail_nonempty_[key / 64]) >> (key % 64)) & 1;
+  }
   void PrefetchBucket(uint32_t key) const {
     __builtin_prefetch(&offsets_[key]);
     if (HasRecent(key)) __builtin_prefetch(&tail_head_[key]);
@@ -129,6 +134,7 @@ class BlockTable {
   HugeVector<uint32_t> partials32_;
   HugeVector<uint16_t> partials16_;
   HugeVector<uint32_t> docs_;
+  std::vector<uint64_t> nonempty_;  // a bit per bucket with compact entries
   // Recent additions, in one array in the order added and chained per bucket from
   // tail_head_ (newest first): no allocation per addition, and a probe touches a 4-byte
   // head and a small array instead of a vector header and its own block. Merged into the

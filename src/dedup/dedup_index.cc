@@ -66,6 +66,7 @@ struct DedupIndex::Impl {
     size_t most_entries = 0;
     for (int t = 0; t < kBlocks; ++t) {
       ForEachProbe(BlockOf(simhash, t), block_radius, [&](uint32_t key) {
+        if (!tables[t].MayHave(key)) return;
         tables[t].PrefetchBucket(key);
         probes[count++] = Probe{t, key, {}};
       });
@@ -82,7 +83,8 @@ struct DedupIndex::Impl {
     // Pass 1: the entries whose stored bits are close enough, table by table.
     const dedup_internal::PartialScan scan = dedup_internal::ActivePartialScan();
     uint32_t* out = passes.data();
-    uint32_t* table_end[kBlocks];
+    uint32_t* table_end[kBlocks];  // a table without probes ends where the one before it does
+    std::fill_n(table_end, kBlocks, out);
     for (int i = 0; i < count; ++i) {
       if (i + kAhead < count) {
         tables[probes[i + kAhead].table].PrefetchEntries(probes[i + kAhead].range);
@@ -95,7 +97,7 @@ struct DedupIndex::Impl {
       if (partial_radius >= 0 && p.range.begin != p.range.end) {
         out = table.Scan(scan, p.range, simhash, partial_radius, out);
       }
-      table_end[p.table] = out;
+      std::fill(table_end + p.table, table_end + kBlocks, out);
       table.ForEachRecentNear(p.key, simhash, radius, [&](uint32_t doc, int distance) {
         if (!SeenInEarlierTable(simhash ^ simhashes[doc], p.table)) fn(doc, distance);
       });
