@@ -59,6 +59,7 @@ void FrameCompressor::Submit(std::string raw) {
     job.done = true;
     std::lock_guard<std::mutex> lock(mu_);
     jobs_.push_back(std::move(job));
+    KeepSpare(std::move(raw));
     return;
   }
   std::lock_guard<std::mutex> lock(mu_);
@@ -78,6 +79,20 @@ bool FrameCompressor::Next(bool wait, Result<CompressedFrame>* out) {
   *out = std::move(jobs_.front().result);
   jobs_.pop_front();
   return true;
+}
+
+std::string FrameCompressor::TakeBuffer() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (spare_.empty()) return std::string();
+  std::string buffer = std::move(spare_.back());
+  spare_.pop_back();
+  return buffer;
+}
+
+void FrameCompressor::KeepSpare(std::string raw) {
+  if (spare_.size() >= max_in_flight_) return;  // bounded: as many as frames in flight
+  raw.clear();  // keeps the capacity
+  spare_.push_back(std::move(raw));
 }
 
 bool FrameCompressor::full() const {
@@ -106,6 +121,7 @@ void FrameCompressor::WorkerLoop() {
     lock.lock();
     job->result = std::move(result);
     job->done = true;
+    KeepSpare(std::move(raw));
     done_cv_.notify_all();
   }
 }

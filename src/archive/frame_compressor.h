@@ -33,6 +33,9 @@ class FrameCompressor {
   // frames back with Next(true) while full().
   void Submit(std::string raw);
   bool full() const;
+  // An empty string, with the memory of a frame already compressed when one is spare:
+  // fresh megabytes would be page-faulted in again for every frame.
+  std::string TakeBuffer();
   // Pops the next frame in submission order if it is done (or, with wait, once it is).
   // Returns false when none is ready (or none is pending, with wait).
   bool Next(bool wait, Result<CompressedFrame>* out);
@@ -45,6 +48,7 @@ class FrameCompressor {
     Result<CompressedFrame> result = Status::Error("not compressed");
   };
   void WorkerLoop();
+  void KeepSpare(std::string raw);  // called with mu_ held
 
   const int level_;
   const size_t max_in_flight_;
@@ -52,6 +56,7 @@ class FrameCompressor {
   mutable std::mutex mu_;
   std::condition_variable work_cv_, done_cv_;
   std::deque<Job> jobs_;  // front is the oldest not yet handed back
+  std::vector<std::string> spare_;  // raw buffers compressed, for TakeBuffer
   bool stop_ = false;
 };
 

@@ -60,7 +60,7 @@ Status ShardBuilder::Append(std::string_view line, uint64_t id, CatalogEntry ent
 
 void ShardBuilder::CutFrame() {
   compressor_->Submit(std::move(frame_));
-  frame_ = std::string();
+  frame_ = compressor_->TakeBuffer();
   frame_.reserve(frame_bytes_);  // the next frame fills it without growing step by step
   queued_rows_.push_back(std::move(open_rows_));
   open_rows_.clear();
