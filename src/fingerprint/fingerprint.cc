@@ -60,7 +60,8 @@ constexpr SpreadTable kSpread;
 // counts bit 8 * (p % 8) + 2 * r + p / 8 of the hash. A hash broadcast to both halves of
 // a register has byte p % 8 at byte p, so one AND and one compare per register pick that
 // bit out for 16 counters at once. Elsewhere, eight 64-bit words, byte b of word j
-// counting bit 8 * j + b, are updated through kSpread.
+// counting bit 8 * j + b, are updated through kSpread. Features of weight one (most of
+// them) are first summed sixteen at a time in bit-sliced counters.
 class SimHashAccumulator {
  public:
   SimHashAccumulator() {
@@ -75,22 +76,74 @@ class SimHashAccumulator {
 
   // Adds two features at once (a word and the bigram it ends); weights in [0, 127].
   void AddPair(uint64_t a, int weight_a, uint64_t b, int weight_b) {
+    if (weight_a == 1 && weight_b == 1) {  // most words (after the lead)
+      units_[unit_count_++] = a;
+      units_[unit_count_++] = b;
+      if (unit_count_ == kUnitGroup) AddUnitGroup();
+    } else {
+      AddToLanes(a, weight_a, b, weight_b);
+    }
+    total_ += weight_a + weight_b;
+  }
+
+  uint64_t Result() {
+    // Missing features are zero hashes, which add nothing.
+    std::fill(units_ + unit_count_, units_ + kUnitGroup, 0);
+    AddUnitGroup();
+    Flush();
+    uint64_t out = 0;
+    for (int i = 0; i < 64; ++i) {
+      const int bit = BitOfCounter(i);
+      const int64_t sum = sums_[i] + static_cast<int64_t>((ones_ >> bit) & 1) +
+                          2 * static_cast<int64_t>((twos_ >> bit) & 1) +
+                          4 * static_cast<int64_t>((fours_ >> bit) & 1) +
+                          8 * static_cast<int64_t>((eights_ >> bit) & 1);
+      if (2 * sum > total_) out |= uint64_t{1} << bit;
+    }
+    return out;
+  }
+
+ private:
+  static constexpr int kUnitGroup = 16;
+
+  // Carry-save adder: a + b + c = 2 * high + low, for 64 bit positions at once.
+  static void CarrySave(uint64_t& high, uint64_t& low, uint64_t a, uint64_t b, uint64_t c) {
+    const uint64_t u = a ^ b;
+    high = (a & b) | (u & c);
+    low = u ^ c;
+  }
+
+  // Sixteen unit-weight features into bit-sliced counters (Harley-Seal): ones_ to
+  // eights_ hold each bit's count below 16, and every 16 go into the byte counters at
+  // once. About a quarter of the work of adding them to the byte counters one by one.
+  void AddUnitGroup() {
+    const uint64_t* u = units_;
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, sixteens;
+    CarrySave(twos_a, ones_, ones_, u[0], u[1]);
+    CarrySave(twos_b, ones_, ones_, u[2], u[3]);
+    CarrySave(fours_a, twos_, twos_, twos_a, twos_b);
+    CarrySave(twos_a, ones_, ones_, u[4], u[5]);
+    CarrySave(twos_b, ones_, ones_, u[6], u[7]);
+    CarrySave(fours_b, twos_, twos_, twos_a, twos_b);
+    CarrySave(eights_a, fours_, fours_, fours_a, fours_b);
+    CarrySave(twos_a, ones_, ones_, u[8], u[9]);
+    CarrySave(twos_b, ones_, ones_, u[10], u[11]);
+    CarrySave(fours_a, twos_, twos_, twos_a, twos_b);
+    CarrySave(twos_a, ones_, ones_, u[12], u[13]);
+    CarrySave(twos_b, ones_, ones_, u[14], u[15]);
+    CarrySave(fours_b, twos_, twos_, twos_a, twos_b);
+    CarrySave(eights_b, fours_, fours_, fours_a, fours_b);
+    CarrySave(sixteens, eights_, eights_, eights_a, eights_b);
+    AddToLanes(sixteens, 16, 0, 0);
+    unit_count_ = 0;
+  }
+
+  void AddToLanes(uint64_t a, int weight_a, uint64_t b, int weight_b) {
     const int weight = weight_a + weight_b;
     if (pending_ + weight > 255) Flush();
 #if defined(SIMSHARD_SIMHASH_SSE2)
     const __m128i ha = _mm_set1_epi64x(static_cast<int64_t>(a));
     const __m128i hb = _mm_set1_epi64x(static_cast<int64_t>(b));
-    if (weight_a == 1 && weight_b == 1) {  // most words (after the lead): no weights
-      for (int r = 0; r < 4; ++r) {
-        // A set bit makes its byte 0xff (-1): subtracting adds one.
-        const __m128i on_a = _mm_cmpeq_epi8(_mm_and_si128(ha, bits_[r]), bits_[r]);
-        const __m128i on_b = _mm_cmpeq_epi8(_mm_and_si128(hb, bits_[r]), bits_[r]);
-        lanes_[r] = _mm_sub_epi8(_mm_sub_epi8(lanes_[r], on_a), on_b);
-      }
-      pending_ += 2;
-      total_ += 2;
-      return;
-    }
     const __m128i wa = _mm_set1_epi8(static_cast<char>(weight_a));
     const __m128i wb = _mm_set1_epi8(static_cast<char>(weight_b));
     for (int r = 0; r < 4; ++r) {
@@ -106,19 +159,8 @@ class SimHashAccumulator {
     }
 #endif
     pending_ += weight;
-    total_ += weight;
   }
 
-  uint64_t Result() {
-    Flush();
-    uint64_t out = 0;
-    for (int i = 0; i < 64; ++i) {
-      if (2 * static_cast<int64_t>(sums_[i]) > total_) out |= uint64_t{1} << BitOfCounter(i);
-    }
-    return out;
-  }
-
- private:
   static int BitOfCounter(int i) {
 #if defined(SIMSHARD_SIMHASH_SSE2)
     const int r = i / 16, p = i % 16;
@@ -149,6 +191,9 @@ class SimHashAccumulator {
   uint32_t sums_[64] = {};
   int pending_ = 0;
   int64_t total_ = 0;
+  uint64_t units_[kUnitGroup];
+  int unit_count_ = 0;
+  uint64_t ones_ = 0, twos_ = 0, fours_ = 0, eights_ = 0;
 };
 
 // One-permutation MinHash: the top bits of a shingle hash choose a bin, the rest compete
@@ -359,10 +404,11 @@ void ForEachTokenHash(std::string_view text, TokenOptions options, Fn&& fn) {
     start_count += AppendBitPositions(in_word & ~after_word, offset, starts + start_count);
     end_count += AppendBitPositions(spaces & after_word, offset, ends + end_count);
     last_in_word = in_word >> 63;
-    if (end_count >= kBatch) hash_words();
+    const bool last_chunk = offset + 64 >= size;
+    // A word running to the end of a full last chunk has no space after it.
+    if (last_chunk && offset + 64 == size && last_in_word) ends[end_count++] = size;
+    if (end_count >= kBatch || last_chunk) hash_words();
   }
-  if (size % 64 == 0 && last_in_word) ends[end_count++] = size;
-  hash_words();
 }
 
 // The weight of a feature starting at word `position`: 1 outside the lead, lead_weight
