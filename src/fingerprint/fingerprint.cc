@@ -117,25 +117,25 @@ class SimHashAccumulator {
   // eights_ hold each bit's count below 16, and every 16 go into the byte counters at
   // once. About a quarter of the work of adding them to the byte counters one by one.
   void AddUnitGroup() {
-    const uint64_t* u = units_;
-    uint64_t twos_a, twos_b, fours_a, fours_b, eights_a, eights_b, sixteens;
+    const uint64_t eights_a = AddUnitOctet(units_);
+    const uint64_t eights_b = AddUnitOctet(units_ + 8);
+    uint64_t sixteens;
+    CarrySave(sixteens, eights_, eights_, eights_a, eights_b);
+    AddToLanes(sixteens, 16, 0, 0);
+    unit_count_ = 0;
+  }
+
+  // Eight features into ones_ to fours_; returns what carries into eights_.
+  uint64_t AddUnitOctet(const uint64_t* u) {
+    uint64_t twos_a, twos_b, fours_a, fours_b, eights;
     CarrySave(twos_a, ones_, ones_, u[0], u[1]);
     CarrySave(twos_b, ones_, ones_, u[2], u[3]);
     CarrySave(fours_a, twos_, twos_, twos_a, twos_b);
     CarrySave(twos_a, ones_, ones_, u[4], u[5]);
     CarrySave(twos_b, ones_, ones_, u[6], u[7]);
     CarrySave(fours_b, twos_, twos_, twos_a, twos_b);
-    CarrySave(eights_a, fours_, fours_, fours_a, fours_b);
-    CarrySave(twos_a, ones_, ones_, u[8], u[9]);
-    CarrySave(twos_b, ones_, ones_, u[10], u[11]);
-    CarrySave(fours_a, twos_, twos_, twos_a, twos_b);
-    CarrySave(twos_a, ones_, ones_, u[12], u[13]);
-    CarrySave(twos_b, ones_, ones_, u[14], u[15]);
-    CarrySave(fours_b, twos_, twos_, twos_a, twos_b);
-    CarrySave(eights_b, fours_, fours_, fours_a, fours_b);
-    CarrySave(sixteens, eights_, eights_, eights_a, eights_b);
-    AddToLanes(sixteens, 16, 0, 0);
-    unit_count_ = 0;
+    CarrySave(eights, fours_, fours_, fours_a, fours_b);
+    return eights;
   }
 
   void AddToLanes(uint64_t a, int weight_a, uint64_t b, int weight_b) {
