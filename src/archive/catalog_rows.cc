@@ -96,21 +96,6 @@ void BindDigest(Statement* st, int col, std::string_view digest, uint64_t id) {
   st->BindBlob(col, BigEndian64(bytes) == id ? all.substr(8) : all);
 }
 
-// Lowercase hex of `bytes` appended to `out` (which keeps its buffer from row to row).
-void AppendHex(std::string_view bytes, std::string* out) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  for (unsigned char c : bytes) {
-    out->push_back(kDigits[c >> 4]);
-    out->push_back(kDigits[c & 15]);
-  }
-}
-
-void AppendHex64(uint64_t v, std::string* out) {
-  char bytes[8];
-  for (int i = 7; i >= 0; --i, v >>= 8) bytes[i] = static_cast<char>(v & 0xff);
-  AppendHex(std::string_view(bytes, 8), out);
-}
-
 void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
   const std::string_view v = s.View(col);
   out->clear();

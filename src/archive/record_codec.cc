@@ -116,7 +116,8 @@ std::optional<TextMember> FindTextMember(simdjson::dom::element root, std::strin
                                          std::string_view text) {
   simdjson::dom::object obj;
   if (root.get_object().get(obj) != simdjson::SUCCESS) return std::nullopt;
-  std::vector<std::string_view> seen;  // records have a handful of members
+  thread_local std::vector<std::string_view> seen;  // records have a handful of members
+  seen.clear();
   size_t index = 0;
   for (const simdjson::dom::key_value_pair field : obj) {
     const bool first = std::find(seen.begin(), seen.end(), field.key) == seen.end();
@@ -322,7 +323,13 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   PutBytesField(w, "title", r.title);
   PutBytesField(w, "date", r.date);
   w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
-  w.String("simhash", Hex64(r.simhash)).String("sketch", HexEncode(r.sketch));
+  thread_local std::string hex;  // kept from record to record
+  hex.clear();
+  AppendHex64(r.simhash, &hex);
+  w.String("simhash", hex);
+  hex.clear();
+  AppendHex(r.sketch, &hex);
+  w.String("sketch", hex);
   w.String("kind", KindName(r.kind));
   std::optional<EmbeddedRecord> embedded;
   if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {

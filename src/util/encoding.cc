@@ -47,6 +47,19 @@ bool HexDecode(std::string_view hex, std::string* out) {
   return true;
 }
 
+void AppendHex(std::string_view bytes, std::string* out) {
+  for (unsigned char c : bytes) {
+    out->push_back(kHexDigits[c >> 4]);
+    out->push_back(kHexDigits[c & 15]);
+  }
+}
+
+void AppendHex64(uint64_t value, std::string* out) {
+  char digits[16];
+  for (int i = 15; i >= 0; --i, value >>= 4) digits[i] = kHexDigits[value & 15];
+  out->append(digits, sizeof digits);
+}
+
 std::string Hex64(uint64_t value) {
   std::string out(16, '0');
   for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kHexDigits[value & 15];

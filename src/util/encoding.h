@@ -13,8 +13,12 @@ std::string HexEncode(std::string_view bytes);
 // False when `hex` has an odd length or a non-hex digit.
 bool HexDecode(std::string_view hex, std::string* out);
 
+// The same appended to `out` (which keeps its buffer when reused).
+void AppendHex(std::string_view bytes, std::string* out);
+
 // `value` as exactly 16 lowercase hex digits.
 std::string Hex64(uint64_t value);
+void AppendHex64(uint64_t value, std::string* out);
 // Parses 1 to 16 hex digits (either case); false otherwise.
 bool ParseHex64(std::string_view hex, uint64_t* out);
 

@@ -42,6 +42,14 @@ BOOST_AUTO_TEST_CASE(hex_forms) {
   BOOST_TEST(!ParseHex64("12345678901234567", &v));
 }
 
+BOOST_AUTO_TEST_CASE(hex_appended_to_what_is_there) {
+  std::string out = "x";
+  AppendHex64(0x0123456789abcdefull, &out);
+  BOOST_TEST(out == "x0123456789abcdef");
+  AppendHex(std::string_view("\x00\xff\x1a", 3), &out);
+  BOOST_TEST(out == "x0123456789abcdef00ff1a");
+}
+
 BOOST_AUTO_TEST_CASE(fixed_width_integers_are_little_endian) {
   std::string out;
   PutFixed32(&out, 0x01020304);
