@@ -81,6 +81,38 @@ constexpr CuePhrase kCuePhrases[] = {
 };
 static_assert(std::size(kCuePhrases) <= 64);
 
+constexpr size_t kShortestCuePhrase = [] {
+  size_t shortest = SIZE_MAX;
+  for (const CuePhrase& p : kCuePhrases) shortest = std::min(shortest, p.text.size());
+  return shortest;
+}();
+static_assert(kShortestCuePhrase >= 4);
+
+// A 16-bit hash of four bytes, the same whatever the case of their letters.
+constexpr uint32_t FourBytesNoCaseHash(uint32_t b0, uint32_t b1, uint32_t b2, uint32_t b3) {
+  const uint32_t x = (b0 | (b1 << 8) | (b2 << 16) | (b3 << 24)) | 0x20202020u;
+  return (x * 0x9e3779b1u) >> 16;
+}
+
+// Bit h set when some phrase's first four bytes hash to h: most words cannot start a
+// phrase, and one table test says so (the pair test alone lets "that", "we", "accent"
+// through to the phrase comparisons).
+constexpr auto kPhraseStartHashes = [] {
+  std::array<uint64_t, 1024> bits{};
+  for (const CuePhrase& p : kCuePhrases) {
+    const auto byte = [&p](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(p.text[i])); };
+    const uint32_t h = FourBytesNoCaseHash(byte(0), byte(1), byte(2), byte(3));
+    bits[h >> 6] |= uint64_t{1} << (h & 63);
+  }
+  return bits;
+}();
+
+bool MayStartCuePhrase(const char* p) {
+  const auto byte = [p](size_t i) { return static_cast<uint32_t>(static_cast<unsigned char>(p[i])); };
+  const uint32_t h = FourBytesNoCaseHash(byte(0), byte(1), byte(2), byte(3));
+  return (kPhraseStartHashes[h >> 6] >> (h & 63)) & 1;
+}
+
 // Which cue phrases a paragraph holds: bit i for kCuePhrases[i].
 class Cues {
  public:
@@ -119,7 +151,8 @@ class Cues {
       carry = alnum >> 63;
       for (; starts != 0; starts &= starts - 1) {
         const size_t i = base + static_cast<size_t>(__builtin_ctzll(starts));
-        if (i + 2 >= n) break;  // every phrase is longer than three bytes
+        if (n - i < kShortestCuePhrase) break;
+        if (!MayStartCuePhrase(text.data() + i)) continue;
         const char a = AsciiLowerChar(text[i]), b = AsciiLowerChar(text[i + 1]);
         const unsigned char c = static_cast<unsigned char>(AsciiLowerChar(text[i + 2]));
         if (a < 'a' || a > 'z' || b < 'a' || b > 'z') continue;

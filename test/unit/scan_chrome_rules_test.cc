@@ -58,6 +58,20 @@ BOOST_AUTO_TEST_CASE(cookie_notices_share_bars_and_newsletters_are_removed) {
   BOOST_TEST(RemoveRuleChrome(WithChrome(before, after)) == kStory);
 }
 
+// Phrases are found whatever their case, and when they end the paragraph.
+BOOST_AUTO_TEST_CASE(cue_phrases_are_found_in_capitals_and_at_the_very_end) {
+  const std::string before = "WE USE COOKIES. PLEASE ACCEPT THEM OR READ OUR PRIVACY POLICY.";
+  const std::string after =
+      "Get The Gazette NEWSLETTER: Sign Up\n\n"
+      "(C) Harbour Gazette Ltd. ALL RIGHTS RESERVED";
+  ChromeRuleStats stats;
+  BOOST_TEST(RemoveRuleChrome(WithChrome(before, after), &stats) == kStory);
+  BOOST_TEST(stats.paragraphs_removed == 3u);
+  // One letter short of a phrase is not the phrase.
+  const std::string near_miss = WithChrome("", "The newslette came. Sign u");
+  BOOST_TEST(RemoveRuleChrome(near_miss) == near_miss);
+}
+
 BOOST_AUTO_TEST_CASE(read_more_and_related_lists_are_removed) {
   const std::string after =
       "Read more: Harbour wall repairs delayed again\n\n"
