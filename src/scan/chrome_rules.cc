@@ -198,7 +198,9 @@ std::string Label(std::string_view paragraph) { return AsciiLower(LabelEdgesTrim
 std::string_view AppendLabel(std::string_view paragraph, std::string* labels) {
   const std::string_view trimmed = LabelEdgesTrimmed(paragraph);
   const size_t start = labels->size();
-  for (char c : trimmed) labels->push_back(AsciiLowerChar(c));
+  labels->resize(start + trimmed.size());
+  std::transform(trimmed.begin(), trimmed.end(), labels->begin() + static_cast<ptrdiff_t>(start),
+                 AsciiLowerChar);
   return std::string_view(*labels).substr(start);
 }
 
@@ -263,8 +265,9 @@ bool IsRelatedHeading(std::string_view label, std::string_view paragraph) {
       "more stories", "top stories", "read next", "more like this", "latest", "trending",
       "popular", "most popular", "more in"};
   if (IsOneOf(label, kHeadings)) return true;
-  const size_t colon = paragraph.find(':');
-  if (colon == std::string_view::npos || colon > 25 || paragraph.size() > 200) return false;
+  if (paragraph.size() > 200) return false;
+  const size_t colon = paragraph.substr(0, 26).find(':');  // a heading before it is short
+  if (colon == std::string_view::npos) return false;
   const std::string head = Label(paragraph.substr(0, colon));
   return IsOneOf(head, kHeadings);
 }
