@@ -34,10 +34,14 @@ bool Decider::Seed(const CatalogEntry& entry) {
 
 void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
                    const Fingerprint& fp) {
-  if (ids_.size() < ordinal) ids_.resize(ordinal);
   uint64_t value = 0;
   std::from_chars(id.data(), id.data() + id.size(), value, 16);
-  ids_[ordinal - 1] = value;
+  KeepId(ordinal, value, digest, fp);
+}
+
+void Decider::KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp) {
+  if (ids_.size() < ordinal) ids_.resize(ordinal);
+  ids_[ordinal - 1] = id;
   last_ordinal_ = std::max(last_ordinal_, ordinal);
   index_.Add(ordinal, digest, fp);
 }

@@ -40,6 +40,8 @@ class Decider {
 
   // Registers a kept document under `ordinal` (its archive order) and id.
   void Keep(uint64_t ordinal, std::string_view id, const Digest& digest, const Fingerprint& fp);
+  // The same with the id's 16 hex digits as a number: nothing to parse.
+  void KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp);
 
   // The ordinal the next kept document gets: one past the largest seeded or kept, as the
   // archive numbers them, so the decider need not wait for the writer to learn it.

@@ -21,20 +21,17 @@ using pipeline::Analyzed;
 namespace {
 
 // Reads the catalog's binary columns: nothing is parsed from text, nothing allocated per
-// document (Keep takes the id as 16 hex digits; they are written into a buffer).
+// document.
 Status SeedFromArchive(const ArchiveWriter& writer, pipeline::Decider* decider) {
-  static constexpr char kDigits[] = "0123456789abcdef";
   Status bad;
   Fingerprint fp;
-  char id[16];
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
-    for (int i = 15; i >= 0; --i) id[i] = kDigits[(r.id >> (4 * (15 - i))) & 15];
     fp.simhash = r.simhash;
     fp.sketch.fill(0);
     std::copy_n(r.sketch.begin(), std::min(r.sketch.size(), fp.sketch.size()), fp.sketch.begin());
-    decider->Keep(r.ordinal, std::string_view(id, sizeof id), Digest{r.digest_high, r.digest_low}, fp);
+    decider->KeepId(r.ordinal, r.id, Digest{r.digest_high, r.digest_low}, fp);
     if (!r.digest_ok && bad.ok()) {
-      bad = Status::Error("catalog: document " + std::string(id, sizeof id) + " has a malformed digest");
+      bad = Status::Error("catalog: document " + pipeline::Hex16(r.id) + " has a malformed digest");
     }
   }));
   return bad;

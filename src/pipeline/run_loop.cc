@@ -65,7 +65,7 @@ DecidedDoc DecideNext(Analyzed&& a, Decider* decider) {
   d.kept = decider->Decide(&d.a, &d.row);
   if (d.kept) {
     d.row.id = DocumentId(d.a.digest);
-    decider->Keep(decider->next_ordinal(), d.row.id, d.a.digest, d.a.fingerprint);
+    decider->KeepId(decider->next_ordinal(), d.a.digest.high, d.a.digest, d.a.fingerprint);
   }
   return d;
 }
