@@ -480,19 +480,25 @@ Fingerprint Fingerprinter::Compute(std::string_view folded_text) const {
 
   // h1: this word; h2: the last two; h3: the last three. `seen` counts words so far.
   uint64_t h1 = 0, h2 = 0, h3 = 0, seen = 0;
-  const bool need_h3 = c.trigram_weight > 0 || sketch_words == 3;
+  const bool trigrams = c.trigram_weight > 0;
+  const bool need_h3 = trigrams || sketch_words == 3;
+  // Read once: in the loop they would be read again after every store.
+  const FeatureWeights* const tabled = weights_.data();
+  const uint64_t tabled_count = weights_.size() - 1;
+  const FeatureWeights after_lead = weights_.back();
+  const uint64_t lead_end = lead_end_;
   ForEachTokenHash(folded_text, tokens, [&](uint64_t token, size_t length) {
     if (need_h3) h3 = CombineShingle(h2, token, kCombine3);
     h2 = CombineShingle(h1, token, kCombine2);
     h1 = token;
-    const FeatureWeights w = seen + 1 < weights_.size() ? weights_[seen]
-                             : seen >= lead_end_        ? weights_.back()
-                                                        : WeightsFor(c, seen);
+    const FeatureWeights w = seen < tabled_count ? tabled[seen]
+                             : seen >= lead_end  ? after_lead
+                                                 : WeightsFor(c, seen);
     ++seen;
     const int unigram = length >= min_unigram ? w.unigram : 0;
     const int bigram = seen >= 2 ? w.bigram : 0;
     simhash.AddPair(h1, unigram, h2, bigram);
-    if (c.trigram_weight > 0 && seen >= 3) simhash.AddPair(h3, w.trigram, 0, 0);
+    if (trigrams && seen >= 3) simhash.AddPair(h3, w.trigram, 0, 0);
     if (seen >= sketch_words) {
       sketch.Add(sketch_words == 1 ? Mix(h1) : sketch_words == 2 ? h2 : h3);
     }
