@@ -7,7 +7,7 @@ DESTDIR   ?=
 SIMSHARD  := $(BUILD)/simshard
 DEMO_DIR  := $(BUILD)/demo
 
-.PHONY: all deps configure build test demo bench install clean test-asan test-tsan fuzz
+.PHONY: all deps configure build test demo bench install clean test-asan test-tsan test-portable fuzz
 
 all: build
 
@@ -53,6 +53,14 @@ test-tsan:
 	cmake --build build-tsan -j $(JOBS)
 	$(SANITIZER_ENV) ctest --test-dir build-tsan --output-on-failure -j $(JOBS) -L parallel
 
+# test-portable: the whole suite with the SSE2 fast paths compiled out (SIMSHARD_NO_SIMD),
+# so the portable loops they stand in for stay tested and give the same bytes.
+test-portable:
+	@scripts/install-deps.sh
+	cmake -S . -B build-portable -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-DSIMSHARD_NO_SIMD
+	cmake --build build-portable -j $(JOBS)
+	ctest --test-dir build-portable --output-on-failure -j $(JOBS)
+
 # libFuzzer targets (clang-14, ASan + UBSan) for every parser of outside bytes, each run for
 # FUZZ_SECONDS on a corpus seeded from samples/ and the test fixtures. A crash leaves its
 # input under build-fuzz/artifacts/ and fails the target; copy it to test/fuzz/regressions/.
@@ -65,4 +73,4 @@ fuzz:
 	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) test/fuzz/run.sh build-fuzz
 
 clean:
-	rm -rf $(BUILD) build-asan build-tsan build-fuzz
+	rm -rf $(BUILD) build-asan build-tsan build-portable build-fuzz
