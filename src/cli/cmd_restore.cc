@@ -1,6 +1,8 @@
 // `simshard restore`: archived documents back, by id or URL, to stdout or into a folder.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
+#include <iostream>
 #include <tuple>
 
 #include "cli/command.h"
@@ -49,23 +51,45 @@ std::vector<std::string> TakeOutIds(const std::vector<std::string>& args,
   return rest;
 }
 
+// Ids or URLs one per line from FILE ("-": standard input), for lists longer than a
+// command line takes. Blank lines are skipped; surrounding spaces and a CR are dropped.
+Status ReadIdsFrom(const std::string& path, std::vector<std::string>* ids) {
+  std::ifstream file;
+  if (path != "-") {
+    file.open(path);
+    if (!file) return Status::Error("--ids-from " + path + ": cannot open");
+  }
+  std::istream& in = path == "-" ? std::cin : file;
+  for (std::string line; std::getline(in, line);) {
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    const size_t last = line.find_last_not_of(" \t\r");
+    ids->push_back(line.substr(first, last - first + 1));
+  }
+  if (in.bad()) return Status::Error("--ids-from " + path + ": read error");
+  return Status::OK();
+}
+
 }  // namespace
 
 int RestoreCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "restore", "simshard restore --archive DIR ID|URL... [--text] [--to OUTDIR]",
+      "restore", "simshard restore --archive DIR ID|URL... [--ids-from FILE] [--text] [--to OUTDIR]",
       "Writes archived documents exactly as they were read: a whole .txt/.html file byte for\n"
       "byte, a JSON Lines record as an equal JSON object. To stdout by default (documents one\n"
       "after the other), or with --to into OUTDIR, one file per document named after its\n"
       "source path (never outside OUTDIR). A URL names the earliest document archived with it.",
       "  simshard restore --archive /srv/news 3f2a9c0d1e4b5a69 > article.html\n"
       "  simshard restore --archive /srv/news --text https://example.org/news/1\n"
-      "  simshard restore --archive /srv/news --to restored/ $(cut -f1 ids.tsv)"};
+      "  simshard restore --archive /srv/news --to restored/ $(cut -f1 ids.tsv)\n"
+      "  cut -f1 ids.tsv | simshard restore --archive /srv/news --to restored/ --ids-from -"};
   po::options_description options("Restore options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
       ("id", po::value<std::vector<std::string>>()->value_name("ID|URL"),
        "document ids (16 hex digits) or URLs")
+      ("ids-from", po::value<std::string>()->value_name("FILE"),
+       "also restore the ids or URLs listed in FILE, one per line (- for standard input)")
       ("text", po::bool_switch(), "write the extracted article text instead of the original")
       ("to", po::value<std::string>()->value_name("OUTDIR"),
        "write each document to a file under OUTDIR named after its source path");
@@ -79,6 +103,10 @@ int RestoreCommand(const std::vector<std::string>& args) {
   if (vm.count("id")) {
     const auto& more = vm["id"].as<std::vector<std::string>>();
     ids.insert(ids.begin(), more.begin(), more.end());
+  }
+  if (vm.count("ids-from")) {
+    const Status read = ReadIdsFrom(vm["ids-from"].as<std::string>(), &ids);
+    if (!read.ok()) return Fail(help.name, read);
   }
   if (ids.empty()) throw UsageError("missing --id");
   const std::string dir = vm["archive"].as<std::string>();

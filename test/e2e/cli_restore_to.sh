@@ -41,6 +41,17 @@ while IFS= read -r -d '' f; do
   grep -q "harbour reopened" "$f" || die "$f does not hold its story"
 done < <(find restored -type f -print0)
 
+step "restore --ids-from reads the ids from a file or from standard input"
+printf '%s\n' $ids "" > ids.txt
+must_exit 0 "$SIMSHARD" restore --archive arc --to restored3 --ids-from ids.txt
+[ "$(find restored3 -type f | wc -l)" = 5 ] || die "--ids-from FILE: expected 5 files: $(find restored3 -type f)"
+first=$(echo "$ids" | head -1)
+echo "$ids" | tail -n +2 | "$SIMSHARD" restore --archive arc --to restored4 --ids-from - "$first" ||
+  die "--ids-from - exited $?"
+[ "$(find restored4 -type f | wc -l)" = 5 ] || die "--ids-from -: expected 5 files: $(find restored4 -type f)"
+run "$SIMSHARD" restore --archive arc --ids-from no-such-file
+[ "$rc" = 1 ] && grep -q "no-such-file" err || die "a missing --ids-from file: exit $rc, $(cat err)"
+
 step "a symbolic link planted in OUTDIR is not followed"
 rm -rf restored2 && mkdir -p restored2 && ln -s "$SCRATCH/elsewhere" restored2/crawl
 run "$SIMSHARD" restore --archive arc --to restored2 $ids
