@@ -49,14 +49,20 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
                           simshard::DedupStats* stats) {
   const simshard::Fingerprinter fingerprinter(setting.config);
   std::vector<Decision> decisions(items.size());
-  std::vector<simshard::CatalogEntry> kept;
+  struct Kept {
+    uint64_t ordinal;
+    std::string id;
+    simshard::Digest digest;
+    simshard::Fingerprint fingerprint;
+  };
+  std::vector<Kept> kept;
   std::string chrome_bytes = simshard::ChromeModel().Serialize();
   const size_t per_night = (items.size() + nights - 1) / nights;
   for (int night = 0; night < nights; ++night) {
     auto chrome = simshard::ChromeModel::Deserialize(chrome_bytes);
     Decider decider(setting.options, fingerprinter, chrome.ok() ? *chrome : simshard::ChromeModel());
     decider.Reserve(kept.size());
-    for (const auto& entry : kept) decider.Seed(entry);
+    for (const Kept& k : kept) decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint);
     const size_t end = std::min(items.size(), (night + 1) * per_night);
     for (size_t i = night * per_night; i < end; ++i) {
       RawItem item = items[i];
@@ -66,14 +72,9 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
       simshard::ReportRow row;
       Decision& d = decisions[i];
       if (decider.Decide(&a, &row)) {
-        simshard::CatalogEntry entry;
-        entry.ordinal = kept.size() + 1;
-        entry.id = std::to_string(i);
-        entry.digest = a.digest.Hex();
-        entry.simhash = a.fingerprint.simhash;
-        entry.sketch.assign(a.fingerprint.sketch.begin(), a.fingerprint.sketch.end());
-        decider.Keep(entry.ordinal, entry.id, a.digest, a.fingerprint);
-        kept.push_back(entry);
+        Kept k{kept.size() + 1, std::to_string(i), a.digest, a.fingerprint};
+        decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint);
+        kept.push_back(std::move(k));
       }
       d.status = row.status;
       d.fingerprint = a.fingerprint;

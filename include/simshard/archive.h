@@ -93,10 +93,7 @@ class ArchiveWriter {
                                                      const ArchiveOptions& options);
   virtual ~ArchiveWriter() = default;
 
-  // Every committed document, in archive order, for seeding the dedup index: only
-  // ordinal, id, digest, simhash and sketch are filled (fast on million-row catalogs).
-  virtual Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const = 0;
-  // The same documents with binary fields: what seeding at startup should use.
+  // Every committed document, in archive order, as the dedup index is seeded from it.
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
 
   // Small values kept in the catalog across nights (fingerprint config, chrome model).
@@ -128,6 +125,8 @@ class ArchiveReader {
   virtual Result<Record> Read(const CatalogEntry& entry) const = 0;
   virtual Status List(const ListFilter& filter,
                       const std::function<void(const CatalogEntry&)>& fn) const = 0;
+  // Every document's fingerprint, in archive order (`dedup --archive` seeds from it).
+  virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
   virtual Result<ArchiveStats> Stats() const = 0;
   virtual Result<std::vector<RunInfo>> Runs() const = 0;
   // Reads every shard and checks checksums and catalog agreement; empty when intact.

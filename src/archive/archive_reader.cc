@@ -41,6 +41,10 @@ class Reader final : public ArchiveReader {
     return catalog_->ForEachDocument(filter, fn);
   }
 
+  Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const override {
+    return catalog_->ForEachFingerprint(fn);
+  }
+
   Result<ArchiveStats> Stats() const override {
     // Version 2 keeps each shard's sum of original sizes: no pass over every document.
     const std::string bytes_in = !catalog_->has_shard_sums()

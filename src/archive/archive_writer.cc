@@ -63,19 +63,6 @@ class Writer final : public ArchiveWriter {
 
   Status Recover();
 
-  Status ForEachDocument(const std::function<void(const CatalogEntry&)>& fn) const override {
-    CatalogEntry e;  // reused: its strings keep their buffers from row to row
-    return ForEachFingerprint([&](const FingerprintRow& r) {
-      e.ordinal = r.ordinal;
-      e.id = Hex64(r.id);
-      e.digest = r.digest_ok ? Hex64(r.digest_high) + Hex64(r.digest_low) : std::string();
-      e.simhash = r.simhash;
-      e.sketch.assign(r.sketch);
-      fn(e);
-    });
-  }
-
-  // Also fills the id filter on the way, so Add needs no pass of its own.
   Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const override {
     ids_ready_ = false;
     ids_.Reset(next_ordinal_);

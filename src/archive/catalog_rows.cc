@@ -425,6 +425,18 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
 }
 
 Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const {
+  if (version_ == 1) {  // a reader of an archive no writer has upgraded yet: text columns
+    FingerprintRow r;
+    return ForEachV1Document(*this, [&](const CatalogEntry& e) {
+      r.ordinal = e.ordinal;
+      r.id = 0;
+      ParseHex64(e.id, &r.id);
+      r.digest_ok = ParseDigestText(e.digest, &r.digest_high, &r.digest_low);
+      r.simhash = e.simhash;
+      r.sketch = e.sketch;
+      fn(r);
+    });
+  }
   auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
   if (!st.ok()) return st.status();
   FingerprintRow r;

@@ -21,15 +21,12 @@ Decider::Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel ch
       chrome_(std::move(chrome)),
       kept_status_(std::move(kept_status)) {}
 
-bool Decider::Seed(const CatalogEntry& entry) {
-  Digest digest;
-  const bool digest_ok = Digest::FromHex(entry.digest, &digest);
+bool Decider::Seed(const FingerprintRow& row) {
   Fingerprint fp;
-  fp.simhash = entry.simhash;
-  std::copy_n(entry.sketch.begin(), std::min(entry.sketch.size(), fp.sketch.size()),
-              fp.sketch.begin());
-  Keep(entry.ordinal, entry.id, digest, fp);
-  return digest_ok;
+  fp.simhash = row.simhash;
+  std::copy_n(row.sketch.begin(), std::min(row.sketch.size(), fp.sketch.size()), fp.sketch.begin());
+  KeepId(row.ordinal, row.id, Digest{row.digest_high, row.digest_low}, fp);
+  return row.digest_ok;
 }
 
 void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,

@@ -27,7 +27,7 @@ class Decider {
 
   // A document already in the archive (earlier nights), in archive order. False when
   // its catalog digest is malformed (it is still indexed by fingerprint).
-  bool Seed(const CatalogEntry& entry);
+  bool Seed(const FingerprintRow& row);
   void Reserve(uint64_t documents) {
     index_.Reserve(documents);
     ids_.reserve(documents);

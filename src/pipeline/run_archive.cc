@@ -24,13 +24,8 @@ namespace {
 // document.
 Status SeedFromArchive(const ArchiveWriter& writer, pipeline::Decider* decider) {
   Status bad;
-  Fingerprint fp;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
-    fp.simhash = r.simhash;
-    fp.sketch.fill(0);
-    std::copy_n(r.sketch.begin(), std::min(r.sketch.size(), fp.sketch.size()), fp.sketch.begin());
-    decider->KeepId(r.ordinal, r.id, Digest{r.digest_high, r.digest_low}, fp);
-    if (!r.digest_ok && bad.ok()) {
+    if (!decider->Seed(r) && bad.ok()) {
       bad = Status::Error("catalog: document " + pipeline::Hex16(r.id) + " has a malformed digest");
     }
   }));

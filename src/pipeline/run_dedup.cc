@@ -44,11 +44,12 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
   out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter,
                                                     std::move(chrome->model), "kept");
   Status bad;
-  SIMSHARD_RETURN_IF_ERROR((*reader)->List(ListFilter{}, [&](const CatalogEntry& e) {
-    if (!out.decider->Seed(e) && bad.ok()) {
-      bad = Status::Error("archive " + dir + ": document " + e.id + " has a malformed digest");
+  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
+    if (!out.decider->Seed(r) && bad.ok()) {
+      bad = Status::Error("archive " + dir + ": document " + pipeline::Hex16(r.id) +
+                          " has a malformed digest");
     }
-    out.last_ordinal = std::max(out.last_ordinal, e.ordinal);
+    out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
   if (!bad.ok()) return bad;
   return out;

@@ -186,6 +186,22 @@ V1Archive MakeV1Archive(const std::string& dir) {
 
 std::string UserVersion(const std::string& dir) { return Db(dir).One("PRAGMA user_version"); }
 
+// Every fingerprint row `for_each` gives matches the record written under its ordinal.
+template <typename ForEach>
+void CheckFingerprints(const std::vector<Record>& records, ForEach&& for_each) {
+  size_t seen = 0;
+  BOOST_REQUIRE(for_each([&](const FingerprintRow& row) {
+    const Record& r = records[row.ordinal - 1];
+    BOOST_TEST(Hex64(row.id) == r.id);
+    BOOST_TEST(row.simhash == r.simhash);
+    BOOST_TEST(row.sketch == r.sketch);
+    BOOST_TEST(row.digest_ok == (row.ordinal % 7 != 0));
+    if (row.digest_ok) BOOST_TEST(Hex64(row.digest_high) + Hex64(row.digest_low) == r.digest);
+    ++seen;
+  }).ok());
+  BOOST_TEST(seen == records.size());
+}
+
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(readers_read_a_version_1_catalog_as_it_is) {
@@ -201,6 +217,7 @@ BOOST_AUTO_TEST_CASE(readers_read_a_version_1_catalog_as_it_is) {
   BOOST_TEST(reader->Find("https://example.org/news/3").value().id == MakeRecord(3).id);
   BOOST_TEST(reader->Verify().empty());
   BOOST_TEST(reader->Stats().value().documents == uint64_t(kDocuments));
+  CheckFingerprints(VariedRecords(1, kDocuments), [&](auto&& fn) { return reader->ForEachFingerprint(fn); });
   BOOST_TEST(UserVersion(dir.path()) == "1");  // a reader never changes the catalog
 }
 
@@ -300,17 +317,8 @@ BOOST_AUTO_TEST_CASE(seeding_reads_binary_fingerprints_and_fills_the_id_check) {
   const std::vector<Record> records = VariedRecords(1, 20);
   WriteRun(dir.path(), records);
   auto w = OpenWriter(dir.path());
-  size_t seen = 0;
-  BOOST_REQUIRE(w->ForEachFingerprint([&](const FingerprintRow& row) {
-    const Record& r = records[row.ordinal - 1];
-    BOOST_TEST(Hex64(row.id) == r.id);
-    BOOST_TEST(row.simhash == r.simhash);
-    BOOST_TEST(row.sketch == r.sketch);
-    BOOST_TEST(row.digest_ok == (row.ordinal % 7 != 0));
-    if (row.digest_ok) BOOST_TEST(Hex64(row.digest_high) + Hex64(row.digest_low) == r.digest);
-    ++seen;
-  }).ok());
-  BOOST_TEST(seen == records.size());
+  CheckFingerprints(records, [&](auto&& fn) { return w->ForEachFingerprint(fn); });
+  CheckFingerprints(records, [&](auto&& fn) { return OpenReader(dir.path())->ForEachFingerprint(fn); });
   BOOST_REQUIRE(w->BeginRun("{}").ok());
   for (const Record& r : records) BOOST_TEST(!w->Add(r).ok());
   BOOST_TEST(w->Add(MakeRecord(21)).ok());

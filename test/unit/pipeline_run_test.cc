@@ -240,11 +240,13 @@ BOOST_AUTO_TEST_CASE(chrome_model_is_kept_per_finished_run_only) {
 BOOST_AUTO_TEST_CASE(decider_numbers_new_documents_after_the_archived_ones) {
   pipeline::Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
   BOOST_TEST(decider.next_ordinal() == 1u);
-  CatalogEntry entry;
-  entry.ordinal = 7;  // earlier nights may leave gaps
-  entry.id = "00000000000000aa";
-  entry.digest = ContentDigest("an archived story").Hex();
-  BOOST_TEST(decider.Seed(entry));
+  const Digest digest = ContentDigest("an archived story");
+  FingerprintRow row;
+  row.ordinal = 7;  // earlier nights may leave gaps
+  row.id = 0xaa;
+  row.digest_high = digest.high;
+  row.digest_low = digest.low;
+  BOOST_TEST(decider.Seed(row));
   BOOST_TEST(decider.next_ordinal() == 8u);
   decider.Keep(decider.next_ordinal(), "00000000000000bb", ContentDigest("a new story"),
                Fingerprinter().Compute("a new story"));
