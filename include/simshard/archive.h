@@ -136,6 +136,12 @@ class ArchiveReader {
 // The bytes `restore` writes: the original, or the text when they were the same.
 std::string OriginalBytes(const Record& record);
 
+// Sets the record's SimHash and sketch from its text. Shards do not store them: the
+// pipeline fingerprints exactly the text it archives, so this gives back what it computed
+// (doc/FORMAT.md, section 3). Reindex and crash recovery call it; readers of one record
+// get the catalog's copy.
+void FingerprintStoredText(Record* record);
+
 // Rebuilds the catalog's documents and shards from the shards alone (runs and state are
 // kept when the old catalog is readable). Takes the writer lock.
 Status Reindex(const std::string& dir);

@@ -137,6 +137,10 @@ Result<Record> Reader::Read(const CatalogEntry& e) const {
   auto record = DecodeRecord(std::string_view(bytes).substr(e.record_offset, e.record_size));
   if (!record.ok()) return record.status().WithContext(where);
   if (record->id != e.id) return Status::Error(where + ": holds " + record->id + " where the catalog expects " + e.id);
+  if (record->sketch.empty()) {  // not in the shard: the catalog keeps them (FORMAT.md, section 3)
+    record->simhash = e.simhash;
+    record->sketch = e.sketch;
+  }
   return record;
 }
 

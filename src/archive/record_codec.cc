@@ -6,6 +6,8 @@
 #include <vector>
 #include <simdjson.h>
 
+#include "simshard/fingerprint.h"
+#include "simshard/normalize.h"
 #include "util/encoding.h"
 #include "util/json_writer.h"
 
@@ -322,14 +324,9 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   PutBytesField(w, "source", r.source);
   PutBytesField(w, "title", r.title);
   PutBytesField(w, "date", r.date);
+  // No simhash and sketch: they are random bytes that cost 67 B an article compressed,
+  // and the text gives them back (FingerprintStoredText; doc/FORMAT.md, section 3).
   w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
-  thread_local std::string hex;  // kept from record to record
-  hex.clear();
-  AppendHex64(r.simhash, &hex);
-  w.String("simhash", hex);
-  hex.clear();
-  AppendHex(r.sketch, &hex);
-  w.String("sketch", hex);
   w.String("kind", KindName(r.kind));
   std::optional<EmbeddedRecord> embedded;
   if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {
@@ -398,6 +395,15 @@ CatalogEntry EntryFrom(R&& r, uint64_t ordinal) {
 }
 
 }  // namespace
+
+void FingerprintStoredText(Record* record) {
+  static const Fingerprinter fingerprinter;  // the configuration the pipeline archives with
+  const std::string folded = FoldForFingerprint(record->text);
+  if (folded.empty()) return;  // the pipeline archives no such text
+  const Fingerprint fp = fingerprinter.Compute(folded);
+  record->simhash = fp.simhash;
+  record->sketch.assign(fp.sketch.begin(), fp.sketch.end());
+}
 
 CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) { return EntryFrom(r, ordinal); }
 CatalogEntry EntryFromRecord(Record&& r, uint64_t ordinal) { return EntryFrom(std::move(r), ordinal); }

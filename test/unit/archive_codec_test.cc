@@ -138,3 +138,29 @@ BOOST_AUTO_TEST_CASE(compressed_frame_checksum_is_that_of_its_records) {
     BOOST_TEST(frame->decompressed_size == bytes.size());
   }
 }
+
+// SimHash and sketch are left out of new records (the text gives them back) and still
+// read from records written before.
+BOOST_AUTO_TEST_CASE(fingerprints_are_not_written_but_older_records_are_read) {
+  const Record r = MakeRecord(5);
+  BOOST_REQUIRE(!r.sketch.empty());
+  std::string line;
+  EncodeRecord(r, 5, &line);
+  BOOST_TEST(line.find("\"simhash\"") == std::string::npos);
+  BOOST_TEST(line.find("\"sketch\"") == std::string::npos);
+  Result<Record> now = DecodeRecord(line);
+  BOOST_REQUIRE(now.ok());
+  BOOST_TEST(now->sketch.empty());
+  Record recomputed = *now;
+  FingerprintStoredText(&recomputed);
+  BOOST_TEST(recomputed.simhash == r.simhash);
+  BOOST_TEST(recomputed.sketch == r.sketch);
+
+  const std::string older = line.substr(0, line.find(",\"kind\"")) + ",\"simhash\":\"00000000000000ff\"" +
+                            ",\"sketch\":\"" + std::string(64, 'a') + "\"" + line.substr(line.find(",\"kind\""));
+  Result<Record> before = DecodeRecord(older);
+  BOOST_REQUIRE_MESSAGE(before.ok(), before.status().message());
+  BOOST_TEST(before->simhash == 0xffu);
+  BOOST_TEST(before->sketch == std::string(32, '\xaa'));
+  BOOST_TEST(before->text == r.text);
+}

@@ -40,14 +40,13 @@ inline Record MakeRecord(uint64_t n, std::string text = "") {
   r.date = "2026-11-2" + std::to_string(n % 9);
   r.archived_at = "2026-11-29T01:00:00Z";
   r.digest = Hex64(n) + Hex64(~n);
-  r.simhash = 0x0123456789abcdefull ^ n;
-  r.sketch = std::string(32, static_cast<char>(n & 0xff));
   r.kind = OriginalKind::kText;
   if (text.empty()) {
     text = "The harbour council met on evening " + std::to_string(n) +
            " to discuss the new ferry timetable.\n\nResidents asked for later sailings.";
   }
   r.text = text;
+  FingerprintStoredText(&r);  // what the pipeline would have computed: reindex computes it again
   return r;
 }
 
