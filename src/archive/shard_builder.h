@@ -49,6 +49,7 @@ class ShardBuilder {
   void CutFrame();
   Status WriteReadyFrames(bool wait_all);
   Status WriteFrame(const CompressedFrame& frame);
+  void StartWriteback(uint64_t offset, uint64_t size);
   Status WriteBytes(std::string_view bytes);
 
   std::string dir_, name_, temp_path_;

@@ -1,5 +1,6 @@
 #include "pipeline/analyze.h"
 
+#include <algorithm>
 #include <atomic>
 #include <thread>
 
@@ -35,10 +36,15 @@ unsigned ResolveThreads(unsigned requested) {
 
 // Items travel in batches: one hand-off (and one wake-up) per batch rather than per
 // document keeps the threads busy with documents instead of with each other. Memory in
-// flight is about (3 * workers + 4) batches of at most kBatchBytes of input (plus one
-// document that overshoots), whatever the size of the input.
+// flight is at most (OrderedBatches + 2 * workers + 2) batches of at most kBatchBytes of
+// input (plus one document that overshoots), whatever the size of the input.
 constexpr size_t kBatchItems = 64;
 constexpr size_t kBatchBytes = 256 << 10;
+
+// Analysed batches waiting for the deciding thread. Room for about 2,000 documents lets
+// the workers get well ahead while the archive is opened and seeded (StartAnalysis);
+// once deciding runs, the queue is short anyway.
+size_t OrderedBatches(unsigned workers) { return std::min<size_t>(8 * workers + 16, 64); }
 
 struct RawBatch {
   uint64_t number = 0;
@@ -52,7 +58,7 @@ struct AnalyzedStream::Impl {
         fingerprinter(std::move(f)),
         workers_count(ResolveThreads(threads)),
         raw(workers_count + 2),
-        ordered(2 * workers_count + 2) {}
+        ordered(OrderedBatches(workers_count)) {}
 
   void ScanAll() {
     RawBatch batch;

@@ -79,6 +79,9 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   const std::string& dir = options.archive_dir;
   ArchiveOptions archive_options = options.archive;
   archive_options.threads = pipeline::ResolveThreads(options.threads);  // frame compression
+  // Scanning and analysis need nothing from the archive: they run while it is opened
+  // (a new catalog waits on a dozen syncs) and the dedup index is seeded.
+  std::unique_ptr<pipeline::AnalyzedStream> analysis = pipeline::StartAnalysis(options);
   Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(dir, archive_options);
   if (!opened.ok()) return opened.status();
   ArchiveWriter& writer = **opened;
@@ -121,7 +124,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   std::optional<std::string> chrome_state;
   auto save_chrome_model = [&] { chrome_state = decider->chrome().Serialize(); };
   Result<RunSummary> summary =
-      pipeline::DecideAll(options, decider.get(), keep, {}, save_chrome_model);
+      pipeline::DecideAll(options, std::move(analysis), decider.get(), keep, {}, save_chrome_model);
   if (!summary.ok()) return summary;
   if (!chrome_state) save_chrome_model();  // a guard: DecideAll has run it
   std::jthread free_decider([doomed = std::move(decider)]() mutable { doomed.reset(); });

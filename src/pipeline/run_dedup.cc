@@ -156,6 +156,8 @@ Result<RunSummary> RunKeepLongest(const RunOptions& options) {
 Result<RunSummary> RunDedup(const RunOptions& options) {
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
   if (options.keep_longest) return RunKeepLongest(options);
+  // Analysis runs while --archive's catalog is read into the dedup index.
+  std::unique_ptr<pipeline::AnalyzedStream> analysis = pipeline::StartAnalysis(options);
   Result<SeededDecider> seeded = MakeDecider(options);
   if (!seeded.ok()) return seeded.status();
   pipeline::KeptWriter kept;
@@ -164,7 +166,7 @@ Result<RunSummary> RunDedup(const RunOptions& options) {
     SIMSHARD_RETURN_IF_ERROR(kept.Write(a, id));
     return ++seeded->last_ordinal;
   };
-  Result<RunSummary> summary = pipeline::DecideAll(options, seeded->decider.get(), keep);
+  Result<RunSummary> summary = pipeline::DecideAll(options, std::move(analysis), seeded->decider.get(), keep);
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(kept.Close());
   return summary;

@@ -181,8 +181,18 @@ Status CheckRunPaths(const RunOptions& options) {
   return Status::OK();
 }
 
+std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options) {
+  return std::make_unique<AnalyzedStream>(options.inputs, options.scan, options.threads, Fingerprinter());
+}
+
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
                              const DecidedFn& decided,
+                             const AfterLastDecisionFn& after_last_decision) {
+  return DecideAll(options, StartAnalysis(options), decider, keep, decided, after_last_decision);
+}
+
+Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<AnalyzedStream> stream,
+                             Decider* decider, const KeepFn& keep, const DecidedFn& decided,
                              const AfterLastDecisionFn& after_last_decision) {
   const auto start = Clock::now();
   RunSummary summary;
@@ -192,14 +202,13 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
 
   ProgressTicker ticker(options, start);
   Recorder recorder(options, keep, decided, &report, &summary, &ticker);
-  AnalyzedStream stream(options.inputs, options.scan, options.threads, Fingerprinter());
-  const Status st = DecideAndRecordApart(&stream, decider, &recorder, after_last_decision);
+  const Status st = DecideAndRecordApart(stream.get(), decider, &recorder, after_last_decision);
   if (!st.ok()) {
-    stream.Cancel();
-    stream.Finish();
+    stream->Cancel();
+    stream->Finish();
     return st;
   }
-  SIMSHARD_RETURN_IF_ERROR(stream.Finish());
+  SIMSHARD_RETURN_IF_ERROR(stream->Finish());
   SIMSHARD_RETURN_IF_ERROR(report.Close());
   ticker.Tick(&summary, true);
   summary.totals.elapsed_seconds = SecondsSince(start);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 
 #include "pipeline/analyze.h"
@@ -27,9 +28,17 @@ using DecidedFn = std::function<Status(const ReportRow& row, const Analyzed& a)>
 // state off the run's serial tail. The decider must not be used by DecideAll after it.
 using AfterLastDecisionFn = std::function<void()>;
 
+// Starts reading and analysing the run's inputs. A caller that has an archive to open
+// and seed starts this first, so the workers get ahead while the catalog is read.
+std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options);
+
 // Runs the whole input through `decider`. Report rows go to options.report_path.
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
                              const DecidedFn& decided = {},
+                             const AfterLastDecisionFn& after_last_decision = {});
+// The same, from a stream StartAnalysis(options) started.
+Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<AnalyzedStream> stream,
+                             Decider* decider, const KeepFn& keep, const DecidedFn& decided = {},
                              const AfterLastDecisionFn& after_last_decision = {});
 
 // {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
