@@ -9,6 +9,7 @@
 
 #include <boost/filesystem.hpp>
 
+#include "archive/record_codec.h"
 #include "archive/shard_reader.h"
 #include "util/encoding.h"
 #include "util/file_util.h"
@@ -84,8 +85,9 @@ Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) 
   if (!file.ok()) return file.status();
   ShardRows rows;
   uint64_t run = 0;
-  SIMSHARD_RETURN_IF_ERROR(ForEachShardRecord(*file, [&](const CatalogEntry& e, const Record&) {
+  SIMSHARD_RETURN_IF_ERROR(ForEachShardRecord(*file, [&](const CatalogEntry& e, const Record& record) {
     rows.documents.push_back(e);
+    if (e.sketch.empty()) FingerprintStoredText(record.text, &rows.documents.back());
     run = std::max(run, e.run);
     return Status::OK();
   }));

@@ -396,13 +396,23 @@ CatalogEntry EntryFrom(R&& r, uint64_t ordinal) {
 
 }  // namespace
 
-void FingerprintStoredText(Record* record) {
+namespace {
+
+void FingerprintText(std::string_view text, uint64_t* simhash, std::string* sketch) {
   static const Fingerprinter fingerprinter;  // the configuration the pipeline archives with
-  const std::string folded = FoldForFingerprint(record->text);
+  const std::string folded = FoldForFingerprint(text);
   if (folded.empty()) return;  // the pipeline archives no such text
   const Fingerprint fp = fingerprinter.Compute(folded);
-  record->simhash = fp.simhash;
-  record->sketch.assign(fp.sketch.begin(), fp.sketch.end());
+  *simhash = fp.simhash;
+  sketch->assign(fp.sketch.begin(), fp.sketch.end());
+}
+
+}  // namespace
+
+void FingerprintStoredText(Record* record) { FingerprintText(record->text, &record->simhash, &record->sketch); }
+
+void FingerprintStoredText(std::string_view text, CatalogEntry* entry) {
+  FingerprintText(text, &entry->simhash, &entry->sketch);
 }
 
 CatalogEntry EntryFromRecord(const Record& r, uint64_t ordinal) { return EntryFrom(r, ordinal); }

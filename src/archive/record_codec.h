@@ -21,6 +21,9 @@ Result<std::string> DecodeRecordId(std::string_view line);
 
 std::string_view KindName(OriginalKind kind);
 
+// FingerprintStoredText (archive.h) for the catalog row of the record whose text it is.
+void FingerprintStoredText(std::string_view text, CatalogEntry* entry);
+
 // The catalog's copy of a record's metadata (its location is left for the caller).
 CatalogEntry EntryFromRecord(const Record& record, uint64_t ordinal);
 // The same, its strings moved out of `record` (text and original stay).

@@ -67,7 +67,6 @@ Status ForEachShardRecord(const ShardFile& shard,
       uint64_t ordinal = 0;
       auto record = DecodeRecord(line, &ordinal);
       if (!record.ok()) return record.status().WithContext(where);
-      if (record->sketch.empty()) FingerprintStoredText(&*record);  // only older records carry them
       auto fast_id = DecodeRecordId(line);  // what verify reads: must agree
       if (record->id != Hex64(info.id) || ordinal != info.ordinal || !fast_id.ok() || *fast_id != record->id) {
         return Status::Error(where + ": record " + record->id + " is not the one the index names");

@@ -37,7 +37,8 @@ CatalogEntry EntryFor(const Record& record, uint64_t ordinal, const std::string&
                       const shard::FrameInfo& frame, const shard::RecordInfo& info);
 
 // Calls `fn` for every record of a sealed shard, checking every frame and record against
-// the shard's index. Stops at the first problem.
+// the shard's index. Stops at the first problem. Entries carry a SimHash and sketch only
+// when the record does (older shards); CollectShard computes the others.
 Status ForEachShardRecord(const ShardFile& shard,
                           const std::function<Status(const CatalogEntry&, const Record&)>& fn);
 
