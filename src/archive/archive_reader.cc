@@ -69,13 +69,11 @@ class Reader final : public ArchiveReader {
     auto st = catalog_->Prepare("SELECT id, started_at, ended_at, options, counts FROM runs ORDER BY id");
     if (!st.ok()) return st.status();
     std::vector<RunInfo> runs;
-    for (;;) {
-      auto row = st->Step();
-      if (!row.ok()) return row.status();
-      if (!*row) return runs;
+    SIMSHARD_RETURN_IF_ERROR(st->ForEachRow([&] {
       runs.push_back(RunInfo{static_cast<uint64_t>(st->Int(0)), st->Text(1), st->Text(2), st->Text(3),
                              st->Text(4)});
-    }
+    }));
+    return runs;
   }
 
   std::vector<Damage> Verify() const override { return VerifyArchive(dir_, *catalog_); }

@@ -166,12 +166,7 @@ Status Writer::LoadIds() const {
   auto st = catalog_->Prepare("SELECT id FROM documents");
   if (!st.ok()) return st.status();
   ids_.Reset(next_ordinal_);
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    ids_.Add(static_cast<uint64_t>(st->Int(0)));
-  }
+  SIMSHARD_RETURN_IF_ERROR(st->ForEachRow([&] { ids_.Add(static_cast<uint64_t>(st->Int(0))); }));
   for (uint64_t id : open_ids_) ids_.Add(id);
   ids_ready_ = true;
   return Status::OK();

@@ -43,14 +43,6 @@ Result<bool> Statement::Step() {
   return Status::Error(std::string("catalog: ") + sqlite3_errmsg(db_));
 }
 
-Status Statement::Run() {
-  for (;;) {
-    auto row = Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-  }
-}
-
 void Statement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
@@ -298,15 +290,13 @@ Result<std::vector<ShardRow>> Catalog::Shards() const {
                     (has_shard_sums_ ? "original_bytes" : "0") + " FROM shards ORDER BY name");
   if (!st.ok()) return st.status();
   std::vector<ShardRow> rows;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return rows;
+  SIMSHARD_RETURN_IF_ERROR(st->ForEachRow([&] {
     rows.push_back(ShardRow{st->Text(0), static_cast<uint64_t>(st->Int(1)),
                             static_cast<uint64_t>(st->Int(2)), static_cast<uint64_t>(st->Int(3)),
                             static_cast<uint64_t>(st->Int(4)), static_cast<uint64_t>(st->Int(7)),
                             st->Text(5), st->Text(6), static_cast<uint64_t>(st->Int(8))});
-  }
+  }));
+  return rows;
 }
 
 }  // namespace simshard

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "simshard/archive.h"
@@ -31,7 +32,11 @@ class Statement {
   Statement& BindNull(int i);
   // Steps once: true with a row, false when done.
   Result<bool> Step();
-  Status Run();  // steps to the end, for statements without rows
+  // Steps through every row, calling fn() at each (fn may return a Status, which stops
+  // the walk when it is an error). Fails with the first error.
+  template <typename Fn>
+  Status ForEachRow(Fn&& fn);
+  Status Run() { return ForEachRow([] {}); }  // steps to the end, for statements without rows
   void Reset();
 
   std::string Text(int col) const;
@@ -45,6 +50,20 @@ class Statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
 };
+
+template <typename Fn>
+Status Statement::ForEachRow(Fn&& fn) {
+  for (;;) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) return Status::OK();
+    if constexpr (std::is_void_v<std::invoke_result_t<Fn&>>) {
+      fn();
+    } else {
+      SIMSHARD_RETURN_IF_ERROR(fn());
+    }
+  }
+}
 
 struct ShardRow {
   std::string name;

@@ -132,36 +132,25 @@ Status CatalogCache::Load() {
   run_time_.clear();
   auto prefixes = catalog_.Prepare("SELECT id, text FROM prefixes");
   if (!prefixes.ok()) return prefixes.status();
-  for (;;) {
-    auto row = prefixes->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  SIMSHARD_RETURN_IF_ERROR(prefixes->ForEachRow([&] {
     prefix_text_[prefixes->Int(0)] = prefixes->Text(1);
     prefix_id_[prefixes->Text(1)] = prefixes->Int(0);
-  }
+  }));
   auto frames = catalog_.Prepare(
       "SELECT f.id, f.shard, f.number, f.frame_offset, f.frame_size, s.name FROM frames f "
       "LEFT JOIN shards s ON s.id = f.shard");
   if (!frames.ok()) return frames.status();
-  for (;;) {
-    auto row = frames->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
+  SIMSHARD_RETURN_IF_ERROR(frames->ForEachRow([&] {
     const auto shard = static_cast<uint64_t>(frames->Int(1));
     Frame f{frames->IsNull(5) ? shard::ShardName(shard) : frames->Text(5),
             static_cast<uint32_t>(frames->Int(2)), static_cast<uint64_t>(frames->Int(3)),
             static_cast<uint64_t>(frames->Int(4))};
     frame_id_[{shard, f.number}] = frames->Int(0);
     frames_[frames->Int(0)] = std::move(f);
-  }
+  }));
   auto runs = catalog_.Prepare("SELECT id, archived_at FROM runs WHERE archived_at IS NOT NULL");
   if (!runs.ok()) return runs.status();
-  for (;;) {
-    auto row = runs->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    run_time_[static_cast<uint64_t>(runs->Int(0))] = runs->Text(1);
-  }
+  SIMSHARD_RETURN_IF_ERROR(runs->ForEachRow([&] { run_time_[static_cast<uint64_t>(runs->Int(0))] = runs->Text(1); }));
   loaded_ = true;
   return Status::OK();
 }
@@ -415,13 +404,11 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
   if (!st.ok()) return st.status();
   sql.Bind(&*st);
   CatalogEntry entry;  // reused: its strings keep their buffers from row to row
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
+  return st->ForEachRow([&]() -> Status {
     SIMSHARD_RETURN_IF_ERROR(rows_->Decode(*st, &entry));
     fn(entry);
-  }
+    return Status::OK();
+  });
 }
 
 Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const {
@@ -440,10 +427,7 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
   auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
   if (!st.ok()) return st.status();
   FingerprintRow r;
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
+  return st->ForEachRow([&] {
     r.ordinal = static_cast<uint64_t>(st->Int(0));
     r.id = static_cast<uint64_t>(st->Int(1));
     const std::string_view digest = st->View(2);
@@ -460,7 +444,7 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
     r.simhash = static_cast<uint64_t>(st->Int(3));
     r.sketch = st->View(4);
     fn(r);
-  }
+  });
 }
 
 Result<CatalogEntry> Catalog::FirstRow(Statement* st, std::string_view url, bool check_url) const {

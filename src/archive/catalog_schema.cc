@@ -84,12 +84,7 @@ Status ForEachV1Row(const Catalog& catalog, std::string_view table,
   auto st = catalog.Prepare("SELECT " + std::string(kV1Columns) + " FROM " + std::string(table) +
                             " ORDER BY ordinal");
   if (!st.ok()) return st.status();
-  for (;;) {
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-    SIMSHARD_RETURN_IF_ERROR(fn(EntryFromV1Row(*st)));
-  }
+  return st->ForEachRow([&] { return fn(EntryFromV1Row(*st)); });
 }
 
 // Every shard row of version 1 (named `shards_v1` by then) into version 2's `shards`.
@@ -97,15 +92,12 @@ Status CopyV1Shards(const Catalog& catalog) {
   auto shards = catalog.Prepare(
       "SELECT name, bytes, data_bytes, frames, records, checksum, sealed_at, run FROM shards_v1");
   if (!shards.ok()) return shards.status();
-  for (;;) {
-    auto row = shards->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) return Status::OK();
-    SIMSHARD_RETURN_IF_ERROR(catalog.InsertShard(
+  return shards->ForEachRow([&] {
+    return catalog.InsertShard(
         ShardRow{shards->Text(0), static_cast<uint64_t>(shards->Int(1)), static_cast<uint64_t>(shards->Int(2)),
                  static_cast<uint64_t>(shards->Int(3)), static_cast<uint64_t>(shards->Int(4)),
-                 static_cast<uint64_t>(shards->Int(7)), shards->Text(5), shards->Text(6)}));
-  }
+                 static_cast<uint64_t>(shards->Int(7)), shards->Text(5), shards->Text(6)});
+  });
 }
 
 }  // namespace
