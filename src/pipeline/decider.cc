@@ -1,18 +1,12 @@
 #include "pipeline/decider.h"
 
 #include <algorithm>
-#include <charconv>
+
+#include "util/encoding.h"
 
 namespace simshard::pipeline {
 
-std::string Hex16(uint64_t value) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kDigits[value & 15];
-  return out;
-}
-
-std::string DocumentId(const Digest& digest) { return Hex16(digest.high); }
+std::string DocumentId(const Digest& digest) { return Hex64(digest.high); }
 
 Decider::Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel chrome,
                  std::string kept_status)
@@ -32,7 +26,7 @@ bool Decider::Seed(const FingerprintRow& row) {
 void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
                    const Fingerprint& fp) {
   uint64_t value = 0;
-  std::from_chars(id.data(), id.data() + id.size(), value, 16);
+  ParseHex64(id, &value);
   KeepId(ordinal, value, digest, fp);
 }
 
@@ -44,7 +38,7 @@ void Decider::KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const 
 }
 
 std::string Decider::IdOf(uint64_t ordinal) const {
-  return ordinal >= 1 && ordinal <= ids_.size() ? Hex16(ids_[ordinal - 1]) : std::string();
+  return ordinal >= 1 && ordinal <= ids_.size() ? Hex64(ids_[ordinal - 1]) : std::string();
 }
 
 void Decider::StripChrome(Analyzed* a) {

@@ -16,7 +16,6 @@ namespace simshard::pipeline {
 
 // 16 lowercase hex digits: the document id derived from its content digest.
 std::string DocumentId(const Digest& digest);
-std::string Hex16(uint64_t value);
 
 class Decider {
  public:

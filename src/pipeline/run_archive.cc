@@ -12,6 +12,7 @@
 #include "pipeline/archive_state.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
+#include "util/encoding.h"
 
 namespace simshard {
 
@@ -26,7 +27,7 @@ Status SeedFromArchive(const ArchiveWriter& writer, pipeline::Decider* decider) 
   Status bad;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
     if (!decider->Seed(r) && bad.ok()) {
-      bad = Status::Error("catalog: document " + pipeline::Hex16(r.id) + " has a malformed digest");
+      bad = Status::Error("catalog: document " + Hex64(r.id) + " has a malformed digest");
     }
   }));
   return bad;

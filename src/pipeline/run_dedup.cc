@@ -8,6 +8,7 @@
 #include "pipeline/report.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
+#include "util/encoding.h"
 
 namespace simshard {
 
@@ -46,7 +47,7 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
   Status bad;
   SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
     if (!out.decider->Seed(r) && bad.ok()) {
-      bad = Status::Error("archive " + dir + ": document " + pipeline::Hex16(r.id) +
+      bad = Status::Error("archive " + dir + ": document " + Hex64(r.id) +
                           " has a malformed digest");
     }
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);

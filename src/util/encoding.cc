@@ -70,8 +70,8 @@ void AppendHex64(uint64_t value, std::string* out) {
 }
 
 std::string Hex64(uint64_t value) {
-  std::string out(16, '0');
-  for (int i = 15; i >= 0; --i, value >>= 4) out[i] = kHexDigits[value & 15];
+  std::string out;
+  AppendHex64(value, &out);
   return out;
 }
 
