@@ -3,10 +3,10 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
 #include <string>
 
 #include "scan/text_util.h"
+#include "util/swar.h"
 
 namespace simshard::scan {
 namespace {
@@ -82,13 +82,9 @@ bool LooksBinary(std::string_view head) {
   }();
   // Text has few bytes below 0x20 besides line ends: eight bytes at a time are checked
   // for any, and only blocks with one are counted byte by byte.
-  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full, kBelowSpace = 0xe0e0e0e0e0e0e0e0ull;
   size_t control = 0, i = 0;
   for (; i + 8 <= sample.size(); i += 8) {
-    uint64_t x;
-    std::memcpy(&x, sample.data() + i, 8);
-    const uint64_t high3 = x & kBelowSpace;  // zero exactly in the bytes below 0x20
-    if ((~(((high3 & kLow7) + kLow7) | high3 | kLow7)) == 0) continue;
+    if (ZeroBytes(LoadWord(sample.data() + i) & kNotControl) == 0) continue;
     for (size_t k = i; k < i + 8; ++k) control += kIsControl[static_cast<unsigned char>(sample[k])];
   }
   for (; i < sample.size(); ++i) control += kIsControl[static_cast<unsigned char>(sample[i])];

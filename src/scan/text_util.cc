@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "util/swar.h"
+
 namespace simshard::scan {
 
 std::string HeaderParam(std::string_view header, std::string_view name) {
@@ -47,12 +49,6 @@ inline bool IsLineSpace(unsigned char c) {
   return c == ' ' || c == '\t' || c == '\f' || c == '\v' || c == '\r';
 }
 
-// For each byte of `x`: 0x80 where the byte is zero, else 0 (exact, no false hits).
-inline uint64_t ZeroBytes(uint64_t x) {
-  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7full;
-  return ~(((x & kLow7) + kLow7) | x | kLow7);
-}
-
 // One line with runs of spaces collapsed and the ends trimmed, appended to `out`. A line
 // is trimmed, so each run of spaces becomes one space: a space byte is kept only when the
 // byte before it is not one. Eight bytes at a time go through as they are when they hold
@@ -64,15 +60,14 @@ void AppendCollapsedLine(std::string* out, std::string_view line) {
   char* w = out->data() + old;
   const char* const p = line.data();
   const size_t n = line.size();
-  constexpr uint64_t kSpaces = 0x2020202020202020ull, kControl = 0xe0e0e0e0e0e0e0e0ull;
+  constexpr uint64_t kSpaces = 0x2020202020202020ull;
   bool after_space = false;  // the byte before p[i] is a space (trimmed: not at the start)
   size_t i = 0;
   while (i < n) {
     if (std::endian::native == std::endian::little && i + 8 <= n) {
-      uint64_t x;
-      std::memcpy(&x, p + i, 8);
+      const uint64_t x = LoadWord(p + i);
       const uint64_t spaces = ZeroBytes(x ^ kSpaces);
-      const uint64_t controls = ZeroBytes(x & kControl);  // bytes below 0x20 (tabs, ...)
+      const uint64_t controls = ZeroBytes(x & kNotControl);  // bytes below 0x20 (tabs, ...)
       const uint64_t follows_space = (spaces << 8) | (after_space ? 0x80 : 0);
       if (controls == 0 && (spaces & follows_space) == 0) {
         std::memcpy(w, &x, 8);

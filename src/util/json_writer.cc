@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include "util/swar.h"
+
 namespace simshard {
 namespace {
 
@@ -31,22 +33,11 @@ size_t Utf8SequenceLength(std::string_view s, size_t i) {
 // Eight bytes at a time (SWAR): article text is mostly ASCII that needs no escaping, and
 // testing a word at once skips such runs several times faster than byte by byte.
 constexpr uint64_t kOnes = 0x0101010101010101ull;
-constexpr uint64_t kHighBits = 0x8080808080808080ull;
-
-uint64_t LoadWord(const char* p) {
-  uint64_t w;
-  std::memcpy(&w, p, sizeof w);
-  return w;
-}
-
-// High bit set in each byte of `w` that is zero. Exact for the lowest such byte, which
-// is all the callers use (a borrow can only mark bytes above a true zero).
-uint64_t ZeroBytes(uint64_t w) { return (w - kOnes) & ~w & kHighBits; }
 
 // Bytes AppendJsonString must look at: controls, '"', '\\' and everything non-ASCII.
 uint64_t SpecialJsonBytes(uint64_t w) {
-  const uint64_t control = (w - 0x20 * kOnes) & ~w & kHighBits;
-  return control | ZeroBytes(w ^ ('"' * kOnes)) | ZeroBytes(w ^ ('\\' * kOnes)) | (w & kHighBits);
+  return ZeroBytes(w & kNotControl) | ZeroBytes(w ^ ('"' * kOnes)) | ZeroBytes(w ^ ('\\' * kOnes)) |
+         (w & kHighBits);
 }
 
 // Index of the first byte at or after `i` for which `special` finds a word bit, or the
