@@ -203,9 +203,11 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
     doc.kind = OriginalKind::kText;
   scan::RemoveRuleChrome(&a.text);
   doc.text = std::move(a.text);
+  // A page with little or no text is still a page that was crawled: it is kept, marked.
   if (doc.text.empty()) {
-    doc.skip_reason = "no text after extraction";
-    return doc;
+    doc.extraction = Extraction::kEmpty;
+  } else if (scan::CountWords(doc.text, kWeakTextWords) < kWeakTextWords) {
+    doc.extraction = Extraction::kWeak;
   }
   if (a.title.empty() && doc.kind == OriginalKind::kText) a.title = TitleOfPlainText(doc.text);
   if (doc.url.empty()) doc.url = std::move(a.url);

@@ -44,6 +44,11 @@ std::string UrlHost(std::string_view url);
 // "- item", "* item", "2. item", "3) item", bullets.
 bool StartsLikeListItem(std::string_view line);
 
+// Words in UTF-8 `text`, counted up to `limit`: runs of letters and digits (any byte of
+// a multi-byte character counts as a letter), except that each character of a script
+// written without spaces (CJK, kana, Thai) is a word of its own.
+int CountWords(std::string_view text, int limit);
+
 // Tidies extracted text: spaces and tabs collapse to one space, lines are trimmed, and
 // paragraphs are separated by exactly one blank line. Every line is its own paragraph,
 // unless the text is hard-wrapped (many lines fill a common width of 40-100 columns):
