@@ -184,15 +184,16 @@ int CountWords(std::string_view text, int limit) {
       continue;
     }
     const size_t length = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
-    // U+0E00..U+0E7F Thai, U+2E80..U+9FFF CJK and kana, U+AC00..U+D7AF Hangul syllables
-    // (spaced, but short words), U+F900..U+FAFF, U+20000 and up: one word per character.
     uint32_t cp = 0;
     if (length == 3 && i + 2 < text.size())
       cp = ((c & 0x0F) << 12) | ((text[i + 1] & 0x3F) << 6) | (text[i + 2] & 0x3F);
-    const bool own_word = !(cp >= 0x3000 && cp <= 0x303F) && (cp >= 0x0E00 && cp <= 0x0E7F) || (cp >= 0x2E80 && cp <= 0x9FFF) ||
-                          (cp >= 0xF900 && cp <= 0xFAFF) || length == 4;
     // General punctuation (dashes, quotes, ellipsis) and CJK punctuation (、。「」).
     const bool punctuation = (cp >= 0x2000 && cp <= 0x206F) || (cp >= 0x3000 && cp <= 0x303F);
+    // Thai, CJK and kana, compatibility ideographs, and everything past U+FFFF: one
+    // word per character (Hangul is spaced and counts by runs).
+    const bool own_word = !punctuation && ((cp >= 0x0E00 && cp <= 0x0E7F) ||
+                                           (cp >= 0x2E80 && cp <= 0x9FFF) ||
+                                           (cp >= 0xF900 && cp <= 0xFAFF) || length == 4);
     if (own_word) {
       ++words;
       in_word = false;
