@@ -48,12 +48,18 @@ class DedupIndex {
   // first document added with a digest (near lookups compare ordinals themselves).
   // Documents added since the last Find are indexed by the next Find, in bulk when many.
   void Add(uint64_t ordinal, const Digest& digest, const Fingerprint& fp);
+  // A document that only an equal digest may repeat: never a near-duplicate candidate
+  // (a page whose text is too thin to compare, doc/DEDUP.md).
+  void AddExactOnly(uint64_t ordinal, const Digest& digest);
 
   // The earliest added document that this one repeats, or kind kNone: an equal digest
   // first (kExact), else the smallest ordinal among the documents within max_distance
   // whose sketch similarity reaches min_similarity (kNear). Updates stats(), so calls
   // must not overlap (the pipeline decides on one thread).
   Match Find(const Digest& digest, const Fingerprint& fp) const;
+  // The earliest added document (exact-only or not) with this digest, or kind kNone;
+  // never a near match. Not counted in stats().
+  Match FindExact(const Digest& digest) const;
 
   const DedupStats& stats() const;
   uint64_t size() const;

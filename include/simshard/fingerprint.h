@@ -22,6 +22,11 @@ struct Digest {
 
 Digest ContentDigest(std::string_view folded_text);
 
+// 128-bit xxh3 of a document's original bytes, seeded so that it can never meet a
+// ContentDigest: the digest of a page whose extracted text is too thin to compare
+// (Extraction::kWeak, kEmpty), which is thus an exact duplicate only of the same bytes.
+Digest RawBytesDigest(std::string_view original);
+
 // Number of bytes of the verification sketch kept per document: a one-permutation
 // MinHash of the word-shingle set, kSketchBins bins of kSketchBitsPerBin bits each.
 inline constexpr size_t kSketchBytes = 32;

@@ -139,6 +139,9 @@ struct DedupIndex::Impl {
   // Puts the documents added since the last call into the exact table and the block
   // tables: many at once by one counting sort, a few as recent additions.
   void IndexPending() {
+    const auto exact_only_end = static_cast<uint32_t>(exact_only_ordinals.size());
+    exact_only.AddRange(exact_only_indexed, exact_only_end);
+    exact_only_indexed = exact_only_end;
     const auto end = static_cast<uint32_t>(ordinals.size());
     if (indexed == end) return;
     exact.AddRange(indexed, end);
@@ -185,6 +188,11 @@ struct DedupIndex::Impl {
   dedup_internal::HugeVector<Sketch> sketches;
   ExactTable exact;
   std::array<BlockTable, kBlocks> tables;
+  // Exact-only documents: their own numbers, digests and table, no SimHash, no sketch.
+  dedup_internal::HugeVector<uint64_t> exact_only_ordinals;
+  dedup_internal::HugeVector<Digest> exact_only_digests;
+  ExactTable exact_only{&exact_only_digests};
+  uint32_t exact_only_indexed = 0;
   DedupStats stats;
   std::vector<uint32_t> passes;  // lookup scratch: entries, then documents, that pass
   uint64_t compact_at = 0;  // size given to Reserve()
@@ -219,7 +227,34 @@ void DedupIndex::Add(uint64_t ordinal, const Digest& digest, const Fingerprint& 
   m.digests.push_back(digest);
   m.sketches.push_back(fp.sketch);
   // The reserved documents are in (a bulk load from the catalog): make lookups fast.
-  if (m.ordinals.size() == m.compact_at) m.IndexPending();
+  if (m.ordinals.size() + m.exact_only_ordinals.size() == m.compact_at) m.IndexPending();
+}
+
+void DedupIndex::AddExactOnly(uint64_t ordinal, const Digest& digest) {
+  Impl& m = *impl_;
+  m.exact_only_ordinals.push_back(ordinal);
+  m.exact_only_digests.push_back(digest);
+  if (m.ordinals.size() + m.exact_only_ordinals.size() == m.compact_at) m.IndexPending();
+}
+
+Match DedupIndex::FindExact(const Digest& digest) const {
+  Impl& m = *impl_;
+  m.IndexPending();
+  Match match;
+  const uint32_t doc = m.exact.Find(digest);
+  const uint32_t exact_only = m.exact_only.Find(digest);
+  // The two kinds hash different things (text, bytes), so at most one finds it; the
+  // earlier wins all the same.
+  if (doc != ExactTable::kNotFound) {
+    match.kind = Match::Kind::kExact;
+    match.ordinal = m.ordinals[doc];
+  }
+  if (exact_only != ExactTable::kNotFound &&
+      (match.kind == Match::Kind::kNone || m.exact_only_ordinals[exact_only] < match.ordinal)) {
+    match.kind = Match::Kind::kExact;
+    match.ordinal = m.exact_only_ordinals[exact_only];
+  }
+  return match;
 }
 
 // Hamming distances dominate a lookup: on x86-64 a second copy of this function uses the
@@ -231,16 +266,9 @@ __attribute__((target_clones("popcnt", "default")))
 #endif
 Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
   Impl& m = *impl_;
-  m.IndexPending();
   ++m.stats.lookups;
-  Match match;
-  const uint32_t exact = m.exact.Find(digest);
-  if (exact != ExactTable::kNotFound) {
-    match.kind = Match::Kind::kExact;
-    match.ordinal = m.ordinals[exact];
-    return match;
-  }
-  if (m.radius < 0) return match;
+  Match match = FindExact(digest);
+  if (match.kind == Match::Kind::kExact || m.radius < 0) return match;
   m.ForEachCandidate(fp.simhash, [&](uint32_t doc, int distance) {
     ++m.stats.candidates;
     const double similarity = SketchSimilarity(m.sketches[doc], fp.sketch);
@@ -259,7 +287,9 @@ Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
 }
 
 const DedupStats& DedupIndex::stats() const { return impl_->stats; }
-uint64_t DedupIndex::size() const { return impl_->ordinals.size(); }
+uint64_t DedupIndex::size() const {
+  return impl_->ordinals.size() + impl_->exact_only_ordinals.size();
+}
 
 uint64_t DedupIndex::MemoryBytes() const {
   const Impl& m = *impl_;
@@ -267,7 +297,9 @@ uint64_t DedupIndex::MemoryBytes() const {
                    m.simhashes.capacity() * sizeof(uint64_t) +
                    m.digests.capacity() * sizeof(Digest) +
                    m.sketches.capacity() * sizeof(Sketch) + m.exact.MemoryBytes() +
-                   m.passes.capacity() * sizeof(uint32_t);
+                   m.exact_only_ordinals.capacity() * sizeof(uint64_t) +
+                   m.exact_only_digests.capacity() * sizeof(Digest) +
+                   m.exact_only.MemoryBytes() + m.passes.capacity() * sizeof(uint32_t);
   for (const BlockTable& table : m.tables) bytes += table.MemoryBytes();
   return bytes;
 }

@@ -1,4 +1,5 @@
-// Content digest: 128-bit xxh3 of the folded text, and its hex form for the catalog.
+// Content digest: 128-bit xxh3 of the folded text (or, for a page with too little text,
+// of its original bytes), and its hex form for the catalog.
 #include <xxhash.h>
 
 #include "simshard/fingerprint.h"
@@ -7,6 +8,13 @@ namespace simshard {
 
 Digest ContentDigest(std::string_view folded_text) {
   const XXH128_hash_t h = XXH3_128bits(folded_text.data(), folded_text.size());
+  return Digest{h.high64, h.low64};
+}
+
+Digest RawBytesDigest(std::string_view original) {
+  // Any seed but 0 (ContentDigest's) separates the two domains; this one spells "raw bytes".
+  constexpr XXH64_hash_t kRawBytesSeed = 0x7261772062797465ull;
+  const XXH128_hash_t h = XXH3_128bits_withSeed(original.data(), original.size(), kRawBytesSeed);
   return Digest{h.high64, h.low64};
 }
 

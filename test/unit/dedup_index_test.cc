@@ -213,3 +213,57 @@ BOOST_AUTO_TEST_CASE(defaults_are_usable) {
   BOOST_TEST(o.min_similarity > 0.0);
   BOOST_TEST(o.min_similarity < 1.0);
 }
+
+// Pages too thin to compare are added exact-only: an equal digest finds them, nothing
+// else does, and they take no part in near lookups of other documents.
+BOOST_AUTO_TEST_CASE(exact_only_documents_are_found_by_their_digest_alone) {
+  DedupIndex index(Radius(7, 0.0));
+  index.Add(1, DigestFor(1), WithSimHash(0xabcd));
+  index.AddExactOnly(2, DigestFor(2));
+  index.AddExactOnly(3, DigestFor(2));  // the same bytes again: the first is reported
+  BOOST_TEST(index.size() == 3u);
+  Match m = index.FindExact(DigestFor(2));
+  BOOST_TEST((m.kind == Match::Kind::kExact));
+  BOOST_TEST(m.ordinal == 2u);
+  m = index.Find(DigestFor(2), WithSimHash(0));
+  BOOST_TEST((m.kind == Match::Kind::kExact));
+  BOOST_TEST(m.ordinal == 2u);
+  BOOST_TEST((index.FindExact(DigestFor(1)).ordinal == 1u));
+  // FindExact never reports a near match, though one lies at distance 0.
+  BOOST_TEST((index.FindExact(DigestFor(9)).kind == Match::Kind::kNone));
+  m = index.Find(DigestFor(9), WithSimHash(0xabcd));
+  BOOST_TEST((m.kind == Match::Kind::kNear));
+  BOOST_TEST(m.ordinal == 1u);
+  // An exact-only document has no SimHash: the all-zero one of a thin page meets nothing.
+  BOOST_TEST((index.Find(DigestFor(9), WithSimHash(0)).kind == Match::Kind::kNone));
+  BOOST_TEST(index.stats().lookups == 3u);  // Find only
+}
+
+// Seeding from the catalog mixes both kinds; reaching the reserved count builds the tables
+// for both, and later additions of either kind are indexed at the next lookup.
+BOOST_AUTO_TEST_CASE(a_reserved_bulk_load_with_exact_only_documents_finds_them_all) {
+  std::mt19937_64 rng(7);
+  DedupIndex index(Radius(7));
+  const int kLoaded = 20000;
+  index.Reserve(kLoaded);
+  std::vector<uint64_t> simhashes(kLoaded + 100);
+  for (int i = 0; i < kLoaded + 100; ++i) {
+    simhashes[i] = rng();
+    if (i % 5 == 0) {
+      index.AddExactOnly(i, DigestFor(i));
+    } else {
+      index.Add(i, DigestFor(i), WithSimHash(simhashes[i]));
+    }
+  }
+  BOOST_TEST(index.size() == static_cast<uint64_t>(kLoaded + 100));
+  for (int i : {0, 1, 5, 19995, 19999, kLoaded + 5, kLoaded + 99}) {
+    const Match m = index.FindExact(DigestFor(i));
+    BOOST_TEST_CONTEXT("document " << i) {
+      BOOST_TEST((m.kind == Match::Kind::kExact));
+      BOOST_TEST(m.ordinal == static_cast<uint64_t>(i));
+      // Its SimHash finds the document near only when it was indexed for near lookups.
+      const Match near = index.Find(DigestFor(1u << 30), WithSimHash(simhashes[i]));
+      BOOST_TEST((near.kind == (i % 5 == 0 ? Match::Kind::kNone : Match::Kind::kNear)));
+    }
+  }
+}
