@@ -24,7 +24,10 @@ struct Record {
   uint64_t simhash = 0;
   std::string sketch;       // verification sketch bytes
   OriginalKind kind = OriginalKind::kText;
-  std::string text;         // extracted article text
+  // Weak or empty: `text` is too thin to compare, `digest` is of the original bytes and
+  // there is no SimHash or sketch (doc/FORMAT.md, section 3).
+  Extraction extraction = Extraction::kExtracted;
+  std::string text;         // extracted article text (may be empty)
   std::string original;     // original bytes; empty when identical to text
 };
 
@@ -41,6 +44,7 @@ struct CatalogEntry {
   uint32_t record_offset = 0, record_size = 0;  // record inside the decompressed frame
   uint64_t original_size = 0;                   // size of the original bytes
   OriginalKind kind = OriginalKind::kText;
+  Extraction extraction = Extraction::kExtracted;
 };
 
 // What seeding the dedup index needs of one archived document, read from binary catalog
@@ -52,6 +56,8 @@ struct FingerprintRow {
   bool digest_ok = true;                     // false when the catalog holds a malformed digest
   uint64_t simhash = 0;
   std::string_view sketch;                   // valid during the callback only
+  // Weak or empty pages are seeded for exact lookups only (never near candidates).
+  Extraction extraction = Extraction::kExtracted;
 };
 
 struct ArchiveOptions {
@@ -139,7 +145,7 @@ std::string OriginalBytes(const Record& record);
 // Sets the record's SimHash and sketch from its text. Shards do not store them: the
 // pipeline fingerprints exactly the text it archives, so this gives back what it computed
 // (doc/FORMAT.md, section 3). Reindex and crash recovery call it; readers of one record
-// get the catalog's copy.
+// get the catalog's copy. A weak or empty record has none and is left as it is.
 void FingerprintStoredText(Record* record);
 
 // Rebuilds the catalog's documents and shards from the shards alone (runs and state are

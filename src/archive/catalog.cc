@@ -116,7 +116,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
     return Status::Error(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
                          (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
   }
-  SIMSHARD_RETURN_IF_ERROR(catalog->ReadShardSums());
+  SIMSHARD_RETURN_IF_ERROR(catalog->ReadOptionalColumns());
   return catalog;
 }
 
@@ -135,21 +135,33 @@ Status Catalog::ReadVersion() {
 // Version 2 catalogs written before shards.original_bytes existed get it, summed from
 // their documents (once; a cheap check at every writer open after that).
 Status Catalog::AddShardSums() {
-  SIMSHARD_RETURN_IF_ERROR(ReadShardSums());
+  SIMSHARD_RETURN_IF_ERROR(ReadOptionalColumns());
   if (has_shard_sums_) return Status::OK();
   SIMSHARD_RETURN_IF_ERROR(Exec(
       "ALTER TABLE shards ADD COLUMN original_bytes INTEGER;"
       "UPDATE shards SET original_bytes = (SELECT COALESCE(SUM(d.original_size), 0) FROM documents d "
       "JOIN frames f ON f.id = d.frame WHERE f.shard = shards.id);"));
-  return ReadShardSums();
+  return ReadOptionalColumns();
 }
 
-Status Catalog::ReadShardSums() {
-  auto st = Prepare("SELECT 1 FROM pragma_table_info('shards') WHERE name = 'original_bytes'");
+// Version 2 catalogs written before weak and empty pages were archived get the column
+// that marks them (once; a cheap check at every writer open after that).
+Status Catalog::AddExtraction() {
+  SIMSHARD_RETURN_IF_ERROR(ReadOptionalColumns());
+  if (has_extraction_) return Status::OK();
+  SIMSHARD_RETURN_IF_ERROR(AddExtractionColumn(*this));
+  return ReadOptionalColumns();
+}
+
+Status Catalog::ReadOptionalColumns() {
+  auto st = Prepare(
+      "SELECT (SELECT COUNT(*) FROM pragma_table_info('shards') WHERE name = 'original_bytes'), "
+      "(SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'extraction')");
   if (!st.ok()) return st.status();
   auto row = st->Step();
   if (!row.ok()) return row.status();
-  has_shard_sums_ = *row;
+  has_shard_sums_ = *row && st->Int(0) > 0;
+  has_extraction_ = *row && st->Int(1) > 0;
   return Status::OK();
 }
 
@@ -168,11 +180,12 @@ Status Catalog::CreateOrUpgrade() {
     auto has_tables = HasTables();
     if (!has_tables.ok()) s = has_tables.status();
     else if (*has_tables) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
-    if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes));
+    if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes) + std::string(kSchemaView));
   } else if (s.ok() && version_ == 1) {
     s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");
   } else if (s.ok() && version_ == 2) {
     s = AddShardSums();
+    if (s.ok()) s = AddExtraction();
   }
   if (s.ok()) s = Commit();
   if (!s.ok()) {

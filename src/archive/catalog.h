@@ -88,6 +88,9 @@ class Catalog {
   int version() const { return version_; }
   // Whether shards.original_bytes holds each shard's sum of original_size (version 2).
   bool has_shard_sums() const { return has_shard_sums_; }
+  // Whether documents.extraction exists (version 2 since weak pages are archived; a
+  // writer adds it). Without it every document reads as extracted.
+  bool has_extraction() const { return has_extraction_; }
   Result<Statement> Prepare(std::string_view sql) const;
   Status Exec(std::string_view sql) const;  // for fixed statements without values
   Status Begin() const { return Exec("BEGIN IMMEDIATE"); }
@@ -128,7 +131,11 @@ class Catalog {
   Status CreateOrUpgrade();
   Result<bool> HasTables() const;  // any table at all: a file that is some other database
   Status AddShardSums();
-  Status ReadShardSums();
+  Status AddExtraction();
+  Status ReadOptionalColumns();  // has_shard_sums_, has_extraction_
+  // kSelectColumns and the extraction column (NULL when the catalog has none), each
+  // column prefixed with `table` ("d." or nothing).
+  std::string DocumentColumns(std::string_view table) const;
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
   Result<Statement*> Cached(const std::string& sql) const;
   // The first row of `st` whose URL is `url` (v2 lookups by URL hash may collide).
@@ -138,6 +145,7 @@ class Catalog {
   std::string path_;
   int version_ = 0;
   bool has_shard_sums_ = false;
+  bool has_extraction_ = false;
   mutable std::map<std::string, Statement> cache_;
   std::unique_ptr<CatalogCache> rows_;  // the small tables, in memory (catalog_rows.cc)
 };

@@ -12,11 +12,18 @@
 namespace simshard {
 namespace {
 
-// Column positions in kSelectColumns.
+// Column positions in kSelectColumns, then the extraction column.
 enum Col {
   kOrdinal, kId, kUrlPrefix, kUrlRest, kSourcePrefix, kSourceRest, kTitle, kDate, kRun,
-  kArchivedAt, kDigest, kSimhash, kSketch, kKind, kFrame, kRecordOffset, kRecordSize, kOriginalSize
+  kArchivedAt, kDigest, kSimhash, kSketch, kKind, kFrame, kRecordOffset, kRecordSize, kOriginalSize,
+  kExtraction
 };
+
+// The extraction column: NULL (and, read leniently, any unknown value) is an extracted page.
+Extraction ExtractionOf(const Statement& s, int col) {
+  const int64_t v = s.IsNull(col) ? 0 : s.Int(col);
+  return v == 1 ? Extraction::kWeak : v == 2 ? Extraction::kEmpty : Extraction::kExtracted;
+}
 
 bool IsLowerHex(std::string_view s) {
   for (char c : s) {
@@ -107,18 +114,17 @@ void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
   AppendHex(v, out);
 }
 
-// kSelectColumns as d.ordinal, d.id, ... for queries that join other tables.
-std::string QualifiedColumns() {
+}  // namespace
+
+std::string Catalog::DocumentColumns(std::string_view table) const {
   std::string out;
   for (size_t start = 0; start < kSelectColumns.size();) {
     const size_t comma = std::min(kSelectColumns.find(", ", start), kSelectColumns.size());
-    out += (out.empty() ? "d." : ", d.") + std::string(kSelectColumns.substr(start, comma - start));
+    out += (out.empty() ? "" : ", ") + std::string(table) + std::string(kSelectColumns.substr(start, comma - start));
     start = comma + 2;
   }
-  return out;
+  return out + (has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL");
 }
-
-}  // namespace
 
 int64_t UrlHash(std::string_view url) {
   return static_cast<int32_t>(static_cast<uint32_t>(XXH3_64bits(url.data(), url.size())));
@@ -270,6 +276,8 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   if (!frame.ok()) return frame.status();
   st->BindInt(16, *frame).BindInt(17, e.record_offset).BindInt(18, e.record_size);
   st->BindInt(19, static_cast<int64_t>(e.original_size));
+  // NULL for an extracted page: a byte of row header, and what rows from before say.
+  if (e.extraction == Extraction::kExtracted) st->BindNull(20); else st->BindInt(20, static_cast<int64_t>(e.extraction));
   return Status::OK();
 }
 
@@ -323,6 +331,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
   e->record_offset = static_cast<uint32_t>(s.Int(kRecordOffset));
   e->record_size = static_cast<uint32_t>(s.Int(kRecordSize));
   e->original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
+  e->extraction = ExtractionOf(s, kExtraction);
   return Status::OK();
 }
 
@@ -331,7 +340,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
 // Once per document: the statement's text is made once, and error context only on error.
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
   static const std::string sql = "INSERT INTO documents(" + std::string(kInsertColumns) +
-                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19)";
+                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
   auto st = Cached(sql);
   if (!st.ok()) return st.status();
   if (Status bound = rows_->BindRow(e, *st); !bound.ok()) return bound.WithContext("document " + e.id);
@@ -399,7 +408,7 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
   if (!filter.until.empty()) {
     sql.Add("substr(COALESCE(d.archived_at, r.archived_at), 1, length(?)) <= ?", {filter.until, filter.until});
   }
-  auto st = Prepare("SELECT " + QualifiedColumns() + " FROM documents d LEFT JOIN prefixes u ON u.id = d.url_prefix "
+  auto st = Prepare("SELECT " + DocumentColumns("d.") + " FROM documents d LEFT JOIN prefixes u ON u.id = d.url_prefix "
                     "LEFT JOIN runs r ON r.id = d.run WHERE " + sql.Where() + " ORDER BY d.ordinal");
   if (!st.ok()) return st.status();
   sql.Bind(&*st);
@@ -424,7 +433,8 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
       fn(r);
     });
   }
-  auto st = Prepare("SELECT ordinal, id, digest, simhash, sketch FROM documents ORDER BY ordinal");
+  auto st = Prepare(std::string("SELECT ordinal, id, digest, simhash, sketch, ") +
+                    (has_extraction_ ? "extraction" : "NULL") + " FROM documents ORDER BY ordinal");
   if (!st.ok()) return st.status();
   FingerprintRow r;
   return st->ForEachRow([&] {
@@ -443,6 +453,7 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
     }
     r.simhash = static_cast<uint64_t>(st->Int(3));
     r.sketch = st->View(4);
+    r.extraction = ExtractionOf(*st, 5);
     fn(r);
   });
 }
@@ -471,7 +482,7 @@ Result<CatalogEntry> Catalog::FindById(std::string_view id) const {
   uint64_t value = 0;
   if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::Error("not found");
   auto st = Cached(version_ == 1 ? "SELECT " + std::string(kV1Columns) + " FROM documents WHERE id = ?1"
-                                 : "SELECT " + std::string(kSelectColumns) + " FROM documents WHERE id = ?1");
+                                 : "SELECT " + DocumentColumns("") + " FROM documents WHERE id = ?1");
   if (!st.ok()) return st.status();
   if (version_ == 1) (*st)->Bind(1, id); else (*st)->BindInt(1, static_cast<int64_t>(value));
   return FirstRow(*st, {}, false);
@@ -484,8 +495,7 @@ Result<CatalogEntry> Catalog::FindByUrl(std::string_view url) const {
     (*st)->Bind(1, url);
     return FirstRow(*st, url, false);
   }
-  auto st = Cached("SELECT " + std::string(kSelectColumns) +
-                   " FROM documents WHERE url_hash IS ?1 ORDER BY ordinal");
+  auto st = Cached("SELECT " + DocumentColumns("") + " FROM documents WHERE url_hash IS ?1 ORDER BY ordinal");
   if (!st.ok()) return st.status();
   if (url.empty()) (*st)->BindNull(1); else (*st)->BindInt(1, UrlHash(url));
   return FirstRow(*st, url, true);

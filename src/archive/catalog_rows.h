@@ -15,10 +15,12 @@
 
 namespace simshard {
 
-// Columns of a version 2 `documents` row, in the order the statements below use.
+// Columns of a version 2 `documents` row, in the order the statements below use. Selects
+// add `extraction` after these (Catalog::DocumentColumns: older catalogs lack it).
 inline constexpr std::string_view kInsertColumns =
     "ordinal, id, url_prefix, url_rest, url_hash, source_prefix, source_rest, title, date, run, "
-    "archived_at, digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
+    "archived_at, digest, simhash, sketch, kind, frame, record_offset, record_size, original_size, "
+    "extraction";
 inline constexpr std::string_view kSelectColumns =
     "ordinal, id, url_prefix, url_rest, source_prefix, source_rest, title, date, run, archived_at, "
     "digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
@@ -45,7 +47,7 @@ class CatalogCache {
   std::optional<int64_t> KnownPrefix(std::string_view text) const;
   // Binds every column of kInsertColumns; adds prefixes and frames as needed.
   Status BindRow(const CatalogEntry& e, Statement* insert);
-  // Decodes a row selected with kSelectColumns; loads again once when a row refers to a
+  // Decodes a row selected with Catalog::DocumentColumns; loads again once when a row refers to a
   // prefix or frame committed after the last load.
   // Strings of `e` are assigned, not rebuilt: a caller reusing one entry allocates little.
   Status Decode(const Statement& s, CatalogEntry* e);

@@ -13,7 +13,8 @@ CREATE TABLE IF NOT EXISTS documents(
   ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, digest, simhash INTEGER, sketch BLOB,
   url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
   source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
-  frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER);
+  frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER,
+  extraction INTEGER);
 CREATE TABLE IF NOT EXISTS prefixes(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,
   number INTEGER NOT NULL, frame_offset INTEGER NOT NULL, frame_size INTEGER NOT NULL,
@@ -29,6 +30,10 @@ CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
 const std::string_view kSchemaIndexes = R"sql(
 CREATE UNIQUE INDEX IF NOT EXISTS documents_id ON documents(id);
 CREATE INDEX IF NOT EXISTS documents_url_hash ON documents(url_hash);
+PRAGMA user_version = 2;
+)sql";
+
+const std::string_view kSchemaView = R"sql(
 CREATE VIEW IF NOT EXISTS documents_view AS SELECT
   d.ordinal AS ordinal, printf('%016x', d.id) AS id,
   COALESCE(u.text, '') || d.url_rest AS url,
@@ -43,14 +48,14 @@ CREATE VIEW IF NOT EXISTS documents_view AS SELECT
     ELSE lower(hex(d.digest)) END AS digest,
   printf('%016x', d.simhash) AS simhash, d.sketch AS sketch, d.kind AS kind,
   s.name AS shard, f.number AS frame, f.frame_offset AS frame_offset, f.frame_size AS frame_size,
-  d.record_offset AS record_offset, d.record_size AS record_size, d.original_size AS original_size
+  d.record_offset AS record_offset, d.record_size AS record_size, d.original_size AS original_size,
+  CASE d.extraction WHEN 1 THEN 'weak' WHEN 2 THEN 'empty' ELSE 'extracted' END AS extraction
 FROM documents d
   LEFT JOIN prefixes u ON u.id = d.url_prefix
   LEFT JOIN prefixes p ON p.id = d.source_prefix
   LEFT JOIN runs r ON r.id = d.run
   LEFT JOIN frames f ON f.id = d.frame
   LEFT JOIN shards s ON s.id = f.shard;
-PRAGMA user_version = 2;
 )sql";
 
 CatalogEntry EntryFromV1Row(const Statement& s) {
@@ -124,8 +129,16 @@ Status UpgradeV1ToV2(const Catalog& catalog) {
   SIMSHARD_RETURN_IF_ERROR(CopyV1Shards(catalog));  // after its documents, as InsertShard wants
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP TABLE documents_v1; DROP TABLE shards_v1;"));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaView));
   CrashPoint("before-catalog-upgrade-commit");
   return Status::OK();
+}
+
+Status AddExtractionColumn(const Catalog& catalog) {
+  // Rows written before have no value: NULL, an extracted page, which they all were.
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
+      "ALTER TABLE documents ADD COLUMN extraction INTEGER; DROP VIEW IF EXISTS documents_view;"));
+  return catalog.Exec(kSchemaView);
 }
 
 }  // namespace simshard

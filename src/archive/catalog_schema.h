@@ -9,10 +9,11 @@
 
 namespace simshard {
 
-// Tables of version 2, then what is created after a bulk load (indexes, the view, the
-// version number). Both use IF NOT EXISTS.
+// Tables of version 2, then what is created after a bulk load (indexes and the version
+// number), then the view. All use IF NOT EXISTS.
 extern const std::string_view kSchemaTables;
 extern const std::string_view kSchemaIndexes;
+extern const std::string_view kSchemaView;
 
 // The version 1 `documents` columns, in the order EntryFromV1Row reads them.
 inline constexpr std::string_view kV1Columns =
@@ -25,5 +26,9 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 // Rewrites a version 1 catalog as version 2 inside the caller's transaction, so that it
 // happens completely or not at all.
 Status UpgradeV1ToV2(const Catalog& catalog);
+
+// Gives a version 2 catalog written before documents.extraction existed that column (and
+// the view its column), inside the caller's transaction.
+Status AddExtractionColumn(const Catalog& catalog);
 
 }  // namespace simshard

@@ -258,6 +258,14 @@ Result<OriginalKind> ParseKind(std::string_view name) {
   return Status::Error("unknown kind \"" + std::string(name) + "\"");
 }
 
+// "weak" and "empty"; "extracted" is never written (the field is left out) but read.
+Result<Extraction> ParseExtraction(std::string_view name) {
+  for (Extraction e : {Extraction::kExtracted, Extraction::kWeak, Extraction::kEmpty}) {
+    if (name == ExtractionName(e)) return e;
+  }
+  return Status::Error("unknown extraction \"" + std::string(name) + "\"");
+}
+
 Status DecodeBase64Field(std::string_view key, std::string_view value, std::string* out) {
   if (!Base64Decode(value, out)) return Status::Error("field " + std::string(key) + " is not base64");
   return Status::OK();
@@ -297,6 +305,10 @@ Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
     auto kind = ParseKind(value.get_string());
     if (!kind.ok()) return kind.status();
     r.kind = *kind;
+  } else if (key == "extraction") {
+    auto extraction = ParseExtraction(value.get_string());
+    if (!extraction.ok()) return extraction.status();
+    r.extraction = *extraction;
   } else if (key == "original_b64") return DecodeBase64Field(key, value.get_string(), &r.original);
   else if (key == "url_b64") return DecodeBase64Field(key, value.get_string(), &r.url);
   else if (key == "source_b64") return DecodeBase64Field(key, value.get_string(), &r.source);
@@ -327,6 +339,8 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   // No simhash and sketch: they are random bytes that cost 67 B an article compressed,
   // and the text gives them back (FingerprintStoredText; doc/FORMAT.md, section 3).
   w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
+  // Only when not extracted, so records of ordinary pages are as they always were.
+  if (r.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(r.extraction));
   w.String("kind", KindName(r.kind));
   std::optional<EmbeddedRecord> embedded;
   if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {
@@ -391,6 +405,7 @@ CatalogEntry EntryFrom(R&& r, uint64_t ordinal) {
   e.sketch = std::forward<R>(r).sketch;
   e.run = r.run;
   e.kind = r.kind;
+  e.extraction = r.extraction;
   return e;
 }
 
@@ -401,7 +416,7 @@ namespace {
 void FingerprintText(std::string_view text, uint64_t* simhash, std::string* sketch) {
   static const Fingerprinter fingerprinter;  // the configuration the pipeline archives with
   const std::string folded = FoldForFingerprint(text);
-  if (folded.empty()) return;  // the pipeline archives no such text
+  if (folded.empty()) return;  // the pipeline archives such a text as weak, unfingerprinted
   const Fingerprint fp = fingerprinter.Compute(folded);
   *simhash = fp.simhash;
   sketch->assign(fp.sketch.begin(), fp.sketch.end());
@@ -409,9 +424,15 @@ void FingerprintText(std::string_view text, uint64_t* simhash, std::string* sket
 
 }  // namespace
 
-void FingerprintStoredText(Record* record) { FingerprintText(record->text, &record->simhash, &record->sketch); }
+// A weak or empty page is never a near-duplicate candidate: the pipeline fingerprints
+// none, and neither does a rebuild.
+void FingerprintStoredText(Record* record) {
+  if (record->extraction != Extraction::kExtracted) return;
+  FingerprintText(record->text, &record->simhash, &record->sketch);
+}
 
 void FingerprintStoredText(std::string_view text, CatalogEntry* entry) {
+  if (entry->extraction != Extraction::kExtracted) return;
   FingerprintText(text, &entry->simhash, &entry->sketch);
 }
 

@@ -28,6 +28,7 @@ void AppendJsonLine(const CatalogEntry& e, std::string* out) {
   w.String("id", e.id).String("url", e.url).String("source", e.source);
   w.String("title", e.title).String("date", e.date).String("shard", e.shard);
   w.Uint("size", e.original_size);
+  if (e.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(e.extraction));
   w.Close();
   out->push_back('\n');
 }
@@ -38,7 +39,8 @@ int ListCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
       "list", "simshard list --archive DIR [--format tsv|jsonl] [--url-prefix P] [--since D] [--until D]",
       "One line per archived document, in archive order: id, url, source, title, date, shard,\n"
-      "size (bytes of the original). TSV has no header; tabs and line breaks inside fields\n"
+      "size (bytes of the original); JSON Lines add \"extraction\" (weak or empty) for a page\n"
+      "with little or no text. TSV has no header; tabs and line breaks inside fields\n"
       "become spaces. --since/--until select by when documents were archived (UTC, ISO 8601,\n"
       "inclusive: --until 2026-11-28 takes in that whole day).",
       "  simshard list --archive /srv/news --url-prefix https://example.org/ --since 2026-11-01\n"

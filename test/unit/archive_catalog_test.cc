@@ -437,3 +437,90 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_without_shard_sums_gets_them) {
   BOOST_TEST(want.size() > 1u);
   BOOST_TEST(OpenReader(dir.path())->Stats().value().bytes_in == before.bytes_in);
 }
+
+namespace {
+
+// Ordinary records with a weak and an empty page among them, as the pipeline stores such
+// pages: no SimHash, no sketch.
+std::vector<Record> RecordsWithThinPages() {
+  std::vector<Record> records = VariedRecords(1, 12);
+  for (uint64_t n : {4u, 9u}) {
+    Record& r = records[n - 1];
+    r.extraction = n == 4 ? Extraction::kWeak : Extraction::kEmpty;
+    r.text = n == 4 ? "Advertisement\n\nShare" : "";
+    r.original = "<html><body><nav>Home</nav> page " + std::to_string(n) + "</body></html>";
+    r.kind = OriginalKind::kHtml;
+    r.simhash = 0;
+    r.sketch.clear();
+  }
+  return records;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(weak_and_empty_pages_keep_their_extraction_in_the_catalog) {
+  ScratchDir dir;
+  const std::vector<Record> records = RecordsWithThinPages();
+  WriteRun(dir.path(), records);
+  const std::string all = "SELECT * FROM documents ORDER BY ordinal";
+  const auto written = Db(dir.path()).Rows(all);
+  BOOST_TEST(Db(dir.path()).Rows("SELECT ordinal, extraction FROM documents_view WHERE extraction != 'extracted'") ==
+                 (std::vector<std::string>{"4|weak", "9|empty"}),
+             boost::test_tools::per_element());
+  auto check = [&] {
+    auto reader = OpenReader(dir.path());
+    std::vector<std::string> seen;
+    BOOST_REQUIRE(reader->ForEachFingerprint([&](const FingerprintRow& row) {
+      BOOST_TEST((row.extraction == records[row.ordinal - 1].extraction), "ordinal " << row.ordinal);
+      if (row.extraction != Extraction::kExtracted) BOOST_TEST(row.sketch.empty());
+    }).ok());
+    BOOST_REQUIRE(reader->List({}, [&](const CatalogEntry& e) {
+      BOOST_TEST((e.extraction == records[e.ordinal - 1].extraction), "ordinal " << e.ordinal);
+    }).ok());
+    for (const Record& r : {records[3], records[8]}) {
+      auto entry = reader->Find(r.id);
+      BOOST_REQUIRE(entry.ok());
+      BOOST_TEST((entry->extraction == r.extraction));
+      auto back = reader->Read(*entry);
+      BOOST_REQUIRE(back.ok());
+      BOOST_TEST((back->extraction == r.extraction));
+      BOOST_TEST(OriginalBytes(*back) == r.original);
+      BOOST_TEST((reader->Find(r.url)->extraction == r.extraction));
+    }
+    BOOST_TEST(reader->Verify().empty());
+  };
+  check();
+  // Rebuilt from the shards alone, the rows are the writer's, thin pages unfingerprinted.
+  for (const char* f : {"catalog.sqlite", "catalog.sqlite-wal", "catalog.sqlite-shm"}) ::unlink((dir / f).c_str());
+  BOOST_REQUIRE(Reindex(dir.path()).ok());
+  BOOST_TEST(Db(dir.path()).Rows(all) == written, boost::test_tools::per_element());
+  check();
+}
+
+// Version 2 catalogs from before weak pages were archived: readers take every document as
+// extracted, the next writer adds the column (and the view's) without touching a row.
+BOOST_AUTO_TEST_CASE(a_version_2_catalog_without_the_extraction_column_gets_it) {
+  ScratchDir dir;
+  WriteRun(dir.path(), VariedRecords(1, 10));
+  Db(dir.path()).Exec("DROP VIEW documents_view; ALTER TABLE documents DROP COLUMN extraction");
+  const std::vector<std::string> listed = ListAll(dir.path());
+  size_t fingerprints = 0;
+  BOOST_REQUIRE(OpenReader(dir.path())->ForEachFingerprint([&](const FingerprintRow& row) {
+    fingerprints += row.extraction == Extraction::kExtracted;
+  }).ok());
+  BOOST_TEST(fingerprints == 10u);
+  BOOST_TEST(OpenReader(dir.path())->Find(MakeRecord(3).id).ok());
+  BOOST_TEST(OpenReader(dir.path())->Verify().empty());
+  Record weak = MakeRecord(11, "Advertisement");
+  weak.extraction = Extraction::kWeak;
+  weak.sketch.clear();
+  weak.simhash = 0;
+  WriteRun(dir.path(), {weak});
+  BOOST_TEST(Db(dir.path()).Rows("SELECT ordinal FROM documents_view WHERE extraction = 'weak'") ==
+                 std::vector<std::string>{"11"},
+             boost::test_tools::per_element());
+  std::vector<std::string> now = ListAll(dir.path());
+  now.pop_back();
+  BOOST_TEST(now == listed, boost::test_tools::per_element());
+  BOOST_TEST(UserVersion(dir.path()) == "2");
+}

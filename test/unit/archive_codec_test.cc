@@ -164,3 +164,37 @@ BOOST_AUTO_TEST_CASE(fingerprints_are_not_written_but_older_records_are_read) {
   BOOST_TEST(before->sketch == std::string(32, '\xaa'));
   BOOST_TEST(before->text == r.text);
 }
+
+// A weak or empty page says so in its record; an extracted one has no such field, so its
+// record is what it always was. Neither kind is fingerprinted from its text.
+BOOST_AUTO_TEST_CASE(extraction_is_written_only_for_weak_and_empty_pages) {
+  Record extracted = MakeRecord(6);
+  std::string line;
+  EncodeRecord(extracted, 6, &line);
+  BOOST_TEST(line.find("extraction") == std::string::npos);
+  BOOST_TEST((DecodeRecord(line)->extraction == Extraction::kExtracted));
+
+  for (Extraction e : {Extraction::kWeak, Extraction::kEmpty}) {
+    Record r = MakeRecord(7, e == Extraction::kWeak ? "Advertisement\n\nShare\n\nAdvertisement" : "");
+    r.extraction = e;
+    r.simhash = 0;
+    r.sketch.clear();
+    r.kind = OriginalKind::kHtml;
+    r.original = "<html><body><p>Advertisement</p><aside>Share</aside></body></html>";
+    line.clear();
+    EncodeRecord(r, 7, &line);
+    BOOST_TEST(line.find(std::string("\"extraction\":\"") + ExtractionName(e) + "\",\"kind\":\"html\"") !=
+               std::string::npos, line);
+    Result<Record> back = DecodeRecord(line);
+    BOOST_REQUIRE_MESSAGE(back.ok(), back.status().message());
+    BOOST_TEST((back->extraction == e));
+    BOOST_TEST(back->text == r.text);
+    BOOST_TEST(OriginalBytes(*back) == r.original);
+    FingerprintStoredText(&*back);
+    BOOST_TEST(back->sketch.empty());
+    BOOST_TEST(back->simhash == 0u);
+  }
+  const std::string unknown = line.substr(0, line.find("\"empty\"")) + "\"partial\"" +
+                              line.substr(line.find("\"empty\"") + 7);
+  BOOST_TEST(!DecodeRecord(unknown).ok());
+}
