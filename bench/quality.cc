@@ -33,6 +33,7 @@ struct Decision {
   int distance = -1;
   double similarity = -1;
   simshard::Fingerprint fingerprint;  // after chrome removal
+  bool weak = false;  // weak or empty: kept apart from near-duplicate detection
 };
 
 struct Setting {
@@ -54,6 +55,7 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
     std::string id;
     simshard::Digest digest;
     simshard::Fingerprint fingerprint;
+    simshard::Extraction extraction;
   };
   std::vector<Kept> kept;
   std::string chrome_bytes = simshard::ChromeModel().Serialize();
@@ -62,7 +64,7 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
     auto chrome = simshard::ChromeModel::Deserialize(chrome_bytes);
     Decider decider(setting.options, fingerprinter, chrome.ok() ? *chrome : simshard::ChromeModel());
     decider.Reserve(kept.size());
-    for (const Kept& k : kept) decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint);
+    for (const Kept& k : kept) decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint, k.extraction);
     const size_t end = std::min(items.size(), (night + 1) * per_night);
     for (size_t i = night * per_night; i < end; ++i) {
       RawItem item = items[i];
@@ -72,12 +74,13 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
       simshard::ReportRow row;
       Decision& d = decisions[i];
       if (decider.Decide(&a, &row)) {
-        Kept k{kept.size() + 1, std::to_string(i), a.digest, a.fingerprint};
-        decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint);
+        Kept k{kept.size() + 1, std::to_string(i), a.digest, a.fingerprint, a.doc.extraction};
+        decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint, k.extraction);
         kept.push_back(std::move(k));
       }
       d.status = row.status;
       d.fingerprint = a.fingerprint;
+      d.weak = !row.extraction.empty();
       if (!row.duplicate_of.empty()) d.duplicate_of = std::stoi(row.duplicate_of);
       d.distance = row.distance;
       d.similarity = row.similarity;
@@ -91,7 +94,7 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
 }
 
 struct Score {
-  int true_duplicates = 0, flagged = 0, right = 0, skipped = 0;
+  int true_duplicates = 0, flagged = 0, right = 0, skipped = 0, weak = 0;
   std::map<std::string, int> missed_by_kind, wrong_by_kind;
   double recall() const { return true_duplicates ? double(right) / true_duplicates : 1; }
   double precision() const { return flagged ? double(right) / flagged : 1; }
@@ -126,6 +129,7 @@ Score Evaluate(const std::vector<simshard_bench::EvalDoc>& docs,
     const Decision& d = decisions[i];
     const bool flagged = d.status == "duplicate" || d.status == "near-duplicate";
     s.skipped += d.status == "skipped";
+    s.weak += d.weak;
     s.true_duplicates += is_duplicate;
     if (flagged) {
       ++s.flagged;
@@ -172,6 +176,7 @@ void EvaluateMix(const std::vector<simshard_bench::BbcArticle>& articles,
                   stats.lookups ? double(stats.false_candidates) / stats.lookups : 0.0,
                   Counts(s.missed_by_kind).c_str(), Counts(s.wrong_by_kind).c_str());
       if (s.skipped) std::printf("    (%d pages skipped by the scanner)\n", s.skipped);
+      if (s.weak) std::printf("    (%d pages weak or empty: kept apart from near-duplicate detection)\n", s.weak);
     }
   }
 }

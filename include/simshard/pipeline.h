@@ -24,7 +24,10 @@ struct ReportRow {
   std::string duplicate_of;  // duplicate, near-duplicate
   int distance = -1;         // near-duplicate
   double similarity = -1;    // near-duplicate
-  std::string reason;        // skipped
+  std::string reason;        // skipped; weak or empty: why it is kept apart
+  // "weak" or "empty" for a page with little or no text (doc/DEDUP.md); empty (and left
+  // out of the report) for an extracted page.
+  std::string extraction;
 };
 
 struct RunOptions {

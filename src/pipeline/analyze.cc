@@ -4,22 +4,40 @@
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
+#include "scan/text_util.h"
 #include "simshard/normalize.h"
 #include "util/thread_name.h"
 
 namespace simshard::pipeline {
 
+void MarkWeak(Analyzed* a, Extraction extraction, std::string why) {
+  a->doc.extraction = extraction;
+  a->weak_reason = std::move(why);
+  // xxh3 runs at memory speed: hashing the bytes again costs far less than the extraction.
+  a->digest = RawBytesDigest(a->doc.original);
+  a->fingerprint = Fingerprint{};
+}
+
+std::string ExtractionReason(const Document& doc) {
+  if (doc.extraction == Extraction::kEmpty) return "empty extraction (no text)";
+  return "weak extraction (" + std::to_string(scan::CountWords(doc.text, kWeakTextWords)) + " words)";
+}
+
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter) {
   Analyzed a;
   a.doc = Extract(std::move(item), scan);
   if (a.doc.skipped()) return a;
+  if (a.doc.extraction != Extraction::kExtracted) {
+    MarkWeak(&a, a.doc.extraction, ExtractionReason(a.doc));
+    return a;
+  }
   // One fold serves the fingerprint and the chrome paragraph keys; its memory is kept
   // from document to document.
   thread_local std::string folded;
   FoldWithParagraphKeys(a.doc.text, &folded, &a.paragraph_keys);
-  if (folded.empty()) {  // would collide with every other empty text
-    a.doc.skip_reason = "no words in the text";
+  if (folded.empty()) {  // symbols without a letter: all such texts would be equal
     a.paragraph_keys.clear();
+    MarkWeak(&a, Extraction::kWeak, "weak extraction (no words)");
     return a;
   }
   a.digest = ContentDigest(folded);

@@ -20,13 +20,26 @@ struct Analyzed {
   Document doc;
   // Of the extracted text before learned chrome is stripped, so it (and the id made from
   // it) does not depend on what the chrome model knew: a rerun finds its own documents.
+  // For a weak or empty page, RawBytesDigest of doc.original instead.
   Digest digest;
-  Fingerprint fingerprint;  // of the text the archive keeps (chrome stripped)
+  Fingerprint fingerprint;  // of the text the archive keeps (chrome stripped); none when weak
   std::vector<uint64_t> paragraph_keys;  // ParagraphKey of each paragraph of doc.text
+  // Why a weak or empty page's text is no evidence of duplication, for its report row
+  // ("weak extraction (3 words)"); empty for an extracted page.
+  std::string weak_reason;
 };
 
 // Extract + fold + fingerprint one item. Pure; runs on worker threads.
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter);
+
+// Marks `a` as a page whose text is too thin to decide duplicates on (`extraction` weak or
+// empty, `why` for the report): it gets the digest of its original bytes, so it can only
+// be an exact duplicate of the same bytes, and no fingerprint, so it is never near to
+// anything. Its text stays as it is.
+void MarkWeak(Analyzed* a, Extraction extraction, std::string why);
+
+// "weak extraction (N words)" or "empty extraction (no text)": what Extract found.
+std::string ExtractionReason(const Document& doc);
 
 class AnalyzedStream {
  public:

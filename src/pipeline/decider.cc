@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "scan/text_util.h"
 #include "util/encoding.h"
 
 namespace simshard::pipeline {
@@ -19,44 +20,84 @@ bool Decider::Seed(const FingerprintRow& row) {
   Fingerprint fp;
   fp.simhash = row.simhash;
   std::copy_n(row.sketch.begin(), std::min(row.sketch.size(), fp.sketch.size()), fp.sketch.begin());
-  KeepId(row.ordinal, row.id, Digest{row.digest_high, row.digest_low}, fp);
+  KeepId(row.ordinal, row.id, Digest{row.digest_high, row.digest_low}, fp, row.extraction);
   return row.digest_ok;
 }
 
 void Decider::Keep(uint64_t ordinal, std::string_view id, const Digest& digest,
-                   const Fingerprint& fp) {
+                   const Fingerprint& fp, Extraction extraction) {
   uint64_t value = 0;
   ParseHex64(id, &value);
-  KeepId(ordinal, value, digest, fp);
+  KeepId(ordinal, value, digest, fp, extraction);
 }
 
-void Decider::KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp) {
+void Decider::KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp,
+                     Extraction extraction) {
   if (ids_.size() < ordinal) ids_.resize(ordinal);
   ids_[ordinal - 1] = id;
   last_ordinal_ = std::max(last_ordinal_, ordinal);
-  index_.Add(ordinal, digest, fp);
+  // A thin page is no near-duplicate candidate: a later page near its few words (or its
+  // chrome) is not a copy of it.
+  if (extraction == Extraction::kExtracted) {
+    index_.Add(ordinal, digest, fp);
+  } else {
+    index_.AddExactOnly(ordinal, digest);
+  }
 }
 
 std::string Decider::IdOf(uint64_t ordinal) const {
   return ordinal >= 1 && ordinal <= ids_.size() ? Hex64(ids_[ordinal - 1]) : std::string();
 }
 
+// Weak pages teach the chrome model nothing. Distinct weak pages are all kept, so counting
+// them would let a site's failed extractions (the same teaser or caption on many pages)
+// make a story's own paragraphs chrome, as counting duplicates once did (doc/INPUTS.md).
+void Decider::MarkWeakHere(Analyzed* a, std::string why) {
+  chrome_.Unobserve(a->doc.site, a->paragraph_keys);
+  MarkWeak(a, Extraction::kWeak, std::move(why));
+}
+
 void Decider::StripChrome(Analyzed* a) {
   const std::string& site = a->doc.site;
   chrome_.Observe(site, a->paragraph_keys);
   const size_t chrome_paragraphs = chrome_.CountChrome(site, a->paragraph_keys);
-  // A page made only of repeated paragraphs keeps its text: better a duplicate kept than
-  // an article lost.
-  if (chrome_paragraphs == 0 || chrome_paragraphs == a->paragraph_keys.size()) return;
+  if (chrome_paragraphs == 0) return;
+  // A page made only of repeated paragraphs keeps its text (better a duplicate kept than
+  // an article lost), but that text is known chrome: no evidence against other pages.
+  if (chrome_paragraphs == a->paragraph_keys.size()) {
+    return MarkWeakHere(a, "weak extraction (only known site chrome)");
+  }
   std::string stripped = chrome_.Strip(site, a->doc.text);
   // Strip only drops paragraphs, and keeps long ones even when they repeat (syndicated
   // copies share whole paragraphs): same size means the same text, and the fingerprint
   // the worker computed stands.
   if (stripped.size() == a->doc.text.size()) return;
   const std::string folded = FoldForFingerprint(stripped);
-  if (folded.empty()) return;  // only punctuation would be left: keep the page whole
+  if (folded.empty()) return MarkWeakHere(a, "weak extraction (only known site chrome)");
   a->doc.text = std::move(stripped);
+  const int words = scan::CountWords(a->doc.text, kWeakTextWords);
+  if (words < kWeakTextWords) {
+    return MarkWeakHere(a, "weak extraction (" + std::to_string(words) +
+                               " words once known site chrome is taken out)");
+  }
   a->fingerprint = fingerprinter_.Compute(folded);  // the digest stays: see Analyzed
+}
+
+// The reason names what made the page weak, then the rule: kept apart from near-duplicate
+// detection, a duplicate only of the same bytes.
+bool Decider::DecideWeak(const Analyzed& a, ReportRow* row) {
+  row->extraction = ExtractionName(a.doc.extraction);
+  const Match match = index_.FindExact(a.digest);
+  if (match.kind == Match::Kind::kNone) {
+    row->status = kept_status_;
+    row->reason = a.weak_reason +
+                  ": kept apart from near-duplicate detection; exact duplicate only of identical bytes";
+    return true;
+  }
+  row->status = "duplicate";
+  row->duplicate_of = IdOf(match.ordinal);
+  row->reason = a.weak_reason + ": exact duplicate of identical bytes";
+  return false;
 }
 
 bool Decider::Decide(Analyzed* a, ReportRow* row) {
@@ -67,7 +108,8 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
     row->reason = a->doc.skip_reason;
     return false;
   }
-  StripChrome(a);
+  if (a->doc.extraction == Extraction::kExtracted) StripChrome(a);
+  if (a->doc.extraction != Extraction::kExtracted) return DecideWeak(*a, row);
   const Match match = index_.Find(a->digest, a->fingerprint);
   // Only pages the archive keeps count as pages of their site: a story crawled again or
   // syndicated on the same site would otherwise make its own short paragraphs chrome

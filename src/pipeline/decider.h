@@ -25,7 +25,8 @@ class Decider {
           std::string kept_status = "archived");
 
   // A document already in the archive (earlier nights), in archive order. False when
-  // its catalog digest is malformed (it is still indexed by fingerprint).
+  // its catalog digest is malformed (it is still indexed by fingerprint). A weak or empty
+  // one is indexed for exact lookups only.
   bool Seed(const FingerprintRow& row);
   void Reserve(uint64_t documents) {
     index_.Reserve(documents);
@@ -35,12 +36,17 @@ class Decider {
   // Learns and strips chrome (refingerprinting when text changed), then looks for an
   // earlier document this one repeats. Fills `row` except for an archived id.
   // Returns true when the document is new and should be kept.
+  // A weak or empty page (as extracted, or once known chrome is out) is looked up by the
+  // digest of its bytes alone and teaches the chrome model nothing (doc/DEDUP.md).
   bool Decide(Analyzed* a, ReportRow* row);
 
-  // Registers a kept document under `ordinal` (its archive order) and id.
-  void Keep(uint64_t ordinal, std::string_view id, const Digest& digest, const Fingerprint& fp);
+  // Registers a kept document under `ordinal` (its archive order) and id; a weak or
+  // empty one for exact lookups only.
+  void Keep(uint64_t ordinal, std::string_view id, const Digest& digest, const Fingerprint& fp,
+            Extraction extraction = Extraction::kExtracted);
   // The same with the id's 16 hex digits as a number: nothing to parse.
-  void KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp);
+  void KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp,
+              Extraction extraction = Extraction::kExtracted);
 
   // The ordinal the next kept document gets: one past the largest seeded or kept, as the
   // archive numbers them, so the decider need not wait for the writer to learn it.
@@ -52,6 +58,9 @@ class Decider {
 
  private:
   void StripChrome(Analyzed* a);
+  // A page found weak on this thread: marked, and taken back from the chrome counts.
+  void MarkWeakHere(Analyzed* a, std::string why);
+  bool DecideWeak(const Analyzed& a, ReportRow* row);
   std::string IdOf(uint64_t ordinal) const;
 
   DedupIndex index_;

@@ -43,6 +43,7 @@ Status KeptWriter::Write(const Analyzed& a, const std::string& id) {
   JsonObjectWriter w(&line_);
   w.String("id", id).String("url", a.doc.url).String("source", a.doc.source);
   w.String("title", a.doc.title).String("date", a.doc.date).String("text", a.doc.text);
+  if (a.doc.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(a.doc.extraction));
   w.Close();
   line_.push_back('\n');
   return line_.size() >= kBatchBytes ? Compress(false) : Status::OK();

@@ -26,6 +26,7 @@ void AppendReportRow(const ReportRow& row, std::string* out) {
   if (!row.duplicate_of.empty()) w.String("duplicate_of", row.duplicate_of);
   if (row.distance >= 0) w.Int("distance", row.distance);
   if (row.similarity >= 0) w.Double("similarity", row.similarity);
+  if (!row.extraction.empty()) w.String("extraction", row.extraction);
   if (!row.reason.empty()) w.String("reason", row.reason);
   w.Close();
   out->push_back('\n');

@@ -65,9 +65,12 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
   r.archived_at = archived_at;
   r.run = run;
   r.digest = a.digest.Hex();
-  r.simhash = a.fingerprint.simhash;
-  r.sketch.assign(a.fingerprint.sketch.begin(), a.fingerprint.sketch.end());
+  if (a.doc.extraction == Extraction::kExtracted) {  // a weak page has no fingerprint
+    r.simhash = a.fingerprint.simhash;
+    r.sketch.assign(a.fingerprint.sketch.begin(), a.fingerprint.sketch.end());
+  }
   r.kind = a.doc.kind;
+  r.extraction = a.doc.extraction;
   if (a.doc.original != a.doc.text) r.original = std::move(a.doc.original);
   r.text = std::move(a.doc.text);
   return r;

@@ -65,7 +65,8 @@ struct Decided {
 
 // Within each group (a kept document and those reported as its copies) the longest one
 // becomes the kept one; ties keep the earliest. The others point at it. Distance and
-// similarity stay those measured against the group's first document.
+// similarity stay those measured against the group's first document. A weak or empty
+// page is never promoted: its copies have its very bytes, so none is longer.
 void PromoteLongest(std::vector<Decided>* docs) {
   std::unordered_map<std::string, size_t> first_by_id, longest_by_id;
   for (size_t i = 0; i < docs->size(); ++i) {
@@ -87,7 +88,7 @@ void PromoteLongest(std::vector<Decided>* docs) {
     loser.similarity = winner.similarity;
     loser.duplicate_of = (*docs)[longest].own_id;
     loser.id.clear();
-    winner = ReportRow{winner.source, winner.url, "kept", (*docs)[longest].own_id, "", -1, -1, ""};
+    winner = ReportRow{winner.source, winner.url, "kept", (*docs)[longest].own_id, "", -1, -1, "", ""};
     new_id[id] = winner.id;
   }
   for (Decided& d : *docs) {

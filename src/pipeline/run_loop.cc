@@ -65,7 +65,8 @@ DecidedDoc DecideNext(Analyzed&& a, Decider* decider) {
   d.kept = decider->Decide(&d.a, &d.row);
   if (d.kept) {
     d.row.id = DocumentId(d.a.digest);
-    decider->KeepId(decider->next_ordinal(), d.a.digest.high, d.a.digest, d.a.fingerprint);
+    decider->KeepId(decider->next_ordinal(), d.a.digest.high, d.a.digest, d.a.fingerprint,
+                    d.a.doc.extraction);
   }
   return d;
 }

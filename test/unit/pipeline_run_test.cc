@@ -91,7 +91,7 @@ size_t CountLines(const std::string& s) { return std::count(s.begin(), s.end(), 
 
 BOOST_AUTO_TEST_CASE(report_rows_leave_out_fields_that_do_not_apply) {
   std::string out;
-  ReportRow near{"a.txt", "https://x/1", "near-duplicate", "", "00000000000000ff", 3, 0.75, ""};
+  ReportRow near{"a.txt", "https://x/1", "near-duplicate", "", "00000000000000ff", 3, 0.75, "", ""};
   pipeline::AppendReportRow(near, &out);
   BOOST_TEST(out ==
              "{\"source\":\"a.txt\",\"url\":\"https://x/1\",\"status\":\"near-duplicate\","

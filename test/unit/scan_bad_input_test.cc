@@ -37,12 +37,25 @@ BOOST_AUTO_TEST_CASE(empty_blank_and_binary_files_are_skipped_with_reasons) {
   BOOST_TEST(docs[6].text == "Good text survives.");
 }
 
-BOOST_AUTO_TEST_CASE(pages_with_no_text_after_extraction_are_skipped) {
+// A page is never lost for want of text: it is kept, marked empty or weak, its bytes whole.
+BOOST_AUTO_TEST_CASE(pages_with_little_or_no_text_are_kept_and_marked) {
   ScratchDir dir;
-  const auto docs = ScanAll({dir.Write("nav.html", "<html><body><nav>Home News</nav><script>x()</script>"
-                                                   "<footer>Footer</footer></body></html>")});
-  BOOST_REQUIRE_EQUAL(docs.size(), 1u);
-  BOOST_TEST(docs[0].skip_reason == "no text after extraction");
+  const std::string nav = "<html><body><nav>Home News</nav><script>x()</script>"
+                          "<footer>Footer</footer></body></html>";
+  const auto docs = ScanAll({dir.Write("nav.html", nav),
+                             dir.Write("thin.html", "<html><body><p>Advertisement</p><p>Share</p>"
+                                                    "<p>Advertisement</p></body></html>"),
+                             dir.Write("short.txt", "Ferry cancelled.\n")});
+  BOOST_REQUIRE_EQUAL(docs.size(), 3u);
+  BOOST_TEST(!docs[0].skipped());
+  BOOST_TEST((docs[0].extraction == Extraction::kEmpty));
+  BOOST_TEST(docs[0].text.empty());
+  BOOST_TEST(docs[0].original == nav);
+  BOOST_TEST(!docs[1].skipped());
+  BOOST_TEST((docs[1].extraction == Extraction::kWeak));
+  BOOST_TEST(docs[1].text.find("Share") != std::string::npos);
+  BOOST_TEST((docs[2].extraction == Extraction::kWeak));
+  BOOST_TEST(docs[2].text == "Ferry cancelled.");
 }
 
 BOOST_AUTO_TEST_CASE(broken_json_lines_do_not_lose_the_good_lines) {
