@@ -120,7 +120,8 @@ std::string Catalog::DocumentColumns(std::string_view table) const {
   std::string out;
   for (size_t start = 0; start < kSelectColumns.size();) {
     const size_t comma = std::min(kSelectColumns.find(", ", start), kSelectColumns.size());
-    out += (out.empty() ? "" : ", ") + std::string(table) + std::string(kSelectColumns.substr(start, comma - start));
+    out += (out.empty() ? "" : ", ") + std::string(table);
+    out += kSelectColumns.substr(start, comma - start);
     start = comma + 2;
   }
   return out + (has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL");
@@ -277,7 +278,11 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   st->BindInt(16, *frame).BindInt(17, e.record_offset).BindInt(18, e.record_size);
   st->BindInt(19, static_cast<int64_t>(e.original_size));
   // NULL for an extracted page: a byte of row header, and what rows from before say.
-  if (e.extraction == Extraction::kExtracted) st->BindNull(20); else st->BindInt(20, static_cast<int64_t>(e.extraction));
+  if (e.extraction == Extraction::kExtracted) {
+    st->BindNull(20);
+  } else {
+    st->BindInt(20, static_cast<int64_t>(e.extraction));
+  }
   return Status::OK();
 }
 
