@@ -18,9 +18,13 @@ void MarkWeak(Analyzed* a, Extraction extraction, std::string why) {
   a->fingerprint = Fingerprint{};
 }
 
+std::string WordCount(int words) {
+  return std::to_string(words) + (words == 1 ? " word" : " words");
+}
+
 std::string ExtractionReason(const Document& doc) {
   if (doc.extraction == Extraction::kEmpty) return "empty extraction (no text)";
-  return "weak extraction (" + std::to_string(scan::CountWords(doc.text, kWeakTextWords)) + " words)";
+  return "weak extraction (" + WordCount(scan::CountWords(doc.text, kWeakTextWords)) + ")";
 }
 
 Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& fingerprinter) {

@@ -41,6 +41,9 @@ void MarkWeak(Analyzed* a, Extraction extraction, std::string why);
 // "weak extraction (N words)" or "empty extraction (no text)": what Extract found.
 std::string ExtractionReason(const Document& doc);
 
+// "1 word", "12 words".
+std::string WordCount(int words);
+
 class AnalyzedStream {
  public:
   // Starts the scanner thread and `threads` workers (0: all cores).

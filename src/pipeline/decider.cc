@@ -77,8 +77,8 @@ void Decider::StripChrome(Analyzed* a) {
   a->doc.text = std::move(stripped);
   const int words = scan::CountWords(a->doc.text, kWeakTextWords);
   if (words < kWeakTextWords) {
-    return MarkWeakHere(a, "weak extraction (" + std::to_string(words) +
-                               " words once known site chrome is taken out)");
+    return MarkWeakHere(a, "weak extraction (" + WordCount(words) +
+                               " once known site chrome is taken out)");
   }
   a->fingerprint = fingerprinter_.Compute(folded);  // the digest stays: see Analyzed
 }

@@ -82,6 +82,18 @@ BOOST_AUTO_TEST_CASE(different_pages_with_the_same_thin_text_are_both_kept) {
   BOOST_TEST(a.id != b.id);
 }
 
+BOOST_AUTO_TEST_CASE(the_reason_counts_the_words_of_a_weak_page) {
+  BOOST_TEST(AnalyzeItem("https://e.example/1", "Advertisement").weak_reason == "weak extraction (1 word)");
+  BOOST_TEST(AnalyzeItem("https://e.example/2", Words(24, 3)).weak_reason == "weak extraction (24 words)");
+  BOOST_TEST(AnalyzeItem("https://e.example/3", Words(25, 3)).weak_reason.empty());
+  std::string arrows;  // 30 "words" to the counter, none to the fingerprint form
+  for (int i = 0; i < 30; ++i) arrows += "\xe2\x86\x92 ";
+  const Analyzed symbols = AnalyzeItem("https://e.example/4", arrows);
+  BOOST_TEST(symbols.weak_reason == "weak extraction (no words)");
+  BOOST_TEST((symbols.doc.extraction == Extraction::kWeak));
+  BOOST_TEST(!symbols.doc.skipped());
+}
+
 BOOST_AUTO_TEST_CASE(the_same_bytes_of_a_weak_or_empty_page_are_an_exact_duplicate) {
   Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
   const std::string empty = "<html><body><nav>Home</nav><script>x()</script></body></html>";
