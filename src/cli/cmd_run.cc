@@ -28,7 +28,7 @@ po::options_description RunOptionsDescription(bool archive) {
                : "also check against this archive (read-only)")
       ("report,r", po::value<std::string>()->value_name("FILE"),
        "write one JSON line per input document: source, url, status, id, duplicate_of, "
-       "distance, similarity, reason")
+       "distance, similarity, extraction (weak or empty), reason")
       ("threads,j", po::value<unsigned>()->default_value(0)->value_name("N"),
        "worker threads (0: all cores); results are the same for any N");
   if (!archive) {
