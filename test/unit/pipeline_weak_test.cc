@@ -40,7 +40,8 @@ ReportRow DecideAndKeep(Decider* decider, Analyzed a) {
   return row;
 }
 
-// An HTML page whose extraction leaves only "Advertisement / Share / Advertisement".
+// An HTML page whose story is drawn by a script: extraction leaves only its ad and share
+// labels, the same for every headline.
 std::string AdvertOnlyPage(const std::string& headline) {
   return "<html><head><title>" + headline + "</title></head><body><div class=\"story-body\">"
          "<p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"
@@ -75,9 +76,10 @@ BOOST_AUTO_TEST_CASE(different_pages_with_the_same_thin_text_are_both_kept) {
   for (const ReportRow* row : {&a, &b}) {
     BOOST_TEST(row->status == "archived");
     BOOST_TEST(row->extraction == "weak");
-    BOOST_TEST(row->reason ==
-               "weak extraction (3 words): kept apart from near-duplicate detection; "
-               "exact duplicate only of identical bytes");
+    BOOST_TEST(row->reason.starts_with("weak extraction ("), row->reason);
+    const bool rule = row->reason.ends_with("): kept apart from near-duplicate detection; "
+                                            "exact duplicate only of identical bytes");
+    BOOST_TEST(rule, row->reason);
   }
   BOOST_TEST(a.id != b.id);
 }
@@ -96,12 +98,13 @@ BOOST_AUTO_TEST_CASE(the_reason_counts_the_words_of_a_weak_page) {
 
 BOOST_AUTO_TEST_CASE(the_same_bytes_of_a_weak_or_empty_page_are_an_exact_duplicate) {
   Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
-  const std::string empty = "<html><body><nav>Home</nav><script>x()</script></body></html>";
+  const std::string empty = "<html><body><div id=\"root\"></div><script>x()</script></body></html>";
   const std::string weak = AdvertOnlyPage("Bridge reopens");
   for (const std::string* page : {&empty, &weak}) {
     const ReportRow first = DecideAndKeep(&decider, AnalyzeItem("https://e.example/1", *page, ItemFormat::kHtml));
     const ReportRow again = DecideAndKeep(&decider, AnalyzeItem("https://e.example/2", *page, ItemFormat::kHtml));
     BOOST_TEST(first.status == "archived");
+    BOOST_TEST(first.extraction == (page == &empty ? "empty" : "weak"));
     BOOST_TEST(again.status == "duplicate");
     BOOST_TEST(again.duplicate_of == first.id);
     BOOST_TEST(again.extraction == first.extraction);
@@ -244,7 +247,7 @@ struct ThinCrawl {
     WriteFile(root / "crawl/site/advert-a.html", AdvertOnlyPage("Bridge reopens"));
     WriteFile(root / "crawl/site/advert-b.html", AdvertOnlyPage("Mayor resigns"));
     WriteFile(root / "crawl/site/copy-of-a.html", AdvertOnlyPage("Bridge reopens"));
-    WriteFile(root / "crawl/site/no-text.html", "<html><body><nav>Home</nav></body></html>");
+    WriteFile(root / "crawl/site/no-text.html", "<html><body><div id=\"app\"></div><script>go()</script></body></html>");
   }
   ~ThinCrawl() { fs::remove_all(root); }
 

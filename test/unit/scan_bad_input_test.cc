@@ -40,9 +40,9 @@ BOOST_AUTO_TEST_CASE(empty_blank_and_binary_files_are_skipped_with_reasons) {
 // A page is never lost for want of text: it is kept, marked empty or weak, its bytes whole.
 BOOST_AUTO_TEST_CASE(pages_with_little_or_no_text_are_kept_and_marked) {
   ScratchDir dir;
-  const std::string nav = "<html><body><nav>Home News</nav><script>x()</script>"
-                          "<footer>Footer</footer></body></html>";
-  const auto docs = ScanAll({dir.Write("nav.html", nav),
+  const std::string app = "<html><head><title>App</title></head><body><div id=\"root\"></div>"
+                          "<script>render()</script></body></html>";
+  const auto docs = ScanAll({dir.Write("app.html", app),
                              dir.Write("thin.html", "<html><body><p>Advertisement</p><p>Share</p>"
                                                     "<p>Advertisement</p></body></html>"),
                              dir.Write("short.txt", "Ferry cancelled.\n")});
@@ -50,7 +50,7 @@ BOOST_AUTO_TEST_CASE(pages_with_little_or_no_text_are_kept_and_marked) {
   BOOST_TEST(!docs[0].skipped());
   BOOST_TEST((docs[0].extraction == Extraction::kEmpty));
   BOOST_TEST(docs[0].text.empty());
-  BOOST_TEST(docs[0].original == nav);
+  BOOST_TEST(docs[0].original == app);
   BOOST_TEST(!docs[1].skipped());
   BOOST_TEST((docs[1].extraction == Extraction::kWeak));
   BOOST_TEST(docs[1].text.find("Share") != std::string::npos);
