@@ -9,10 +9,15 @@
 
 #include "scan/html_content.h"
 #include "scan/html_dom.h"
+#include "scan/json_ld.h"
 #include "scan/text_util.h"
+#include "simshard/document.h"
 
 namespace simshard::scan {
 namespace {
+
+// The markup's text must reach this share of the JSON-LD body's length to be kept.
+constexpr double kJsonLdBodyShare = 0.5;
 
 bool IsVoidOrAutoClosed(std::string_view name) {
   static constexpr std::array<std::string_view, 30> kNames = {
@@ -23,7 +28,7 @@ bool IsVoidOrAutoClosed(std::string_view name) {
 }
 
 // Title, canonical URL and publication date from the page's head and body.
-void ReadMetadata(const Dom& dom, HtmlArticle* a) {
+void ReadMetadata(const Dom& dom, const JsonLd& ld, HtmlArticle* a) {
   std::string og_title, title, h1, canonical, og_url, published, time, meta_date;
   for (size_t i = 0; i < dom.size(); ++i) {
     const GumboNode* node = dom[i].node;
@@ -68,10 +73,29 @@ void ReadMetadata(const Dom& dom, HtmlArticle* a) {
   auto absolute = [](const std::string& url) {
     return url.starts_with("http://") || url.starts_with("https://") ? url : std::string();
   };
-  a->title = first({&og_title, &title, &h1});
+  a->title = first({&og_title, &title, &h1, &ld.headline});
   const std::string canonical_abs = absolute(canonical), og_url_abs = absolute(og_url);
   a->url = first({&canonical_abs, &og_url_abs});
-  a->date = first({&published, &time, &meta_date});
+  a->date = first({&published, &ld.date_published, &time, &meta_date});
+}
+
+// The JSON-LD article body as text: markup in it (some sites ship HTML) rendered.
+std::string JsonLdBodyText(const JsonLd& ld) {
+  const std::string_view body = TrimAscii(ld.article_body);
+  if (body.empty()) return {};
+  if (body.find('<') == std::string_view::npos) return TidyText(body);
+  GumboOutput* output = gumbo_parse_with_options(&kGumboDefaultOptions, body.data(), body.size());
+  std::string text = ExtractArticleText(Dom(output->document));
+  gumbo_destroy_output(&kGumboDefaultOptions, output);
+  return text;
+}
+
+// The page's own structured body replaces the text found in the markup when that text
+// is much shorter: a consent wall, a teaser or furniture was found instead of the story.
+// A longer markup text wins, because structured bodies are often cut short.
+bool PreferJsonLdBody(std::string_view page_text, std::string_view body) {
+  if (CountWords(body, kWeakTextWords) < kWeakTextWords) return false;
+  return page_text.size() < body.size() * kJsonLdBodyShare;
 }
 
 }  // namespace
@@ -172,6 +196,7 @@ HtmlArticle ExtractHtml(std::string_view utf8_html) {
     article.error = "HTML nested deeper than " + std::to_string(kMaxHtmlNesting) + " elements";
     return article;
   }
+  const JsonLd ld = ReadJsonLd(utf8_html);
   // Scripts, style sheets and comments are never text, and on real pages they are most
   // of the bytes: the parser need not tokenize them.
   const std::string html = WithoutScriptsAndComments(utf8_html);
@@ -180,10 +205,12 @@ HtmlArticle ExtractHtml(std::string_view utf8_html) {
   GumboOutput* output = gumbo_parse_with_options(&options, html.data(), html.size());
   {
     const Dom dom(output->document);
-    ReadMetadata(dom, &article);
+    ReadMetadata(dom, ld, &article);
     article.text = ExtractArticleText(dom);
   }
   gumbo_destroy_output(&options, output);
+  if (std::string body = JsonLdBodyText(ld); PreferJsonLdBody(article.text, body))
+    article.text = std::move(body);
   return article;
 }
 
