@@ -259,18 +259,23 @@ void Attempt::Remove(int i) {
 }
 
 void Attempt::CleanInside(const std::vector<int>& roots, int top) {
+  uint32_t article_chars = 0;
+  for (int root : roots) article_chars += stats_[root].chars;
   for (int root : roots) {
     // Inner blocks first, so a container is judged without the furniture inside it.
     for (size_t j = dom_.End(root); j-- > static_cast<size_t>(root);) {
       const int i = static_cast<int>(j);
       const DomNode& n = dom_[j];
       if (left_out_[j] || !IsElement(i) || i == top) continue;
+      // What holds most of the article is the article, whatever its links say.
+      if (stats_[j].chars > R::kMaxCleanShare * article_chars) continue;
       if (n.tag == GUMBO_TAG_FOOTER || n.tag == GUMBO_TAG_ASIDE || n.tag == GUMBO_TAG_NAV) {
         Remove(i);
       } else if (IsHeading(n.tag) && n.tag <= GUMBO_TAG_H2 && ClassWeight(i) < 0) {
         Remove(i);
       } else if (stats_[j].chars < 20 && n.block && IsAdLabel(dom_.PlainText(j))) {
         Remove(i);
+
       } else if (s_.clean_conditionally && IsConditionallyCleaned(n.tag) &&
                  !dom_.HasAncestor(j, GUMBO_TAG_CODE) && !dom_.HasAncestor(j, GUMBO_TAG_PRE) &&
                  ShouldClean(i)) {

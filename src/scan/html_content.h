@@ -21,6 +21,7 @@ struct ContentRules {
   static constexpr double kMinSiblingScore = 10;
   static constexpr uint32_t kMinMarkedBodyChars = 250;  // itemprop=articleBody trusted
   static constexpr int kMaxCleanCommas = 10;          // blocks with more are never cleaned
+  static constexpr double kMaxCleanShare = 0.5;       // of the article: never cleaned out
   static constexpr double kMaxListLinkDensity = 0.5;  // a list mostly of links is not text
 };
 

@@ -64,8 +64,12 @@ bool LooksUnlikely(std::string_view s) {
                          "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends",
                          "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
                          "skyscraper", "social", "sponsor", "supplemental", "ad-break",
-                         "agegate", "pagination", "pager", "popup", "cookie", "consent",
-                         "newsletter", "signup", "share"});
+                         "agegate", "pagination", "pager", "popup"});
+}
+// Boxes that are furniture when small: a wrapper named "share_wrapper" or "cookie-aware"
+// can hold the whole story.
+bool LooksSmallFurniture(std::string_view s) {
+  return ContainsAny(s, {"share", "cookie", "consent", "newsletter", "signup", "subscribe"});
 }
 bool LooksMaybeContent(std::string_view s) {
   return ContainsAny(s, {"and", "article", "body", "column", "content", "main", "shadow"});
@@ -158,7 +162,9 @@ void Dom::Flatten(const GumboNode* root) {
       class_and_id += AsciiLower(Attr(node, "id"));
       if (class_and_id.size() > 1) {
         n.class_weight = static_cast<int8_t>((LooksPositive(class_and_id) ? 25 : 0) - (LooksNegative(class_and_id) ? 25 : 0));
-        n.unlikely = LooksUnlikely(class_and_id) && !LooksMaybeContent(class_and_id);
+        const bool maybe_content = LooksMaybeContent(class_and_id);
+        n.unlikely = LooksUnlikely(class_and_id) && !maybe_content;
+        n.unlikely_if_small = LooksSmallFurniture(class_and_id) && !maybe_content;
       }
       n.unlikely = n.unlikely || IsFurnitureRole(Attr(node, "role")) || tag == GUMBO_TAG_NAV ||
                    tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_MENU;
@@ -183,8 +189,15 @@ void Dom::Measure() {
   for (size_t i = nodes_.size(); i-- > 0;) {
     DomNode& n = nodes_[i];
     if (n.text_node && !n.never_text) CountText(n.node->v.text.text, &n.chars, &n.commas);
-    if (n.parent >= 0) nodes_[n.parent].size += n.size;
+    if (n.unlikely_if_small && n.chars < kSmallFurnitureChars) n.unlikely = true;
+    if (n.parent >= 0) {
+      nodes_[n.parent].size += n.size;
+      nodes_[n.parent].chars += n.chars;
+    }
   }
+  // The page's own article-body markers outrank furniture words on their ancestors.
+  for (int hint : article_body_hints_)
+    for (int a = nodes_[hint].parent; a >= 0; a = nodes_[a].parent) nodes_[a].unlikely = false;
 }
 
 namespace {

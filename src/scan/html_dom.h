@@ -13,6 +13,10 @@
 
 namespace simshard::scan {
 
+// A box whose class says furniture only when small ("share", "cookie", ...) is left out
+// below this many characters; above, it is a wrapper around the story.
+inline constexpr uint32_t kSmallFurnitureChars = 500;
+
 struct DomNode {
   const GumboNode* node = nullptr;
   int parent = -1;
@@ -20,11 +24,13 @@ struct DomNode {
   bool text_node = false;            // text or CDATA (white space nodes are not)
   bool never_text = false;     // script, style, form controls, hidden ... or inside one
   bool unlikely = false;       // class/id/role/tag say furniture (comments, sidebar, menu)
+  bool unlikely_if_small = false;  // class/id say a box (share, cookie) that may wrap more
   bool block = false;          // starts a paragraph of its own when rendered
   bool in_table_or_code = false;  // below a table, pre or code: layout, not furniture
   int8_t class_weight = 0;     // -25 / 0 / +25 from class and id words (as Readability)
   uint32_t size = 1;           // nodes in the subtree, itself included
-  uint32_t chars = 0, commas = 0;  // text nodes: code points other than white space
+  uint32_t chars = 0;   // code points other than white space below (never_text left out)
+  uint32_t commas = 0;  // text nodes: commas of the scripts that use them
 };
 
 // What lies below an element once some subtrees are left out: the figures the
