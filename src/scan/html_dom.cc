@@ -107,6 +107,31 @@ void CountText(std::string_view text, uint32_t* chars, uint32_t* commas) {
   }
 }
 
+// "tag-social-media", "category-comments": a blog post's topics, which say nothing about
+// whether the element is furniture.
+bool IsTaxonomyClass(std::string_view token) {
+  for (std::string_view prefix : {"tag-", "category-", "s-tag-", "s-category-", "cat-"})
+    if (token.starts_with(prefix)) return true;
+  return false;
+}
+
+// The element's class words (less taxonomy words) and id, lowercased, space-separated.
+void ClassAndId(const GumboNode* node, std::string* out) {
+  out->clear();
+  const std::string classes = AsciiLower(Attr(node, "class"));
+  for (size_t start = 0; start < classes.size();) {
+    size_t end = classes.find_first_of(" \t\n\r\f", start);
+    if (end == std::string::npos) end = classes.size();
+    const std::string_view token = std::string_view(classes).substr(start, end - start);
+    if (!token.empty() && !IsTaxonomyClass(token)) {
+      out->append(token);
+      out->push_back(' ');
+    }
+    start = end + 1;
+  }
+  out->append(AsciiLower(Attr(node, "id")));
+}
+
 }  // namespace
 
 std::string_view Attr(const GumboNode* node, const char* name) {
@@ -157,10 +182,8 @@ void Dom::Flatten(const GumboNode* root) {
       n.tag = tag;
       n.block = IsBlockTag(tag);
       n.never_text = n.never_text || IsNeverTextTag(tag) || IsHidden(node);
-      class_and_id = AsciiLower(Attr(node, "class"));
-      class_and_id += ' ';
-      class_and_id += AsciiLower(Attr(node, "id"));
-      if (class_and_id.size() > 1) {
+      ClassAndId(node, &class_and_id);
+      if (!class_and_id.empty()) {
         n.class_weight = static_cast<int8_t>((LooksPositive(class_and_id) ? 25 : 0) - (LooksNegative(class_and_id) ? 25 : 0));
         const bool maybe_content = LooksMaybeContent(class_and_id);
         n.unlikely = LooksUnlikely(class_and_id) && !maybe_content;
