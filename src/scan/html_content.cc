@@ -114,7 +114,10 @@ void Attempt::ScoreParagraphs() {
     // A block of inline text scores its container; text beside nested blocks scores the
     // element itself (Readability wraps such runs into paragraphs of their own).
     int ancestor = st.has_block_child ? static_cast<int>(i) : n.parent;
-    double content = 1 + st.own_commas + std::min(3u, st.own_chars / 100);
+    // A code listing is one paragraph however long, and its commas are syntax: it must
+    // not outweigh the prose around it unless the page is mostly code.
+    const bool listing = n.code && !dom_.mostly_code();
+    double content = listing ? 1 : 1 + st.own_commas + std::min(3u, st.own_chars / 100);
     content *= 1 - static_cast<double>(st.own_link_chars) / st.own_chars;
     for (int level = 0; level < R::kAncestorLevels && ancestor >= 0; ++level) {
       if (!IsElement(ancestor) || dom_[ancestor].tag == GUMBO_TAG_HTML) break;
@@ -150,6 +153,10 @@ int Attempt::ChooseTop() const {
   if (ranked.size() > static_cast<size_t>(R::kTopCandidates)) ranked.resize(R::kTopCandidates);
   if (ranked.empty()) return dom_.body() >= 0 ? dom_.body() : 0;
   int top = WithAlternatives(ranked[0], ranked);
+  // A listing alone is not the article; the chapter around it is.
+  while (dom_[top].code && !dom_.mostly_code() && dom_[top].parent >= 0 &&
+         IsElement(dom_[top].parent))
+    top = dom_[top].parent;
   top = ClimbToBetterParent(top);
   // An only child says no more than its parent: take the parent.
   for (int parent = dom_[top].parent; parent >= 0 && parent != dom_.body() && IsElement(parent);

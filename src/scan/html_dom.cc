@@ -64,12 +64,12 @@ bool LooksUnlikely(std::string_view s) {
                          "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends",
                          "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
                          "skyscraper", "social", "sponsor", "supplemental", "ad-break",
-                         "agegate", "pagination", "pager", "popup"});
+                         "agegate", "pagination", "pager", "popup", "cookie", "consent"});
 }
-// Boxes that are furniture when small: a wrapper named "share_wrapper" or "cookie-aware"
-// can hold the whole story.
+// Boxes that are furniture when small: a wrapper named "share_wrapper" can hold the
+// whole story.
 bool LooksSmallFurniture(std::string_view s) {
-  return ContainsAny(s, {"share", "cookie", "consent", "newsletter", "signup", "subscribe"});
+  return ContainsAny(s, {"share", "newsletter", "signup", "subscribe"});
 }
 bool LooksMaybeContent(std::string_view s) {
   return ContainsAny(s, {"and", "article", "body", "column", "content", "main", "shadow"});
@@ -175,12 +175,14 @@ void Dom::Flatten(const GumboNode* root) {
       n.never_text = p.never_text;
       n.in_table_or_code = p.in_table_or_code || p.tag == GUMBO_TAG_TABLE ||
                            p.tag == GUMBO_TAG_PRE || p.tag == GUMBO_TAG_CODE;
+      n.code = p.code;
     }
     const GumboVector* children = nullptr;
     if (node->type == GUMBO_NODE_ELEMENT) {
       const GumboTag tag = node->v.element.tag;
       n.tag = tag;
       n.block = IsBlockTag(tag);
+      n.code = n.code || tag == GUMBO_TAG_PRE || tag == GUMBO_TAG_CODE;
       n.never_text = n.never_text || IsNeverTextTag(tag) || IsHidden(node);
       ClassAndId(node, &class_and_id);
       if (!class_and_id.empty()) {
@@ -218,6 +220,13 @@ void Dom::Measure() {
       nodes_[n.parent].chars += n.chars;
     }
   }
+  uint32_t code_chars = 0;
+  for (size_t i = 0; i < nodes_.size(); ++i) {
+    if (!nodes_[i].code || nodes_[i].never_text) continue;
+    code_chars += nodes_[i].chars;  // the outermost code element counts its whole listing
+    i += nodes_[i].size - 1;
+  }
+  mostly_code_ = body_ >= 0 && code_chars * 2 > nodes_[body_].chars;
   // The page's own article-body markers outrank furniture words on their ancestors.
   for (int hint : article_body_hints_)
     for (int a = nodes_[hint].parent; a >= 0; a = nodes_[a].parent) nodes_[a].unlikely = false;

@@ -27,6 +27,7 @@ struct DomNode {
   bool unlikely_if_small = false;  // class/id say a box (share, cookie) that may wrap more
   bool block = false;          // starts a paragraph of its own when rendered
   bool in_table_or_code = false;  // below a table, pre or code: layout, not furniture
+  bool code = false;           // a pre or code element, or inside one
   int8_t class_weight = 0;     // -25 / 0 / +25 from class and id words (as Readability)
   uint32_t size = 1;           // nodes in the subtree, itself included
   uint32_t chars = 0;   // code points other than white space below (never_text left out)
@@ -53,6 +54,8 @@ class Dom {
   size_t size() const { return nodes_.size(); }
   size_t End(size_t i) const { return i + nodes_[i].size; }
   int body() const { return body_; }
+  // Whether most of the page's text is in code listings (a code page, not an article).
+  bool mostly_code() const { return mostly_code_; }
   // Figures of every node with the nodes for which `left_out[i]` is set not counted.
   std::vector<DomStats> Stats(const std::vector<uint8_t>& left_out) const;
   // Elements the page itself marks as the article body: itemprop=articleBody.
@@ -70,6 +73,7 @@ class Dom {
   std::vector<DomNode> nodes_;
   std::vector<int> article_body_hints_;
   int body_ = -1;
+  bool mostly_code_ = false;
 };
 
 std::string_view Attr(const GumboNode* node, const char* name);
