@@ -40,9 +40,24 @@ bool IsInlineTag(GumboTag tag) {
   }
 }
 
+// The class names frameworks hide elements with ("hidden" in Bootstrap 3, "d-none" in
+// Bootstrap 4+, "hide"): whole tokens only, "hidden-xs" shows on larger screens.
+bool HasHidingClass(std::string_view classes) {
+  for (size_t start = 0; start < classes.size();) {
+    size_t end = classes.find_first_of(" \t\n\r\f", start);
+    if (end == std::string_view::npos) end = classes.size();
+    const std::string_view token = classes.substr(start, end - start);
+    if (EqualsNoCase(token, "hidden") || EqualsNoCase(token, "hide") || EqualsNoCase(token, "d-none"))
+      return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 bool IsHidden(const GumboNode* node) {
   if (gumbo_get_attribute(&node->v.element.attributes, "hidden")) return true;
   if (Attr(node, "aria-hidden") == "true") return true;
+  if (HasHidingClass(Attr(node, "class"))) return true;
   const std::string_view style = Attr(node, "style");
   if (style.size() < 12) return false;
   std::string s = AsciiLower(style);
