@@ -339,15 +339,18 @@ std::string Attempt::Run() {
 std::string ExtractArticleText(const Dom& dom) {
   constexpr std::array<Settings, 4> kAttempts = {{
       {true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}};
-  std::string best;
+  std::string first, longest;
   for (const Settings& settings : kAttempts) {
     std::string text = Attempt(dom, settings).Run();
-    // Readability retries below 500 characters; on short stories that lets the weakest
-    // rules bring back furniture, so only a weak result (too few words) is retried.
+    // Readability retries below 500 characters and keeps the longest attempt; on short
+    // stories that lets the weakest rules bring back furniture. Only a weak result (too
+    // few words) is retried, and a weak retry replaces the first attempt only when that
+    // found nothing at all.
     if (CountWords(text, kWeakTextWords) >= kWeakTextWords) return text;
-    if (text.size() > best.size()) best = std::move(text);
+    if (&settings == &kAttempts[0]) first = text;
+    if (text.size() > longest.size()) longest = std::move(text);
   }
-  return best;
+  return first.empty() ? longest : first;
 }
 
 }  // namespace simshard::scan

@@ -23,7 +23,7 @@ w("pages/a-article.html", f"""<!doctype html><html><head><title>Sea wall to be r
 <footer>Copyright Gazette Media</footer><script>track("page")</script></body></html>
 """.encode())
 w("pages/b-brief.txt", b"Lido opens\n\nThe lido opens on Saturday at nine.\n")
-w("pages/c-nav-only.html", b"<html><body><nav>Home News</nav><script>x()</script></body></html>")
+w("pages/c-no-text.html", b"<html><body><img src=\"a.png\"><script>x()</script></body></html>")
 w("pages/d-feed.jsonl",
   b'{"url":"https://wire.example/1","title":"Ferry strike vote","date":"17 May 2024","text":"'
   + story.replace("sea wall", "ferry").encode() + b'"}\n'
@@ -41,7 +41,7 @@ for i in range(400):
     words = ["word%d" % ((i * 7 + k) % 97) for k in range(3 + (i * 13) % 60)]
     body = " ".join(words)
     if i % 50 == 7:
-        page = "<html><body><nav>Home</nav></body></html>"
+        page = "<html><body><img src=\"a.png\"></body></html>"
     elif i % 2:
         page = f"<html><body><article><p>{body}.</p><p>{footer}</p></article></body></html>"
     else:
@@ -62,7 +62,7 @@ for r in rows:
     assert list(r) == keys, r
 got = [(r["source"], r["status"]) for r in rows]
 want = [("pages/a-article.html", "extracted"), ("pages/b-brief.txt", "weak"),
-        ("pages/c-nav-only.html", "empty"), ("pages/d-feed.jsonl#1", "extracted"),
+        ("pages/c-no-text.html", "empty"), ("pages/d-feed.jsonl#1", "extracted"),
         ("pages/d-feed.jsonl#2", "skipped"), ("pages/d-feed.jsonl#3", "skipped"),
         ("pages/e-picture.html", "skipped"), ("pages/f-empty.txt", "skipped"),
         ("pages/g-packed.txt.gz", "extracted")]
@@ -78,7 +78,7 @@ assert a["title"] == "Sea wall to be rebuilt" and a["url"] == "https://gazette.e
 assert a["date"].startswith("2024-05-17"), a["date"]
 assert by["pages/b-brief.txt"]["reason"] == "fewer than 25 words extracted"
 assert by["pages/b-brief.txt"]["text"] == "Lido opens\n\nThe lido opens on Saturday at nine."
-c = by["pages/c-nav-only.html"]
+c = by["pages/c-no-text.html"]
 assert c["text"] == "" and c["reason"] == "no article text found", c
 f = by["pages/d-feed.jsonl#1"]
 assert (f["url"], f["title"], f["date"]) == ("https://wire.example/1", "Ferry strike vote", "2024-05-17"), f

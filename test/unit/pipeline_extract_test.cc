@@ -48,7 +48,7 @@ struct Pages {
       std::snprintf(name, sizeof name, "in/p%04d.txt", i);
       WriteFile(root / name, text + ".\n");
     }
-    WriteFile(root / "in/q-nav.html", "<html><body><nav>Home News</nav></body></html>");
+    WriteFile(root / "in/q-no-text.html", "<html><body><img src=\"a.png\"></body></html>");
     WriteFile(root / "in/r-empty.txt", "");
   }
   ~Pages() { fs::remove_all(root); }
