@@ -250,6 +250,9 @@ bool Attempt::ShouldClean(int i) const {
          (st.embeds == 1 && st.chars < 75) || st.embeds > 1;
 }
 
+// Takes a removed element's figures off its ancestors, so they are judged without it.
+// Inputs stay counted: what held a comment box or a signup form is judged with its
+// inputs (dragnet F1 0.915 against 0.912 when they go with the form).
 void Attempt::Remove(int i) {
   left_out_[i] = 1;
   const DomStats gone = stats_[i];
@@ -261,7 +264,9 @@ void Attempt::Remove(int i) {
     s.heading_chars -= std::min(s.heading_chars, gone.heading_chars);
     s.list_chars -= std::min(s.list_chars, gone.list_chars);
     s.paragraphs -= std::min<uint16_t>(s.paragraphs, gone.paragraphs + (dom_[i].tag == GUMBO_TAG_P));
-    s.images -= std::min<uint16_t>(s.images, gone.images);
+    s.images -= std::min<uint16_t>(s.images, gone.images + (dom_[i].tag == GUMBO_TAG_IMG));
+    s.list_items -= std::min<uint16_t>(s.list_items, gone.list_items + (dom_[i].tag == GUMBO_TAG_LI));
+    s.embeds -= std::min<uint16_t>(s.embeds, gone.embeds);
   }
 }
 
