@@ -217,9 +217,32 @@ if [ "${BENCH_SKIP_MILLION:-0}" != 1 ]; then
   fi
 fi
 
+# ---- article extraction on real pages with gold text (only where ../shared has them) ----
+# F1 of 4-token shingles averaged over pages, as the public extraction benchmarks score
+# it; the baselines are Mozilla Readability.js on the same pages (doc/INPUTS.md).
+EXDEV=${BENCH_EXTRACTION:-$ROOT/../shared/corpora/extraction-dev.tar.zst}
+SCORER=$ROOT/../shared/tools/extract-score
+if [ -f "$EXDEV" ] && [ -x "$SCORER" ]; then
+  X=$DATA/extraction-dev
+  [ -d "$X/extraction-dev" ] || { mkdir -p "$X" && zstd -dc "$EXDEV" | tar -x -C "$X"; }
+  for set in dragnet:0.888:0.92 readability:-:0.95; do
+    IFS=: read -r name base goal <<< "$set"
+    out=$("$SCORER" --binary "$BIN" --pages "$X/extraction-dev/$name/pages" \
+          --gold "$X/extraction-dev/$name/gold" | sed -n 1p)
+    f1=$(field "$out" f1); empty=$(field "$out" empty)
+    row "extraction F1, $name" "$f1 ($empty empty)" "Readability.js $base" ">= $goal, 0 empty" \
+        "$(verdict "$f1 >= $goal and $empty == 0")"
+  done
+  speed=$("$BUILD/bench/extract_pages" "$X/extraction-dev/dragnet/pages" | sed -n 's/.*: \([0-9.]*\) MB\/s.*/\1/p')
+  row "HTML extraction, dragnet pages" "$speed MB/s per CPU s" "Readability.js 0.5-1.8" ">= 25" \
+      "$(verdict "${speed:-0} >= 25")"
+else
+  row "extraction F1" "not measured (no $EXDEV)" "" "" ""
+fi
+
 # ---- the stage benchmarks of the other issues -------------------------------------------
 others=$(find "$BUILD/bench" -maxdepth 1 -type f -perm -u+x -printf '%f\n' 2>/dev/null | sort |
-         grep -vxE 'scan_throughput|fingerprint_speed|dedup_lookup|quality' || true)
+         grep -vxE 'scan_throughput|fingerprint_speed|dedup_lookup|quality|extract_pages' || true)
 for prog in scan_throughput fingerprint_speed dedup_lookup quality $others; do
   exe=$BUILD/bench/$prog
   [ -x "$exe" ] || { echo; echo "== $prog: not built, skipped"; continue; }

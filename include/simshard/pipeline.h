@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstdio>
 #include <functional>
 #include <map>
 #include <string>
@@ -68,5 +69,33 @@ Result<RunSummary> RunArchive(const RunOptions& options);
 
 // `simshard dedup`: the same decisions, no archive written.
 Result<RunSummary> RunDedup(const RunOptions& options);
+
+// `simshard extract`: the text of every input document as JSON Lines, in input order,
+// the same for any number of threads. Nothing is deduplicated, and the learned per-site
+// chrome model is not applied: the text is Extract()'s (markup and rule chrome removed).
+struct ExtractOptions {
+  std::vector<std::string> inputs;
+  // Written under a temporary name beside it and renamed into place once complete (a
+  // FIFO or device such as /dev/null is written in place). Empty: the stream RunExtract
+  // is given.
+  std::string output_path;
+  unsigned threads = 0;  // 0: all cores
+  ScanOptions scan;
+  // Called with every skipped document, in input order (for logs).
+  std::function<void(const std::string& source, const std::string& reason)> on_skipped;
+};
+
+struct ExtractSummary {
+  uint64_t documents = 0, extracted = 0, weak = 0, empty = 0, skipped = 0;
+  std::map<std::string, uint64_t> skipped_by_reason;
+  uint64_t bytes_in = 0;
+  double elapsed_seconds = 0;
+  bool any_skipped() const { return skipped > 0; }
+};
+
+// One line per document, with all seven fields (a value not known is ""):
+// {"source","url","title","date","text","status","reason"}. status is extracted, weak,
+// empty or skipped; reason is "" for extracted, says why for the others.
+Result<ExtractSummary> RunExtract(const ExtractOptions& options, std::FILE* out = stdout);
 
 }  // namespace simshard

@@ -3,6 +3,7 @@
 #include <iostream>
 
 #include "cli/command.h"
+#include "cli/input_options.h"
 #include "cli/progress.h"
 #include "simshard/pipeline.h"
 
@@ -19,18 +20,15 @@ std::string ShortNumber(double value) {
 
 po::options_description RunOptionsDescription(bool archive) {
   po::options_description run(archive ? "Archive options" : "Dedup options");
+  AddInputOption(&run);
   run.add_options()
-      ("input", po::value<std::vector<std::string>>()->composing()->value_name("INPUT"),
-       "files or folders to read, also given as plain arguments (folders are walked "
-       "recursively in sorted order)")
       ("archive,a", po::value<std::string>()->value_name("DIR"),
        archive ? "the archive folder (created when new)"
                : "also check against this archive (read-only)")
       ("report,r", po::value<std::string>()->value_name("FILE"),
        "write one JSON line per input document: source, url, status, id, duplicate_of, "
-       "distance, similarity, extraction (weak or empty), reason")
-      ("threads,j", po::value<unsigned>()->default_value(0)->value_name("N"),
-       "worker threads (0: all cores); results are the same for any N");
+       "distance, similarity, extraction (weak or empty), reason");
+  AddThreadsOption(&run);
   if (!archive) {
     run.add_options()
         ("kept", po::value<std::string>()->value_name("FILE"),
@@ -47,21 +45,8 @@ po::options_description RunOptionsDescription(bool archive) {
        "similarity (0..1) a near-duplicate candidate must reach")
       ("max-distance", po::value<int>()->default_value(d.max_distance)->value_name("K"),
        "SimHash Hamming radius searched for near-duplicate candidates");
-  po::options_description scan("Input");
-  scan.add_options()
-      ("max-doc-bytes", po::value<uint64_t>()->default_value(16ull << 20)->value_name("BYTES"),
-       "skip documents larger than this (also once decompressed)")
-      ("text-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
-       "JSON Lines field holding the text (repeatable; replaces text, content, body, "
-       "maintext, html)")
-      ("url-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
-       "JSON Lines field holding the URL (replaces url, link, canonical_url)")
-      ("title-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
-       "JSON Lines field holding the title (replaces title, headline)")
-      ("date-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
-       "JSON Lines field holding the date (replaces date, published, date_publish)");
   po::options_description all;
-  all.add(run).add(dedup).add(scan);
+  all.add(run).add(dedup).add(ScanOptionsDescription());
   if (archive) {
     const ArchiveOptions a;
     po::options_description shards("Shards");
@@ -75,10 +60,6 @@ po::options_description RunOptionsDescription(bool archive) {
   }
   all.add(CommonOptions());
   return all;
-}
-
-void SetFields(const po::variables_map& vm, const char* name, std::vector<std::string>* out) {
-  if (vm.count(name)) *out = vm[name].as<std::vector<std::string>>();
 }
 
 RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
@@ -98,11 +79,7 @@ RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
   if (o.dedup.max_distance < 0 || o.dedup.max_distance > 64) {
     throw UsageError("--max-distance must be between 0 and 64");
   }
-  o.scan.max_doc_bytes = vm["max-doc-bytes"].as<uint64_t>();
-  SetFields(vm, "text-field", &o.scan.json_fields.text);
-  SetFields(vm, "url-field", &o.scan.json_fields.url);
-  SetFields(vm, "title-field", &o.scan.json_fields.title);
-  SetFields(vm, "date-field", &o.scan.json_fields.date);
+  o.scan = ToScanOptions(vm);
   if (archive) {
     o.archive.shard_bytes = vm["shard-bytes"].as<uint64_t>();
     o.archive.frame_bytes = vm["frame-bytes"].as<uint32_t>();
@@ -117,10 +94,8 @@ RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
 
 int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bool archive) {
   const po::options_description options = RunOptionsDescription(archive);
-  po::positional_options_description positional;
-  positional.add("input", -1);
   po::variables_map vm;
-  if (!ParseCommandLine(help, args, options, positional, &vm)) return kOk;
+  if (!ParseCommandLine(help, args, options, InputPositional(), &vm)) return kOk;
   RunOptions run = ToRunOptions(vm, archive);
   const Log log = MakeLog(help.name, vm);
 

@@ -63,6 +63,7 @@ std::string HumanBytes(double bytes);
 // The command functions, one per file.
 int ArchiveCommand(const std::vector<std::string>& args);
 int DedupCommand(const std::vector<std::string>& args);
+int ExtractCommand(const std::vector<std::string>& args);
 int RestoreCommand(const std::vector<std::string>& args);
 int ListCommand(const std::vector<std::string>& args);
 int VerifyCommand(const std::vector<std::string>& args);

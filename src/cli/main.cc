@@ -30,6 +30,7 @@ constexpr Command kCommands[] = {
     {"verify", simshard::cli::VerifyCommand, "check every shard and the catalog"},
     {"stats", simshard::cli::StatsCommand, "documents, runs, bytes in and stored"},
     {"dedup", simshard::cli::DedupCommand, "report duplicates without archiving"},
+    {"extract", simshard::cli::ExtractCommand, "article text of every document as JSON Lines"},
     {"reindex", simshard::cli::ReindexCommand, "rebuild the catalog from the shards"},
     {"repair", simshard::cli::RepairCommand, "salvage a damaged archive, list what was lost"},
 };

@@ -49,6 +49,12 @@ Analyzed Analyze(RawItem&& item, const ScanOptions& scan, const Fingerprinter& f
   return a;
 }
 
+AnalyzeFn FullAnalysis(Fingerprinter fingerprinter) {
+  return [fingerprinter = std::move(fingerprinter)](RawItem&& item, const ScanOptions& scan) {
+    return Analyze(std::move(item), scan, fingerprinter);
+  };
+}
+
 unsigned ResolveThreads(unsigned requested) {
   if (requested > 0) return requested;
   const unsigned cores = std::thread::hardware_concurrency();
@@ -68,10 +74,10 @@ struct RawBatch {
 };
 
 struct AnalyzedStream::Impl {
-  Impl(std::vector<std::string> in, ScanOptions s, unsigned threads, Fingerprinter f)
+  Impl(std::vector<std::string> in, ScanOptions s, unsigned threads, AnalyzeFn fn)
       : inputs(std::move(in)),
         scan(std::move(s)),
-        fingerprinter(std::move(f)),
+        analyze(std::move(fn)),
         workers_count(ResolveThreads(threads)),
         raw(workers_count + 2),
         // A longer window lets the workers get further ahead while the archive is opened
@@ -105,7 +111,7 @@ struct AnalyzedStream::Impl {
       out.reserve(batch->items.size());
       for (RawItem& item : batch->items) {
         const uint64_t seq = item.seq;
-        out.push_back(Analyze(std::move(item), scan, fingerprinter));
+        out.push_back(analyze(std::move(item), scan));
         out.back().doc.seq = seq;
       }
       if (!ordered.Put(batch->number, std::move(out))) return;
@@ -151,7 +157,7 @@ struct AnalyzedStream::Impl {
 
   const std::vector<std::string> inputs;
   const ScanOptions scan;
-  const Fingerprinter fingerprinter;
+  const AnalyzeFn analyze;
   const unsigned workers_count;
   BoundedQueue<RawBatch> raw;
   ReorderBuffer<std::vector<Analyzed>> ordered;  // batches by number
@@ -164,9 +170,9 @@ struct AnalyzedStream::Impl {
 };
 
 AnalyzedStream::AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan,
-                               unsigned threads, Fingerprinter fingerprinter)
+                               unsigned threads, AnalyzeFn analyze)
     : impl_(std::make_unique<Impl>(std::move(inputs), std::move(scan), threads,
-                                   std::move(fingerprinter))) {
+                                   std::move(analyze))) {
   impl_->Start();
 }
 

@@ -1,8 +1,10 @@
 // The parallel front half of a run: the scanner on one thread, `threads` workers that
-// extract, fold and fingerprint, and the results handed back in input order.
+// turn each item into an Analyzed (archive and dedup: extract, fold and fingerprint;
+// extract: Extract() only), and the results handed back in input order.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,7 +17,8 @@
 
 namespace simshard::pipeline {
 
-// One input document with everything the deciding thread needs precomputed.
+// One input document with everything the deciding thread needs precomputed (an
+// AnalyzeFn that only extracts leaves all but `doc` empty).
 struct Analyzed {
   Document doc;
   // Of the extracted text before learned chrome is stripped, so it (and the id made from
@@ -44,11 +47,18 @@ std::string ExtractionReason(const Document& doc);
 // "1 word", "12 words".
 std::string WordCount(int words);
 
+// What a worker makes of one item. Called on several worker threads at once, so it must
+// be pure (or thread-safe); the stream sets doc.seq afterwards.
+using AnalyzeFn = std::function<Analyzed(RawItem&& item, const ScanOptions& scan)>;
+
+// Analyze() with `fingerprinter`: what archive and dedup decide on.
+AnalyzeFn FullAnalysis(Fingerprinter fingerprinter);
+
 class AnalyzedStream {
  public:
-  // Starts the scanner thread and `threads` workers (0: all cores).
+  // Starts the scanner thread and `threads` workers (0: all cores) that run `analyze`.
   AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan, unsigned threads,
-                 Fingerprinter fingerprinter);
+                 AnalyzeFn analyze);
   ~AnalyzedStream();  // cancels and joins
   AnalyzedStream(const AnalyzedStream&) = delete;
   AnalyzedStream& operator=(const AnalyzedStream&) = delete;

@@ -142,34 +142,42 @@ Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* 
   return st;
 }
 
-// An archive inside an input folder would archive its own shards.
-Status CheckArchiveOutsideInputs(const RunOptions& options) {
-  boost::system::error_code ec;
-  const fs::path archive = fs::weakly_canonical(options.archive_dir, ec);
-  if (ec) return Status::OK();  // the archive's own open reports what is wrong
-  for (const std::string& input : options.inputs) {
-    const fs::path in = fs::weakly_canonical(input, ec);
-    if (ec) continue;
-    auto mismatch = std::mismatch(in.begin(), in.end(), archive.begin(), archive.end());
-    if (mismatch.first == in.end()) {
-      return Status::Error("archive " + options.archive_dir + " is inside input " + input +
-                           ": it would archive its own shards; put it elsewhere");
-    }
-  }
-  return Status::OK();
-}
-
 }  // namespace
 
-Status CheckRunPaths(const RunOptions& options) {
-  if (options.inputs.empty()) return Status::Error("no input given");
-  for (const std::string& input : options.inputs) {
+Status CheckInputsExist(const std::vector<std::string>& inputs) {
+  if (inputs.empty()) return Status::Error("no input given");
+  for (const std::string& input : inputs) {
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0) {
       return Status::Error("input " + input + ": " + std::strerror(errno));
     }
   }
-  if (!options.archive_dir.empty()) SIMSHARD_RETURN_IF_ERROR(CheckArchiveOutsideInputs(options));
+  return Status::OK();
+}
+
+Status CheckOutsideInputs(const std::vector<std::string>& inputs, const std::string& what,
+                          const std::string& path, const std::string& consequence) {
+  boost::system::error_code ec;
+  const fs::path output = fs::weakly_canonical(path, ec);
+  if (ec) return Status::OK();  // the output's own open reports what is wrong
+  for (const std::string& input : inputs) {
+    const fs::path in = fs::weakly_canonical(input, ec);
+    if (ec) continue;
+    auto mismatch = std::mismatch(in.begin(), in.end(), output.begin(), output.end());
+    if (mismatch.first == in.end()) {
+      return Status::Error(what + " " + path + " is inside input " + input + ": " + consequence +
+                           "; put it elsewhere");
+    }
+  }
+  return Status::OK();
+}
+
+Status CheckRunPaths(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(CheckInputsExist(options.inputs));
+  if (!options.archive_dir.empty()) {
+    SIMSHARD_RETURN_IF_ERROR(CheckOutsideInputs(options.inputs, "archive", options.archive_dir,
+                                                "it would archive its own shards"));
+  }
   for (const auto& [what, path] : {std::pair{"report", &options.report_path},
                                    std::pair{"kept file", &options.kept_path}}) {
     if (path->empty()) continue;
@@ -183,7 +191,8 @@ Status CheckRunPaths(const RunOptions& options) {
 }
 
 std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options) {
-  return std::make_unique<AnalyzedStream>(options.inputs, options.scan, options.threads, Fingerprinter());
+  return std::make_unique<AnalyzedStream>(options.inputs, options.scan, options.threads,
+                                          FullAnalysis(Fingerprinter()));
 }
 
 Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
@@ -216,12 +225,16 @@ Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<Analyzed
   return summary;
 }
 
-std::string SkippedByReasonJson(const RunSummary& summary) {
+std::string SkippedByReasonJson(const std::map<std::string, uint64_t>& skipped_by_reason) {
   std::string out;
   JsonObjectWriter reasons(&out);
-  for (const auto& [reason, count] : summary.skipped_by_reason) reasons.Uint(reason, count);
+  for (const auto& [reason, count] : skipped_by_reason) reasons.Uint(reason, count);
   reasons.Close();
   return out;
+}
+
+std::string SkippedByReasonJson(const RunSummary& summary) {
+  return SkippedByReasonJson(summary.skipped_by_reason);
 }
 
 std::string CountsJson(const RunSummary& summary) {

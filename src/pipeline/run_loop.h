@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -19,6 +20,14 @@ using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& i
 // Before anything is opened or created: every input exists, and the report and kept
 // files can be written.
 Status CheckRunPaths(const RunOptions& options);
+
+// Every input exists (and there is at least one).
+Status CheckInputsExist(const std::vector<std::string>& inputs);
+
+// An output inside an input folder would be read back by its own run (or by the next):
+// "<what> <path> is inside input <input>: <consequence>; put it elsewhere".
+Status CheckOutsideInputs(const std::vector<std::string>& inputs, const std::string& what,
+                          const std::string& path, const std::string& consequence);
 
 // Sees every document once decided, before a kept one is handed to the KeepFn.
 using DecidedFn = std::function<Status(const ReportRow& row, const Analyzed& a)>;
@@ -48,6 +57,7 @@ std::string CountsJson(const RunSummary& summary);
 std::string JsonStringArray(const std::vector<std::string>& values);
 
 // {"<reason>":count,...}
+std::string SkippedByReasonJson(const std::map<std::string, uint64_t>& skipped_by_reason);
 std::string SkippedByReasonJson(const RunSummary& summary);
 
 // The options of a run as JSON, recorded in the catalog.

@@ -7,6 +7,7 @@
 
 #include "scan/charset.h"
 #include "scan/chrome_rules.h"
+#include "scan/comment_thread.h"
 #include "scan/date.h"
 #include "scan/detect.h"
 #include "scan/html_extract.h"
@@ -201,6 +202,7 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   if (item.format == ItemFormat::kUnknown && doc.kind == OriginalKind::kHtml &&
       !scan::LooksLikeHtml(item.bytes))
     doc.kind = OriginalKind::kText;
+  scan::CutCommentThread(&a.text);
   scan::RemoveRuleChrome(&a.text);
   doc.text = std::move(a.text);
   // A page with little or no text is still a page that was crawled: it is kept, marked.

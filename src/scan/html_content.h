@@ -1,0 +1,31 @@
+// Finds the article in a flattened page and renders it as text: Readability's content
+// scoring (paragraphs score their ancestors, link density discounts them), the best
+// candidate's siblings joined, furniture and link-heavy blocks inside it cleaned out,
+// and weaker settings retried when the result is weak (kWeakTextWords). See doc/INPUTS.md.
+#pragma once
+
+#include <string>
+
+#include "scan/html_dom.h"
+
+namespace simshard::scan {
+
+// The named thresholds of article extraction (doc/INPUTS.md explains each).
+struct ContentRules {
+  static constexpr uint32_t kMinParagraphChars = 25;  // shorter blocks do not score
+  static constexpr int kAncestorLevels = 5;           // a paragraph scores this far up
+  static constexpr int kTopCandidates = 5;
+  static constexpr double kAlternativeShare = 0.75;   // of the top score
+  static constexpr int kMinAlternatives = 3;
+  static constexpr double kSiblingShare = 0.2;        // of the top score
+  static constexpr double kMinSiblingScore = 10;
+  static constexpr uint32_t kMinMarkedBodyChars = 250;  // itemprop=articleBody trusted
+  static constexpr int kMaxCleanCommas = 10;          // blocks with more are never cleaned
+  static constexpr double kMaxCleanShare = 0.5;       // of the article: never cleaned out
+  static constexpr double kMaxListLinkDensity = 0.5;  // a list mostly of links is not text
+};
+
+// Paragraphs separated by "\n\n"; empty when the page has no text at all.
+std::string ExtractArticleText(const Dom& dom);
+
+}  // namespace simshard::scan

@@ -1,0 +1,195 @@
+// Article extraction from HTML, one test per failure class of real pages: the wrong
+// candidate winning (consent notices, comment threads, link lists, code listings), the
+// article cut short, furniture leaking in, and pages whose DOM holds no article.
+// The pages are made up; their shapes follow the real ones.
+#include <boost/test/unit_test.hpp>
+
+#include <string>
+
+#include "scan/html_content.h"
+#include "scan/html_extract.h"
+#include "scan/text_util.h"
+#include "simshard/document.h"
+
+using simshard::scan::ExtractHtml;
+
+namespace {
+
+bool Contains(const std::string& s, const std::string& part) { return s.find(part) != std::string::npos; }
+
+// Paragraphs of a made-up story about `topic`, each long enough to count as prose.
+std::string Story(const std::string& topic, int paragraphs) {
+  std::string html;
+  for (int i = 0; i < paragraphs; ++i) {
+    html += "<p>Paragraph " + std::to_string(i + 1) + " of the " + topic +
+            " story, where the council said on Tuesday that the plan, which had been debated "
+            "for months, would go ahead, and residents, shop owners and the harbour board "
+            "would be asked for their views before the summer.</p>\n";
+  }
+  return html;
+}
+
+std::string Page(const std::string& body, const std::string& head = "") {
+  return "<!DOCTYPE html><html><head><title>Valley Post</title>" + head + "</head><body>" + body +
+         "</body></html>";
+}
+
+std::string LinkList(const std::string& cls, int items) {
+  std::string html = "<ul class=\"" + cls + "\">";
+  for (int i = 0; i < items; ++i)
+    html += "<li><a href=\"/s/" + std::to_string(i) + "\">Another headline number " +
+            std::to_string(i) + " from the archive</a></li>";
+  return html + "</ul>";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_SUITE(html_extraction)
+
+BOOST_AUTO_TEST_CASE(the_story_wins_over_menus_sidebars_and_comment_threads) {
+  std::string comments = "<div id=\"comments\"><h3>42 comments</h3>";
+  for (int i = 0; i < 12; ++i)
+    comments += "<div class=\"comment-body\"><p>Reader " + std::to_string(i) +
+                " wrote that this was the best news, and that the council, for once, had "
+                "listened to the people who live by the harbour, which is rare.</p></div>";
+  comments += "</div>";
+  const std::string html = Page("<div id=\"menu\">" + LinkList("nav", 20) + "</div>" +
+                                "<div id=\"main\"><div class=\"post\"><h1>Harbour plan</h1>" +
+                                Story("harbour", 4) + "</div>" + comments + "</div>" +
+                                "<div class=\"sidebar\">" + LinkList("popular", 10) + "</div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 1 of the harbour story"));
+  BOOST_TEST(Contains(text, "Paragraph 4 of the harbour story"));
+  BOOST_TEST(!Contains(text, "Reader 3 wrote"));
+  BOOST_TEST(!Contains(text, "Another headline number"));
+}
+
+BOOST_AUTO_TEST_CASE(a_long_cookie_notice_does_not_win_over_a_short_story) {
+  std::string notice = "<div class=\"cookie-consent-dialog\">";
+  for (int i = 0; i < 6; ++i)
+    notice += "<p>We and our partners use cookies, web beacons and similar technologies, "
+              "for example to measure audiences, personalise content and advertising, and "
+              "to store information on your device, as our privacy policy explains.</p>";
+  notice += "<p><a href=\"#\">Accept</a> <a href=\"#\">Read More</a></p></div>";
+  const std::string html = Page(notice + "<article><h1>Ferry vote</h1>" + Story("ferry", 2) + "</article>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 2 of the ferry story"));
+  BOOST_TEST(!Contains(text, "cookies"));
+}
+
+BOOST_AUTO_TEST_CASE(ad_labels_share_bars_and_related_lists_inside_the_article_go) {
+  const std::string html = Page(
+      "<article><h1>Bridge reopens</h1>" + Story("bridge", 2) +
+      "<div class=\"ad-slot\"><p>Advertisement</p></div>"
+      "<div class=\"share-tools\"><a href=\"#\">Share</a> <a href=\"#\">Tweet</a></div>" +
+      Story("second bridge", 2) + "<h3>Related stories</h3>" + LinkList("related-links", 5) +
+      "</article>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 2 of the bridge story"));
+  BOOST_TEST(Contains(text, "Paragraph 2 of the second bridge story"));  // not cut at the ad
+  BOOST_TEST(!Contains(text, "Advertisement"));
+  BOOST_TEST(!Contains(text, "Tweet"));
+  BOOST_TEST(!Contains(text, "Another headline number"));
+}
+
+BOOST_AUTO_TEST_CASE(headings_lists_and_quotes_inside_the_article_stay_as_paragraphs) {
+  const std::string html = Page(
+      "<div class=\"article-body\">" + Story("budget", 2) +
+      "<h2>What changes</h2><ul><li>Bus fares fall by a tenth from June for everyone</li>"
+      "<li>Parking near the quay costs more on weekends and holidays</li></ul>"
+      "<blockquote><p>We listened to the harbour, and we acted on what we heard there.</p></blockquote>" +
+      Story("closing", 1) + "</div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "\n\nWhat changes\n\n"));
+  BOOST_TEST(Contains(text, "\n\nBus fares fall by a tenth from June for everyone\n\n"));
+  BOOST_TEST(Contains(text, "We listened to the harbour, and we acted on what we heard there."));
+}
+
+BOOST_AUTO_TEST_CASE(a_story_split_by_ad_containers_is_joined) {
+  const std::string html = Page(
+      "<div id=\"story\"><h1>Rail strike</h1><div class=\"text\">" + Story("rail", 2) +
+      "</div><div class=\"inline-ad\"><iframe src=\"/ad\"></iframe></div><div class=\"text\">" +
+      Story("rail again", 2) + "</div></div><div class=\"footer\">" + LinkList("links", 8) + "</div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 1 of the rail story"));
+  BOOST_TEST(Contains(text, "Paragraph 2 of the rail again story"));
+}
+
+BOOST_AUTO_TEST_CASE(a_code_listing_is_not_the_article_unless_the_page_is_code) {
+  std::string listing = "<pre>";
+  for (int i = 0; i < 80; ++i)
+    listing += "option_" + std::to_string(i) + " = value, other, third, fourth  # setting\n";
+  listing += "</pre>";
+  const std::string chapter =
+      "<div class=\"chapter\"><h1>Configuring the server</h1>"
+      "<p>Chapter four explains, in the reader's own language, how the server is set up, "
+      "which file holds its settings, and why each of them matters.</p>" + listing +
+      "<p>After the file is saved, the server reads it again within a minute, and the log "
+      "says which settings changed and which were refused.</p></div>";
+  const std::string text = ExtractHtml(Page(chapter + "<div class=\"toc\">" + LinkList("toc", 12) + "</div>")).text;
+  BOOST_TEST(Contains(text, "Chapter four explains"));
+  BOOST_TEST(Contains(text, "After the file is saved"));
+
+  // A page that is mostly code keeps its code.
+  const std::string code_page = ExtractHtml(Page("<div><p>Example:</p>" + listing + "</div>")).text;
+  BOOST_TEST(Contains(code_page, "option_79 = value"));
+}
+
+BOOST_AUTO_TEST_CASE(json_ld_article_body_fills_a_page_whose_markup_has_no_story) {
+  const std::string head =
+      "<script type=\"application/ld+json\">{\"@context\":\"https://schema.org\",\"@graph\":["
+      "{\"@type\":\"WebPage\"},{\"@type\":\"NewsArticle\",\"headline\":\"Lighthouse sold\","
+      "\"datePublished\":\"2024-05-17T10:30:00Z\",\"articleBody\":\"The old lighthouse on "
+      "the point was sold at auction on Friday to a trust that plans to open it to visitors. "
+      "The trust said repairs to the lamp room would start in the autumn and take two years, "
+      "and that the keeper's cottage would become a small museum about the coast.\"}]}</script>";
+  const auto article = ExtractHtml(Page("<main><div id=\"app\"><p>Loading…</p></div></main>", head));
+  BOOST_TEST(Contains(article.text, "The old lighthouse on the point was sold at auction"));
+  BOOST_TEST(article.date == "2024-05-17T10:30:00Z");
+
+  // A longer story in the markup wins over a short structured body (often a teaser).
+  const std::string teaser_head =
+      "<script type=\"application/ld+json\">{\"articleBody\":\"Paragraph 1 of the quay story, a "
+      "teaser of some twenty-five words or so that the site ships for search engines and that "
+      "stops well before the story ends.\"}</script>";
+  const auto full = ExtractHtml(Page("<article>" + Story("quay", 5) + "</article>", teaser_head));
+  BOOST_TEST(Contains(full.text, "Paragraph 5 of the quay story"));
+}
+
+BOOST_AUTO_TEST_CASE(the_pages_own_article_body_marker_is_trusted) {
+  // The story sits in a wrapper whose class says "share"; the page marks the body.
+  const std::string html = Page(
+      "<div class=\"promo\"><p>" + std::string(300, 'x') + " white paper, free download, "
+      "read now, sign in, register, webcast.</p></div>"
+      "<div class=\"share_wrapper\"><div itemprop=\"articleBody\">" + Story("museum", 3) +
+      "</div></div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 3 of the museum story"));
+  BOOST_TEST(!Contains(text, "white paper"));
+}
+
+BOOST_AUTO_TEST_CASE(taxonomy_classes_do_not_make_a_post_furniture) {
+  const std::string html = Page(
+      "<div class=\"post hentry tag-social-media category-comments\">" + Story("social", 3) + "</div>" +
+      "<div class=\"widget\">" + LinkList("recent", 6) + "</div>");
+  BOOST_TEST(Contains(ExtractHtml(html).text, "Paragraph 3 of the social story"));
+}
+
+BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
+  const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
+  BOOST_TEST(ads.error.empty());
+  BOOST_TEST(simshard::scan::CountWords(ads.text, 100) < simshard::kWeakTextWords);
+  const auto nothing = ExtractHtml(Page("<div><img src=\"a.png\"></div>"));
+  BOOST_TEST(nothing.error.empty());
+  BOOST_TEST(nothing.text.empty());
+}
+
+BOOST_AUTO_TEST_CASE(words_are_counted_in_scripts_with_and_without_spaces) {
+  using simshard::scan::CountWords;
+  BOOST_TEST(CountWords("The ferry, at 9:30, left.", 100) == 6);  // "9:30" is two
+  BOOST_TEST(CountWords("Über den Fluß — schnell!", 100) == 4);
+  BOOST_TEST(CountWords("渡轮今天开航。", 100) == 6);  // one word per ideograph, not the full stop
+  BOOST_TEST(CountWords("one two three four", 2) == 2);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
