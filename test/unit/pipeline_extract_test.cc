@@ -9,23 +9,14 @@
 
 #include "pipeline/extract_output.h"
 #include "simshard/pipeline.h"
+#include "test_files.h"
 
 namespace fs = boost::filesystem;
 using namespace simshard;
+using simshard::testing::ReadFile;
+using simshard::testing::WriteFile;
 
 namespace {
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path.string(), std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path.string(), std::ios::binary) << bytes;
-}
 
 // Everything written to a FILE*, as RunExtract writes stdout.
 std::string ReadBack(std::FILE* f) {

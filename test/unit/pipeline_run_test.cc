@@ -12,23 +12,14 @@
 #include "pipeline/run_loop.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
+#include "test_files.h"
 
 namespace fs = boost::filesystem;
 using namespace simshard;
+using simshard::testing::ReadFile;
+using simshard::testing::WriteFile;
 
 namespace {
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path.string(), std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path.string(), std::ios::binary) << bytes;
-}
 
 // A made-up crawl: `n` distinct articles, every fifth saved twice, every seventh
 // syndicated with a dateline, one empty file.

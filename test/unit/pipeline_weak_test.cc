@@ -11,9 +11,12 @@
 #include "pipeline/decider.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
+#include "test_files.h"
 
 namespace fs = boost::filesystem;
 using namespace simshard;
+using simshard::testing::ReadFile;
+using simshard::testing::WriteFile;
 using pipeline::Analyzed;
 using pipeline::Decider;
 
@@ -215,18 +218,6 @@ BOOST_AUTO_TEST_CASE(weak_pages_teach_the_chrome_model_nothing) {
 }
 
 namespace {
-
-void WriteFile(const fs::path& path, const std::string& bytes) {
-  fs::create_directories(path.parent_path());
-  std::ofstream(path.string(), std::ios::binary) << bytes;
-}
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path.string(), std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
-}
 
 // Stories, two different advert-only pages, one of them crawled twice, and a page with no
 // text at all.
