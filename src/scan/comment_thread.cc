@@ -1,7 +1,6 @@
 #include "scan/comment_thread.h"
 
 #include <string_view>
-#include <vector>
 
 #include "scan/text_util.h"
 
@@ -18,65 +17,82 @@ bool HasDigit(std::string_view s) {
   return false;
 }
 
+bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() && EqualsNoCase(s.substr(s.size() - suffix.size()), suffix);
+}
+
 // "Posted by: Ann at May 3, 2012 9:01 AM", "Posted on May 3, 2012 | Permalink",
 // "Comment #4 - Posted by: Drew at ...", "Ann says:".
-bool IsSignature(std::string_view paragraph) {
-  if (paragraph.size() > kMaxSignatureBytes) return false;
-  const std::string p = AsciiLower(paragraph);
-  std::string_view rest = p;
-  if (rest.starts_with("comment #") || rest.starts_with("comment by")) return HasDigit(rest);
-  if (rest.starts_with("posted by") || rest.starts_with("posted on") || rest.starts_with("posted at"))
-    return HasDigit(rest);
+bool IsSignature(std::string_view p) {
+  if (p.size() > kMaxSignatureBytes) return false;
+  if (StartsWithNoCase(p, "comment #") || StartsWithNoCase(p, "comment by") ||
+      StartsWithNoCase(p, "posted by") || StartsWithNoCase(p, "posted on") ||
+      StartsWithNoCase(p, "posted at"))
+    return HasDigit(p);
   // "Ann wrote:" also introduces quotes in articles and forum posts; "says:" on a line
   // of its own is how blog engines sign comments.
-  return rest.size() <= 80 && rest.ends_with(" says:");
+  return p.size() <= 80 && EndsWithNoCase(p, " says:");
 }
 
 // "12 Comments", "Comments (3)", "3 responses to “Title”", "Leave a Reply". A bare
 // "Comments" is also a table's column or a menu item: it needs a count.
 bool IsCommentHeading(std::string_view paragraph) {
   if (paragraph.size() > kMaxHeadingBytes) return false;
-  const bool counted = HasDigit(paragraph);
-  std::string p;
-  for (char c : AsciiLower(paragraph))
-    if ((c >= 'a' && c <= 'z') || c == ' ') p.push_back(c);
-  const std::string_view label = TrimAscii(p);
-  if (counted && (label == "comments" || label == "comment" || label == "responses"))
+  char letters[kMaxHeadingBytes];  // lowercase letters and spaces only
+  size_t n = 0;
+  for (char c : paragraph) {
+    c = AsciiLowerChar(c);
+    if ((c >= 'a' && c <= 'z') || c == ' ') letters[n++] = c;
+  }
+  const std::string_view label = TrimAscii(std::string_view(letters, n));
+  if (HasDigit(paragraph) && (label == "comments" || label == "comment" || label == "responses"))
     return true;
-  for (std::string_view heading : {"reader comments", "leave a reply", "leave a comment", "post a comment",
-                                   "add a comment", "add your comment", "comments are closed",
-                                   "join the discussion", "join the conversation"})
+  for (std::string_view heading : {"reader comments", "leave a reply", "leave a comment",
+                                   "post a comment", "add a comment", "add your comment",
+                                   "comments are closed", "join the discussion",
+                                   "join the conversation"})
     if (label == heading) return true;
   return label.starts_with("responses to ") || label.starts_with("comments on ") ||
          label.starts_with("thoughts on ") || label.starts_with("replies to ");
 }
 
+// Calls `f(offset, paragraph)` for each paragraph of `text` until it returns false.
+template <typename F>
+void ForEachParagraph(std::string_view text, F f) {
+  for (size_t pos = 0; pos <= text.size();) {
+    size_t end = text.find("\n\n", pos);
+    if (end == std::string_view::npos) end = text.size();
+    if (!f(pos, text.substr(pos, end - pos))) return;
+    pos = end + 2;
+  }
+}
+
 }  // namespace
 
 void CutCommentThread(std::string* text) {
-  std::vector<size_t> starts;  // byte offset of each paragraph
-  std::vector<std::string_view> paragraphs;
-  const std::string_view all = *text;
-  for (size_t pos = 0; pos <= all.size();) {
-    size_t end = all.find("\n\n", pos);
-    if (end == std::string_view::npos) end = all.size();
-    starts.push_back(pos);
-    paragraphs.push_back(all.substr(pos, end - pos));
-    pos = end + 2;
-  }
+  // Most texts have neither a signature nor a heading: one cheap pass says so.
   int signatures = 0;
-  for (std::string_view p : paragraphs) signatures += IsSignature(p);
-  int words = 0;
-  for (size_t i = 0; i < paragraphs.size(); ++i) {
-    const bool cut = words >= kMinWordsBeforeComments &&
-                     ((signatures >= kMinSignatures && IsSignature(paragraphs[i])) ||
-                      IsCommentHeading(paragraphs[i]));
-    if (cut) {
-      text->resize(starts[i] >= 2 ? starts[i] - 2 : 0);
-      return;
+  bool heading = false;
+  ForEachParagraph(*text, [&](size_t, std::string_view p) {
+    if (p.size() <= kMaxSignatureBytes) {
+      signatures += IsSignature(p);
+      heading = heading || IsCommentHeading(p);
     }
-    words += CountWords(paragraphs[i], kMinWordsBeforeComments);
-  }
+    return true;
+  });
+  if (signatures < kMinSignatures && !heading) return;
+  int words = 0;
+  size_t cut = std::string::npos;
+  ForEachParagraph(*text, [&](size_t offset, std::string_view p) {
+    if (words >= kMinWordsBeforeComments &&
+        ((signatures >= kMinSignatures && IsSignature(p)) || IsCommentHeading(p))) {
+      cut = offset;
+      return false;
+    }
+    if (words < kMinWordsBeforeComments) words += CountWords(p, kMinWordsBeforeComments);
+    return true;
+  });
+  if (cut != std::string::npos) text->resize(cut >= 2 ? cut - 2 : 0);
 }
 
 }  // namespace simshard::scan
