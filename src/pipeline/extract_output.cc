@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "pipeline/analyze.h"
 #include "util/file_util.h"
 #include "util/json_writer.h"
 
@@ -29,15 +30,8 @@ const char* ExtractStatus(const Document& doc) {
 
 std::string ExtractReason(const Document& doc) {
   if (doc.skipped()) return doc.skip_reason;
-  switch (doc.extraction) {
-    case Extraction::kWeak:
-      return "fewer than " + std::to_string(kWeakTextWords) + " words extracted";
-    case Extraction::kEmpty:
-      return "no article text found";
-    case Extraction::kExtracted:
-      break;
-  }
-  return {};
+  if (doc.extraction == Extraction::kExtracted) return {};
+  return ExtractionReason(doc);  // worded as archive's report words it
 }
 
 void AppendExtractLine(const Document& doc, std::string* out) {

@@ -76,10 +76,10 @@ for chrome in ("Sport", "cookies", "Copyright", "track("):
     assert chrome not in a["text"], chrome
 assert a["title"] == "Sea wall to be rebuilt" and a["url"] == "https://gazette.example/2024/05/sea-wall", a
 assert a["date"].startswith("2024-05-17"), a["date"]
-assert by["pages/b-brief.txt"]["reason"] == "fewer than 25 words extracted"
+assert by["pages/b-brief.txt"]["reason"] == "weak extraction (9 words)"
 assert by["pages/b-brief.txt"]["text"] == "Lido opens\n\nThe lido opens on Saturday at nine."
 c = by["pages/c-no-text.html"]
-assert c["text"] == "" and c["reason"] == "no article text found", c
+assert c["text"] == "" and c["reason"] == "empty extraction (no text)", c
 f = by["pages/d-feed.jsonl#1"]
 assert (f["url"], f["title"], f["date"]) == ("https://wire.example/1", "Ferry strike vote", "2024-05-17"), f
 assert by["pages/d-feed.jsonl#2"]["reason"].startswith("invalid JSON"), by["pages/d-feed.jsonl#2"]

@@ -65,7 +65,7 @@ BOOST_AUTO_TEST_CASE(extract_lines_have_every_field_and_say_why_a_text_is_thin) 
   BOOST_TEST(out ==
              "{\"source\":\"a/\\\"b\\\".html\",\"url\":\"\",\"title\":\"\",\"date\":\"\","
              "\"text\":\"Two words\",\"status\":\"weak\","
-             "\"reason\":\"fewer than 25 words extracted\"}\n");
+             "\"reason\":\"weak extraction (2 words)\"}\n");
   doc.extraction = Extraction::kExtracted;
   BOOST_TEST(pipeline::ExtractReason(doc) == "");
   doc.skip_reason = "binary content";
