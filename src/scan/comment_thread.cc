@@ -17,10 +17,6 @@ bool HasDigit(std::string_view s) {
   return false;
 }
 
-bool EndsWithNoCase(std::string_view s, std::string_view suffix) {
-  return s.size() >= suffix.size() && EqualsNoCase(s.substr(s.size() - suffix.size()), suffix);
-}
-
 // "Posted by: Ann at May 3, 2012 9:01 AM", "Posted on May 3, 2012 | Permalink",
 // "Comment #4 - Posted by: Drew at ...", "Ann says:".
 bool IsSignature(std::string_view p) {

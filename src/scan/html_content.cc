@@ -19,8 +19,6 @@ struct Settings {
   bool clean_conditionally = true;  // link-heavy and form-like blocks inside the article go
 };
 
-bool IsHeading(GumboTag tag) { return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6; }
-
 // The score an element starts with before its paragraphs add to it.
 int TagBaseScore(GumboTag tag) {
   switch (tag) {
@@ -29,7 +27,7 @@ int TagBaseScore(GumboTag tag) {
     case GUMBO_TAG_ADDRESS: case GUMBO_TAG_OL: case GUMBO_TAG_UL: case GUMBO_TAG_DL:
     case GUMBO_TAG_DD: case GUMBO_TAG_DT: case GUMBO_TAG_LI: case GUMBO_TAG_FORM: return -3;
     case GUMBO_TAG_TH: return -5;
-    default: return IsHeading(tag) ? -5 : 0;
+    default: return IsHeadingTag(tag) ? -5 : 0;
   }
 }
 
@@ -283,7 +281,7 @@ void Attempt::CleanInside(const std::vector<int>& roots, int top) {
       if (stats_[j].chars > R::kMaxCleanShare * article_chars) continue;
       if (n.tag == GUMBO_TAG_FOOTER || n.tag == GUMBO_TAG_ASIDE || n.tag == GUMBO_TAG_NAV) {
         Remove(i);
-      } else if (IsHeading(n.tag) && n.tag <= GUMBO_TAG_H2 && ClassWeight(i) < 0) {
+      } else if (IsHeadingTag(n.tag) && n.tag <= GUMBO_TAG_H2 && ClassWeight(i) < 0) {
         Remove(i);
       } else if (stats_[j].chars < 20 && n.block && IsAdLabel(dom_.PlainText(j))) {
         Remove(i);

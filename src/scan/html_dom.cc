@@ -40,18 +40,25 @@ bool IsInlineTag(GumboTag tag) {
   }
 }
 
-// The class names frameworks hide elements with ("hidden" in Bootstrap 3, "d-none" in
-// Bootstrap 4+, "hide"): whole tokens only, "hidden-xs" shows on larger screens.
-bool HasHidingClass(std::string_view classes) {
+// Calls `f` with each word of a class attribute; stops early when `f` returns true.
+template <typename F>
+bool AnyClassWord(std::string_view classes, F f) {
   for (size_t start = 0; start < classes.size();) {
     size_t end = classes.find_first_of(" \t\n\r\f", start);
     if (end == std::string_view::npos) end = classes.size();
-    const std::string_view token = classes.substr(start, end - start);
-    if (EqualsNoCase(token, "hidden") || EqualsNoCase(token, "hide") || EqualsNoCase(token, "d-none"))
-      return true;
+    const std::string_view word = classes.substr(start, end - start);
+    if (!word.empty() && f(word)) return true;
     start = end + 1;
   }
   return false;
+}
+
+// The class names frameworks hide elements with ("hidden" in Bootstrap 3, "d-none" in
+// Bootstrap 4+, "hide"): whole words only, "hidden-xs" shows on larger screens.
+bool HasHidingClass(std::string_view classes) {
+  return AnyClassWord(classes, [](std::string_view word) {
+    return EqualsNoCase(word, "hidden") || EqualsNoCase(word, "hide") || EqualsNoCase(word, "d-none");
+  });
 }
 
 bool IsHidden(const GumboNode* node) {
@@ -134,16 +141,13 @@ bool IsTaxonomyClass(std::string_view token) {
 void ClassAndId(const GumboNode* node, std::string* out) {
   out->clear();
   const std::string classes = AsciiLower(Attr(node, "class"));
-  for (size_t start = 0; start < classes.size();) {
-    size_t end = classes.find_first_of(" \t\n\r\f", start);
-    if (end == std::string::npos) end = classes.size();
-    const std::string_view token = std::string_view(classes).substr(start, end - start);
-    if (!token.empty() && !IsTaxonomyClass(token)) {
-      out->append(token);
+  AnyClassWord(classes, [&](std::string_view word) {
+    if (!IsTaxonomyClass(word)) {
+      out->append(word);
       out->push_back(' ');
     }
-    start = end + 1;
-  }
+    return false;
+  });
   out->append(AsciiLower(Attr(node, "id")));
 }
 
@@ -248,8 +252,6 @@ void Dom::Measure() {
 }
 
 namespace {
-
-bool IsHeadingTag(GumboTag tag) { return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6; }
 
 // Adds child `c`'s figures to its parent's.
 void AddToParent(const DomNode& n, const DomStats& c, DomStats* p) {

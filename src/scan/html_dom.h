@@ -85,4 +85,6 @@ void CollapseInto(std::string* out, std::string_view text);
 // Elements that end a paragraph of text when rendered.
 bool IsBlockTag(GumboTag tag);
 
+inline bool IsHeadingTag(GumboTag tag) { return tag >= GUMBO_TAG_H1 && tag <= GUMBO_TAG_H6; }
+
 }  // namespace simshard::scan
