@@ -394,6 +394,10 @@ void MarkRuleChrome(std::string_view text, std::string* labels, std::vector<Para
              IsAppealParagraph(cues, false, near_end);
   }
   DropTrailingAppeal(paras);
+  // The paragraph that is most of the text is the story, whatever words it shares with
+  // an appeal or a notice ("show your support" in a story about election nail polish).
+  for (Para& p : paras)
+    if (p.text.size() * 2 > text.size()) p.drop = false;
 }
 
 // The paragraphs not dropped, joined by blank lines, into `out`; false (and `out`

@@ -127,3 +127,15 @@ BOOST_AUTO_TEST_CASE(text_without_chrome_comes_back_unchanged_in_place) {
   simshard::scan::RemoveRuleChrome(&untidy);
   BOOST_TEST(untidy == "First paragraph here.\n\nSecond one.");
 }
+
+BOOST_AUTO_TEST_CASE(the_paragraph_that_is_most_of_the_text_is_never_chrome) {
+  // A story whose one paragraph speaks to the reader about support, beside a share line:
+  // the appeal rule would match it, but it is the text.
+  const std::string story =
+      "Today marks an important election in the States, and what better way to show your "
+      "support than with your nails? Readers sent us their manicures in the colours of their "
+      "candidate, from periwinkle stars to striped tips, and your support for the local nail "
+      "bars has never been louder, the salon owners told us this week when we visited them.";
+  const std::string text = "Sharing = More friends = Awesome!\n\n" + story;
+  BOOST_TEST(Contains(RemoveRuleChrome(text), "show your support"));
+}
