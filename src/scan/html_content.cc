@@ -137,7 +137,7 @@ int Attempt::MarkedArticleBody() const {
       marked = hint;
       continue;
     }
-    while (marked >= 0 && !IsAncestor(marked, hint)) marked = dom_[marked].parent;
+    while (marked >= 0 && marked != hint && !IsAncestor(marked, hint)) marked = dom_[marked].parent;
   }
   if (marked < 0 || stats_[marked].chars < R::kMinMarkedBodyChars) return -1;
   return marked;
