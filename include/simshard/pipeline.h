@@ -51,6 +51,9 @@ struct RunOptions {
 
 struct RunProgress {
   uint64_t documents = 0, archived = 0, duplicates = 0, near_duplicates = 0, skipped = 0;
+  // Of the documents, those whose extraction was weak or empty (whatever their status):
+  // a night with many of them has pages the extractor could not read.
+  uint64_t weak = 0, empty = 0;
   uint64_t bytes_scanned = 0, bytes_total = 0;
   double elapsed_seconds = 0;
 };

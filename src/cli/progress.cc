@@ -71,6 +71,10 @@ void PrintSummary(const Log& log, const RunSummary& s, const std::string& kept_w
   for (const auto& [reason, count] : s.skipped_by_reason) {
     log.Info("  skipped " + std::to_string(count) + ": " + reason);
   }
+  if (t.weak + t.empty > 0) {
+    log.Info("  little or no text extracted: " + std::to_string(t.weak) + " weak, " +
+             std::to_string(t.empty) + " empty (kept, but duplicates only of identical bytes)");
+  }
   for (const std::string& shard : s.shards_written) log.Detail("wrote shard " + shard);
 }
 
@@ -87,6 +91,8 @@ std::string SummaryJson(const std::string& command, const RunSummary& s, int exi
       .Uint("near_duplicates", t.near_duplicates)
       .Uint("skipped", t.skipped)
       .Raw("skipped_by_reason", pipeline::SkippedByReasonJson(s))
+      .Uint("weak", t.weak)
+      .Uint("empty", t.empty)
       .Uint("bytes_in", t.bytes_scanned)
       .Uint("bytes_stored", s.bytes_stored)
       .Double("seconds", t.elapsed_seconds)

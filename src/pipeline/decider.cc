@@ -137,6 +137,8 @@ void CountDecision(const ReportRow& row, uint64_t input_bytes, RunSummary* summa
   RunProgress& t = summary->totals;
   ++t.documents;
   t.bytes_scanned += input_bytes;
+  t.weak += row.extraction == "weak";
+  t.empty += row.extraction == "empty";
   if (row.status == "duplicate") {
     ++t.duplicates;
   } else if (row.status == "near-duplicate") {

@@ -248,6 +248,8 @@ std::string CountsJson(const RunSummary& summary) {
       .Uint("near_duplicates", t.near_duplicates)
       .Uint("skipped", t.skipped)
       .Raw("skipped_by_reason", SkippedByReasonJson(summary))
+      .Uint("weak", t.weak)
+      .Uint("empty", t.empty)
       .Uint("bytes_in", t.bytes_scanned);
   w.Close();
   return out;

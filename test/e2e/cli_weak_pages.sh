@@ -68,6 +68,17 @@ assert story["status"] == "archived" and "extraction" not in story and "reason" 
 assert len(set(r.get("id") for r in rows.values() if r["status"] == "archived")) == 7
 PY
 
+step "the run summary counts weak and empty pages, as the report has them"
+"$SIMSHARD" dedup crawl --report d.jsonl --json --quiet > d.json || true
+python3 - <<'PY' || die "summary: $(cat d.json)"
+import json
+summary = json.load(open("d.json"))
+rows = list(map(json.loads, open("d.jsonl")))
+for kind in ("weak", "empty"):
+    assert summary[kind] == sum(r.get("extraction") == kind for r in rows), (kind, summary)
+assert summary["weak"] >= 5 and summary["empty"] == 1, summary
+PY
+
 step "the same report for any thread count"
 must_exit 0 "$SIMSHARD" archive crawl --archive arc3 --report r3.jsonl --threads 3 --quiet
 cmp -s r1.jsonl r3.jsonl || die "reports differ between 1 and 3 threads"
