@@ -84,8 +84,7 @@ Status CreateCatalogAtomically(const std::string& path) {
   if (::rename(temp.c_str(), path.c_str()) != 0) {
     return Status::Error(path + ": cannot rename the new catalog into place: " + ErrnoText());
   }
-  const size_t slash = path.rfind('/');
-  return FsyncDir(slash == std::string::npos ? "." : path.substr(0, slash));
+  return FsyncParentDir(path);
 }
 
 }  // namespace

@@ -16,12 +16,6 @@ namespace {
 
 constexpr size_t kFlushBytes = 1 << 20;
 
-std::string ParentFolder(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  if (slash == std::string::npos) return ".";
-  return slash == 0 ? "/" : path.substr(0, slash);
-}
-
 }  // namespace
 
 const char* ExtractStatus(const Document& doc) {
@@ -108,7 +102,7 @@ Status ExtractOutput::Commit() {
     return IoError("cannot rename " + temp_ + " into place");
   }
   temp_.clear();
-  return FsyncDir(ParentFolder(path_));
+  return FsyncParentDir(path_);
 }
 
 }  // namespace simshard::pipeline

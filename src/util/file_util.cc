@@ -67,6 +67,12 @@ Status FsyncDir(const std::string& dir) {
   return FsyncFd(fd.get(), dir);
 }
 
+Status FsyncParentDir(const std::string& path) {
+  const size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return FsyncDir(".");
+  return FsyncDir(slash == 0 ? "/" : path.substr(0, slash));
+}
+
 Result<std::string> ReadFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());

@@ -39,6 +39,8 @@ Result<uint64_t> FileSize(int fd, const std::string& path);
 Status FsyncFd(int fd, const std::string& path);
 // Makes renames and new names inside `dir` durable.
 Status FsyncDir(const std::string& dir);
+// FsyncDir of the folder `path` is in: after renaming a new file into place at `path`.
+Status FsyncParentDir(const std::string& path);
 // Reads a whole (small) file.
 Result<std::string> ReadFile(const std::string& path);
 
