@@ -285,9 +285,7 @@ void Attempt::CleanInside(const std::vector<int>& roots, int top) {
         Remove(i);
       } else if (stats_[j].chars < 20 && n.block && IsAdLabel(dom_.PlainText(j))) {
         Remove(i);
-
-      } else if (s_.clean_conditionally && IsConditionallyCleaned(n.tag) &&
-                 !dom_.HasAncestor(j, GUMBO_TAG_CODE) && !dom_.HasAncestor(j, GUMBO_TAG_PRE) &&
+      } else if (s_.clean_conditionally && IsConditionallyCleaned(n.tag) && !n.code &&
                  ShouldClean(i)) {
         Remove(i);
       }

@@ -310,8 +310,8 @@ std::string Dom::PlainText(size_t i) const {
   return std::string(TrimAscii(out));
 }
 
-bool Dom::HasAncestor(size_t i, GumboTag tag, int max_levels) const {
-  for (int p = nodes_[i].parent; p >= 0 && max_levels-- > 0; p = nodes_[p].parent)
+bool Dom::HasAncestor(size_t i, GumboTag tag) const {
+  for (int p = nodes_[i].parent; p >= 0; p = nodes_[p].parent)
     if (nodes_[p].tag == tag) return true;
   return false;
 }

@@ -64,7 +64,7 @@ class Dom {
   // All text below node `i`, never_text included, white space collapsed (for metadata).
   std::string PlainText(size_t i) const;
   // Whether `i` lies inside an element with tag `tag` (itself excluded).
-  bool HasAncestor(size_t i, GumboTag tag, int max_levels = 1 << 30) const;
+  bool HasAncestor(size_t i, GumboTag tag) const;
 
  private:
   void Flatten(const GumboNode* root);
