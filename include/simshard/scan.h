@@ -61,8 +61,21 @@ class Scanner {
   ScanOptions options_;
 };
 
-// Decodes the item's charset, extracts the article text (without markup, scripts and
-// rule-matched chrome) and its metadata. Pure and thread-safe.
+// Decodes the item's charset, extracts the article text (ExtractArticle) and its
+// metadata. Pure and thread-safe.
 Document Extract(RawItem&& item, const ScanOptions& options);
+
+// Article extraction on one decoded page, text in and text out. Every rule that takes
+// page chrome out of a single page is applied here and only here (doc/INPUTS.md,
+// "Article extraction"): the HTML content choice (scripts, menus, furniture, comment and
+// related-story blocks left out), the cut at a comment thread, and the chrome rules
+// (cookie notices, ad labels, share bars, appeals). What repeats across a site's pages
+// is the learned model's (normalize.h, ChromeModel::Apply).
+struct ArticleText {
+  std::string text;                    // paragraphs separated by blank lines
+  std::string title, url, date;        // as the page states them (HTML), else empty
+  Extraction extraction = Extraction::kExtracted;  // how much article text was found
+};
+ArticleText ExtractArticle(std::string_view utf8_page, bool html);
 
 }  // namespace simshard
