@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -43,6 +44,15 @@ struct RawItem {
   uint64_t input_bytes = 0;   // bytes of the input this item accounts for
 };
 
+// One file of the input as Scanner::Scan reads it, or one entry it cannot read (then
+// `skip_reason` says why): the units a run cut into tasks shares out.
+struct InputUnit {
+  std::string path;    // the file to open
+  std::string source;  // its name in reports (input as given, joined with the path below it)
+  uint64_t bytes = 0;  // its size as stored
+  std::string skip_reason;
+};
+
 class Scanner {
  public:
   explicit Scanner(ScanOptions options = {});
@@ -53,6 +63,13 @@ class Scanner {
   // returns OK when `sink` returns false.
   Status Scan(const std::vector<std::string>& inputs,
               const std::function<bool(RawItem&&)>& sink) const;
+
+  // What Scan(inputs) reads, one unit per file or unreadable entry, in its order.
+  Result<std::vector<InputUnit>> ListUnits(const std::vector<std::string>& inputs) const;
+  // Scans `units` as Scan does the inputs they were listed from: ScanUnits of consecutive
+  // pieces of ListUnits(inputs) yields, piece after piece, the items of Scan(inputs).
+  Status ScanUnits(std::span<const InputUnit> units,
+                   const std::function<bool(RawItem&&)>& sink) const;
 
   // Sum of the sizes of the input files (as stored), for progress and ETA.
   static uint64_t TotalInputBytes(const std::vector<std::string>& inputs);
