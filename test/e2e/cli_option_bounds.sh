@@ -19,7 +19,7 @@ while read -r cmd opt low high below above; do
     grep -qF -- "--$opt must be $low to $high, not $bad" err || { cat err >&2; die "no range in the message"; }
   done
   "$SIMSHARD" "$cmd" --help > help
-  tr -s ' \n' ' ' < help | grep -qF -- "($low to $high)" || die "$cmd --help does not print the range of --$opt"
+  tr -s ' \n' ' ' < help | grep -cF -- "($low to $high)" >/dev/null || die "$cmd --help does not print the range of --$opt"
   grep -qF -- "$low to $high" "$MAN" || die "the man page does not give the range $low to $high of --$opt"
 done <<'TABLE'
 archive max-distance 0 11 -1 12
