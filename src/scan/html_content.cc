@@ -17,6 +17,10 @@ struct Settings {
   bool strip_unlikely = true;       // leave out furniture by class, id, role and tag
   bool weigh_classes = true;        // class and id words move scores by 25
   bool clean_conditionally = true;  // link-heavy and form-like blocks inside the article go
+  // Tried only when the full rules found no text at all. When they found a few words the
+  // page has a short story that they located; without class weights or the clean, its
+  // comment form, tag line and sidebar come back and outweigh it.
+  bool last_resort = false;
 };
 
 // The score an element starts with before its paragraphs add to it.
@@ -338,10 +342,13 @@ std::string Attempt::Run() {
 }  // namespace
 
 std::string ExtractArticleText(const Dom& dom) {
-  constexpr std::array<Settings, 4> kAttempts = {{
-      {true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}};
+  constexpr std::array<Settings, 4> kAttempts = {{{true, true, true, false},
+                                                  {false, true, true, false},
+                                                  {false, false, true, true},
+                                                  {false, false, false, true}}};
   std::string first, longest;
   for (const Settings& settings : kAttempts) {
+    if (settings.last_resort && !first.empty()) break;
     std::string text = Attempt(dom, settings).Run();
     // Readability retries below 500 characters and keeps the longest attempt; on short
     // stories that lets the weakest rules bring back furniture. Only a weak result (too
