@@ -196,6 +196,22 @@ BOOST_AUTO_TEST_CASE(a_short_post_is_not_traded_for_its_comment_form) {
   BOOST_TEST(!Contains(text, "No comments yet"));
 }
 
+BOOST_AUTO_TEST_CASE(the_writers_biography_goes_and_the_byline_stays) {
+  const std::string bio =
+      "<div class=\"about-author\"><h4>About Ann Lee</h4><p>Ann Lee has covered the harbour, "
+      "the council and the ferries for twelve years. Before that she sailed, taught, and wrote "
+      "two books about the coast. She lives by the quay with two cats.</p></div>";
+  // A blog engine names the post's own wrapper after its writer: that is not a bio box.
+  const std::string html = Page(
+      "<div class=\"entry entry-author-ann_lee\"><h1>Quay works</h1>"
+      "<p class=\"post-author\">By Ann Lee, harbour reporter</p>" + Story("quay works", 3) + bio +
+      "</div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "By Ann Lee, harbour reporter"));
+  BOOST_TEST(Contains(text, "Paragraph 3 of the quay works story"));
+  BOOST_TEST(!Contains(text, "has covered the harbour"));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
   const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
   BOOST_TEST(ads.error.empty());
