@@ -275,6 +275,15 @@ void Attempt::Remove(int i) {
 void Attempt::CleanInside(const std::vector<int>& roots, int top) {
   uint32_t article_chars = 0;
   for (int root : roots) article_chars += stats_[root].chars;
+  // Where the story starts: the first block with a sentence's worth of text of its own.
+  // A meta line above it is the byline and date, which stay.
+  size_t story_start = dom_.size();
+  for (int root : roots) {
+    for (size_t j = root; j < dom_.End(root) && story_start == dom_.size(); ++j)
+      if (!left_out_[j] && dom_[j].block && stats_[j].own_chars >= R::kStoryStartChars)
+        story_start = j;
+    if (story_start != dom_.size()) break;
+  }
   for (int root : roots) {
     // Inner blocks first, so a container is judged without the furniture inside it.
     for (size_t j = dom_.End(root); j-- > static_cast<size_t>(root);) {
@@ -284,6 +293,8 @@ void Attempt::CleanInside(const std::vector<int>& roots, int top) {
       // What holds most of the article is the article, whatever its links say.
       if (stats_[j].chars > R::kMaxCleanShare * article_chars) continue;
       if (n.tag == GUMBO_TAG_FOOTER || n.tag == GUMBO_TAG_ASIDE || n.tag == GUMBO_TAG_NAV) {
+        Remove(i);
+      } else if (j > story_start && n.post_meta && n.block && stats_[j].chars < R::kMaxPostMetaChars) {
         Remove(i);
       } else if (IsHeadingTag(n.tag) && n.tag <= GUMBO_TAG_H2 && ClassWeight(i) < 0) {
         Remove(i);

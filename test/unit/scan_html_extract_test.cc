@@ -212,6 +212,23 @@ BOOST_AUTO_TEST_CASE(the_writers_biography_goes_and_the_byline_stays) {
   BOOST_TEST(!Contains(text, "has covered the harbour"));
 }
 
+BOOST_AUTO_TEST_CASE(the_posts_meta_lines_below_the_story_go_and_the_byline_stays) {
+  const std::string html = Page(
+      "<div class=\"post\"><h1>Ferry timetable</h1>"
+      "<p class=\"entry-meta\">Posted by Tom on May 3, 2012 in Harbour</p>" + Story("timetable", 2) +
+      "<p>The new times start on <span class=\"meta-place\">Monday</span>, said the board, and "
+      "the old ones stay up at the quay until then.</p>"
+      "<p class=\"postmetadata\">This entry was posted on Thursday, May 3rd, 2012 at 9:01 am and "
+      "is filed under Harbour, Ferries.</p>"
+      "<div class=\"post-tags\">Tags: ferry, timetable, quay</div></div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Posted by Tom on May 3, 2012 in Harbour"));
+  BOOST_TEST(Contains(text, "Paragraph 2 of the timetable story"));
+  BOOST_TEST(Contains(text, "The new times start on Monday, said the board"));  // inline: stays
+  BOOST_TEST(!Contains(text, "This entry was posted"));
+  BOOST_TEST(!Contains(text, "Tags: ferry"));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
   const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
   BOOST_TEST(ads.error.empty());
