@@ -86,7 +86,8 @@ bool LooksUnlikely(std::string_view s) {
                          "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends",
                          "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
                          "skyscraper", "social", "sponsor", "supplemental", "ad-break",
-                         "agegate", "pagination", "pager", "popup", "cookie", "consent"});
+                         "agegate", "pagination", "pager", "popup", "cookie", "consent",
+                         "copyright", "disclaim", "fineprint"});
 }
 // Boxes that are furniture when small: a wrapper named "share_wrapper" can hold the
 // whole story.

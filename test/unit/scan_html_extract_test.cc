@@ -229,6 +229,19 @@ BOOST_AUTO_TEST_CASE(the_posts_meta_lines_below_the_story_go_and_the_byline_stay
   BOOST_TEST(!Contains(text, "Tags: ferry"));
 }
 
+BOOST_AUTO_TEST_CASE(copyright_and_disclaimer_boxes_are_furniture) {
+  const std::string html = Page(
+      "<div id=\"story\">" + Story("pier", 3) +
+      "<div id=\"copyright\">Valley Post is the official paper of the valley. The name, the "
+      "masthead and the harbour logo are trademarks of the Valley Post company, used here with "
+      "its leave.</div><div class=\"disclaimer\">The opinions above are the writer's own, and "
+      "readers should seek their own advice before acting on them.</div></div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 3 of the pier story"));
+  BOOST_TEST(!Contains(text, "trademarks"));
+  BOOST_TEST(!Contains(text, "seek their own advice"));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
   const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
   BOOST_TEST(ads.error.empty());
