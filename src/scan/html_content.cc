@@ -113,6 +113,10 @@ void Attempt::ScoreParagraphs() {
     const DomStats& st = stats_[i];
     if (left_out_[i] || !n.block || n.tag == GUMBO_TAG_BR || st.own_chars < R::kMinParagraphChars)
       continue;
+    // List items are not paragraphs (as in Readability): a list of book titles, events or
+    // headlines beside a short story must not outscore it. A list inside the story is
+    // still part of its container.
+    if (n.tag == GUMBO_TAG_LI || n.tag == GUMBO_TAG_DT || n.tag == GUMBO_TAG_DD) continue;
     // A block of inline text scores its container; text beside nested blocks scores the
     // element itself (Readability wraps such runs into paragraphs of their own).
     int ancestor = st.has_block_child ? static_cast<int>(i) : n.parent;

@@ -242,6 +242,18 @@ BOOST_AUTO_TEST_CASE(copyright_and_disclaimer_boxes_are_furniture) {
   BOOST_TEST(!Contains(text, "seek their own advice"));
 }
 
+BOOST_AUTO_TEST_CASE(a_long_list_beside_a_short_story_does_not_win) {
+  std::string books = "<div class=\"col-2\"><h3>On my shelf</h3><ul>";
+  for (int i = 0; i < 14; ++i)
+    books += "<li>Writer " + std::to_string(i) + ": Harbours, Ferries and Quays, a Guide (Second, Revised "
+             "Edition)</li>";
+  books += "</ul></div>";
+  const std::string html = Page("<div class=\"col-1\"><h1>Quay talk</h1>" + Story("talk", 2) + "</div>" + books);
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Paragraph 2 of the talk story"));
+  BOOST_TEST(!Contains(text, "Writer 3: Harbours"));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
   const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
   BOOST_TEST(ads.error.empty());
