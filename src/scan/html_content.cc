@@ -52,6 +52,8 @@ class Attempt {
  public:
   Attempt(const Dom& dom, Settings settings) : dom_(dom), s_(settings) {}
   std::string Run();
+  // Share of the text found inside reader-comment boxes (measured on retries only).
+  double comment_share() const { return comment_share_; }
 
  private:
   void LeaveOutFurniture();
@@ -67,6 +69,7 @@ class Attempt {
   bool ShouldClean(int i) const;
   void Remove(int i);
   std::string Render(const std::vector<int>& roots) const;
+  void MeasureComments(const std::vector<int>& roots);
 
   double LinkDensity(int i) const {
     const DomStats& st = stats_[i];
@@ -83,6 +86,7 @@ class Attempt {
   std::vector<double> score_;      // content score; final (link density applied) once chosen
   std::vector<int> scored_;        // elements with a score, in first-scored order
   std::vector<uint8_t> has_score_;
+  double comment_share_ = 0;
 };
 
 void Attempt::LeaveOutFurniture() {
@@ -351,7 +355,30 @@ std::string Attempt::Run() {
   const std::vector<int> roots =
       top == MarkedArticleBody() ? std::vector<int>{top} : WithSiblings(top);
   CleanInside(roots, top);
+  if (!s_.strip_unlikely) MeasureComments(roots);
   return Render(roots);
+}
+
+void Attempt::MeasureComments(const std::vector<int>& roots) {
+  uint64_t total = 0, comments = 0;
+  for (int root : roots) {
+    total += stats_[root].chars;
+    bool inside = false;
+    for (int a = root; a >= 0; a = dom_[a].parent) inside = inside || dom_[a].comment_box;
+    if (inside) {
+      comments += stats_[root].chars;
+      continue;
+    }
+    for (size_t j = root + 1; j < dom_.End(root);) {
+      if (!left_out_[j] && dom_[j].comment_box) {
+        comments += stats_[j].chars;
+        j = dom_.End(j);
+      } else {
+        ++j;
+      }
+    }
+  }
+  comment_share_ = total ? static_cast<double>(comments) / total : 0;
 }
 
 }  // namespace
@@ -364,7 +391,13 @@ std::string ExtractArticleText(const Dom& dom) {
   std::string first, longest;
   for (const Settings& settings : kAttempts) {
     if (settings.last_resort && !first.empty()) break;
-    std::string text = Attempt(dom, settings).Run();
+    Attempt attempt(dom, settings);
+    std::string text = attempt.Run();
+    // A retry that finds mostly reader comments has found the thread below a short post,
+    // not the post: when the full rules found some text, that text stays.
+    if (&settings != &kAttempts[0] && !first.empty() &&
+        attempt.comment_share() > R::kMaxRetryCommentShare)
+      continue;
     // Readability retries below 500 characters and keeps the longest attempt; on short
     // stories that lets the weakest rules bring back furniture. Only a weak result (too
     // few words) is retried, and a weak retry replaces the first attempt only when that

@@ -30,6 +30,9 @@ struct ContentRules {
   // byline and date.
   static constexpr uint32_t kMaxPostMetaChars = 500;
   static constexpr uint32_t kStoryStartChars = 80;
+  // A retry whose text lies more than this share inside reader-comment boxes does not
+  // replace a first attempt that found some text (a short post above its thread).
+  static constexpr double kMaxRetryCommentShare = 0.5;
 };
 
 // Paragraphs separated by "\n\n"; empty when the page has no text at all.

@@ -260,6 +260,9 @@ void Dom::Flatten(const GumboNode* root) {
         n.unlikely_if_small = LooksSmallFurniture(class_and_id) && !maybe_content;
         n.author_box = IsBoxTag(tag) && LooksAuthorBox(class_and_id);
         n.post_meta = ContainsAny(class_and_id, {"meta", "footer", "tags"});
+        n.comment_box = (IsBoxTag(tag) || tag == GUMBO_TAG_OL || tag == GUMBO_TAG_LI) &&
+                        ContainsAny(class_and_id, {"comment", "disqus"}) &&
+                        !ContainsAny(class_and_id, {"commentary"});
       }
       n.unlikely = n.unlikely || IsFurnitureRole(Attr(node, "role")) || tag == GUMBO_TAG_NAV ||
                    tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_MENU;

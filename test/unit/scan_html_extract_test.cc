@@ -254,6 +254,21 @@ BOOST_AUTO_TEST_CASE(a_long_list_beside_a_short_story_does_not_win) {
   BOOST_TEST(!Contains(text, "Writer 3: Harbours"));
 }
 
+BOOST_AUTO_TEST_CASE(a_short_post_is_not_traded_for_the_comment_thread_below_it) {
+  std::string thread = "<ol class=\"commentlist\">";
+  for (int i = 0; i < 8; ++i)
+    thread += "<li class=\"comment\"><p>Reader " + std::to_string(i) +
+              " says: congratulations, and what a lovely name, we wish you, your family and "
+              "the little one many happy, quiet nights.</p></li>";
+  thread += "</ol>";
+  const std::string html = Page("<div id=\"main\"><div class=\"post\"><h2>My new project</h2>"
+                                "<p>Max, born on Tuesday. Future harbour pilot.</p></div>" +
+                                thread + "</div>");
+  const std::string text = ExtractHtml(html).text;
+  BOOST_TEST(Contains(text, "Max, born on Tuesday"));
+  BOOST_TEST(!Contains(text, "Reader 3 says"));
+}
+
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
   const auto ads = ExtractHtml(Page("<div><p>Advertisement</p><p>Share</p><p>Advertisement</p></div>"));
   BOOST_TEST(ads.error.empty());
