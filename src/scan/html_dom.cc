@@ -262,7 +262,7 @@ void Dom::Flatten(const GumboNode* root) {
         n.post_meta = ContainsAny(class_and_id, {"meta", "footer", "tags"});
         n.comment_box = (IsBoxTag(tag) || tag == GUMBO_TAG_OL || tag == GUMBO_TAG_LI) &&
                         ContainsAny(class_and_id, {"comment", "disqus"}) &&
-                        !ContainsAny(class_and_id, {"commentary"});
+                        !ContainsAny(class_and_id, {"commentar", "commented"});
       }
       n.unlikely = n.unlikely || IsFurnitureRole(Attr(node, "role")) || tag == GUMBO_TAG_NAV ||
                    tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_MENU;

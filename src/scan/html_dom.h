@@ -34,7 +34,8 @@ struct DomNode {
   bool code = false;           // a pre or code element, or inside one
   bool author_box = false;     // class/id name an author box ("author-bio", "about-author")
   bool post_meta = false;      // class/id name the post's meta line, footer or tags
-  bool comment_box = false;    // a box whose class/id name reader comments (not commentary)
+  bool comment_box = false;    // a box whose class/id name reader comments (not "commentary",
+                               // an opinion column, nor "commented", a post that has some)
   int8_t class_weight = 0;     // -25 / 0 / +25 from class and id words (as Readability)
   uint32_t size = 1;           // nodes in the subtree, itself included
   uint32_t chars = 0;   // code points other than white space below (never_text left out)

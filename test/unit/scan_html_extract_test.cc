@@ -267,6 +267,13 @@ BOOST_AUTO_TEST_CASE(a_short_post_is_not_traded_for_the_comment_thread_below_it)
   const std::string text = ExtractHtml(html).text;
   BOOST_TEST(Contains(text, "Max, born on Tuesday"));
   BOOST_TEST(!Contains(text, "Reader 3 says"));
+
+  // An opinion column ("commentary") is the story, not reader comments: the retry that
+  // finds it wins over the few words the full rules found.
+  const std::string column = Page("<div class=\"kicker\"><p>Opinion, by our harbour columnist, "
+                                  "every Tuesday.</p></div><div class=\"commentary\">" +
+                                  Story("column", 3) + "</div>");
+  BOOST_TEST(Contains(ExtractHtml(column).text, "Paragraph 3 of the column story"));
 }
 
 BOOST_AUTO_TEST_CASE(a_page_of_only_furniture_gives_little_text_not_an_error) {
