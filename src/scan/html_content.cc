@@ -52,8 +52,10 @@ class Attempt {
  public:
   Attempt(const Dom& dom, Settings settings) : dom_(dom), s_(settings) {}
   std::string Run();
-  // Share of the text found inside reader-comment boxes (measured on retries only).
+  // Share of the text found inside reader-comment boxes.
   double comment_share() const { return comment_share_; }
+  // Share of the text found that is link text.
+  double link_share() const { return link_share_; }
 
  private:
   void LeaveOutFurniture();
@@ -69,7 +71,7 @@ class Attempt {
   bool ShouldClean(int i) const;
   void Remove(int i);
   std::string Render(const std::vector<int>& roots) const;
-  void MeasureComments(const std::vector<int>& roots);
+  void MeasureShares(const std::vector<int>& roots);
 
   double LinkDensity(int i) const {
     const DomStats& st = stats_[i];
@@ -87,6 +89,7 @@ class Attempt {
   std::vector<int> scored_;        // elements with a score, in first-scored order
   std::vector<uint8_t> has_score_;
   double comment_share_ = 0;
+  double link_share_ = 0;
 };
 
 void Attempt::LeaveOutFurniture() {
@@ -355,14 +358,15 @@ std::string Attempt::Run() {
   const std::vector<int> roots =
       top == MarkedArticleBody() ? std::vector<int>{top} : WithSiblings(top);
   CleanInside(roots, top);
-  if (!s_.strip_unlikely) MeasureComments(roots);
+  MeasureShares(roots);
   return Render(roots);
 }
 
-void Attempt::MeasureComments(const std::vector<int>& roots) {
-  uint64_t total = 0, comments = 0;
+void Attempt::MeasureShares(const std::vector<int>& roots) {
+  uint64_t total = 0, comments = 0, links = 0;
   for (int root : roots) {
     total += stats_[root].chars;
+    links += stats_[root].link_chars;
     bool inside = false;
     for (int a = root; a >= 0; a = dom_[a].parent) inside = inside || dom_[a].comment_box;
     if (inside) {
@@ -379,6 +383,7 @@ void Attempt::MeasureComments(const std::vector<int>& roots) {
     }
   }
   comment_share_ = total ? static_cast<double>(comments) / total : 0;
+  link_share_ = total ? static_cast<double>(links) / total : 0;
 }
 
 }  // namespace
@@ -388,7 +393,7 @@ std::string ExtractArticleText(const Dom& dom) {
                                                   {false, true, true, false},
                                                   {false, false, true, true},
                                                   {false, false, false, true}}};
-  std::string first, longest;
+  std::string first, longest, link_list;
   for (const Settings& settings : kAttempts) {
     if (settings.last_resort && !first.empty()) break;
     Attempt attempt(dom, settings);
@@ -398,6 +403,12 @@ std::string ExtractArticleText(const Dom& dom) {
     if (&settings != &kAttempts[0] && !first.empty() &&
         attempt.comment_share() > R::kMaxRetryCommentShare)
       continue;
+    // A retry that finds mostly link text has found a sidebar's list (categories,
+    // archives) beside a short post: any other attempt's text wins over it.
+    if (attempt.link_share() > R::kMaxRetryLinkShare) {
+      if (text.size() > link_list.size()) link_list = std::move(text);
+      continue;
+    }
     // Readability retries below 500 characters and keeps the longest attempt; on short
     // stories that lets the weakest rules bring back furniture. Only a weak result (too
     // few words) is retried, and a weak retry replaces the first attempt only when that
@@ -406,7 +417,8 @@ std::string ExtractArticleText(const Dom& dom) {
     if (&settings == &kAttempts[0]) first = text;
     if (text.size() > longest.size()) longest = std::move(text);
   }
-  return first.empty() ? longest : first;
+  if (!first.empty()) return first;
+  return longest.empty() ? link_list : longest;
 }
 
 }  // namespace simshard::scan

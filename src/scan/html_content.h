@@ -33,6 +33,9 @@ struct ContentRules {
   // A retry whose text lies more than this share inside reader-comment boxes does not
   // replace a first attempt that found some text (a short post above its thread).
   static constexpr double kMaxRetryCommentShare = 0.5;
+  // An attempt whose text is more than this share link text found a list of links (a
+  // sidebar's categories or archive), not an article: any other attempt's text wins.
+  static constexpr double kMaxRetryLinkShare = 0.5;
 };
 
 // Paragraphs separated by "\n\n"; empty when the page has no text at all.

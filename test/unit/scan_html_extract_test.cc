@@ -333,3 +333,20 @@ BOOST_AUTO_TEST_CASE(extract_article_says_when_a_page_holds_no_article) {
   const simshard::ArticleText text = simshard::ExtractArticle("Share this\n\nRead more\n\nShare this", false);
   BOOST_TEST((text.extraction != simshard::Extraction::kExtracted));
 }
+
+// A short post that only a retry finds, beside a sidebar of category links: the last
+// resort finds the long link list, which must not win over the post (two posts of one
+// blog came out as the same categories and were merged as duplicates).
+BOOST_AUTO_TEST_CASE(a_sidebar_link_list_never_wins_over_a_short_post) {
+  std::string categories = "<div class=\"module-categories\"><h2>Categories</h2><ul>";
+  for (int i = 0; i < 60; ++i)
+    categories += "<li><a href=\"/c/" + std::to_string(i) + "\">Crafts for ages " +
+                  std::to_string(i) + " and up</a></li>";
+  categories += "</ul></div>";
+  const std::string page = Page(
+      "<div class=\"sidebar-entry\"><p>Punch paper leaves in autumn colours and keep them for "
+      "cards, garlands and collages.</p></div>" + categories);
+  const std::string text = simshard::scan::ExtractHtml(page).text;
+  BOOST_TEST(Contains(text, "Punch paper leaves"), text);
+  BOOST_TEST(!Contains(text, "Crafts for ages 7"), text);
+}
