@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config zstd sqlite3
   libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
+  libisal-dev  # Reed–Solomon parity of the shards (ISA-L erasure coding)
   wget python3
   time  # GNU time: peak memory of whole processes in bench/run.sh
 )
