@@ -57,7 +57,10 @@ bool DecodeHeader(std::string_view bytes, uint64_t pos, ParityGroup* out, uint32
   if (pos + size > bytes.size()) return false;
   if (shard::Checksum32(bytes.substr(pos, size - 4)) != GetFixed32(h + size - 4)) return false;
   // The checksum makes a header of made-up sizes unlikely; these keep arithmetic sane anyway.
-  if (p.group >= p.groups || CeilDiv(p.length, p.block_size) != p.k || p.start > bytes.size()) return false;
+  if (p.group >= p.groups || CeilDiv(p.length, p.block_size) != p.k || p.start > bytes.size() ||
+      p.length > bytes.size() - p.start) {
+    return false;  // a group always lies before its parity in the same file
+  }
   out->plan = p;
   out->checksums.clear();
   for (uint32_t i = 0; i < p.k + p.m; ++i) out->checksums.push_back(GetFixed32(h + kHeaderFixedBytes + 4 * i));
