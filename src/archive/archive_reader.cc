@@ -99,6 +99,8 @@ class Reader final : public ArchiveReader {
   mutable std::shared_ptr<const std::string> last_frame_;
   mutable std::string last_shard_;
   mutable std::set<std::string> healed_;  // shards read through their parity
+  mutable std::string last_healed_name_;   // the last damaged shard healed in memory
+  mutable std::shared_ptr<const HealedShard> last_healed_;
   mutable uint64_t last_offset_ = 0;
 };
 
@@ -137,13 +139,22 @@ Result<std::shared_ptr<const std::string>> Reader::Frame(const CatalogEntry& e) 
 // Read-repair: the frame rebuilt in memory from the shard's parity. Nothing is written;
 // the shard is remembered so that the caller can say it needs `simshard repair`.
 Result<std::string> Reader::HealFrame(const CatalogEntry& e, const Status& why) const {
-  auto bytes = ReadFile(dir_ + "/" + e.shard);
-  if (!bytes.ok()) return why;
-  const HealedShard healed = HealShard(*bytes, e.shard);
-  if (e.frame_offset + e.frame_size > healed.data.size()) return why;
-  auto frame = shard::DecompressFrame(std::string_view(healed.data).substr(e.frame_offset, e.frame_size));
-  if (!frame.ok()) return why.WithContext("the parity cannot heal it");
+  std::shared_ptr<const HealedShard> healed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_healed_name_ == e.shard) healed = last_healed_;
+  }
+  if (!healed) {  // the whole shard is read once, however many of its frames are asked for
+    auto bytes = ReadFile(dir_ + "/" + e.shard);
+    if (!bytes.ok()) return why;
+    healed = std::make_shared<const HealedShard>(HealShard(*bytes, e.shard));
+  }
   std::lock_guard<std::mutex> lock(mu_);
+  last_healed_name_ = e.shard;
+  last_healed_ = healed;
+  if (e.frame_offset + e.frame_size > healed->data.size()) return why;
+  auto frame = shard::DecompressFrame(std::string_view(healed->data).substr(e.frame_offset, e.frame_size));
+  if (!frame.ok()) return why.WithContext("the parity cannot heal it");
   healed_.insert(e.shard);
   return frame;
 }
