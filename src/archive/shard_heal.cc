@@ -153,7 +153,6 @@ HealedShard HealShard(std::string_view file, const std::string& name) {
   const Result<shard::ShardIndex> index = shard::ReadShardIndex(file, name);
   if (!index.ok()) out.problems.push_back(index.status().message());
   const std::vector<parity::ParityGroup> groups = FindGroups(file, index);
-  out.had_parity = !groups.empty();
   uint64_t data_end = index.ok() ? index->data_end : file.size();
   if (GroupsComplete(groups)) data_end = groups.back().plan.start + groups.back().plan.length;
   out.data.assign(file.substr(0, std::min<uint64_t>(data_end, file.size())));

@@ -22,7 +22,6 @@ struct HealedShard {
   shard::ShardIndex index;            // of `bytes`
   std::vector<uint32_t> lost_frames;  // frames of the damaged shard that are gone
   bool complete = false;              // every frame of the damaged shard is in `bytes`
-  bool had_parity = false;            // parity frames were found
   std::vector<std::string> problems;  // what was found damaged, one line each
 };
 

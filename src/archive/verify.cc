@@ -85,9 +85,12 @@ void VerifyFrames(const std::string& name, const shard::ShardIndex& index, uint3
     auto frame = read(f);
     if (!frame.ok()) {
       auto healed = HealedFrame(index.frames[f], f, heal->Get());
-      const std::string records = std::to_string(next - first) + " records in it";
-      damage->push_back({name, f, frame.status().message() + (healed.ok() ? " (" + records + "; repair heals it from the parity)"
-                                                                          : " (" + records + "; the parity cannot heal it: they are lost)"),
+      const char* verdict = healed.ok() ? "repair heals it from the parity"
+                            : index.version != shard::kFormatVersionNoParity
+                                ? "the parity cannot heal it: they are lost"
+                                : "the shard has no parity (format version 1) to heal it: they are lost";
+      damage->push_back({name, f, frame.status().message() + " (" + std::to_string(next - first) + " records in it; " +
+                                      verdict + ")",
                          healed.ok()});
       if (!healed.ok()) continue;
       frame = std::move(healed);
@@ -103,8 +106,13 @@ bool VerifyUnreadableShard(const std::string& name, const Status& why, uint32_t 
                            std::vector<Location>* found, std::vector<Damage>* damage) {
   const HealedShard& healed = heal->Get();
   if (!healed.complete) {
-    std::string lost = healed.lost_frames.empty() ? "" : ", " + std::to_string(healed.lost_frames.size()) + " frame(s) lost";
-    damage->push_back({name, -1, why.message() + " (the parity cannot heal it" + lost + ")"});
+    std::string lost;
+    for (size_t i = 0; i < healed.lost_frames.size() && i < 10; ++i) {
+      lost += (i ? ", " : "; frames lost: ") + std::to_string(healed.lost_frames[i]);
+    }
+    if (healed.lost_frames.size() > 10) lost += " and " + std::to_string(healed.lost_frames.size() - 10) + " more";
+    damage->push_back({name, -1, why.message() + " (the parity cannot heal it" + lost +
+                                     "; repair keeps the frames that read back)"});
     return false;
   }
   damage->push_back({name, -1, why.message() + " (repair heals it from the parity)", true});
