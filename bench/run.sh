@@ -37,6 +37,22 @@ row() { printf '%-34s %-22s %-24s %-18s %s\n' "$1" "$2" "$3" "$4" "$5"; }
 verdict() { [ "$($PY -c "print(int($1))")" = 1 ] && echo ok || echo MISSED; }
 bytes_of() { du -sb --apparent-size "$@" | awk '{s += $1} END {print s + 0}'; }
 fresh() { rm -rf "$1"; mkdir -p "$(dirname "$1")"; }
+# parity_bytes SHARD...: bytes of the parity frames, from each footer (doc/FORMAT.md, 2.3):
+# from the end of the data frames (the seek table's sizes) to the record index.
+parity_bytes() {
+  $PY - "$@" <<'PY'
+import struct, sys
+total = 0
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        f.seek(-36, 2)
+        frames, _, index_at = struct.unpack("<IIQ", f.read(16))
+        f.seek(-36 - 12 * frames, 2)
+        seek = f.read(12 * frames)
+    total += index_at - sum(struct.unpack_from("<I", seek, 12 * i)[0] for i in range(frames))
+print(total)
+PY
+}
 # archive_run DIR THREADS REPORT INPUT... -> JSON from measure.py of the fastest of
 # $REPEAT runs, each into a fresh DIR (a second run into the same DIR archives nothing).
 archive_run() {
@@ -127,6 +143,9 @@ if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
       "<= 1.25x" "$(calc "$size/$ZSIZE" .2f)x $(verdict "$size <= 1.25 * $ZSIZE")"
   row "  shards / rest (catalog)" "$(calc "$shards/1e6" .1f) / $(calc "($size-$shards)/1e6" .1f) MB" \
       "128K pieces $(calc "$FSIZE/1e6" .1f) MB" "-" "pieces $(calc "$FSIZE/$ZSIZE" .2f)x"
+  parity=$(parity_bytes "$ARCH"/*.jsonl.zst)
+  row "  of the shards: parity frames" "$(calc "$parity/1e6" .2f) MB" "-" "-" \
+      "$(calc "100*$parity/($shards-$parity)" .2f)% of the rest"
   counts=$(for s in archived duplicate near-duplicate skipped; do
     echo "$(grep -c "\"status\":\"$s\"" "$WORK/report-t1.jsonl") $s"; done | paste -sd, -)
   row "  decisions" "$counts" "" "" ""
