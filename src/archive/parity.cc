@@ -57,8 +57,8 @@ bool DecodeHeader(std::string_view bytes, uint64_t pos, ParityGroup* out, uint32
   if (pos + size > bytes.size()) return false;
   if (shard::Checksum32(bytes.substr(pos, size - 4)) != GetFixed32(h + size - 4)) return false;
   // The checksum makes a header of made-up sizes unlikely; these keep arithmetic sane anyway.
-  if (p.group >= p.groups || CeilDiv(p.length, p.block_size) != p.k || p.start > bytes.size() ||
-      p.length > bytes.size() - p.start) {
+  if (p.group >= p.groups || p.block_size > p.length || CeilDiv(p.length, p.block_size) != p.k ||
+      p.start > bytes.size() || p.length > bytes.size() - p.start) {
     return false;  // a group always lies before its parity in the same file
   }
   out->plan = p;
@@ -206,9 +206,13 @@ std::vector<ParityGroup> FindParityGroups(std::string_view bytes, uint64_t from,
     ParityGroup g;
     uint32_t copy = 0;
     if (!DecodeHeader(bytes, pos, &g, &copy)) continue;
-    const bool known = std::any_of(found.begin(), found.end(),
-                                   [&](const ParityGroup& f) { return f.plan.group == g.plan.group; });
-    if (!known) found.push_back(std::move(g));
+    // Groups never overlap: a header that says otherwise is not believed (and healing
+    // reads each byte of the file for one group at most).
+    const bool clash = std::any_of(found.begin(), found.end(), [&](const ParityGroup& f) {
+      return f.plan.group == g.plan.group ||
+             (g.plan.start < f.plan.start + f.plan.length && f.plan.start < g.plan.start + g.plan.length);
+    });
+    if (!clash) found.push_back(std::move(g));
   }
   std::sort(found.begin(), found.end(),
             [](const ParityGroup& a, const ParityGroup& b) { return a.plan.group < b.plan.group; });
@@ -249,11 +253,6 @@ Result<std::string> HealGroup(const ParityGroup& g, std::string_view file, uint3
     data.replace(at, size, rebuilt[e], 0, size);
   }
   return data;
-}
-
-bool ParityFrameMatches(const GroupPlan& plan, std::string_view data, std::string_view file, uint64_t frame_offset) {
-  const std::string want = EncodeParityFrame(plan, data);
-  return frame_offset <= file.size() && file.substr(frame_offset, want.size()) == want;
 }
 
 }  // namespace simshard::parity

@@ -52,16 +52,13 @@ std::string EncodeParityFrame(const GroupPlan& plan, std::string_view data);
 uint64_t ParityFrameSize(const GroupPlan& plan);
 
 // Every group whose header has a good copy somewhere in `bytes[from, to)` (a damaged
-// copy is passed over), by group number; `bytes` is the whole file.
+// copy is passed over; of groups that claim the same bytes, the first found), by group
+// number; `bytes` is the whole file.
 std::vector<ParityGroup> FindParityGroups(std::string_view bytes, uint64_t from, uint64_t to);
 
 // The group's data bytes rebuilt from whatever of `file` is intact (it may be cut short).
 // Fails, saying how many blocks are damaged, when there are more than the parity covers.
 // `damaged` gets the number of damaged blocks, data and parity.
 Result<std::string> HealGroup(const ParityGroup& group, std::string_view file, uint32_t* damaged);
-
-// True when the group's parity frame in `file` is byte for byte what `data` encodes to.
-bool ParityFrameMatches(const GroupPlan& plan, std::string_view data, std::string_view file,
-                        uint64_t frame_offset);
 
 }  // namespace simshard::parity
