@@ -147,7 +147,7 @@ Result<std::string> Reader::HealFrame(const CatalogEntry& e, const Status& why) 
   if (!healed) {  // the whole shard is read once, however many of its frames are asked for
     auto bytes = ReadFile(dir_ + "/" + e.shard);
     if (!bytes.ok()) return why;
-    healed = std::make_shared<const HealedShard>(HealShard(*bytes, e.shard));
+    healed = std::make_shared<const HealedShard>(HealShard(*bytes, e.shard, HealScope::kData));
   }
   std::lock_guard<std::mutex> lock(mu_);
   last_healed_name_ = e.shard;

@@ -148,7 +148,7 @@ std::vector<std::string> CheckParity(int fd, const shard::ShardIndex& index, con
   return problems;
 }
 
-HealedShard HealShard(std::string_view file, const std::string& name) {
+HealedShard HealShard(std::string_view file, const std::string& name, HealScope scope) {
   HealedShard out;
   const Result<shard::ShardIndex> index = shard::ReadShardIndex(file, name);
   if (!index.ok()) out.problems.push_back(index.status().message());
@@ -161,6 +161,7 @@ HealedShard HealShard(std::string_view file, const std::string& name) {
   if (index.ok() && index->version == shard::kFormatVersion && !GroupsComplete(groups) && index->data_end > 0) {
     out.problems.push_back("parity frames are damaged beyond use");
   }
+  if (scope == HealScope::kData) return out;
   const auto bounds = FrameBounds(out.data, index, &out.problems);
   std::string frames;
   KeepGoodFrames(out.data, bounds, &frames, &out);

@@ -25,8 +25,12 @@ struct HealedShard {
   std::vector<std::string> problems;  // what was found damaged, one line each
 };
 
+// kData: only `data` (and `problems`) are wanted, for reading frames at their offsets;
+// kShard: the whole rebuilt shard too (decompresses and parses every frame).
+enum class HealScope { kData, kShard };
+
 // Heals the shard whose whole file is `file` (damaged or cut short). `name` is for messages.
-HealedShard HealShard(std::string_view file, const std::string& name);
+HealedShard HealShard(std::string_view file, const std::string& name, HealScope scope = HealScope::kShard);
 
 // A whole shard (format version 2) around `frames`, the compressed data frames described
 // by index->frames and index->records: the parity frames, then the index frames. Fills in
