@@ -49,34 +49,70 @@ void HealGroups(std::string_view file, const std::vector<parity::ParityGroup>& g
   }
 }
 
-// Where the data frames are: from the seek table when it is intact, else by walking the
-// zstd frame headers of the (healed) data from the start until one cannot be sized.
-std::vector<std::pair<uint64_t, uint64_t>> FrameBounds(std::string_view data, const Result<shard::ShardIndex>& index,
-                                                       std::vector<std::string>* problems) {
-  std::vector<std::pair<uint64_t, uint64_t>> bounds;
-  if (index.ok()) {
-    for (const shard::FrameInfo& f : index->frames) bounds.emplace_back(f.offset, f.compressed_size);
-    return bounds;
-  }
-  for (size_t pos = 0; pos < data.size();) {
-    const std::string_view rest = data.substr(pos);
+// One data frame of the damaged shard: its number there and its bytes in the data region.
+struct FrameSpan {
+  uint32_t number = 0;
+  uint64_t offset = 0, size = 0;
+};
+
+// Walks the zstd frame headers of `data` from `from` to `to`, numbering frames from
+// `number`, until one cannot be sized (a damaged or cut frame ends the walk). Returns
+// whether the walk reached `to`.
+bool WalkFrames(std::string_view data, uint64_t from, uint64_t to, uint32_t number, std::vector<FrameSpan>* spans,
+                std::vector<std::string>* problems) {
+  to = std::min<uint64_t>(to, data.size());
+  for (uint64_t pos = from; pos < to; ++number) {
+    const std::string_view rest = data.substr(pos, to - pos);
     if (rest.size() >= 4 && (GetFixed32(rest.data()) & 0xFFFFFFF0u) == 0x184D2A50u) break;  // parity or index
     const size_t size = ZSTD_findFrameCompressedSize(rest.data(), rest.size());
     if (ZSTD_isError(size)) {
-      problems->push_back("frame " + std::to_string(bounds.size()) + " is cut short or unreadable");
-      break;
+      problems->push_back("frame " + std::to_string(number) + " is cut short or unreadable");
+      return false;
     }
-    bounds.emplace_back(pos, size);
+    spans->push_back({number, pos, size});
     pos += size;
   }
-  return bounds;
+  return spans->empty() ? from == to : spans->back().offset + spans->back().size == to;
+}
+
+// Where the data frames are: from the seek table when it is intact; else by walking the
+// zstd frame headers of the (healed) data, group by group when the parity names the
+// groups (a frame that cannot be sized then loses only the rest of its group), from the
+// start otherwise. `all` says whether every frame was found.
+std::vector<FrameSpan> FrameBounds(std::string_view data, const Result<shard::ShardIndex>& index,
+                                   const std::vector<parity::ParityGroup>& groups, bool* all,
+                                   std::vector<std::string>* problems) {
+  std::vector<FrameSpan> spans;
+  *all = index.ok();
+  if (index.ok()) {
+    for (uint32_t i = 0; i < index->frames.size(); ++i) {
+      spans.push_back({i, index->frames[i].offset, index->frames[i].compressed_size});
+    }
+    return spans;
+  }
+  if (!GroupsComplete(groups)) {
+    WalkFrames(data, 0, data.size(), 0, &spans, problems);
+    return spans;
+  }
+  *all = true;
+  for (const parity::ParityGroup& g : groups) {
+    const size_t before = spans.size();
+    std::vector<FrameSpan> group;
+    *all &= WalkFrames(data, g.plan.start, g.plan.start + g.plan.length, g.plan.first_frame, &group, problems) &&
+            group.size() == g.plan.frame_count;
+    spans.insert(spans.end(), group.begin(), group.end());
+    for (uint32_t n = g.plan.first_frame + static_cast<uint32_t>(spans.size() - before);
+         n < g.plan.first_frame + g.plan.frame_count; ++n) {
+      spans.push_back({n, data.size(), 1});  // not found: lost (past the data, so never read)
+    }
+  }
+  return spans;
 }
 
 // Keeps every frame that decompresses and holds whole, parseable records; the others are lost.
-void KeepGoodFrames(std::string_view data, const std::vector<std::pair<uint64_t, uint64_t>>& bounds,
-                    std::string* frames, HealedShard* out) {
-  for (uint32_t i = 0; i < bounds.size(); ++i) {
-    const auto [offset, size] = bounds[i];
+void KeepGoodFrames(std::string_view data, const std::vector<FrameSpan>& spans, std::string* frames,
+                    HealedShard* out) {
+  for (const auto& [i, offset, size] : spans) {
     const std::string where = "frame " + std::to_string(i);
     if (offset > data.size() || data.size() - offset < size) {
       out->problems.push_back(where + " is cut short");
@@ -162,12 +198,11 @@ HealedShard HealShard(std::string_view file, const std::string& name, HealScope 
     out.problems.push_back("parity frames are damaged beyond use");
   }
   if (scope == HealScope::kData) return out;
-  const auto bounds = FrameBounds(out.data, index, &out.problems);
+  bool all = false;
+  const std::vector<FrameSpan> spans = FrameBounds(out.data, index, groups, &all, &out.problems);
   std::string frames;
-  KeepGoodFrames(out.data, bounds, &frames, &out);
-  // Without an index, all frames are known found only when the walk reached the parity's end.
-  const uint64_t walked = bounds.empty() ? 0 : bounds.back().first + bounds.back().second;
-  out.complete = out.lost_frames.empty() && (index.ok() || (GroupsComplete(groups) && walked == data_end));
+  KeepGoodFrames(out.data, spans, &frames, &out);
+  out.complete = out.lost_frames.empty() && all;
   if (!out.index.frames.empty()) out.bytes = AssembleShard(std::move(frames), &out.index);
   return out;
 }
