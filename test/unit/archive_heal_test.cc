@@ -2,8 +2,10 @@
 // and what is reported lost when the damage is beyond the parity.
 #include <boost/test/unit_test.hpp>
 
+#include <random>
 #include <set>
 
+#include "archive/parity.h"
 #include "archive/shard_format.h"
 #include "archive/shard_reader.h"
 #include "archive_test_util.h"
@@ -159,5 +161,45 @@ BOOST_AUTO_TEST_CASE(repair_add_parity_gives_an_old_shard_parity_and_keeps_its_f
   BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
   BOOST_TEST(report->lost.empty());
   BOOST_TEST(Bytes(path) == sealed);  // what this simshard writes for the same frames
+  BOOST_TEST(OpenReader(dir.path())->Verify().empty());
+}
+
+// A shard of two parity groups (over 16 MiB of frames): each group heals its own region;
+// with the index damaged too, damage beyond one group's parity loses frames of that group
+// only, the frames being found group by group from the parity headers.
+BOOST_AUTO_TEST_CASE(two_groups_heal_apart_and_lose_apart) {
+  ScratchDir dir;
+  std::mt19937 rng(11);
+  std::vector<Record> records;
+  for (uint64_t n = 1; n <= 340; ++n) {
+    std::string text;
+    for (int i = 0; i < 100000; ++i) text.push_back(static_cast<char>('a' + rng() % 26));
+    records.push_back(MakeRecord(n, text));
+  }
+  WriteRun(dir.path(), records);
+  const std::string name = shard::ShardName(1), path = dir / name, sealed = Bytes(path);
+  const shard::ShardIndex index = IndexOf(dir.path(), name);
+  const auto plans = parity::PlanGroups(index.frames);
+  BOOST_REQUIRE(plans.size() == 2u);
+
+  Zero(path, plans[0].start + 100000, 65536);
+  Zero(path, plans[1].start + 200000, 65536);
+  FlipByte(path, sealed.size() - 20);  // the footer
+  BOOST_TEST(AllHealable(OpenReader(dir.path())->Verify()));
+  auto healed = Repair(dir.path());
+  BOOST_REQUIRE_MESSAGE(healed.ok(), healed.status().message());
+  BOOST_TEST(healed->lost.empty());
+  BOOST_TEST(Bytes(path) == sealed);
+
+  Zero(path, plans[0].start + plans[0].length / 2, 2 << 20);  // far more than its parity
+  FlipByte(path, sealed.size() - 20);
+  auto report = Repair(dir.path());
+  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
+  BOOST_TEST(!report->lost.empty());
+  std::set<std::string> lost;
+  for (const LostDocument& d : report->lost) lost.insert(d.id);
+  for (const shard::RecordInfo& r : index.records) {
+    if (r.frame >= plans[1].first_frame) BOOST_TEST(lost.count(Hex64(r.id)) == 0u, "record of group 1 lost");
+  }
   BOOST_TEST(OpenReader(dir.path())->Verify().empty());
 }
