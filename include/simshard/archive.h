@@ -60,6 +60,20 @@ struct FingerprintRow {
   Extraction extraction = Extraction::kExtracted;
 };
 
+// A document a run did not archive because it repeats an archived one. The catalog keeps
+// this small row so that its URL still answers (doc/FORMAT.md, section 5.2).
+struct DroppedEntry {
+  std::string url, source, date;
+  uint64_t run = 0;
+  bool near = false;          // a near-duplicate, else an exact duplicate
+  std::string duplicate_of;   // id of the archived document it repeats
+  int distance = -1;          // near-duplicates only
+  double similarity = -1;     // near-duplicates only, to 4 decimals
+  std::string archived_at;    // when its run archived (read back only, for list filters)
+
+  const char* status() const { return near ? "near-duplicate" : "duplicate"; }
+};
+
 struct ArchiveOptions {
   uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
   uint32_t frame_bytes = 1u << 20;      // uncompressed records per zstd frame (doc/FORMAT.md)
@@ -81,6 +95,7 @@ struct ListFilter {
 
 struct ArchiveStats {
   uint64_t documents = 0, runs = 0, shards = 0;
+  uint64_t dropped = 0;       // duplicates remembered in the catalog (not archived)
   uint64_t bytes_in = 0;      // original bytes of the archived documents
   uint64_t bytes_stored = 0;  // shard bytes on disk
 };
@@ -113,6 +128,10 @@ class ArchiveWriter {
   // writer goes on; a write failure (disk full) ends the writer: nothing of the open shard
   // is committed and every later call returns the same error.
   virtual Result<uint64_t> Add(Record record) = 0;
+  // Remembers a document of this run that was not archived. Committed with the next shard
+  // (or at FinishRun). Nothing is added when its URL (its source, when it has none) already
+  // names a document or a dropped row: a page crawled again, or a killed run re-run.
+  virtual Status AddDropped(DroppedEntry entry) = 0;
   // Seals the open shard, commits its rows and the run. After this, all is durable.
   virtual Status FinishRun(const std::string& counts_json) = 0;
 };
@@ -131,6 +150,11 @@ class ArchiveReader {
   virtual Result<Record> Read(const CatalogEntry& entry) const = 0;
   virtual Status List(const ListFilter& filter,
                       const std::function<void(const CatalogEntry&)>& fn) const = 0;
+  // A document dropped as a duplicate, by exact URL (the earliest); "not found" otherwise.
+  virtual Result<DroppedEntry> FindDropped(std::string_view url) const = 0;
+  // Dropped documents matching `filter`, in the order they were dropped.
+  virtual Status ListDropped(const ListFilter& filter,
+                             const std::function<void(const DroppedEntry&)>& fn) const = 0;
   // Every document's fingerprint, in archive order (`dedup --archive` seeds from it).
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
   virtual Result<ArchiveStats> Stats() const = 0;

@@ -28,6 +28,13 @@ inline constexpr std::string_view kSelectColumns =
 // The value stored in `url_hash`: the low 32 bits of XXH3-64 of the URL, signed.
 int64_t UrlHash(std::string_view url);
 
+// "scheme://host/" of a URL: the part many documents share; empty when it has none.
+std::string_view UrlPrefix(std::string_view url);
+
+// A date column: "YYYY-MM-DD" as the INTEGER YYYYMMDD, any other text as TEXT.
+void BindDate(Statement* st, int col, std::string_view date);
+void ReadDate(const Statement& s, int col, std::string* out);
+
 // The small tables (prefixes, frames with their shard names, run archive times) kept in
 // memory, so rows are written and read without a join or a query per row. The writer's
 // own inserts update it; anything else (a rollback, another connection's commit) is
@@ -45,6 +52,14 @@ class CatalogCache {
   void ForgetPending() { original_bytes_.clear(); }
   // The id of a prefix, when some document has it (as of the last Load).
   std::optional<int64_t> KnownPrefix(std::string_view text) const;
+  Status EnsureLoaded() { return loaded_ ? Status::OK() : Load(); }
+  // A URL or source as a prefix id (or NULL) at `col` and the rest at `col + 1`; adds the
+  // prefix when new. A source's rest is its line number when it ends in "#<number>".
+  Status BindUrl(std::string_view url, Statement* st, int col);
+  Status BindSource(std::string_view source, Statement* st, int col);
+  // The text of a prefix column `col` and its rest at `col + 1` joined; false when the
+  // prefix is unknown (as of the last Load).
+  bool JoinPrefix(const Statement& s, int col, std::string* out) const;
   // Binds every column of kInsertColumns; adds prefixes and frames as needed.
   Status BindRow(const CatalogEntry& e, Statement* insert);
   // Decodes a row selected with Catalog::DocumentColumns; loads again once when a row refers to a

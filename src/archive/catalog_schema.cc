@@ -58,6 +58,30 @@ FROM documents d
   LEFT JOIN shards s ON s.id = f.shard;
 )sql";
 
+// Documents a run dropped as duplicates (section 5.2): no title, text or location, only
+// what answers their URL. `key_hash` is UrlHash of the URL, or of the source when the URL
+// is empty; it also checks the row's prefixes on reading. Similarity is kept in units of
+// 1/10000 (the report's four decimals), status 0 duplicate, 1 near-duplicate.
+const std::string_view kSchemaDropped = R"sql(
+CREATE TABLE IF NOT EXISTS dropped(
+  seq INTEGER PRIMARY KEY, key_hash INTEGER NOT NULL, url_prefix INTEGER, url_rest TEXT NOT NULL,
+  source_prefix INTEGER, source_rest NOT NULL, date, run INTEGER NOT NULL, status INTEGER NOT NULL,
+  duplicate_of INTEGER NOT NULL, distance INTEGER, similarity INTEGER);
+CREATE INDEX IF NOT EXISTS dropped_key_hash ON dropped(key_hash);
+CREATE VIEW IF NOT EXISTS dropped_view AS SELECT
+  d.seq AS seq, COALESCE(u.text, '') || d.url_rest AS url,
+  COALESCE(p.text, '') || d.source_rest AS source,
+  CASE WHEN typeof(d.date) = 'integer'
+    THEN printf('%04d-%02d-%02d', d.date / 10000, d.date / 100 % 100, d.date % 100)
+    ELSE d.date END AS date,
+  d.run AS run, CASE d.status WHEN 1 THEN 'near-duplicate' ELSE 'duplicate' END AS status,
+  printf('%016x', d.duplicate_of) AS duplicate_of, d.distance AS distance,
+  d.similarity / 10000.0 AS similarity
+FROM dropped d
+  LEFT JOIN prefixes u ON u.id = d.url_prefix
+  LEFT JOIN prefixes p ON p.id = d.source_prefix;
+)sql";
+
 CatalogEntry EntryFromV1Row(const Statement& s) {
   CatalogEntry e;
   e.ordinal = static_cast<uint64_t>(s.Int(0));
@@ -130,6 +154,7 @@ Status UpgradeV1ToV2(const Catalog& catalog) {
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP TABLE documents_v1; DROP TABLE shards_v1;"));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaView));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaDropped));
   CrashPoint("before-catalog-upgrade-commit");
   return Status::OK();
 }

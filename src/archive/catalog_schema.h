@@ -14,6 +14,9 @@ namespace simshard {
 extern const std::string_view kSchemaTables;
 extern const std::string_view kSchemaIndexes;
 extern const std::string_view kSchemaView;
+// The table of dropped documents, its index and view (IF NOT EXISTS: a writer opening a
+// version 2 catalog from before it adds them).
+extern const std::string_view kSchemaDropped;
 
 // The version 1 `documents` columns, in the order EntryFromV1Row reads them.
 inline constexpr std::string_view kV1Columns =
