@@ -18,6 +18,7 @@ namespace simshard {
 struct Record {
   std::string id;           // 16 lowercase hex digits, stable and unique in the archive
   std::string url, source, title, date;
+  std::string crawled_at;   // when the crawler fetched it (ISO 8601), or empty
   std::string archived_at;  // UTC, ISO 8601
   uint64_t run = 0;         // the run that archived it
   std::string digest;       // 32 hex digits of the content digest
@@ -35,6 +36,7 @@ struct Record {
 struct CatalogEntry {
   uint64_t ordinal = 0;     // archive order, 1-based
   std::string id, url, source, title, date, archived_at, digest;
+  std::string crawled_at;
   uint64_t simhash = 0;
   std::string sketch;
   uint64_t run = 0;
@@ -63,7 +65,7 @@ struct FingerprintRow {
 // A document a run did not archive because it repeats an archived one. The catalog keeps
 // this small row so that its URL still answers (doc/FORMAT.md, section 5.2).
 struct DroppedEntry {
-  std::string url, source, date;
+  std::string url, source, date, crawled_at;
   uint64_t run = 0;
   bool near = false;          // a near-duplicate, else an exact duplicate
   std::string duplicate_of;   // id of the archived document it repeats
@@ -88,9 +90,17 @@ struct RunInfo {
   std::string counts_json;   // counts by status, as JSON
 };
 
+// Which time --since/--until compare with.
+enum class ListDate : uint8_t {
+  kArchived = 0,  // when the run archived it (what `list` always selected by)
+  kDate = 1,      // the document's date: its publication date, else its crawl time
+  kCrawled = 2,   // when the crawler fetched it
+};
+
 struct ListFilter {
   std::string url_prefix;
-  std::string since, until;  // compared with the archived date (ISO 8601), inclusive
+  std::string since, until;  // compared with the chosen time (ISO 8601), inclusive
+  ListDate by = ListDate::kArchived;  // kDate and kCrawled leave out documents without one
 };
 
 struct ArchiveStats {

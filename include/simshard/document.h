@@ -38,7 +38,10 @@ struct Document {
                          // "#<line>" (JSON Lines) or "#<byte offset>" (WARC) for records
   std::string url;       // empty when unknown
   std::string title;     // empty when unknown
-  std::string date;      // publication date as found (ISO 8601 when it can be), or empty
+  std::string date;      // publication date the page states (ISO 8601 when it can be); when
+                         // it states none, the crawl time below; or empty
+  std::string crawled_at;  // when the crawler fetched it (WARC-Date, a JSON Lines crawl-time
+                           // field), ISO 8601 when it can be; empty when unknown
   std::string site;      // key for learning page chrome: URL host, else the parent folder
 
   OriginalKind kind = OriginalKind::kText;

@@ -141,12 +141,12 @@ class Catalog {
   Status CreateOrUpgrade();
   Result<bool> HasTables() const;  // any table at all: a file that is some other database
   Status AddShardSums();
-  Status AddExtraction();
-  Status ReadOptionalColumns();  // has_shard_sums_, has_extraction_, has_dropped_
+  Status AddMissingColumns();  // documents.extraction and documents.crawled_at
+  Status ReadOptionalColumns();  // has_shard_sums_, has_extraction_, has_dropped_, has_crawled_at_
   // Decodes a row of kDroppedColumns; false when it refers to an unknown prefix or its URL
   // (or source) does not match its key hash (prefixes renumbered behind its back).
   Result<bool> DecodeDropped(const Statement& s, DroppedEntry* e) const;
-  // kSelectColumns and the extraction column (NULL when the catalog has none), each
+  // kSelectColumns, extraction and crawled_at (NULL when the catalog lacks them), each
   // column prefixed with `table` ("d." or nothing).
   std::string DocumentColumns(std::string_view table) const;
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
@@ -160,6 +160,7 @@ class Catalog {
   bool has_shard_sums_ = false;
   bool has_extraction_ = false;
   bool has_dropped_ = false;
+  bool has_crawled_at_ = false;
   mutable std::map<std::string, Statement> cache_;
   std::unique_ptr<CatalogCache> rows_;  // the small tables, in memory (catalog_rows.cc)
 };

@@ -11,10 +11,10 @@ namespace {
 
 constexpr std::string_view kDroppedColumns =
     "d.seq, d.key_hash, d.url_prefix, d.url_rest, d.source_prefix, d.source_rest, d.date, d.run, "
-    "d.status, d.duplicate_of, d.distance, d.similarity, COALESCE(r.archived_at, r.started_at)";
+    "d.status, d.duplicate_of, d.distance, d.similarity, COALESCE(r.archived_at, r.started_at), d.crawled_at";
 enum Col {
   kSeq, kKeyHash, kUrlPrefix, kUrlRest, kSourcePrefix, kSourceRest, kDate, kRun, kStatus,
-  kDuplicateOf, kDistance, kSimilarity, kRunTime
+  kDuplicateOf, kDistance, kSimilarity, kRunTime, kCrawledAt
 };
 constexpr std::string_view kDroppedFrom = " FROM dropped d LEFT JOIN runs r ON r.id = d.run";
 
@@ -24,8 +24,8 @@ int64_t KeyHash(std::string_view url, std::string_view source) {
 }
 
 bool MatchesDropped(const ListFilter& f, const DroppedEntry& e) {
-  return e.url.starts_with(f.url_prefix) && (f.since.empty() || e.archived_at >= f.since) &&
-         (f.until.empty() || e.archived_at.substr(0, f.until.size()) <= f.until);
+  const std::string& time = f.by == ListDate::kDate ? e.date : f.by == ListDate::kCrawled ? e.crawled_at : e.archived_at;
+  return e.url.starts_with(f.url_prefix) && InTimeRange(f, time);
 }
 
 }  // namespace
@@ -38,7 +38,7 @@ Status Catalog::InsertDropped(const DroppedEntry& e) const {
   }
   auto st = Cached(
       "INSERT INTO dropped(key_hash, url_prefix, url_rest, source_prefix, source_rest, date, run, status, "
-      "duplicate_of, distance, similarity) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)");
+      "duplicate_of, distance, similarity, crawled_at) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)");
   if (!st.ok()) return st.status();
   Statement* s = *st;
   SIMSHARD_RETURN_IF_ERROR(rows_->EnsureLoaded());
@@ -53,6 +53,7 @@ Status Catalog::InsertDropped(const DroppedEntry& e) const {
   } else {
     s->BindNull(11);
   }
+  BindTime(s, 12, e.crawled_at);
   return s->Run().WithContext("catalog: dropped document " + e.source);
 }
 
@@ -65,6 +66,7 @@ Result<bool> Catalog::DecodeDropped(const Statement& s, DroppedEntry* e) const {
   }
   if (KeyHash(e->url, e->source) != s.Int(kKeyHash)) return false;
   ReadDate(s, kDate, &e->date);
+  ReadTime(s, kCrawledAt, &e->crawled_at);
   e->run = static_cast<uint64_t>(s.Int(kRun));
   e->near = s.Int(kStatus) == 1;
   e->duplicate_of = Hex64(static_cast<uint64_t>(s.Int(kDuplicateOf)));

@@ -1,7 +1,5 @@
 #include "archive/catalog_rows.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <variant>
 
@@ -16,7 +14,7 @@ namespace {
 enum Col {
   kOrdinal, kId, kUrlPrefix, kUrlRest, kSourcePrefix, kSourceRest, kTitle, kDate, kRun,
   kArchivedAt, kDigest, kSimhash, kSketch, kKind, kFrame, kRecordOffset, kRecordSize, kOriginalSize,
-  kExtraction
+  kExtraction, kCrawledAt
 };
 
 // The extraction column: NULL (and, read leniently, any unknown value) is an extracted page.
@@ -74,61 +72,6 @@ void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
 
 }  // namespace
 
-// "scheme://host/" of a URL: the part many documents share.
-std::string_view UrlPrefix(std::string_view url) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
-  const size_t slash = url.find('/', scheme_end + 3);
-  return slash == std::string_view::npos ? std::string_view() : url.substr(0, slash + 1);
-}
-
-// "path#" of a source that ends in "#<line or offset>", written without leading zeros.
-namespace {
-
-std::string_view SourcePrefix(std::string_view source, int64_t* number) {
-  const size_t hash = source.rfind('#');
-  if (hash == std::string_view::npos) return {};
-  const std::string_view digits = source.substr(hash + 1);
-  if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && digits.size() > 1)) return {};
-  int64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return {};
-    v = v * 10 + (c - '0');
-  }
-  *number = v;
-  return source.substr(0, hash + 1);
-}
-
-// "YYYY-MM-DD" as the number YYYYMMDD; -1 for any other text.
-int64_t DateNumber(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return -1;
-  int64_t v = 0;
-  for (size_t i = 0; i < date.size(); ++i) {
-    if (i == 4 || i == 7) continue;
-    if (date[i] < '0' || date[i] > '9') return -1;
-    v = v * 10 + (date[i] - '0');
-  }
-  return v;
-}
-
-void DateText(int64_t n, std::string* out) {
-  char buf[32];
-  const int size = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(n / 10000),
-                                 static_cast<long long>(n / 100 % 100), static_cast<long long>(n % 100));
-  out->assign(buf, static_cast<size_t>(size));
-}
-
-}  // namespace
-
-void BindDate(Statement* st, int col, std::string_view date) {
-  const int64_t number = DateNumber(date);
-  if (number >= 0) st->BindInt(col, number); else st->Bind(col, date);
-}
-
-void ReadDate(const Statement& s, int col, std::string* out) {
-  if (s.IsInt(col)) DateText(s.Int(col), out); else out->assign(s.View(col));
-}
-
 Status CatalogCache::BindUrl(std::string_view url, Statement* st, int col) {
   const std::string_view url_prefix = UrlPrefix(url);
   if (url_prefix.empty()) {
@@ -173,11 +116,8 @@ std::string Catalog::DocumentColumns(std::string_view table) const {
     out += kSelectColumns.substr(start, comma - start);
     start = comma + 2;
   }
-  return out + (has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL");
-}
-
-int64_t UrlHash(std::string_view url) {
-  return static_cast<int32_t>(static_cast<uint32_t>(XXH3_64bits(url.data(), url.size())));
+  out += has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL";
+  return out + (has_crawled_at_ ? ", " + std::string(table) + "crawled_at" : ", NULL");
 }
 
 Status CatalogCache::Load() {
@@ -316,6 +256,7 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   } else {
     st->BindInt(20, static_cast<int64_t>(e.extraction));
   }
+  BindTime(st, 21, e.crawled_at);
   return Status::OK();
 }
 
@@ -360,6 +301,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
   e->record_size = static_cast<uint32_t>(s.Int(kRecordSize));
   e->original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
   e->extraction = ExtractionOf(s, kExtraction);
+  ReadTime(s, kCrawledAt, &e->crawled_at);
   return Status::OK();
 }
 
@@ -368,7 +310,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
 // Once per document: the statement's text is made once, and error context only on error.
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
   static const std::string sql = "INSERT INTO documents(" + std::string(kInsertColumns) +
-                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
+                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)";
   auto st = Cached(sql);
   if (!st.ok()) return st.status();
   if (Status bound = rows_->BindRow(e, *st); !bound.ok()) return bound.WithContext("document " + e.id);
@@ -378,10 +320,9 @@ Status Catalog::InsertDocument(const CatalogEntry& e) const {
 
 namespace {
 
-// `until` compares only as many characters as it has, so "2026-11-29" takes in that day.
 bool Matches(const ListFilter& f, const CatalogEntry& e) {
-  return e.url.starts_with(f.url_prefix) && (f.since.empty() || e.archived_at >= f.since) &&
-         (f.until.empty() || e.archived_at.substr(0, f.until.size()) <= f.until);
+  const std::string& time = f.by == ListDate::kDate ? e.date : f.by == ListDate::kCrawled ? e.crawled_at : e.archived_at;
+  return e.url.starts_with(f.url_prefix) && InTimeRange(f, time);
 }
 
 // A list filter as SQL conditions on `documents d` (with `prefixes u` and `runs r` joined),
@@ -432,8 +373,9 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
       sql.Add("d.url_prefix = ? AND substr(d.url_rest, 1, length(?)) = ?", {*id, rest, rest});
     }
   }
-  if (!filter.since.empty()) sql.Add("COALESCE(d.archived_at, r.archived_at) >= ?", {filter.since});
-  if (!filter.until.empty()) {
+  const bool by_archived = filter.by == ListDate::kArchived;  // others are compared once decoded
+  if (by_archived && !filter.since.empty()) sql.Add("COALESCE(d.archived_at, r.archived_at) >= ?", {filter.since});
+  if (by_archived && !filter.until.empty()) {
     sql.Add("substr(COALESCE(d.archived_at, r.archived_at), 1, length(?)) <= ?", {filter.until, filter.until});
   }
   auto st = Prepare("SELECT " + DocumentColumns("d.") + " FROM documents d LEFT JOIN prefixes u ON u.id = d.url_prefix "
@@ -443,7 +385,7 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
   CatalogEntry entry;  // reused: its strings keep their buffers from row to row
   return st->ForEachRow([&]() -> Status {
     SIMSHARD_RETURN_IF_ERROR(rows_->Decode(*st, &entry));
-    fn(entry);
+    if (by_archived || Matches(filter, entry)) fn(entry);
     return Status::OK();
   });
 }

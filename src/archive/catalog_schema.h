@@ -30,8 +30,9 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 // happens completely or not at all.
 Status UpgradeV1ToV2(const Catalog& catalog);
 
-// Gives a version 2 catalog written before documents.extraction existed that column (and
-// the view its column), inside the caller's transaction.
-Status AddExtractionColumn(const Catalog& catalog);
+// Gives a version 2 catalog written before documents.extraction or documents.crawled_at
+// existed the missing columns (and the view again, with them), inside the caller's
+// transaction.
+Status AddDocumentColumns(const Catalog& catalog, bool extraction, bool crawled_at);
 
 }  // namespace simshard

@@ -32,6 +32,7 @@ void AppendJsonLine(const CatalogEntry& e, bool all, std::string* out) {
   w.String("title", e.title).String("date", e.date).String("shard", e.shard);
   w.Uint("size", e.original_size);
   if (e.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(e.extraction));
+  if (!e.crawled_at.empty()) w.String("crawled_at", e.crawled_at);
   if (all) w.String("status", "archived");
   w.Close();
   out->push_back('\n');
@@ -56,6 +57,7 @@ void AppendDroppedTsv(const DroppedEntry& d, std::string* out) {
 void AppendDroppedJsonLine(const DroppedEntry& d, std::string* out) {
   JsonObjectWriter w(out);
   w.String("url", d.url).String("source", d.source).String("date", d.date);
+  if (!d.crawled_at.empty()) w.String("crawled_at", d.crawled_at);
   w.String("status", d.status()).String("duplicate_of", d.duplicate_of);
   if (d.distance >= 0) w.Int("distance", d.distance);
   if (d.similarity >= 0) w.Double("similarity", d.similarity);
@@ -68,12 +70,16 @@ void AppendDroppedJsonLine(const DroppedEntry& d, std::string* out) {
 
 int ListCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "list", "simshard list --archive DIR [--format tsv|jsonl] [--url-prefix P] [--since D] [--until D]",
+      "list", "simshard list --archive DIR [--format tsv|jsonl] [--url-prefix P] [--since D] [--until D]"
+      " [--by archived|date|crawled] [--all]",
       "One line per archived document, in archive order: id, url, source, title, date, shard,\n"
       "size (bytes of the original); JSON Lines add \"extraction\" (weak or empty) for a page\n"
       "with little or no text. TSV has no header; tabs and line breaks inside fields\n"
       "become spaces. --since/--until select by when documents were archived (UTC, ISO 8601,\n"
-      "inclusive: --until 2026-11-28 takes in that whole day). --all also lists the documents\n"
+      "inclusive: --until 2026-11-28 takes in that whole day); with --by date, by their date\n"
+      "(the publication date the page states, else its crawl time), with --by crawled, by\n"
+      "when the crawler fetched them (documents without one are left out). JSON Lines add\n"
+      "\"crawled_at\" when it is known. --all also lists the documents\n"
       "dropped as duplicates, after the archived ones, and adds two fields to every line:\n"
       "status (archived, duplicate, near-duplicate) and duplicate_of (the id a dropped one\n"
       "repeats); a dropped document has no id, title, shard or size. JSON Lines give a dropped\n"
@@ -89,6 +95,8 @@ int ListCommand(const std::vector<std::string>& args) {
       ("url-prefix", po::value<std::string>()->value_name("P"), "only URLs starting with P")
       ("since", po::value<std::string>()->value_name("D"), "only documents archived at D or later")
       ("until", po::value<std::string>()->value_name("D"), "only documents archived at D or earlier")
+      ("by", po::value<std::string>()->default_value("archived")->value_name("archived|date|crawled"),
+       "which time --since and --until compare with")
       ("all", po::bool_switch(), "also list the documents dropped as duplicates, with their status");
   options.add(CommonOptions());
   po::variables_map vm;
@@ -100,6 +108,10 @@ int ListCommand(const std::vector<std::string>& args) {
   if (vm.count("url-prefix")) filter.url_prefix = vm["url-prefix"].as<std::string>();
   if (vm.count("since")) filter.since = vm["since"].as<std::string>();
   if (vm.count("until")) filter.until = vm["until"].as<std::string>();
+  const std::string by = vm["by"].as<std::string>();
+  if (by == "date") filter.by = ListDate::kDate;
+  else if (by == "crawled") filter.by = ListDate::kCrawled;
+  else if (by != "archived") throw UsageError("--by must be archived, date or crawled");
 
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(vm["archive"].as<std::string>());
   if (!reader.ok()) return Fail(help.name, reader.status());

@@ -62,6 +62,7 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
   r.source = std::move(a.doc.source);
   r.title = std::move(a.doc.title);
   r.date = std::move(a.doc.date);
+  r.crawled_at = std::move(a.doc.crawled_at);
   r.archived_at = archived_at;
   r.run = run;
   r.digest = a.digest.Hex();
@@ -84,6 +85,7 @@ Status RememberDropped(ArchiveWriter& writer, const ReportRow& row, const Analyz
   e.url = a.doc.url;
   e.source = a.doc.source;
   e.date = a.doc.date;
+  e.crawled_at = a.doc.crawled_at;
   e.near = near;
   e.duplicate_of = row.duplicate_of;
   e.distance = row.distance;

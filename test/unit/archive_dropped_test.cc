@@ -2,8 +2,6 @@
 // not archive keeps a small row, so that its URL still answers.
 #include <boost/test/unit_test.hpp>
 
-#include <sqlite3.h>
-
 #include "archive_test_util.h"
 #include "simshard/archive.h"
 
@@ -11,6 +9,7 @@ using namespace simshard;
 using simshard::testing::MakeRecord;
 using simshard::testing::OpenReader;
 using simshard::testing::OpenWriter;
+using simshard::testing::CatalogRows;
 using simshard::testing::ScratchDir;
 
 namespace {
@@ -48,23 +47,6 @@ std::vector<DroppedEntry> ListDropped(const std::string& dir, const ListFilter& 
   return out;
 }
 
-std::string Sql(const std::string& dir, const std::string& sql) {
-  sqlite3* db = nullptr;
-  BOOST_REQUIRE(sqlite3_open((dir + "/catalog.sqlite").c_str(), &db) == SQLITE_OK);
-  std::string out;
-  char* err = nullptr;
-  const int rc = sqlite3_exec(db, sql.c_str(), [](void* o, int n, char** values, char**) {
-    auto* text = static_cast<std::string*>(o);
-    for (int i = 0; i < n; ++i) *text += (i ? "|" : "") + std::string(values[i] ? values[i] : "");
-    *text += "\n";
-    return 0;
-  }, &out, &err);
-  BOOST_TEST_MESSAGE((err ? err : ""));
-  sqlite3_free(err);
-  sqlite3_close(db);
-  BOOST_REQUIRE(rc == SQLITE_OK);
-  return out;
-}
 
 }  // namespace
 
@@ -97,7 +79,7 @@ BOOST_AUTO_TEST_CASE(a_dropped_document_answers_by_its_url) {
   BOOST_TEST(reader->Stats().value().documents == 1u);
   BOOST_TEST(ListDropped(dir.path()).size() == 2u);
   BOOST_TEST(ListDropped(dir.path(), ListFilter{"https://copy.example/b", "", ""}).size() == 1u);
-  BOOST_TEST(Sql(dir.path(), "SELECT url, status, duplicate_of, distance, similarity FROM dropped_view") ==
+  BOOST_TEST(CatalogRows(dir.path(), "SELECT url, status, duplicate_of, distance, similarity FROM dropped_view") ==
              "https://copy.example/a|near-duplicate|" + kept.id + "|3|0.9123\n" +
              "https://copy.example/b|duplicate|" + kept.id + "||\n");
   BOOST_TEST(reader->Verify().empty());
@@ -167,13 +149,13 @@ BOOST_AUTO_TEST_CASE(older_catalogs_get_the_table_and_stale_rows_are_left_out) {
   ScratchDir dir;
   const Record kept = MakeRecord(1);
   Run(dir.path(), {kept}, {});
-  Sql(dir.path(), "DROP VIEW dropped_view; DROP TABLE dropped;");
+  CatalogRows(dir.path(), "DROP VIEW dropped_view; DROP TABLE dropped;");
   BOOST_TEST(OpenReader(dir.path())->Stats().value().dropped == 0u);
   BOOST_TEST(ListDropped(dir.path()).empty());
   BOOST_TEST(!OpenReader(dir.path())->FindDropped("https://copy.example/a").ok());
   Run(dir.path(), {}, {Dropped("https://copy.example/a", "a.html", kept, true)});
   BOOST_TEST(OpenReader(dir.path())->FindDropped("https://copy.example/a").ok());
-  Sql(dir.path(), "UPDATE prefixes SET text = 'https://other.example/' WHERE text = 'https://copy.example/'");
+  CatalogRows(dir.path(), "UPDATE prefixes SET text = 'https://other.example/' WHERE text = 'https://copy.example/'");
   BOOST_TEST(!OpenReader(dir.path())->FindDropped("https://other.example/a").ok());
   BOOST_TEST(ListDropped(dir.path()).empty());
 }
