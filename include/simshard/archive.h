@@ -30,6 +30,7 @@ struct Record {
   Extraction extraction = Extraction::kExtracted;
   std::string text;         // extracted article text (may be empty)
   std::string original;     // original bytes; empty when identical to text
+  WarcOrigin warc;          // WARC input: what writes the WARC record again (WarcRecordBytes)
 };
 
 // Where a record lives and what the catalog keeps about it.
@@ -175,6 +176,10 @@ class ArchiveReader {
 
 // The bytes `restore` writes: the original, or the text when they were the same.
 std::string OriginalBytes(const Record& record);
+
+// The WARC record the document was read from, byte for byte as it was in the WARC file
+// (header, block, and the two line breaks that end it); empty when it came from elsewhere.
+std::string WarcRecordBytes(const Record& record);
 
 // Sets the record's SimHash and sketch from its text. Shards do not store them: the
 // pipeline fingerprints exactly the text it archives, so this gives back what it computed

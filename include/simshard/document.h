@@ -32,6 +32,17 @@ inline const char* ExtractionName(Extraction e) {
   return e == Extraction::kWeak ? "weak" : e == Extraction::kEmpty ? "empty" : "extracted";
 }
 
+// What a WARC record held besides its payload, kept so that the record can be written
+// again byte for byte (doc/FORMAT.md, section 3): the record is header + http_header +
+// (http_body, or the payload when it is empty) + "\r\n\r\n". Empty for other inputs.
+struct WarcOrigin {
+  std::string header;       // "WARC/1.1\r\n" ... the blank line, as read
+  std::string http_header;  // a response's status line and headers up to the blank line
+  std::string http_body;    // the body as transferred, when chunking or a content encoding
+                            // was undone to give the payload; else empty
+  bool empty() const { return header.empty(); }
+};
+
 struct Document {
   uint64_t seq = 0;      // position in input order, 0-based, gap-free
   std::string source;    // input path as given joined with the file path below it;
@@ -49,6 +60,7 @@ struct Document {
   std::string text;      // extracted article text, valid UTF-8, paragraphs split by "\n\n"
 
   Extraction extraction = Extraction::kExtracted;
+  WarcOrigin warc;       // a WARC record's header and HTTP header block
 
   std::string skip_reason;  // non-empty: not archivable ("empty file", "binary content", ...)
   uint64_t input_bytes = 0; // bytes this document accounts for in the input (for progress)

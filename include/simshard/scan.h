@@ -40,6 +40,7 @@ struct RawItem {
   std::string url;            // known from the container (WARC-Target-URI), else empty
   std::string date;           // crawl time known from the container (WARC-Date), else empty
   std::string charset;        // declared by the container (HTTP Content-Type), else empty
+  WarcOrigin warc;            // a WARC record's headers (Document::warc)
   std::string skip_reason;    // non-empty: already known to be unusable
   uint64_t input_bytes = 0;   // bytes of the input this item accounts for
 };

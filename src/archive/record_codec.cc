@@ -316,6 +316,12 @@ Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
   else if (key == "title_b64") return DecodeBase64Field(key, value.get_string(), &r.title);
   else if (key == "date_b64") return DecodeBase64Field(key, value.get_string(), &r.date);
   else if (key == "crawled_at_b64") return DecodeBase64Field(key, value.get_string(), &r.crawled_at);
+  else if (key == "warc_header") r.warc.header = str();
+  else if (key == "warc_http_header") r.warc.http_header = str();
+  else if (key == "warc_http_body") r.warc.http_body = str();
+  else if (key == "warc_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.header);
+  else if (key == "warc_http_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_header);
+  else if (key == "warc_http_body_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_body);
   // Unknown fields are ignored, so later versions may add some.
   return Status::OK();
 }
@@ -345,6 +351,9 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   // Only when not extracted, so records of ordinary pages are as they always were.
   if (r.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(r.extraction));
   w.String("kind", KindName(r.kind));
+  PutBytesField(w, "warc_header", r.warc.header);  // WARC input only (section 3)
+  PutBytesField(w, "warc_http_header", r.warc.http_header);
+  PutBytesField(w, "warc_http_body", r.warc.http_body);
   std::optional<EmbeddedRecord> embedded;
   if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {
     embedded = EmbedJsonRecord(r);
@@ -445,6 +454,12 @@ CatalogEntry EntryFromRecord(Record&& r, uint64_t ordinal) { return EntryFrom(st
 
 std::string OriginalBytes(const Record& record) {
   return record.original.empty() ? record.text : record.original;
+}
+
+std::string WarcRecordBytes(const Record& record) {
+  const WarcOrigin& w = record.warc;
+  if (w.empty()) return {};
+  return w.header + w.http_header + (w.http_body.empty() ? OriginalBytes(record) : w.http_body) + "\r\n\r\n";
 }
 
 }  // namespace simshard

@@ -74,6 +74,7 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
   r.extraction = a.doc.extraction;
   if (a.doc.original != a.doc.text) r.original = std::move(a.doc.original);
   r.text = std::move(a.doc.text);
+  r.warc = std::move(a.doc.warc);
   return r;
 }
 

@@ -184,6 +184,7 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
                                                   : OriginalKind::kHtml;
   doc.skip_reason = std::move(item.skip_reason);
   if (doc.skipped()) return doc;
+  doc.warc = std::move(item.warc);
   if (TrimAscii(item.bytes).empty()) {
     const bool record = doc.source.find('#') != std::string::npos;  // in a JSON Lines or WARC file
     doc.skip_reason = !item.bytes.empty() ? "no text (only white space)"

@@ -252,3 +252,4 @@ BOOST_AUTO_TEST_CASE(json_lines_keep_a_crawl_time_field_apart) {
   BOOST_TEST(docs[2].date == "2024-05-03");
   BOOST_TEST(docs[2].crawled_at == "");
 }
+
