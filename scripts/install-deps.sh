@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config zstd sqlite3
   libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
-  wget python3
+  wget python3 jq
   time  # GNU time: peak memory of whole processes in bench/run.sh
 )
 # shellcheck disable=SC2206
@@ -17,6 +17,15 @@ missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# The warcio command-line tools check exported WARC files (test/e2e/cli_warc_export.sh).
+# An npm package, in .tools/ of the source tree; a machine without npm or the registry
+# runs that test without them.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [ ! -x "$root/.tools/node_modules/.bin/warcio" ] && command -v npm >/dev/null; then
+  npm install --prefix "$root/.tools" --no-audit --no-fund --silent warcio@2.4.11 >/dev/null 2>&1 ||
+    echo "warcio not installed (npm install failed); its checks will be skipped" >&2
+fi
+
 [ ${#missing[@]} -eq 0 ] && exit 0
 
 sudo=""

@@ -4,7 +4,8 @@
 # fetched URL restores; restore --warc gives the crawl's records byte for byte; export
 # writes them again byte for byte, a revisit record for the copy and a metadata record for
 # the near-copy, and the exported WARC archives again to the same ids. When the warcio tools
-# are installed (WARCIO=path/to/warcio, or on PATH) they index the exported file.
+# are installed (scripts/install-deps.sh puts them in .tools/; or WARCIO=path/to/warcio, or
+# on PATH) they index the exported file.
 source "$(dirname "$0")/wget_lib.bash" site/news site/wire
 
 page() {  # page FILE TITLE BODY...: an article page with the site's chrome around it
@@ -123,7 +124,9 @@ echo "--- archiving the exported WARC again gives the same ids" >&2
 ids() { jq -r 'select(.status == "archived") | .id' "$1" | sort; }
 [ "$(ids report.jsonl)" = "$(ids report2.jsonl)" ] || die "ids differ: $(ids report.jsonl) / $(ids report2.jsonl)"
 
-warcio=${WARCIO:-$(command -v warcio || true)}
+tools_warcio=$(cd "$(dirname "$0")/../.." && pwd)/.tools/node_modules/.bin/warcio
+[ -x "$tools_warcio" ] || tools_warcio=$(command -v warcio || true)
+warcio=${WARCIO:-$tools_warcio}
 if [ -n "$warcio" ]; then
   echo "--- warcio indexes the exported WARC" >&2
   "$warcio" index out.warc.gz > index.out 2> index.err || die "warcio index: $(cat index.err)"
