@@ -61,6 +61,29 @@ must_exit 0 "$SIMSHARD" stats --archive arc --json
 dropped=$(jq .dropped out)
 [ "$dropped" = "$(grep -c -v '"archived"' r1.jsonl)" ] || die "stats counts $dropped dropped"
 
+step "export: resource records for pages not read from WARC, revisit and metadata for dropped ones"
+must_exit 0 "$SIMSHARD" export --archive arc --format warc --output all.warc.gz --json
+python3 - <<'PY' || die "export of a crawl without WARC: $(cat out)"
+import json, zlib
+s = json.load(open("out"))
+statuses = [json.loads(l)["status"] for l in open("r1.jsonl")]
+assert (s["originals"], s["resources"]) == (0, statuses.count("archived")), s
+assert (s["revisits"], s["metadata"]) == (statuses.count("duplicate"), statuses.count("near-duplicate")), s
+data, types = open("all.warc.gz", "rb").read(), []
+while data:  # one gzip member per record
+    d = zlib.decompressobj(31)
+    rec = d.decompress(data)
+    data = d.unused_data
+    head, _, rest = rec.partition(b"\r\n\r\n")
+    fields = dict(l.split(b": ", 1) for l in head.split(b"\r\n")[1:])
+    assert len(rest) == int(fields[b"Content-Length"]) + 4 and rest.endswith(b"\r\n\r\n"), head
+    types.append(fields[b"WARC-Type"].decode())
+assert types[:s["resources"]] == ["resource"] * s["resources"], types  # documents first
+PY
+must_exit 0 "$SIMSHARD" archive all.warc.gz --archive again --report again.jsonl --quiet
+[ "$(jq -r 'select(.id) | .id' r1.jsonl | sort)" = "$(jq -r 'select(.id) | .id' again.jsonl | sort)" ] ||
+  die "the exported WARC archives to other ids"
+
 step "a second night of the same crawl adds no row: every URL is known"
 must_exit 0 "$SIMSHARD" archive "$SAMPLES/crawl" --archive arc --report r2.jsonl --quiet
 must_exit 0 "$SIMSHARD" stats --archive arc --json
