@@ -21,6 +21,7 @@
 #include "scan/chrome_rules.h"
 #include "scan/text_util.h"
 #include "simshard/normalize.h"
+#include "util/paragraphs.h"
 #include "simshard/scan.h"
 
 namespace fs = boost::filesystem;

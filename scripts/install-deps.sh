@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config zstd sqlite3
   libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
+  slurm-wlm munge  # the cluster engine; the tests start a one-node cluster of their own
   wget python3 jq
   time  # GNU time: peak memory of whole processes in bench/run.sh
 )

@@ -14,18 +14,28 @@
 
 namespace simshard {
 
-// Article text cut into paragraphs (separated by blank lines), as views into `text`.
-std::vector<std::string_view> SplitParagraphs(std::string_view text);
-
 // A key for a paragraph that ignores case, punctuation and spacing, so chrome with a
 // changed date or a curly quote still matches itself.
 uint64_t ParagraphKey(std::string_view paragraph);
 
 // Folds `text` once for both uses: `folded` becomes FoldForFingerprint(text) and
-// `paragraph_keys` ParagraphKey(p) for each p of SplitParagraphs(text), in order. Both
+// `paragraph_keys` ParagraphKey(p) for each paragraph p of `text` (util/paragraphs.h), in order. Both
 // outputs are overwritten (pass the same ones again to reuse their memory).
 void FoldWithParagraphKeys(std::string_view text, std::string* folded,
                            std::vector<uint64_t>* paragraph_keys);
+
+// What the learned chrome model makes of one page (ChromeModel::Apply).
+struct ChromeStrip {
+  enum class Outcome {
+    kUnchanged,   // no paragraph of the page is known chrome of its site
+    kOnlyChrome,  // nothing but known chrome (and symbols): the text is no evidence
+    kStripped,    // some paragraphs went: `text` and `folded` are set
+  };
+  Outcome outcome = Outcome::kUnchanged;
+  std::string text;    // the page's text without its known chrome
+  std::string folded;  // FoldForFingerprint(text): what the fingerprint is computed from
+  size_t paragraphs_removed = 0;
+};
 
 // Learns which paragraphs repeat across many pages of one site (menus, appeals, cookie
 // notices that survived extraction) and says which to drop. Observations happen in input
@@ -51,6 +61,13 @@ class ChromeModel {
   // Returns `text` without the paragraphs this model knows as chrome for `site`, or
   // `text` unchanged when every paragraph is known (then it is not chrome but a repeat).
   std::string Strip(std::string_view site, std::string_view text) const;
+
+  // The learned half of chrome removal, text in and text out (the other half, per page,
+  // is in the extraction: doc/INPUTS.md). `paragraph_keys` are the keys of the
+  // paragraphs of `text` in order, as FoldWithParagraphKeys gives them, so no paragraph
+  // is folded again. Paragraphs longer than a chrome paragraph can be always stay.
+  ChromeStrip Apply(std::string_view site, std::string_view text,
+                    std::span<const uint64_t> paragraph_keys) const;
 
   // Persisted in the catalog between nights (printable text; paragraphs seen on one
   // page only are not kept).

@@ -41,6 +41,9 @@ struct RunOptions {
   ScanOptions scan;
   DedupOptions dedup = DedupOptions::Defaults();
   ArchiveOptions archive;
+  // A run cut into tasks: when set, the documents come from these files, which the
+  // analyse tasks wrote from `inputs` (RunAnalyzeTask), and `inputs` are not read again.
+  std::vector<std::string> stage_files;
   // Progress callback, called from the deciding thread now and then.
   std::function<void(const struct RunProgress&)> on_progress;
   // Called from the deciding thread with every report row, in input order (for logs).
@@ -66,6 +69,56 @@ struct RunSummary {
   uint64_t run_id = 0;
   bool any_skipped() const { return totals.skipped > 0; }
 };
+
+// A run cut into tasks (`--tasks N`, on one machine or as a Slurm job array): the input is
+// shared out by file, in scan order, into N slices of about equal bytes; each task
+// analyses its slice into a stage file in the work folder; then one decide task runs
+// `archive` or `dedup` on the stage files, in input order, with the decider of a
+// one-machine run, so that reports, ids and shards are the same for any task count.
+struct TaskPlan {
+  std::string work_dir;  // on a filesystem every task sees
+  unsigned tasks = 1;
+};
+// Where task `task`'s stage file goes (it is complete when it exists).
+std::string StageFilePath(const TaskPlan& plan, unsigned task);
+// The tasks whose stage file is missing: the ones to run (again).
+std::vector<unsigned> PendingTasks(const TaskPlan& plan);
+// Analyses slice `task` (0-based) of options.inputs into its stage file.
+Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
+// `options` with stage_files set to every task's file: what the decide task runs.
+Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
+
+// The same run as Slurm jobs: a job array of analyse tasks, and the decide job after it
+// (--dependency=afterok). Each runs `simshard stage ...` from the work folder.
+struct SlurmOptions {
+  std::string partition;                // sbatch --partition, when set
+  std::string time_limit;               // sbatch --time, when set
+  std::string mem_per_task;             // sbatch --mem, when set
+  std::vector<std::string> sbatch_args; // passed to every sbatch as they are
+};
+struct SlurmJobs {
+  std::string analyze_job;  // empty when every slice was already analysed
+  std::string decide_job;
+  std::vector<unsigned> tasks;  // the array indices submitted
+};
+// Writes the job scripts under plan.work_dir/slurm and submits them; `binary` and `cwd`
+// are what the jobs run and where. The stage commands read the run's options from
+// plan.work_dir/command, which the caller wrote.
+Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
+                                const std::string& binary, const std::string& cwd);
+// Progress of a submitted run while it is waited for.
+struct SlurmProgress {
+  unsigned tasks = 0, done = 0, failed = 0;
+  bool deciding = false;  // the analyse tasks are over and the decide job runs
+};
+// Polls the queue every `poll_seconds` until both jobs have left it, calling `progress`
+// when something changed. Returns the decide job's exit code (the run's), or an error
+// that names the tasks that failed and their logs.
+Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
+                         const std::function<void(const SlurmProgress&)>& progress);
+// Where the stage commands and the executor keep their files in the work folder.
+std::string StageLogPath(const TaskPlan& plan, const std::string& name);  // <work>/logs/<name>
+std::string DecideExitCodePath(const TaskPlan& plan);
 
 // `simshard archive`: every input document gets one decision and one report row.
 Result<RunSummary> RunArchive(const RunOptions& options);
@@ -101,7 +154,7 @@ struct ExtractSummary {
 // empty or skipped; reason is "" for extracted, says why for the others.
 Result<ExtractSummary> RunExtract(const ExtractOptions& options, std::FILE* out = stdout);
 
-// `simshard export`: the archive as a WARC file (doc/FORMAT.md, section 10), one gzip
+// `simshard export`: the archive as a WARC file (doc/FORMAT.md, section 11), one gzip
 // member per record: each document read from WARC as the record it was read from, byte for
 // byte; other documents as `resource` records; documents dropped as duplicates as
 // `revisit` records (identical-payload-digest) and near-duplicates as `metadata` records.

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,15 @@ struct RawItem {
   uint64_t input_bytes = 0;   // bytes of the input this item accounts for
 };
 
+// One file of the input as Scanner::Scan reads it, or one entry it cannot read (then
+// `skip_reason` says why): the units a run cut into tasks shares out.
+struct InputUnit {
+  std::string path;    // the file to open
+  std::string source;  // its name in reports (input as given, joined with the path below it)
+  uint64_t bytes = 0;  // its size as stored
+  std::string skip_reason;
+};
+
 class Scanner {
  public:
   explicit Scanner(ScanOptions options = {});
@@ -56,6 +66,13 @@ class Scanner {
   Status Scan(const std::vector<std::string>& inputs,
               const std::function<bool(RawItem&&)>& sink) const;
 
+  // What Scan(inputs) reads, one unit per file or unreadable entry, in its order.
+  Result<std::vector<InputUnit>> ListUnits(const std::vector<std::string>& inputs) const;
+  // Scans `units` as Scan does the inputs they were listed from: ScanUnits of consecutive
+  // pieces of ListUnits(inputs) yields, piece after piece, the items of Scan(inputs).
+  Status ScanUnits(std::span<const InputUnit> units,
+                   const std::function<bool(RawItem&&)>& sink) const;
+
   // Sum of the sizes of the input files (as stored), for progress and ETA.
   static uint64_t TotalInputBytes(const std::vector<std::string>& inputs);
 
@@ -63,8 +80,21 @@ class Scanner {
   ScanOptions options_;
 };
 
-// Decodes the item's charset, extracts the article text (without markup, scripts and
-// rule-matched chrome) and its metadata. Pure and thread-safe.
+// Decodes the item's charset, extracts the article text (ExtractArticle) and its
+// metadata. Pure and thread-safe.
 Document Extract(RawItem&& item, const ScanOptions& options);
+
+// Article extraction on one decoded page, text in and text out. Every rule that takes
+// page chrome out of a single page is applied here and only here (doc/INPUTS.md,
+// "Article extraction"): the HTML content choice (scripts, menus, furniture, comment and
+// related-story blocks left out), the cut at a comment thread, and the chrome rules
+// (cookie notices, ad labels, share bars, appeals). What repeats across a site's pages
+// is the learned model's (normalize.h, ChromeModel::Apply).
+struct ArticleText {
+  std::string text;                    // paragraphs separated by blank lines
+  std::string title, url, date;        // as the page states them (HTML), else empty
+  Extraction extraction = Extraction::kExtracted;  // how much article text was found
+};
+ArticleText ExtractArticle(std::string_view utf8_page, bool html);
 
 }  // namespace simshard

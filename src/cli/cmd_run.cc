@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/input_options.h"
 #include "cli/progress.h"
+#include "cli/run_command.h"
 #include "simshard/pipeline.h"
 
 namespace simshard::cli {
@@ -17,6 +18,8 @@ std::string ShortNumber(double value) {
   std::snprintf(buf, sizeof buf, "%g", value);
   return buf;
 }
+
+}  // namespace
 
 po::options_description RunOptionsDescription(bool archive) {
   po::options_description run(archive ? "Archive options" : "Dedup options");
@@ -58,6 +61,7 @@ po::options_description RunOptionsDescription(bool archive) {
         ("level", po::value<int>()->default_value(a.level)->value_name("N"), "zstd level");
     all.add(shards);
   }
+  all.add(ExecutorOptionsDescription());
   all.add(CommonOptions());
   return all;
 }
@@ -92,13 +96,9 @@ RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
   return o;
 }
 
-int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bool archive) {
-  const po::options_description options = RunOptionsDescription(archive);
-  po::variables_map vm;
-  if (!ParseCommandLine(help, args, options, InputPositional(), &vm)) return kOk;
-  RunOptions run = ToRunOptions(vm, archive);
+int ExecuteRun(const CommandHelp& help, const po::variables_map& vm, RunOptions run,
+               bool archive) {
   const Log log = MakeLog(help.name, vm);
-
   ProgressLine progress(!log.quiet);
   if (progress.enabled()) run.on_progress = [&](const RunProgress& p) { progress.Update(p); };
   if (log.verbose && !log.quiet) {
@@ -130,33 +130,56 @@ int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bo
   return code;
 }
 
-}  // namespace
+namespace {
 
-int ArchiveCommand(const std::vector<std::string>& args) {
-  const CommandHelp help{
-      "archive", "simshard archive INPUT... --archive DIR [--report FILE] [--threads N] [options]",
-      "Reads crawler output (text, HTML, JSON Lines, WARC; .gz/.zst too), drops documents that\n"
-      "repeat one already archived (exactly or nearly, this run or an earlier one) and archives\n"
-      "the rest. Every input document gets one decision and one report line.\n"
-      "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped\n"
-      "(see the report). Only one archive run per archive at a time. When SOURCE_DATE_EPOCH\n"
-      "is set, its time is recorded as the archive time (for reproducible shards).",
-      "  simshard archive crawl/2026-11-28 --archive /srv/news --report report.jsonl\n"
-      "  simshard archive --config nightly.conf crawl/$(date +%F)"};
-  return RunCommand(help, args, true);
+int RunCommand(const CommandHelp& help, const std::vector<std::string>& args, bool archive) {
+  const po::options_description options = RunOptionsDescription(archive);
+  po::variables_map vm;
+  if (!ParseCommandLine(help, args, options, InputPositional(), &vm)) return kOk;
+  const RunOptions run = ToRunOptions(vm, archive);
+  int code = kOk;
+  if (MaybeRunInTasks(help, args, vm, run, archive, &code)) return code;
+  return ExecuteRun(help, vm, run, archive);
 }
 
-int DedupCommand(const std::vector<std::string>& args) {
-  const CommandHelp help{
+}  // namespace
+
+CommandHelp RunCommandHelp(bool archive) {
+  if (!archive) {
+    return CommandHelp{
       "dedup", "simshard dedup INPUT... --report FILE [--archive DIR] [--kept FILE] [options]",
       "Makes the decisions `archive` would make without writing an archive: each document is\n"
       "kept, a duplicate or near-duplicate of a kept one (or of one in --archive, opened\n"
       "read-only), or skipped. Report statuses: kept, duplicate, near-duplicate, skipped.\n"
       "--keep longest keeps each group's longest copy instead of its first: it holds one report\n"
       "row per document in memory and reads the input twice when --kept is given.\n"
+      "With --tasks N or --executor slurm the run is cut into tasks (see archive --help).\n"
       "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped.",
       "  simshard dedup scraped/ --report dups.jsonl --kept clean.jsonl.zst --keep longest"};
-  return RunCommand(help, args, false);
+  }
+  return CommandHelp{
+      "archive", "simshard archive INPUT... --archive DIR [--report FILE] [--threads N] [options]",
+      "Reads crawler output (text, HTML, JSON Lines, WARC; .gz/.zst too), drops documents that\n"
+      "repeat one already archived (exactly or nearly, this run or an earlier one) and archives\n"
+      "the rest. Every input document gets one decision and one report line.\n"
+      "Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 done, but some inputs were skipped\n"
+      "(see the report). Only one archive run per archive at a time. When SOURCE_DATE_EPOCH\n"
+      "is set, its time is recorded as the archive time (for reproducible shards).\n"
+      "With --tasks N, or --executor slurm, the run is cut into N tasks: slices of the input\n"
+      "are analysed apart (a Slurm job array), then one task decides in input order, so the\n"
+      "report, ids and shards are those of one process. A rerun with the same options picks\n"
+      "up the slices already done.",
+      "  simshard archive crawl/2026-11-28 --archive /srv/news --report report.jsonl\n"
+      "  simshard archive --config nightly.conf crawl/$(date +%F)\n"
+      "  simshard archive crawl/ --archive /srv/news --executor slurm --tasks 64 --wait"};
+}
+
+int ArchiveCommand(const std::vector<std::string>& args) {
+  return RunCommand(RunCommandHelp(true), args, true);
+}
+
+int DedupCommand(const std::vector<std::string>& args) {
+  return RunCommand(RunCommandHelp(false), args, false);
 }
 
 }  // namespace simshard::cli

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "cli/command.h"
+#include "cli/run_command.h"
 
 #ifndef SIMSHARD_VERSION
 #define SIMSHARD_VERSION "unknown"
@@ -34,6 +35,7 @@ constexpr Command kCommands[] = {
     {"export", simshard::cli::ExportCommand, "write the archive as WARC"},
     {"reindex", simshard::cli::ReindexCommand, "rebuild the catalog from the shards"},
     {"repair", simshard::cli::RepairCommand, "salvage a damaged archive, list what was lost"},
+    {"stage", simshard::cli::StageCommand, "run one task of a run cut into tasks (Slurm)"},
 };
 
 void PrintUsage(std::FILE* out) {

@@ -8,6 +8,7 @@
 
 #include "normalize/ascii_fold.h"
 #include "simshard/normalize.h"
+#include "util/paragraphs.h"
 
 namespace simshard {
 namespace {
@@ -18,22 +19,6 @@ constexpr size_t kMaxTrackedPairs = 1u << 20;  // about 40 MB of hash map
 
 // Paragraphs longer than this are article text, never chrome worth learning.
 constexpr size_t kMaxChromeParagraphBytes = 2000;
-
-// Calls `fn` with each paragraph of `text`: the pieces between blank lines ("\n\n"),
-// without the newlines and spaces around them, if anything is left.
-template <typename Fn>
-void ForEachParagraph(std::string_view text, Fn&& fn) {
-  size_t pos = 0;
-  while (pos < text.size()) {
-    size_t end = text.find("\n\n", pos);
-    if (end == std::string_view::npos) end = text.size();
-    std::string_view p = text.substr(pos, end - pos);
-    while (!p.empty() && (p.front() == '\n' || p.front() == ' ')) p.remove_prefix(1);
-    while (!p.empty() && (p.back() == '\n' || p.back() == ' ')) p.remove_suffix(1);
-    if (!p.empty()) fn(p);
-    pos = end + 2;
-  }
-}
 
 bool IsDigit(char c) { return static_cast<unsigned char>(c - '0') < 10; }
 
@@ -76,12 +61,6 @@ uint64_t KeyOfFolded(std::string_view folded, bool may_have_number = true) {
 
 }  // namespace
 
-std::vector<std::string_view> SplitParagraphs(std::string_view text) {
-  std::vector<std::string_view> out;
-  ForEachParagraph(text, [&](std::string_view p) { out.push_back(p); });
-  return out;
-}
-
 uint64_t ParagraphKey(std::string_view paragraph) {
   thread_local std::string folded;
   folded.clear();
@@ -94,7 +73,7 @@ void FoldWithParagraphKeys(std::string_view text, std::string* folded,
   folded->clear();
   folded->reserve(text.size() + 32);  // folding writes whole blocks past its end
   paragraph_keys->clear();
-  ForEachParagraph(text, [&](std::string_view p) {
+  ForEachParagraph(text, [&](size_t, std::string_view p) {
     size_t start = folded->size();
     const bool may_have_number = normalize::AppendFoldNotingNumbers(p, folded);
     if (start > 0 && folded->size() > start) ++start;  // the space before its first word
@@ -244,6 +223,39 @@ std::string ChromeModel::Strip(std::string_view site, std::string_view text) con
   // A page made only of repeated paragraphs is kept whole: dropping all of it would lose
   // the page (say, a story the site published three times), not just its chrome.
   return out.empty() ? std::string(text) : out;
+}
+
+ChromeStrip ChromeModel::Apply(std::string_view site, std::string_view text,
+                               std::span<const uint64_t> paragraph_keys) const {
+  ChromeStrip result;
+  const size_t chrome = CountChrome(site, paragraph_keys);
+  if (chrome == 0) return result;
+  // A page made only of repeated paragraphs keeps its text (better a duplicate kept than
+  // an article lost), but that text is known chrome: no evidence against other pages.
+  if (chrome == paragraph_keys.size()) {
+    result.outcome = ChromeStrip::Outcome::kOnlyChrome;
+    return result;
+  }
+  const Counts& counts = counts_.find(site)->second;  // CountChrome found the site
+  size_t i = 0;
+  ForEachParagraph(text, [&](size_t, std::string_view p) {
+    const uint64_t key = i < paragraph_keys.size() ? paragraph_keys[i] : ParagraphKey(p);
+    ++i;
+    const uint32_t* count = p.size() <= kMaxChromeParagraphBytes ? counts.Find(key) : nullptr;
+    if (count && *count >= min_pages_) {
+      ++result.paragraphs_removed;
+      return;
+    }
+    if (!result.text.empty()) result.text.append("\n\n");
+    result.text.append(p);
+  });
+  // Only long paragraphs repeat (syndicated copies share whole paragraphs): the text and
+  // the fingerprint computed from it stand.
+  if (result.paragraphs_removed == 0) return ChromeStrip{};
+  result.folded = FoldForFingerprint(result.text);
+  result.outcome = result.folded.empty() ? ChromeStrip::Outcome::kOnlyChrome
+                                         : ChromeStrip::Outcome::kStripped;
+  return result;
 }
 
 // Text, so it fits any catalog column: "chrome-model 1 <min_pages>\n", then per site

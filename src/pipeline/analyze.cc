@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "pipeline/bounded_queue.h"
+#include "pipeline/stage_file.h"
 #include "scan/text_util.h"
 #include "simshard/normalize.h"
 #include "util/thread_name.h"
@@ -96,11 +97,12 @@ struct AnalyzedStream::Impl {
       return pushed;
     };
     Scanner scanner(scan);
-    scan_status = scanner.Scan(inputs, [&](RawItem&& item) {
+    const std::function<bool(RawItem&&)> add = [&](RawItem&& item) {
       batch_bytes += item.bytes.size();
       batch.items.push_back(std::move(item));
       return batch.items.size() < kBatchItems && batch_bytes < kBatchBytes ? true : ship();
-    });
+    };
+    scan_status = units ? scanner.ScanUnits(*units, add) : scanner.Scan(inputs, add);
     if (!batch.items.empty()) ship();
     raw.Close();
   }
@@ -129,7 +131,34 @@ struct AnalyzedStream::Impl {
     return std::move(current[cursor++]);
   }
 
+  // The stage files' documents, in batches as the workers would hand them over.
+  void ReplayAll() {
+    uint64_t number = 0, seq = 0;
+    std::vector<Analyzed> batch;
+    for (const std::string& path : stage_files) {
+      StageReader reader;
+      scan_status = reader.Open(path);
+      Analyzed a;
+      while (scan_status.ok() && reader.Next(&a)) {
+        a.doc.seq = seq++;
+        batch.push_back(std::move(a));
+        if (batch.size() == kBatchItems && !ordered.Put(number++, std::exchange(batch, {}))) return;
+      }
+      if (scan_status.ok()) scan_status = reader.status();
+      if (!scan_status.ok()) break;
+    }
+    if (!batch.empty() && scan_status.ok()) ordered.Put(number++, std::move(batch));
+    ordered.ProducersDone();
+  }
+
   void Start() {
+    if (!stage_files.empty()) {
+      scanner_thread = std::thread([this] {
+        NameThisThread("ss-replay");
+        ReplayAll();
+      });
+      return;
+    }
     workers_running = workers_count;
     scanner_thread = std::thread([this] {
       NameThisThread("ss-scan");
@@ -156,6 +185,8 @@ struct AnalyzedStream::Impl {
   }
 
   const std::vector<std::string> inputs;
+  std::optional<std::vector<InputUnit>> units;  // scanned instead of `inputs`
+  std::vector<std::string> stage_files;  // replayed instead of scanning `inputs`
   const ScanOptions scan;
   const AnalyzeFn analyze;
   const unsigned workers_count;
@@ -173,6 +204,20 @@ AnalyzedStream::AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan
                                unsigned threads, AnalyzeFn analyze)
     : impl_(std::make_unique<Impl>(std::move(inputs), std::move(scan), threads,
                                    std::move(analyze))) {
+  impl_->Start();
+}
+
+AnalyzedStream::AnalyzedStream(std::vector<InputUnit> units, ScanOptions scan, unsigned threads,
+                               AnalyzeFn analyze)
+    : impl_(std::make_unique<Impl>(std::vector<std::string>{}, std::move(scan), threads,
+                                   std::move(analyze))) {
+  impl_->units = std::move(units);
+  impl_->Start();
+}
+
+AnalyzedStream::AnalyzedStream(std::vector<std::string> stage_files)
+    : impl_(std::make_unique<Impl>(std::vector<std::string>{}, ScanOptions{}, 1, AnalyzeFn{})) {
+  impl_->stage_files = std::move(stage_files);
   impl_->Start();
 }
 

@@ -59,6 +59,12 @@ class AnalyzedStream {
   // Starts the scanner thread and `threads` workers (0: all cores) that run `analyze`.
   AnalyzedStream(std::vector<std::string> inputs, ScanOptions scan, unsigned threads,
                  AnalyzeFn analyze);
+  // The same over some units of the input only (a task's slice: Scanner::ListUnits).
+  AnalyzedStream(std::vector<InputUnit> units, ScanOptions scan, unsigned threads,
+                 AnalyzeFn analyze);
+  // Replays what the tasks of a run cut into tasks analysed, file after file (each a
+  // slice of the input, in order: stage_file.h), numbered as one stream numbers them.
+  explicit AnalyzedStream(std::vector<std::string> stage_files);
   ~AnalyzedStream();  // cancels and joins
   AnalyzedStream(const AnalyzedStream&) = delete;
   AnalyzedStream& operator=(const AnalyzedStream&) = delete;

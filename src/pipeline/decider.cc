@@ -60,27 +60,22 @@ void Decider::MarkWeakHere(Analyzed* a, std::string why) {
 void Decider::StripChrome(Analyzed* a) {
   const std::string& site = a->doc.site;
   chrome_.Observe(site, a->paragraph_keys);
-  const size_t chrome_paragraphs = chrome_.CountChrome(site, a->paragraph_keys);
-  if (chrome_paragraphs == 0) return;
-  // A page made only of repeated paragraphs keeps its text (better a duplicate kept than
-  // an article lost), but that text is known chrome: no evidence against other pages.
-  if (chrome_paragraphs == a->paragraph_keys.size()) {
-    return MarkWeakHere(a, "weak extraction (only known site chrome)");
+  ChromeStrip strip = chrome_.Apply(site, a->doc.text, a->paragraph_keys);
+  switch (strip.outcome) {
+    case ChromeStrip::Outcome::kUnchanged:
+      return;  // the fingerprint the worker computed stands
+    case ChromeStrip::Outcome::kOnlyChrome:
+      return MarkWeakHere(a, "weak extraction (only known site chrome)");
+    case ChromeStrip::Outcome::kStripped:
+      break;
   }
-  std::string stripped = chrome_.Strip(site, a->doc.text);
-  // Strip only drops paragraphs, and keeps long ones even when they repeat (syndicated
-  // copies share whole paragraphs): same size means the same text, and the fingerprint
-  // the worker computed stands.
-  if (stripped.size() == a->doc.text.size()) return;
-  const std::string folded = FoldForFingerprint(stripped);
-  if (folded.empty()) return MarkWeakHere(a, "weak extraction (only known site chrome)");
-  a->doc.text = std::move(stripped);
+  a->doc.text = std::move(strip.text);
   const int words = scan::CountWords(a->doc.text, kWeakTextWords);
   if (words < kWeakTextWords) {
     return MarkWeakHere(a, "weak extraction (" + WordCount(words) +
                                " once known site chrome is taken out)");
   }
-  a->fingerprint = fingerprinter_.Compute(folded);  // the digest stays: see Analyzed
+  a->fingerprint = fingerprinter_.Compute(strip.folded);  // the digest stays: see Analyzed
 }
 
 // The reason names what made the page weak, then the rule: kept apart from near-duplicate

@@ -1,5 +1,5 @@
 // `simshard export --format warc`: the archive as a WARC file, one gzip member per record
-// (doc/FORMAT.md, section 10). Documents read from WARC come out as the records they were
+// (doc/FORMAT.md, section 11). Documents read from WARC come out as the records they were
 // read from, byte for byte; others as `resource` records; dropped duplicates as `revisit`
 // records and dropped near-duplicates as `metadata` records naming what they repeat.
 #include <unistd.h>

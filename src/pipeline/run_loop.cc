@@ -191,6 +191,7 @@ Status CheckRunPaths(const RunOptions& options) {
 }
 
 std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options) {
+  if (!options.stage_files.empty()) return std::make_unique<AnalyzedStream>(options.stage_files);
   return std::make_unique<AnalyzedStream>(options.inputs, options.scan, options.threads,
                                           FullAnalysis(Fingerprinter()));
 }

@@ -9,6 +9,7 @@
 
 #include "scan/text_util.h"
 #include "util/ascii_sse2.h"
+#include "util/paragraphs.h"
 
 namespace simshard::scan {
 namespace {
@@ -367,14 +368,9 @@ void MarkRuleChrome(std::string_view text, std::string* labels, std::vector<Para
   paras.clear();
   labels->clear();
   labels->reserve(text.size());  // every label is shorter than its paragraph
-  for (size_t pos = 0; pos <= text.size();) {
-    size_t end = text.find("\n\n", pos);
-    if (end == std::string_view::npos) end = text.size();
-    const std::string_view p = TrimAscii(text.substr(pos, end - pos));
-    if (!p.empty())
-      paras.push_back(Para{p, p.size() <= kMaxLabel ? AppendLabel(p, labels) : std::string_view()});
-    pos = end + 2;
-  }
+  ForEachParagraph(text, [&](size_t, std::string_view p) {
+    paras.push_back(Para{p, p.size() <= kMaxLabel ? AppendLabel(p, labels) : std::string_view()});
+  });
   bool in_related = false;
   for (size_t i = 0; i < paras.size(); ++i) {
     Para& p = paras[i];

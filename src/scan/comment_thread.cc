@@ -3,6 +3,7 @@
 #include <string_view>
 
 #include "scan/text_util.h"
+#include "util/paragraphs.h"
 
 namespace simshard::scan {
 namespace {
@@ -52,17 +53,6 @@ bool IsCommentHeading(std::string_view paragraph) {
          label.starts_with("thoughts on ") || label.starts_with("replies to ");
 }
 
-// Calls `f(offset, paragraph)` for each paragraph of `text` until it returns false.
-template <typename F>
-void ForEachParagraph(std::string_view text, F f) {
-  for (size_t pos = 0; pos <= text.size();) {
-    size_t end = text.find("\n\n", pos);
-    if (end == std::string_view::npos) end = text.size();
-    if (!f(pos, text.substr(pos, end - pos))) return;
-    pos = end + 2;
-  }
-}
-
 }  // namespace
 
 void CutCommentThread(std::string* text) {
@@ -88,7 +78,9 @@ void CutCommentThread(std::string* text) {
     if (words < kMinWordsBeforeComments) words += CountWords(p, kMinWordsBeforeComments);
     return true;
   });
-  if (cut != std::string::npos) text->resize(cut >= 2 ? cut - 2 : 0);
+  if (cut == std::string::npos) return;
+  while (cut > 0 && IsParagraphSpace((*text)[cut - 1])) --cut;  // the blank line before it
+  text->resize(cut);
 }
 
 }  // namespace simshard::scan

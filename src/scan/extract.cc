@@ -149,6 +149,20 @@ Article FromJsonRecord(const std::string& line, const JsonFields& names) {
   return a;
 }
 
+// The per-page chrome rules that work on text, whatever the page was: a comment thread
+// cut off, then the rule set.
+void RemovePageChrome(std::string* text) {
+  scan::CutCommentThread(text);
+  scan::RemoveRuleChrome(text);
+}
+
+// A page with little or no text is still a page that was crawled: it is kept, marked.
+Extraction ExtractionOf(std::string_view text) {
+  if (text.empty()) return Extraction::kEmpty;
+  return scan::CountWords(text, kWeakTextWords) < kWeakTextWords ? Extraction::kWeak
+                                                                 : Extraction::kExtracted;
+}
+
 // Text or HTML bytes (file or HTTP payload): charset, then format.
 Article FromPage(const RawItem& item) {
   if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Article{{}, {}, {}, {}, "binary content", {}};
@@ -171,6 +185,18 @@ std::string SiteOf(const Document& doc) {
 }
 
 }  // namespace
+
+ArticleText ExtractArticle(std::string_view utf8_page, bool html) {
+  Article a = html ? FromHtml(utf8_page) : FromText(utf8_page);
+  RemovePageChrome(&a.text);
+  ArticleText out;
+  out.extraction = ExtractionOf(a.text);
+  out.text = std::move(a.text);
+  out.title = std::move(a.title);
+  out.url = std::move(a.url);
+  out.date = std::move(a.date);
+  return out;
+}
 
 Document Extract(RawItem&& item, const ScanOptions& options) {
   Document doc;
@@ -205,15 +231,9 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   if (item.format == ItemFormat::kUnknown && doc.kind == OriginalKind::kHtml &&
       !scan::LooksLikeHtml(item.bytes))
     doc.kind = OriginalKind::kText;
-  scan::CutCommentThread(&a.text);
-  scan::RemoveRuleChrome(&a.text);
+  RemovePageChrome(&a.text);
   doc.text = std::move(a.text);
-  // A page with little or no text is still a page that was crawled: it is kept, marked.
-  if (doc.text.empty()) {
-    doc.extraction = Extraction::kEmpty;
-  } else if (scan::CountWords(doc.text, kWeakTextWords) < kWeakTextWords) {
-    doc.extraction = Extraction::kWeak;
-  }
+  doc.extraction = ExtractionOf(doc.text);
   if (a.title.empty() && doc.kind == OriginalKind::kText) a.title = TitleOfPlainText(doc.text);
   if (doc.url.empty()) doc.url = std::move(a.url);
   // The page's own publication date wins over the crawl time, which is kept apart.

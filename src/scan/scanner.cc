@@ -25,9 +25,11 @@ std::string Describe(const boost::system::error_code& ec) {
   return "cannot read: " + ec.message();
 }
 
+// Walks inputs in scan order. With `units`, lists what it would read instead of reading it.
 class Walker {
  public:
-  Walker(const ScanOptions& options, scan::ItemSink& sink) : options_(options), sink_(sink) {}
+  Walker(const ScanOptions& options, scan::ItemSink& sink, std::vector<InputUnit>* units = nullptr)
+      : options_(options), sink_(sink), units_(units) {}
 
   void Visit(const fs::path& path, const std::string& source, int depth) {
     if (sink_.stopped()) return;
@@ -38,11 +40,13 @@ class Walker {
     if (!fs::is_regular_file(st)) return Skip(source, "not a regular file");
     const uint64_t size = fs::file_size(path, ec);
     if (ec) return Skip(source, Describe(ec));
+    if (units_ != nullptr) return units_->push_back(InputUnit{path.string(), source, size, {}});
     scan::ScanFile(source, path.string(), size, options_, sink_);
   }
 
  private:
   void Skip(const std::string& source, std::string reason) {
+    if (units_ != nullptr) return units_->push_back(InputUnit{{}, source, 0, std::move(reason)});
     sink_.Add(scan::SkipItem(source, std::move(reason)), 0);
     sink_.EndFile(0);
   }
@@ -66,7 +70,17 @@ class Walker {
   const ScanOptions& options_;
   scan::ItemSink& sink_;
   std::set<std::string> open_dirs_;  // directories on the current path (loop guard)
+  std::vector<InputUnit>* units_;
 };
+
+Status CheckInputs(const std::vector<std::string>& inputs) {
+  for (const std::string& input : inputs) {
+    boost::system::error_code ec;
+    fs::symlink_status(input, ec);
+    if (ec) return Status::Error("input " + input + ": " + ec.message());
+  }
+  return Status::OK();
+}
 
 }  // namespace
 
@@ -74,16 +88,37 @@ Scanner::Scanner(ScanOptions options) : options_(std::move(options)) {}
 
 Status Scanner::Scan(const std::vector<std::string>& inputs,
                      const std::function<bool(RawItem&&)>& sink) const {
-  for (const std::string& input : inputs) {
-    boost::system::error_code ec;
-    fs::symlink_status(input, ec);
-    if (ec) return Status::Error("input " + input + ": " + ec.message());
-  }
+  SIMSHARD_RETURN_IF_ERROR(CheckInputs(inputs));
   scan::ItemSink items(sink);
   Walker walker(options_, items);
   for (const std::string& input : inputs) {
     walker.Visit(fs::path(input), input, 0);
     if (items.stopped()) break;
+  }
+  return Status::OK();
+}
+
+Result<std::vector<InputUnit>> Scanner::ListUnits(const std::vector<std::string>& inputs) const {
+  SIMSHARD_RETURN_IF_ERROR(CheckInputs(inputs));
+  std::vector<InputUnit> units;
+  const std::function<bool(RawItem&&)> ignore = [](RawItem&&) { return true; };
+  scan::ItemSink unused(ignore);  // the walker lists, it adds nothing
+  Walker walker(options_, unused, &units);
+  for (const std::string& input : inputs) walker.Visit(fs::path(input), input, 0);
+  return units;
+}
+
+Status Scanner::ScanUnits(std::span<const InputUnit> units,
+                          const std::function<bool(RawItem&&)>& sink) const {
+  scan::ItemSink items(sink);
+  for (const InputUnit& unit : units) {
+    if (items.stopped()) break;
+    if (!unit.skip_reason.empty()) {
+      items.Add(scan::SkipItem(unit.source, unit.skip_reason), 0);
+      items.EndFile(0);
+      continue;
+    }
+    scan::ScanFile(unit.source, unit.path, unit.bytes, options_, items);
   }
   return Status::OK();
 }

@@ -2,6 +2,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "simshard/normalize.h"
+#include "util/paragraphs.h"
 
 using simshard::ChromeModel;
 using simshard::ParagraphKey;
@@ -20,6 +21,22 @@ BOOST_AUTO_TEST_CASE(paragraphs_split_on_blank_lines) {
   BOOST_REQUIRE_EQUAL(p.size(), 2u);
   BOOST_TEST(p[0] == "One\nline two");
   BOOST_TEST(p[1] == "Three");
+}
+
+BOOST_AUTO_TEST_CASE(paragraphs_lose_the_white_space_around_them_and_know_their_offset) {
+  const std::string text = " \t\nOne \n\n\r\n \n\nTwo\t";
+  std::vector<std::pair<size_t, std::string_view>> seen;
+  simshard::ForEachParagraph(text, [&](size_t offset, std::string_view p) {
+    seen.emplace_back(offset, p);
+  });
+  BOOST_REQUIRE_EQUAL(seen.size(), 2u);
+  BOOST_TEST(seen[0].second == "One");
+  BOOST_TEST(seen[0].first == 3u);
+  BOOST_TEST(seen[1].second == "Two");
+  BOOST_TEST(text.substr(seen[1].first, 3) == "Two");
+  int visited = 0;  // an fn returning false stops the walk
+  simshard::ForEachParagraph(text, [&](size_t, std::string_view) { return ++visited < 1; });
+  BOOST_TEST(visited == 1);
 }
 
 BOOST_AUTO_TEST_CASE(paragraph_keys_ignore_case_punctuation_spacing_and_numbers) {
@@ -108,4 +125,57 @@ BOOST_AUTO_TEST_CASE(ascii_and_unicode_paragraphs_get_the_same_key_for_the_same_
              ParagraphKey("updated may \xE2\x80\x94 c example news pages 2025"));
   BOOST_TEST(ParagraphKey("2024 2025") == ParagraphKey("\xE2\x80\x94 1999 \xE2\x80\x94"));
   BOOST_TEST(ParagraphKey("abc 123 def") != ParagraphKey("abc def ghi"));
+}
+
+namespace {
+
+// Apply() as the deciding thread calls it: with the keys the worker's fold produced.
+simshard::ChromeStrip ApplyTo(const ChromeModel& model, const std::string& site,
+                              const std::string& text) {
+  std::string folded;
+  std::vector<uint64_t> keys;
+  simshard::FoldWithParagraphKeys(text, &folded, &keys);
+  return model.Apply(site, text, keys);
+}
+
+ChromeModel ModelThatKnows(const std::vector<std::string>& pages) {
+  ChromeModel model(3);
+  for (const std::string& page : pages) model.Observe("news.example", ChromeModel::Keys(page));
+  return model;
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(apply_strips_known_chrome_and_folds_what_is_left) {
+  const ChromeModel model = ModelThatKnows({Page("A bridge."), Page("A ferry."), Page("A school.")});
+  using Outcome = simshard::ChromeStrip::Outcome;
+  const simshard::ChromeStrip strip = ApplyTo(model, "news.example", Page("Storm hits the Coast."));
+  BOOST_TEST((strip.outcome == Outcome::kStripped));
+  BOOST_TEST(strip.text == "Storm hits the Coast.");
+  BOOST_TEST(strip.folded == simshard::FoldForFingerprint("Storm hits the Coast."));
+  BOOST_TEST(strip.paragraphs_removed == 2u);
+  // Another site, or a page without the chrome: nothing to do, nothing computed.
+  BOOST_TEST((ApplyTo(model, "other.example", Page("Storm.")).outcome == Outcome::kUnchanged));
+  const simshard::ChromeStrip clean = ApplyTo(model, "news.example", "Storm hits the coast.");
+  BOOST_TEST((clean.outcome == Outcome::kUnchanged));
+  BOOST_TEST(clean.text.empty());
+}
+
+BOOST_AUTO_TEST_CASE(apply_calls_a_page_of_nothing_but_chrome_no_evidence) {
+  const ChromeModel model = ModelThatKnows({Page("A bridge."), Page("A ferry."), Page("A school.")});
+  using Outcome = simshard::ChromeStrip::Outcome;
+  BOOST_TEST((ApplyTo(model, "news.example", Page("")).outcome == Outcome::kOnlyChrome));
+  // What is left has no word to fingerprint.
+  BOOST_TEST((ApplyTo(model, "news.example", Page("* * *")).outcome == Outcome::kOnlyChrome));
+}
+
+BOOST_AUTO_TEST_CASE(apply_keeps_long_paragraphs_that_repeat) {
+  // Syndicated copies on one site share whole paragraphs: those are story, not chrome.
+  std::string paragraph;
+  while (paragraph.size() <= 2000) paragraph += "The council met again to argue about the bridge. ";
+  const ChromeModel model =
+      ModelThatKnows({Page(paragraph), Page(paragraph + "\n\nOne."), Page(paragraph + "\n\nTwo.")});
+  const simshard::ChromeStrip strip = ApplyTo(model, "news.example", Page(paragraph + "\n\nThree."));
+  BOOST_TEST((strip.outcome == simshard::ChromeStrip::Outcome::kStripped));
+  BOOST_TEST(strip.text == paragraph.substr(0, paragraph.size() - 1) + "\n\nThree.");
 }

@@ -3,6 +3,7 @@
 #include <random>
 
 #include "simshard/normalize.h"
+#include "util/paragraphs.h"
 
 using simshard::FoldForFingerprint;
 using simshard::FoldForFingerprintIcuOnly;

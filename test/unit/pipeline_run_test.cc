@@ -10,6 +10,7 @@
 #include "pipeline/decider.h"
 #include "pipeline/report.h"
 #include "pipeline/run_loop.h"
+#include "pipeline/stage_file.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
 #include "test_files.h"
@@ -306,5 +307,139 @@ BOOST_AUTO_TEST_CASE(after_the_last_decision_runs_once_every_document_is_decided
     BOOST_TEST(run->totals.documents == crawl.files);
     BOOST_TEST(kept_when_called == run->totals.archived);
     BOOST_TEST(stored == run->totals.archived);
+  }
+}
+
+namespace {
+
+// A run cut into `tasks`, on this machine: each analyse task, then the decide task.
+Result<RunSummary> RunInTasks(const RunOptions& options, const std::string& work, unsigned tasks,
+                              bool archive) {
+  fs::create_directories(work);
+  const TaskPlan plan{work, tasks};
+  for (unsigned t : PendingTasks(plan)) {
+    const Status analysed = RunAnalyzeTask(options, plan, t);
+    if (!analysed.ok()) return analysed;
+  }
+  Result<RunOptions> decide = DecideTaskOptions(options, plan);
+  if (!decide.ok()) return decide.status();
+  return archive ? RunArchive(*decide) : RunDedup(*decide);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_run_cut_into_tasks_decides_as_one_machine_does) {
+  Crawl crawl(40);
+  ::setenv("SOURCE_DATE_EPOCH", "1764374400", 1);
+  Result<RunSummary> whole = RunArchive(crawl.Options("a", "whole.jsonl", 2));
+  BOOST_REQUIRE_MESSAGE(whole.ok(), whole.status().message());
+  for (unsigned tasks : {1u, 2u, 3u, 7u, 500u}) {  // 500: more tasks than files
+    const std::string name = "t" + std::to_string(tasks);
+    Result<RunSummary> cut = RunInTasks(crawl.Options(name, name + ".jsonl", 1),
+                                        (crawl.root / (name + "-work")).string(), tasks, true);
+    BOOST_REQUIRE_MESSAGE(cut.ok(), cut.status().message());
+    BOOST_TEST(ReadFile(crawl.root / (name + ".jsonl")) == ReadFile(crawl.root / "whole.jsonl"),
+               "report of " << tasks << " tasks");
+    BOOST_REQUIRE(cut->shards_written == whole->shards_written);
+    for (const std::string& shard : whole->shards_written)
+      BOOST_TEST(ReadFile(crawl.root / name / shard) == ReadFile(crawl.root / "a" / shard), shard);
+  }
+  // The second night, against archives built either way, decides the same again.
+  Result<RunSummary> night2 = RunArchive(crawl.Options("a", "whole2.jsonl", 2));
+  Result<RunSummary> night2_cut =
+      RunInTasks(crawl.Options("t3", "t3-2.jsonl", 2), (crawl.root / "t3-work2").string(), 3, true);
+  ::unsetenv("SOURCE_DATE_EPOCH");
+  BOOST_REQUIRE(night2.ok());
+  BOOST_REQUIRE_MESSAGE(night2_cut.ok(), night2_cut.status().message());
+  BOOST_TEST(ReadFile(crawl.root / "t3-2.jsonl") == ReadFile(crawl.root / "whole2.jsonl"));
+  BOOST_TEST(night2->totals.archived == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_dedup_cut_into_tasks_reports_as_one_machine_does) {
+  Crawl crawl(25);
+  BOOST_REQUIRE(RunDedup(crawl.Options("", "whole.jsonl", 2)).ok());
+  Result<RunSummary> cut =
+      RunInTasks(crawl.Options("", "cut.jsonl", 2), (crawl.root / "work").string(), 4, false);
+  BOOST_REQUIRE_MESSAGE(cut.ok(), cut.status().message());
+  BOOST_TEST(ReadFile(crawl.root / "cut.jsonl") == ReadFile(crawl.root / "whole.jsonl"));
+}
+
+BOOST_AUTO_TEST_CASE(the_decide_task_waits_for_every_slice_and_names_the_missing_ones) {
+  Crawl crawl(10);
+  const std::string work = (crawl.root / "work").string();
+  fs::create_directories(work);
+  const TaskPlan plan{work, 3};
+  BOOST_REQUIRE(RunAnalyzeTask(crawl.Options("a", "r.jsonl", 1), plan, 1).ok());
+  BOOST_TEST((PendingTasks(plan) == std::vector<unsigned>{0, 2}));
+  Result<RunOptions> early = DecideTaskOptions(crawl.Options("a", "r.jsonl", 1), plan);
+  BOOST_REQUIRE(!early.ok());
+  BOOST_TEST(early.status().message().find("task(s) 0,2") != std::string::npos, early.status().message());
+  BOOST_TEST(!RunAnalyzeTask(crawl.Options("a", "r.jsonl", 1), plan, 3).ok());
+  // A slice file cut short is refused by the decide task, not read as fewer documents.
+  RunAnalyzeTask(crawl.Options("a", "r.jsonl", 1), plan, 0);
+  RunAnalyzeTask(crawl.Options("a", "r.jsonl", 1), plan, 2);
+  const std::string slice = StageFilePath(plan, 2);
+  const std::string bytes = ReadFile(slice);
+  WriteFile(slice, bytes.substr(0, bytes.size() - 3));
+  Result<RunOptions> decide = DecideTaskOptions(crawl.Options("a", "r.jsonl", 1), plan);
+  BOOST_REQUIRE(decide.ok());
+  Result<RunSummary> run = RunArchive(*decide);
+  BOOST_REQUIRE(!run.ok());
+  BOOST_TEST(run.status().message().find("run its task again") != std::string::npos,
+             run.status().message());
+}
+
+BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
+  pipeline::Analyzed a;
+  a.doc.seq = 7;
+  a.doc.source = "crawl/a.warc.gz#1234";
+  a.doc.url = "https://site.example/x";
+  a.doc.title = "Title";
+  a.doc.date = "2026-11-30";
+  a.doc.crawled_at = "2026-12-01T02:03:04Z";
+  a.doc.warc = WarcOrigin{"WARC/1.1\r\nContent-Length: 9\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "0\r\n\r\n"};
+  a.doc.site = "site.example";
+  a.doc.original = std::string("raw\0bytes", 9);
+  a.doc.text = "Para one.\n\nPara two.";
+  a.doc.kind = OriginalKind::kHtml;
+  a.doc.extraction = Extraction::kWeak;
+  a.doc.skip_reason = "";
+  a.doc.input_bytes = 999;
+  a.weak_reason = "weak extraction (4 words)";
+  a.digest = Digest{0x1122334455667788ull, 0x99aabbccddeeff00ull};
+  a.fingerprint.simhash = 0xfeedfacecafebeefull;
+  for (size_t i = 0; i < a.fingerprint.sketch.size(); ++i) a.fingerprint.sketch[i] = uint8_t(i * 7);
+  a.paragraph_keys = {1, 2, 0xffffffffffffffffull};
+  std::string bytes;
+  pipeline::EncodeAnalyzed(a, &bytes);
+  pipeline::Analyzed b;
+  size_t pos = 0;
+  BOOST_REQUIRE(pipeline::DecodeAnalyzed(bytes, &pos, &b));
+  BOOST_TEST(pos == bytes.size());
+  BOOST_TEST(b.doc.seq == 7u);
+  BOOST_TEST(b.doc.source == a.doc.source);
+  BOOST_TEST(b.doc.url == a.doc.url);
+  BOOST_TEST(b.doc.title == a.doc.title);
+  BOOST_TEST(b.doc.date == a.doc.date);
+  BOOST_TEST(b.doc.crawled_at == a.doc.crawled_at);
+  BOOST_TEST(b.doc.warc.header == a.doc.warc.header);
+  BOOST_TEST(b.doc.warc.http_header == a.doc.warc.http_header);
+  BOOST_TEST(b.doc.warc.http_body == a.doc.warc.http_body);
+  BOOST_TEST(b.doc.site == a.doc.site);
+  BOOST_TEST(b.doc.original == a.doc.original);
+  BOOST_TEST(b.doc.text == a.doc.text);
+  BOOST_TEST((b.doc.kind == OriginalKind::kHtml));
+  BOOST_TEST((b.doc.extraction == Extraction::kWeak));
+  BOOST_TEST(b.doc.input_bytes == 999u);
+  BOOST_TEST(b.weak_reason == a.weak_reason);
+  BOOST_TEST((b.digest == a.digest));
+  BOOST_TEST(b.fingerprint.simhash == a.fingerprint.simhash);
+  BOOST_TEST((b.fingerprint.sketch == a.fingerprint.sketch));
+  BOOST_TEST((b.paragraph_keys == a.paragraph_keys));
+  // Any cut of the record is refused, never read as a shorter document.
+  for (size_t cut = 0; cut < bytes.size(); cut += 3) {
+    size_t p = 0;
+    pipeline::Analyzed c;
+    BOOST_TEST(!pipeline::DecodeAnalyzed(std::string_view(bytes).substr(0, cut), &p, &c), cut);
   }
 }

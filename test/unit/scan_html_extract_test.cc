@@ -10,6 +10,7 @@
 #include "scan/html_extract.h"
 #include "scan/text_util.h"
 #include "simshard/document.h"
+#include "simshard/scan.h"
 
 using simshard::scan::ExtractHtml;
 
@@ -193,3 +194,41 @@ BOOST_AUTO_TEST_CASE(words_are_counted_in_scripts_with_and_without_spaces) {
 }
 
 BOOST_AUTO_TEST_SUITE_END()
+
+// The public text-in, text-out stage: markup, a comment thread and rule chrome go in one
+// call, and the result says how much article text there was.
+BOOST_AUTO_TEST_CASE(extract_article_applies_every_per_page_chrome_rule_in_one_call) {
+  std::string comments;
+  for (const char* who : {"Ann", "Bo", "Cy"})
+    comments += std::string("<p>I agree with the council on this one.</p><p>") + who + " says:</p>";
+  const std::string page = Page(
+      "<div class=\"cookie-banner\"><p>This website uses cookies to improve your experience. "
+      "Accept Read More</p></div><article><h1>Harbour wall</h1>" +
+      Story("harbour", 3) + "<p>Advertisement</p>" + Story("harbour", 1) + "<p>Ann says:</p>" +
+      comments + "</article>");
+  const simshard::ArticleText article = simshard::ExtractArticle(page, /*html=*/true);
+  BOOST_TEST((article.extraction == simshard::Extraction::kExtracted));
+  BOOST_TEST(Contains(article.text, "Paragraph 3 of the harbour story"));
+  BOOST_TEST(!Contains(article.text, "cookies"));
+  BOOST_TEST(!Contains(article.text, "Advertisement"));
+  BOOST_TEST(!Contains(article.text, "says:"));
+  BOOST_TEST(!Contains(article.text, "I agree"));
+  BOOST_TEST(article.title == "Valley Post");
+}
+
+BOOST_AUTO_TEST_CASE(extract_article_says_when_a_page_holds_no_article) {
+  // Two real failure classes: a page that is only a consent notice, and one that is only
+  // ad labels and a share bar, must not come out as text that other pages can repeat.
+  const simshard::ArticleText consent = simshard::ExtractArticle(
+      Page("<p>This website uses cookies to improve your experience. Accept Read More</p>"), true);
+  BOOST_TEST((consent.extraction != simshard::Extraction::kExtracted));
+  const simshard::ArticleText labels =
+      simshard::ExtractArticle(Page("<p>Advertisement</p><p>Share</p><p>Advertisement</p>"), true);
+  BOOST_TEST((labels.extraction != simshard::Extraction::kExtracted));
+  const simshard::ArticleText nothing = simshard::ExtractArticle(Page(""), true);
+  BOOST_TEST((nothing.extraction == simshard::Extraction::kEmpty));
+  BOOST_TEST(nothing.text.empty());
+  // A plain text page goes through the same rules.
+  const simshard::ArticleText text = simshard::ExtractArticle("Share this\n\nRead more\n\nShare this", false);
+  BOOST_TEST((text.extraction != simshard::Extraction::kExtracted));
+}

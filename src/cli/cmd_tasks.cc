@@ -1,0 +1,276 @@
+// A run cut into tasks: `archive`/`dedup` with --tasks or --executor slurm, and
+// `simshard stage`, the command each task runs.
+#include <unistd.h>
+
+#include <boost/filesystem.hpp>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "cli/input_options.h"
+#include "cli/run_command.h"
+
+namespace simshard::cli {
+namespace {
+
+namespace fs = boost::filesystem;
+
+// How often `--wait` looks at the queue; SIMSHARD_SLURM_POLL_SECONDS overrides it (tests).
+constexpr double kPollSeconds = 5;
+
+struct Executor {
+  bool slurm = false;
+  unsigned tasks = 1;
+  std::string work_dir;
+  bool wait = false;
+  SlurmOptions options;
+};
+
+Executor ToExecutor(const po::variables_map& vm) {
+  Executor e;
+  const std::string name = vm["executor"].as<std::string>();
+  if (name != "local" && name != "slurm") throw UsageError("--executor must be local or slurm");
+  e.slurm = name == "slurm";
+  e.tasks = vm["tasks"].as<unsigned>();
+  if (e.tasks < 1 || e.tasks > 100000) throw UsageError("--tasks must be between 1 and 100000");
+  if (vm.count("work-dir")) e.work_dir = vm["work-dir"].as<std::string>();
+  e.wait = vm["wait"].as<bool>();
+  if (vm.count("partition")) e.options.partition = vm["partition"].as<std::string>();
+  if (vm.count("time-limit")) e.options.time_limit = vm["time-limit"].as<std::string>();
+  if (vm.count("mem-per-task")) e.options.mem_per_task = vm["mem-per-task"].as<std::string>();
+  if (vm.count("sbatch-arg")) e.options.sbatch_args = vm["sbatch-arg"].as<std::vector<std::string>>();
+  return e;
+}
+
+std::string ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+Status WriteWhole(const std::string& path, const std::string& bytes) {
+  const std::string temp = path + ".tmp";
+  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+  out << bytes;
+  out.close();
+  if (!out || std::rename(temp.c_str(), path.c_str()) != 0)
+    return Status::Error(path + ": cannot write");
+  return Status::OK();
+}
+
+// The command a task re-reads its options from: the name, then the arguments, each
+// ended by a NUL (arguments may hold any other byte).
+std::string CommandFile(const std::string& name, const std::vector<std::string>& args) {
+  std::string bytes = name + '\0';
+  for (const std::string& a : args) bytes += a + '\0';
+  return bytes;
+}
+
+// What the stage files depend on: the command and the run's options. A work folder that
+// holds another run's slices must not be picked up by this one.
+std::string RunIdentity(const std::string& name, const RunOptions& run, unsigned tasks) {
+  std::string id = name + "\ntasks " + std::to_string(tasks) + "\narchive " + run.archive_dir +
+                   "\nmax-doc-bytes " + std::to_string(run.scan.max_doc_bytes) + "\n";
+  for (const auto* names : {&run.scan.json_fields.text, &run.scan.json_fields.url,
+                            &run.scan.json_fields.title, &run.scan.json_fields.date}) {
+    id += "fields";
+    for (const std::string& n : *names) id += " " + n;
+    id += "\n";
+  }
+  for (const std::string& input : run.inputs) id += "input " + input + "\n";
+  // Slices of yesterday's files under the same name must not pass for today's.
+  Result<std::vector<InputUnit>> units = Scanner(run.scan).ListUnits(run.inputs);
+  uint64_t bytes = 0;
+  if (units.ok())
+    for (const InputUnit& u : *units) bytes += u.bytes;
+  id += "units " + std::to_string(units.ok() ? units->size() : 0) + " bytes " + std::to_string(bytes) + "\n";
+  return id;
+}
+
+// Creates the work folder and records the run in it; refuses one that holds another run.
+Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
+                      const std::vector<std::string>& args, const RunOptions& run) {
+  boost::system::error_code ec;
+  fs::create_directories(plan.work_dir + "/logs", ec);
+  if (ec) return Status::Error("work folder " + plan.work_dir + ": " + ec.message());
+  const std::string identity_path = plan.work_dir + "/run";
+  const std::string identity = RunIdentity(name, run, plan.tasks);
+  if (fs::exists(identity_path) && ReadWhole(identity_path) != identity && PendingTasks(plan).size() < plan.tasks) {
+    return Status::Error("work folder " + plan.work_dir +
+                         " holds the slices of another run (other inputs or options); give "
+                         "another --work-dir, or remove that folder to start over");
+  }
+  SIMSHARD_RETURN_IF_ERROR(WriteWhole(identity_path, identity));
+  return WriteWhole(plan.work_dir + "/command", CommandFile(name, args));
+}
+
+// Once the decide task has run, the slices are spent: the next run starts afresh.
+void RemoveSlices(const TaskPlan& plan) {
+  for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(StageFilePath(plan, t).c_str());
+}
+
+int DecideHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
+               bool archive, const TaskPlan& plan) {
+  Result<RunOptions> decide = DecideTaskOptions(run, plan);
+  if (!decide.ok()) return Fail(help.name, decide.status());
+  const int code = ExecuteRun(help, vm, *decide, archive);
+  if (code == kOk || code == kSkipped) RemoveSlices(plan);
+  return code;
+}
+
+int RunTasksHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
+                 bool archive, const TaskPlan& plan) {
+  const Log log = MakeLog(help.name, vm);
+  for (unsigned t : PendingTasks(plan)) {
+    log.Detail("analysing slice " + std::to_string(t + 1) + " of " + std::to_string(plan.tasks));
+    const Status analysed = RunAnalyzeTask(run, plan, t);
+    if (!analysed.ok()) return Fail(help.name, analysed);
+  }
+  return DecideHere(help, vm, run, archive, plan);
+}
+
+std::string SelfPath() {
+  char buf[4096];
+  const ssize_t n = ::readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, n) : std::string("simshard");
+}
+
+void PrintProgress(const Log& log, const SlurmProgress& p) {
+  log.Info("simshard " + log.command + ": slurm: " + std::to_string(p.done) + " of " + std::to_string(p.tasks) +
+           " analyse tasks done, " + std::to_string(p.failed) + " failed" +
+           (p.deciding ? "; deciding" : ""));
+}
+
+int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, const Executor& e,
+                       const TaskPlan& plan) {
+  const Log log = MakeLog(help.name, vm);
+  Result<SlurmJobs> jobs = SubmitToSlurm(plan, e.options, SelfPath(), fs::current_path().string());
+  if (!jobs.ok()) return Fail(help.name, jobs.status());
+  if (!e.wait) {
+    std::cout << "submitted: analyse job " << (jobs->analyze_job.empty() ? "(none: every slice is done)" : jobs->analyze_job)
+              << " (" << jobs->tasks.size() << " of " << plan.tasks << " tasks), decide job "
+              << jobs->decide_job << "; work folder " << plan.work_dir << "\n";
+    return kOk;
+  }
+  std::string tasks;
+  for (unsigned t : jobs->tasks) tasks += (tasks.empty() ? "" : ",") + std::to_string(t);
+  log.Detail("submitted analyse job " + (jobs->analyze_job.empty() ? "(none)" : jobs->analyze_job) +
+             " (task(s) " + tasks + ") and decide job " + jobs->decide_job);
+  double poll = kPollSeconds;
+  if (const char* env = std::getenv("SIMSHARD_SLURM_POLL_SECONDS")) poll = std::atof(env);
+  Result<int> code = WaitForSlurm(plan, *jobs, poll > 0 ? poll : kPollSeconds,
+                                  [&](const SlurmProgress& p) { PrintProgress(log, p); });
+  // The decide task's own summary and errors, as a run on this machine prints them.
+  std::cout << ReadWhole(StageLogPath(plan, "decide.out")) << std::flush;
+  std::cerr << ReadWhole(StageLogPath(plan, "decide.err")) << std::flush;
+  if (!code.ok()) return Fail(help.name, code.status());
+  return *code;
+}
+
+// The task number: --task, else the array index Slurm (or a Kubernetes Indexed Job) gives.
+unsigned TaskNumber(const po::variables_map& vm) {
+  if (vm.count("task")) return vm["task"].as<unsigned>();
+  for (const char* name : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"}) {
+    const char* value = std::getenv(name);
+    if (value == nullptr || *value == '\0') continue;
+    char* end = nullptr;
+    const unsigned long n = std::strtoul(value, &end, 10);
+    if (*end != '\0' || n > 100000) throw UsageError(std::string(name) + " is not a task number: " + value);
+    return static_cast<unsigned>(n);
+  }
+  throw UsageError("missing --task (and neither SLURM_ARRAY_TASK_ID nor JOB_COMPLETION_INDEX is set)");
+}
+
+}  // namespace
+
+po::options_description ExecutorOptionsDescription() {
+  po::options_description e("Tasks and cluster");
+  e.add_options()
+      ("executor", po::value<std::string>()->default_value("local")->value_name("local|slurm"),
+       "run here, or submit the run to Slurm as a job array and a decide job")
+      ("tasks", po::value<unsigned>()->default_value(1)->value_name("N"),
+       "cut the run into N tasks (1 to 100000)")
+      ("work-dir", po::value<std::string>()->value_name("DIR"),
+       "where the tasks keep their files, on a filesystem every node sees "
+       "(default: ARCHIVE/tasks; dedup needs it)")
+      ("wait", po::bool_switch(), "slurm: wait for the run, print progress, exit with its code")
+      ("partition", po::value<std::string>()->value_name("NAME"), "slurm: sbatch --partition")
+      ("time-limit", po::value<std::string>()->value_name("TIME"), "slurm: sbatch --time, per job")
+      ("mem-per-task", po::value<std::string>()->value_name("SIZE"), "slurm: sbatch --mem, per task")
+      ("sbatch-arg", po::value<std::vector<std::string>>()->value_name("ARG"),
+       "slurm: pass ARG to every sbatch (repeatable)");
+  return e;
+}
+
+bool MaybeRunInTasks(const CommandHelp& help, const std::vector<std::string>& args,
+                     const po::variables_map& vm, const RunOptions& run, bool archive,
+                     int* exit_code) {
+  const Executor e = ToExecutor(vm);
+  if (!e.slurm && e.tasks == 1) return false;
+  TaskPlan plan{e.work_dir, e.tasks};
+  if (plan.work_dir.empty()) {
+    if (run.archive_dir.empty() || !archive)
+      throw UsageError("--work-dir is needed to cut a dedup run into tasks");
+    plan.work_dir = run.archive_dir + "/tasks";
+  }
+  const Status prepared = PrepareWorkDir(plan, help.name, args, run);
+  if (!prepared.ok()) {
+    *exit_code = Fail(help.name, prepared);
+    return true;
+  }
+  *exit_code = e.slurm ? SubmitAndMaybeWait(help, vm, e, plan)
+                       : RunTasksHere(help, vm, run, archive, plan);
+  return true;
+}
+
+int StageCommand(const std::vector<std::string>& args) {
+  const CommandHelp help{
+      "stage", "simshard stage analyze|decide --work-dir DIR [--task N]",
+      "Runs one task of a run cut into tasks (archive or dedup with --tasks or --executor\n"
+      "slurm), with the options that run recorded in DIR. `analyze` reads slice N of the\n"
+      "input into DIR; N comes from --task, else SLURM_ARRAY_TASK_ID, else\n"
+      "JOB_COMPLETION_INDEX. `decide` decides every slice in input order and writes the\n"
+      "archive and report, as the run would. Exit codes: those of the run.",
+      "  SLURM_ARRAY_TASK_ID=3 simshard stage analyze --work-dir /srv/news/tasks"};
+  po::options_description options("Stage options");
+  options.add_options()
+      ("stage", po::value<std::string>()->value_name("analyze|decide"), "which stage")
+      ("work-dir", po::value<std::string>()->value_name("DIR"), "the run's work folder")
+      ("task", po::value<unsigned>()->value_name("N"), "the task number (0-based)");
+  options.add(CommonOptions());
+  po::positional_options_description positional;
+  positional.add("stage", 1);
+  po::variables_map vm;
+  if (!ParseCommandLine(help, args, options, positional, &vm)) return kOk;
+  Require(vm, "stage");
+  Require(vm, "work-dir");
+  const std::string stage = vm["stage"].as<std::string>();
+  if (stage != "analyze" && stage != "decide") throw UsageError("the stage must be analyze or decide");
+  const std::string work_dir = vm["work-dir"].as<std::string>();
+  // The run's own command line, as the user gave it.
+  std::vector<std::string> run_args;
+  const std::string command = ReadWhole(work_dir + "/command");
+  for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
+    run_args.push_back(command.substr(pos, end - pos));
+  if (run_args.empty() || (run_args[0] != "archive" && run_args[0] != "dedup"))
+    return Fail("stage", "no run recorded in work folder " + work_dir + " (its file `command`)");
+  const bool archive = run_args[0] == "archive";
+  run_args.erase(run_args.begin());
+  const CommandHelp run_help = RunCommandHelp(archive);
+  po::variables_map run_vm;
+  ParseCommandLine(run_help, run_args, RunOptionsDescription(archive), InputPositional(), &run_vm);
+  const RunOptions run = ToRunOptions(run_vm, archive);
+  const TaskPlan plan{work_dir, ToExecutor(run_vm).tasks};
+  if (stage == "decide") return DecideHere(run_help, run_vm, run, archive, plan);
+  const unsigned task = TaskNumber(vm);
+  const std::string failed = StageLogPath(plan, "analyze-" + std::to_string(task) + ".failed");
+  ::unlink(failed.c_str());
+  const Status analysed = RunAnalyzeTask(run, plan, task);
+  if (analysed.ok()) return kOk;
+  WriteWhole(failed, analysed.message() + "\n");
+  return Fail("stage", analysed);
+}
+
+}  // namespace simshard::cli

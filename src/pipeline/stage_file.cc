@@ -1,0 +1,224 @@
+#include "pipeline/stage_file.h"
+
+#include <unistd.h>
+#include <zstd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "util/file_util.h"
+
+namespace simshard::pipeline {
+namespace {
+
+constexpr std::string_view kMagic = "simshard-stage 2\n";  // 2: crawl time and WARC headers
+constexpr std::string_view kEnd = "end\n";
+// Records are compressed in blocks of about this many bytes: large enough for zstd to
+// find the repeats of a site's pages, small enough to keep a task's memory flat.
+constexpr size_t kBlockBytes = 4 << 20;
+// Stage files are read once, soon after: fast compression beats a small file.
+constexpr int kLevel = 1;
+// A block larger than this is damage, not data (a document is at most --max-doc-bytes,
+// far less).
+constexpr uint64_t kMaxBlockBytes = 1ull << 34;
+
+void PutU64(uint64_t v, std::string* out) {
+  char b[8];
+  for (int i = 0; i < 8; ++i) b[i] = static_cast<char>(v >> (8 * i));
+  out->append(b, 8);
+}
+
+void PutBytes(std::string_view s, std::string* out) {
+  PutU64(s.size(), out);
+  out->append(s);
+}
+
+bool GetU64(std::string_view in, size_t* pos, uint64_t* v) {
+  if (in.size() - *pos < 8) return false;
+  *v = 0;
+  for (int i = 0; i < 8; ++i) *v |= uint64_t(static_cast<unsigned char>(in[*pos + i])) << (8 * i);
+  *pos += 8;
+  return true;
+}
+
+bool GetBytes(std::string_view in, size_t* pos, std::string* s) {
+  uint64_t n = 0;
+  if (!GetU64(in, pos, &n) || in.size() - *pos < n) return false;
+  s->assign(in.substr(*pos, n));
+  *pos += n;
+  return true;
+}
+
+bool GetByte(std::string_view in, size_t* pos, uint8_t* v) {
+  if (*pos >= in.size()) return false;
+  *v = static_cast<uint8_t>(in[(*pos)++]);
+  return true;
+}
+
+Status WriteAll(std::FILE* f, std::string_view bytes, const std::string& path) {
+  if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
+    return Status::Error("stage file " + path + ": cannot write: " + std::strerror(errno));
+  return Status::OK();
+}
+
+}  // namespace
+
+void EncodeAnalyzed(const Analyzed& a, std::string* out) {
+  const Document& d = a.doc;
+  PutU64(d.seq, out);
+  for (const std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original,
+                               &d.text, &d.skip_reason, &a.weak_reason, &d.crawled_at, &d.warc.header,
+                               &d.warc.http_header, &d.warc.http_body})
+    PutBytes(*s, out);
+  out->push_back(static_cast<char>(d.kind));
+  out->push_back(static_cast<char>(d.extraction));
+  PutU64(d.input_bytes, out);
+  PutU64(a.digest.high, out);
+  PutU64(a.digest.low, out);
+  PutU64(a.fingerprint.simhash, out);
+  out->append(reinterpret_cast<const char*>(a.fingerprint.sketch.data()), a.fingerprint.sketch.size());
+  PutU64(a.paragraph_keys.size(), out);
+  for (uint64_t key : a.paragraph_keys) PutU64(key, out);
+}
+
+bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
+  Document& d = a->doc;
+  if (!GetU64(in, pos, &d.seq)) return false;
+  for (std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original, &d.text,
+                         &d.skip_reason, &a->weak_reason, &d.crawled_at, &d.warc.header, &d.warc.http_header,
+                         &d.warc.http_body})
+    if (!GetBytes(in, pos, s)) return false;
+  uint8_t kind = 0, extraction = 0;
+  if (!GetByte(in, pos, &kind) || !GetByte(in, pos, &extraction) || kind > 2 || extraction > 2)
+    return false;
+  d.kind = static_cast<OriginalKind>(kind);
+  d.extraction = static_cast<Extraction>(extraction);
+  uint64_t keys = 0;
+  if (!GetU64(in, pos, &d.input_bytes) || !GetU64(in, pos, &a->digest.high) ||
+      !GetU64(in, pos, &a->digest.low) || !GetU64(in, pos, &a->fingerprint.simhash))
+    return false;
+  Sketch& sketch = a->fingerprint.sketch;
+  if (in.size() - *pos < sketch.size()) return false;
+  std::memcpy(sketch.data(), in.data() + *pos, sketch.size());
+  *pos += sketch.size();
+  if (!GetU64(in, pos, &keys) || (in.size() - *pos) / 8 < keys) return false;
+  a->paragraph_keys.resize(keys);
+  for (uint64_t& key : a->paragraph_keys) GetU64(in, pos, &key);
+  return true;
+}
+
+StageWriter::~StageWriter() {
+  if (file_ == nullptr) return;
+  std::fclose(file_);
+  ::unlink(temp_path_.c_str());  // never finished: no half file under any name
+}
+
+Status StageWriter::Open(const std::string& path) {
+  path_ = path;
+  temp_path_ = path + ".tmp";
+  file_ = std::fopen(temp_path_.c_str(), "wb");
+  if (file_ == nullptr)
+    return Status::Error("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
+  return WriteAll(file_, kMagic, temp_path_);
+}
+
+Status StageWriter::Append(const Analyzed& a) {
+  EncodeAnalyzed(a, &block_);
+  ++records_;
+  return block_.size() >= kBlockBytes ? FlushBlock() : Status::OK();
+}
+
+Status StageWriter::FlushBlock() {
+  if (block_.empty()) return Status::OK();
+  std::string frame(ZSTD_compressBound(block_.size()), '\0');
+  const size_t n = ZSTD_compress(frame.data(), frame.size(), block_.data(), block_.size(), kLevel);
+  if (ZSTD_isError(n)) return Status::Error("stage file " + path_ + ": " + ZSTD_getErrorName(n));
+  frame.resize(n);
+  std::string size;
+  PutU64(n, &size);
+  SIMSHARD_RETURN_IF_ERROR(WriteAll(file_, size, temp_path_));
+  SIMSHARD_RETURN_IF_ERROR(WriteAll(file_, frame, temp_path_));
+  block_.clear();
+  return Status::OK();
+}
+
+Status StageWriter::Finish() {
+  SIMSHARD_RETURN_IF_ERROR(FlushBlock());
+  std::string end;
+  PutU64(0, &end);
+  PutU64(records_, &end);
+  end.append(kEnd);
+  SIMSHARD_RETURN_IF_ERROR(WriteAll(file_, end, temp_path_));
+  if (std::fflush(file_) != 0)
+    return Status::Error("stage file " + temp_path_ + ": cannot write: " + std::strerror(errno));
+  SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_path_));
+  std::fclose(file_);
+  file_ = nullptr;
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    return Status::Error("stage file " + path_ + ": cannot rename into place: " + std::strerror(errno));
+  return FsyncParentDir(path_);
+}
+
+StageReader::~StageReader() {
+  if (file_ != nullptr) std::fclose(file_);
+}
+
+Status StageReader::Open(const std::string& path) {
+  path_ = path;
+  file_ = std::fopen(path.c_str(), "rb");
+  if (file_ == nullptr)
+    return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
+  std::string magic(kMagic.size(), '\0');
+  if (std::fread(magic.data(), 1, magic.size(), file_) != magic.size() || magic != kMagic)
+    return Status::Error("stage file " + path + ": not a stage file (run its task again)");
+  return Status::OK();
+}
+
+bool StageReader::Fail(const std::string& what) {
+  status_ = Status::Error("stage file " + path_ + ": " + what + " (run its task again)");
+  return false;
+}
+
+bool StageReader::ReadBlock() {
+  char b[8];
+  if (std::fread(b, 1, 8, file_) != 8) return Fail("cut short");
+  uint64_t size = 0;
+  size_t pos = 0;
+  GetU64(std::string_view(b, 8), &pos, &size);
+  if (size == 0) {  // the end: the count must match, and nothing may follow
+    char tail[8 + kEnd.size() + 1];
+    const size_t got = std::fread(tail, 1, sizeof tail, file_);
+    uint64_t count = 0;
+    pos = 0;
+    if (got != sizeof tail - 1 || !GetU64(std::string_view(tail, 8), &pos, &count) ||
+        std::string_view(tail + 8, kEnd.size()) != kEnd)
+      return Fail("damaged end");
+    if (count != records_) return Fail("holds " + std::to_string(records_) + " documents, its end says " + std::to_string(count));
+    ended_ = true;
+    return false;
+  }
+  if (size > kMaxBlockBytes) return Fail("damaged block size");
+  std::string frame(size, '\0');
+  if (std::fread(frame.data(), 1, size, file_) != size) return Fail("cut short");
+  const unsigned long long content = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (content == ZSTD_CONTENTSIZE_ERROR || content == ZSTD_CONTENTSIZE_UNKNOWN || content > kMaxBlockBytes)
+    return Fail("damaged block");
+  block_.resize(content);
+  const size_t n = ZSTD_decompress(block_.data(), block_.size(), frame.data(), frame.size());
+  if (ZSTD_isError(n) || n != content) return Fail("damaged block");
+  pos_ = 0;
+  return true;
+}
+
+bool StageReader::Next(Analyzed* a) {
+  if (ended_ || !status_.ok() || file_ == nullptr) return false;
+  while (pos_ == block_.size()) {
+    if (!ReadBlock()) return false;
+  }
+  *a = Analyzed{};
+  if (!DecodeAnalyzed(block_, &pos_, a)) return Fail("damaged record");
+  ++records_;
+  return true;
+}
+
+}  // namespace simshard::pipeline

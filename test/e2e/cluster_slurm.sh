@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# A run cut into tasks, on a real one-node Slurm cluster this test starts itself (munge,
+# slurmctld, slurmd, each with its own files under the scratch folder): the report, ids
+# and shards equal a one-process run's, on the first night and the second; a task killed
+# half way is resubmitted alone by running the same command again; without --wait the
+# jobs are only submitted. Also --tasks on this machine, and `stage` on its own.
+source "$(dirname "$0")/cli_lib.bash"
+
+for tool in munged slurmctld slurmd sbatch squeue; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (scripts/install-deps.sh installs slurm-wlm and munge)"
+done
+
+# ---- a cluster of one node ---------------------------------------------------------------
+SL=$SCRATCH/slurm
+mkdir -p "$SL"/{state,spool,log,run,munge}
+port=$(python3 -c 'import socket
+s=[socket.socket() for _ in range(2)]
+[x.bind(("127.0.0.1",0)) for x in s]
+print(" ".join(str(x.getsockname()[1]) for x in s))')
+read -r ctld_port d_port <<<"$port"
+node=$(hostname -s)
+cat >"$SL/slurm.conf" <<CONF
+ClusterName=simshard-test
+SlurmctldHost=$node
+SlurmUser=$(id -un)
+SlurmdUser=$(id -un)
+SlurmctldPort=$ctld_port
+SlurmdPort=$d_port
+AuthType=auth/munge
+AuthInfo=socket=$SL/munge/munge.sock
+StateSaveLocation=$SL/state
+SlurmdSpoolDir=$SL/spool
+SlurmctldPidFile=$SL/run/slurmctld.pid
+SlurmdPidFile=$SL/run/slurmd.pid
+SlurmctldLogFile=$SL/log/slurmctld.log
+SlurmdLogFile=$SL/log/slurmd.log
+ProctrackType=proctrack/linuxproc
+TaskPlugin=task/none
+SchedulerType=sched/backfill
+SelectType=select/cons_tres
+SelectTypeParameters=CR_Core
+ReturnToService=2
+MpiDefault=none
+JobAcctGatherType=jobacct_gather/none
+AccountingStorageType=accounting_storage/none
+NodeName=$node CPUs=$(nproc) State=UNKNOWN
+PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
+CONF
+export SLURM_CONF=$SL/slurm.conf
+head -c 1024 /dev/urandom >"$SL/munge/munge.key" && chmod 600 "$SL/munge/munge.key"
+stop_cluster() {
+  for pid in "$SL"/run/slurmd.pid "$SL"/run/slurmctld.pid "$SL"/munge/munged.pid; do
+    [ -f "$pid" ] && kill "$(cat "$pid")" 2>/dev/null || true
+  done
+}
+trap stop_cluster EXIT
+munged --force --key-file="$SL/munge/munge.key" --socket="$SL/munge/munge.sock" \
+  --pid-file="$SL/munge/munged.pid" --log-file="$SL/munge/munged.log" --seed-file="$SL/munge/seed" ||
+  die "munged did not start"
+slurmctld -f "$SLURM_CONF" || die "slurmctld did not start: $(tail -5 "$SL/log/slurmctld.log")"
+slurmd -f "$SLURM_CONF" || die "slurmd did not start: $(tail -5 "$SL/log/slurmd.log")"
+for _ in $(seq 60); do
+  sinfo --noheader --format=%t 2>/dev/null | grep -q idle && break
+  sleep 0.5
+done
+sinfo --noheader --format=%t | grep -q idle || die "the test cluster did not come up: $(sinfo 2>&1)"
+export SIMSHARD_SLURM_POLL_SECONDS=0.3 SOURCE_DATE_EPOCH=1764374400
+
+# ---- the same decisions as one process -----------------------------------------------------
+make_crawl night1 240 --seed 21
+make_crawl night2 80 --seed 22
+cp -r night1/* night2/ 2>/dev/null || true  # night 2 repeats night 1 and brings new pages
+step "one process, first night"
+must_exit 0 "$SIMSHARD" archive night1 --archive one --report one-1.jsonl --quiet
+
+step "slurm, 5 tasks, --wait"
+must_exit 0 "$SIMSHARD" archive night1 --archive five --report five-1.jsonl --executor slurm --tasks 5 --wait
+err_has "slurm: 5 of 5 analyse tasks done, 0 failed"
+grep -q "archived" out err || die "no run summary printed"
+cmp one-1.jsonl five-1.jsonl || die "5 Slurm tasks reported otherwise than one process"
+for shard in one/*.jsonl.zst; do
+  cmp "$shard" "five/$(basename "$shard")" || die "shard $(basename "$shard") differs"
+done
+[ -z "$(ls five/tasks/*.stage 2>/dev/null)" ] || die "the slices were not removed after the run"
+
+step "one process, second night"
+must_exit 0 "$SIMSHARD" archive night2 --archive one --report one-2.jsonl --quiet
+step "slurm, 3 tasks, second night, one task killed half way"
+SIMSHARD_CRASH_AT=analyze-task-1 must_exit 1 "$SIMSHARD" archive night2 --archive five \
+  --report five-2.jsonl --executor slurm --tasks 3 --wait
+err_has "analyse task\(s\) 1 did not finish"
+[ "$(ls five/tasks/*.stage | wc -l)" = 2 ] || die "the two tasks that finished left no slices"
+must_exit 0 "$SIMSHARD" archive night2 --archive five --report five-2.jsonl --executor slurm \
+  --tasks 3 --wait --verbose
+err_has "submitted analyse job [0-9]+ \(task\(s\) 1\)"
+err_has "slurm: 3 of 3 analyse tasks done"
+cmp one-2.jsonl five-2.jsonl || die "the second night differs from one process's"
+for shard in one/*.jsonl.zst; do
+  cmp "$shard" "five/$(basename "$shard")" || die "shard $(basename "$shard") differs after night 2"
+done
+must_exit 0 "$SIMSHARD" verify --archive five --quiet
+
+step "without --wait: submitted, ids printed, exit 0"
+must_exit 0 "$SIMSHARD" dedup night1 --report nowait.jsonl --executor slurm --tasks 2 --work-dir nowait-work
+grep -Eq "^submitted: analyse job [0-9]+ \(2 of 2 tasks\), decide job [0-9]+" out || die "no job ids: $(cat out)"
+for _ in $(seq 100); do [ -f nowait-work/decide.exit-code ] && break; sleep 0.3; done
+[ "$(cat nowait-work/decide.exit-code)" = 0 ] || die "the submitted run did not finish"
+"$SIMSHARD" dedup night1 --report local-dedup.jsonl --quiet
+cmp local-dedup.jsonl nowait.jsonl || die "a submitted dedup reported otherwise than one process"
+
+step "--tasks on this machine, and stage by hand with JOB_COMPLETION_INDEX"
+must_exit 0 "$SIMSHARD" archive night1 --archive here --report here.jsonl --tasks 4 --quiet
+cmp one-1.jsonl here.jsonl || die "--tasks 4 here differs from one process"
+must_exit 2 "$SIMSHARD" archive night1 --archive x --tasks 0
+must_exit 2 "$SIMSHARD" dedup night1 --report x.jsonl --tasks 2
+err_has "work-dir"
+must_exit 2 "$SIMSHARD" stage analyze --work-dir five/tasks
+err_has "SLURM_ARRAY_TASK_ID"
+JOB_COMPLETION_INDEX=9 must_exit 1 "$SIMSHARD" stage analyze --work-dir five/tasks
+err_has "out of range"
+echo "ok"
