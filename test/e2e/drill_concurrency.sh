@@ -8,7 +8,7 @@ source "$(dirname "$0")/drill_lib.bash"
 make_crawl "$SCRATCH/big" 3000 21
 make_crawl "$SCRATCH/small" 200 22
 layout=()
-if "$SIMSHARD" archive --help 2>&1 | grep -q -- '--shard-bytes'; then
+if archive_takes --shard-bytes; then
   layout=(--shard-bytes 1000000 --threads 1)
 fi
 archive "$SCRATCH/clean-big" "$SCRATCH/big" "${layout[@]}"

@@ -8,7 +8,7 @@ source "$(dirname "$0")/drill_lib.bash"
 
 make_crawl "$SCRATCH/crawl" 240 11
 layout=()
-if "$SIMSHARD" archive --help 2>&1 | grep -q -- '--shard-bytes'; then
+if archive_takes --shard-bytes; then
   layout=(--shard-bytes 600000 --frame-bytes 32768)
 fi
 archive "$SCRATCH/good" "$SCRATCH/crawl" "${layout[@]}"

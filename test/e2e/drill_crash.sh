@@ -8,7 +8,7 @@ source "$(dirname "$0")/drill_lib.bash"
 make_crawl "$SCRATCH/crawl" 600 7
 # Small shards and frames so that one run seals several shards of several frames.
 layout=()
-if "$SIMSHARD" archive --help 2>&1 | grep -q -- '--shard-bytes'; then
+if archive_takes --shard-bytes; then
   layout=(--shard-bytes 400000 --frame-bytes 32768)
 fi
 note "clean run"

@@ -42,7 +42,7 @@ for kbytes in 64 512; do
   same_archives "$SCRATCH/clean" "$dir"
 done
 
-if "$SIMSHARD" archive --help 2>&1 | grep -q -- '--shard-bytes'; then
+if archive_takes --shard-bytes; then
   # Small shards fit under the limit; the catalog's write-ahead log is what fills up.
   note "several shards: the ones committed before the disk filled stay committed and whole"
   dir="$SCRATCH/multi"
