@@ -47,6 +47,11 @@ struct Document {
   uint64_t seq = 0;      // position in input order, 0-based, gap-free
   std::string source;    // input path as given joined with the file path below it;
                          // "#<line>" (JSON Lines) or "#<byte offset>" (WARC) for records
+  // A JSON Lines record read from a piece of its file that starts at byte piece_begin > 0
+  // (a run cut into tasks): the line in `source` counts from there until the run's decide
+  // task adds the lines before it (pipeline/stage_file.h, LineRenumberer). Else 0.
+  uint64_t piece_begin = 0;
+  std::string piece_path;  // the file of that piece, to count the lines before it
   std::string url;       // empty when unknown
   std::string title;     // empty when unknown
   std::string date;      // publication date the page states (ISO 8601 when it can be); when

@@ -28,6 +28,9 @@ struct JsonFields {
 struct ScanOptions {
   uint64_t max_doc_bytes = 16ull << 20;  // larger documents (also once inflated) are skipped
   JsonFields json_fields;
+  // ListUnits cuts an uncompressed JSON Lines file larger than this into pieces of about
+  // this size, at line ends, so that a run cut into tasks shares out one large feed.
+  uint64_t piece_bytes = 64ull << 20;
 };
 
 // What the scanner cuts out of the input: one future document, not yet parsed.
@@ -44,6 +47,8 @@ struct RawItem {
   WarcOrigin warc;            // a WARC record's headers (Document::warc)
   std::string skip_reason;    // non-empty: already known to be unusable
   uint64_t input_bytes = 0;   // bytes of the input this item accounts for
+  uint64_t piece_begin = 0;   // as Document::piece_begin
+  std::string piece_path;     // as Document::piece_path
 };
 
 // One file of the input as Scanner::Scan reads it, or one entry it cannot read (then
@@ -51,8 +56,11 @@ struct RawItem {
 struct InputUnit {
   std::string path;    // the file to open
   std::string source;  // its name in reports (input as given, joined with the path below it)
-  uint64_t bytes = 0;  // its size as stored
+  uint64_t bytes = 0;  // its size as stored (of a piece: the piece's)
   std::string skip_reason;
+  // A piece of a JSON Lines file: bytes [begin, end), cut just after a line end. Both 0
+  // for a whole file.
+  uint64_t begin = 0, end = 0;
 };
 
 class Scanner {

@@ -135,12 +135,15 @@ struct AnalyzedStream::Impl {
   void ReplayAll() {
     uint64_t number = 0, seq = 0;
     std::vector<Analyzed> batch;
+    LineRenumberer lines;
     for (const std::string& path : stage_files) {
       StageReader reader;
       scan_status = reader.Open(path);
       Analyzed a;
       while (scan_status.ok() && reader.Next(&a)) {
         a.doc.seq = seq++;
+        scan_status = lines.Fix(&a.doc);
+        if (!scan_status.ok()) break;
         batch.push_back(std::move(a));
         if (batch.size() == kBatchItems && !ordered.Put(number++, std::exchange(batch, {}))) return;
       }

@@ -3,7 +3,9 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <charconv>
 #include <cstring>
 
 #include "util/file_util.h"
@@ -67,9 +69,10 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out) {
   const Document& d = a.doc;
   PutU64(d.seq, out);
   for (const std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original,
-                               &d.text, &d.skip_reason, &a.weak_reason, &d.crawled_at, &d.warc.header,
-                               &d.warc.http_header, &d.warc.http_body})
+                               &d.text, &d.skip_reason, &a.weak_reason, &d.piece_path, &d.crawled_at,
+                               &d.warc.header, &d.warc.http_header, &d.warc.http_body})
     PutBytes(*s, out);
+  PutU64(d.piece_begin, out);
   out->push_back(static_cast<char>(d.kind));
   out->push_back(static_cast<char>(d.extraction));
   PutU64(d.input_bytes, out);
@@ -85,9 +88,10 @@ bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
   Document& d = a->doc;
   if (!GetU64(in, pos, &d.seq)) return false;
   for (std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original, &d.text,
-                         &d.skip_reason, &a->weak_reason, &d.crawled_at, &d.warc.header, &d.warc.http_header,
-                         &d.warc.http_body})
+                         &d.skip_reason, &a->weak_reason, &d.piece_path, &d.crawled_at,
+                         &d.warc.header, &d.warc.http_header, &d.warc.http_body})
     if (!GetBytes(in, pos, s)) return false;
+  if (!GetU64(in, pos, &d.piece_begin)) return false;
   uint8_t kind = 0, extraction = 0;
   if (!GetByte(in, pos, &kind) || !GetByte(in, pos, &extraction) || kind > 2 || extraction > 2)
     return false;
@@ -219,6 +223,47 @@ bool StageReader::Next(Analyzed* a) {
   if (!DecodeAnalyzed(block_, &pos_, a)) return Fail("damaged record");
   ++records_;
   return true;
+}
+
+Status LineRenumberer::Fix(Document* doc) {
+  if (doc->piece_begin == 0) return Status::OK();
+  Counted& counted = files_[doc->piece_path];
+  if (counted.offset > doc->piece_begin) counted = Counted{};  // pieces out of order: recount
+  if (counted.offset < doc->piece_begin) {
+    SIMSHARD_RETURN_IF_ERROR(CountLines(doc->piece_path, doc->piece_begin, &counted));
+  }
+  const size_t hash = doc->source.rfind('#');
+  uint64_t line = 0;
+  const char* digits = doc->source.data() + hash + 1;
+  const auto [end, ec] = std::from_chars(digits, doc->source.data() + doc->source.size(), line);
+  if (hash == std::string::npos || ec != std::errc() || end != doc->source.data() + doc->source.size())
+    return Status::Error("stage record " + doc->source + ": no line number to renumber");
+  doc->source.resize(hash + 1);
+  doc->source += std::to_string(line + counted.lines);
+  doc->piece_begin = 0;
+  doc->piece_path.clear();
+  return Status::OK();
+}
+
+// Counts the line ends of `path` from counted->offset up to `offset`.
+Status LineRenumberer::CountLines(const std::string& path, uint64_t offset, Counted* counted) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr || ::fseeko(file, static_cast<off_t>(counted->offset), SEEK_SET) != 0) {
+    if (file) std::fclose(file);
+    return Status::Error(path + ": cannot read it again to number its lines: " + std::strerror(errno));
+  }
+  std::string buf(1 << 20, '\0');
+  while (counted->offset < offset) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(buf.size(), offset - counted->offset));
+    const size_t got = std::fread(buf.data(), 1, want, file);
+    if (got == 0) break;
+    for (const char* p = buf.data(); (p = static_cast<const char*>(std::memchr(p, '\n', buf.data() + got - p)));)
+      ++counted->lines, ++p;
+    counted->offset += got;
+  }
+  std::fclose(file);
+  if (counted->offset != offset) return Status::Error(path + ": changed since its pieces were read (shorter now)");
+  return Status::OK();
 }
 
 }  // namespace simshard::pipeline

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -62,6 +63,22 @@ class StageReader {
   uint64_t records_ = 0;
   bool ended_ = false;
   Status status_;
+};
+
+// Gives a JSON Lines record read from a piece of its file (Document::piece_begin) the line
+// number a scan of the whole file gives it, by counting the line ends before the piece.
+// Pieces come in input order, so each file is read once, from start to its last piece.
+class LineRenumberer {
+ public:
+  Status Fix(Document* doc);
+
+ private:
+  struct Counted {
+    uint64_t offset = 0;  // bytes of the file counted
+    uint64_t lines = 0;   // line ends among them
+  };
+  static Status CountLines(const std::string& path, uint64_t offset, Counted* counted);
+  std::map<std::string, Counted> files_;
 };
 
 // One record's bytes, and back (for tests and the reader): false when `bytes` is not

@@ -31,12 +31,20 @@ FileSource::FileSource(const std::string& path) {
   if (!file_) error_ = std::string("cannot open: ") + std::strerror(errno);
 }
 
+FileSource::FileSource(const std::string& path, uint64_t begin, uint64_t end) : FileSource(path) {
+  limit_ = end > begin ? end - begin : 0;
+  if (file_ && ::fseeko(file_, static_cast<off_t>(begin), SEEK_SET) != 0)
+    error_ = std::string("cannot seek: ") + std::strerror(errno);
+}
+
 FileSource::~FileSource() {
   if (file_) std::fclose(file_);
 }
 
 size_t FileSource::Read(char* buf, size_t n) {
   if (!file_ || !error_.empty()) return 0;
+  n = static_cast<size_t>(std::min<uint64_t>(n, limit_ - offset_));
+  if (n == 0) return 0;
   const size_t got = std::fread(buf, 1, n, file_);
   if (got < n && std::ferror(file_)) error_ = std::string("read error: ") + std::strerror(errno);
   offset_ += got;

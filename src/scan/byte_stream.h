@@ -32,6 +32,8 @@ class FileSource : public ByteSource {
  public:
   // Opens `path` for reading; on failure error() says why.
   explicit FileSource(const std::string& path);
+  // Only bytes [begin, end) of it: a piece of a file (offsets count from `begin`).
+  FileSource(const std::string& path, uint64_t begin, uint64_t end);
   ~FileSource() override;
   size_t Read(char* buf, size_t n) override;
   const std::string& error() const override { return error_; }
@@ -40,6 +42,7 @@ class FileSource : public ByteSource {
  private:
   std::FILE* file_ = nullptr;
   uint64_t offset_ = 0;
+  uint64_t limit_ = UINT64_MAX;  // bytes this source may read
   std::string error_;
 };
 

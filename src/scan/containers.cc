@@ -81,7 +81,16 @@ void ScanFile(const std::string& source, const std::string& path, uint64_t file_
 }
 
 void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOptions& options,
-                   ItemSink& sink) {
+                   ItemSink& sink, const InputUnit* piece) {
+  // Records of a piece that does not start its file say so: their line numbers count
+  // from the piece.
+  auto add = [&](RawItem&& item) {
+    if (piece != nullptr && piece->begin > 0) {
+      item.piece_begin = piece->begin;
+      item.piece_path = piece->path;
+    }
+    return sink.Add(std::move(item), reader.file_offset());
+  };
   std::string line;
   bool too_long = false, terminated = false;
   uint64_t line_no = 1;
@@ -89,12 +98,11 @@ void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOp
     if (!reader.ReadLine(&line, options.max_doc_bytes, &too_long, &terminated)) break;
     const std::string line_source = source + "#" + std::to_string(line_no);
     if (too_long) {
-      sink.Add(SkipItem(line_source, TooLargeReason(options.max_doc_bytes)),
-               reader.file_offset());
+      add(SkipItem(line_source, TooLargeReason(options.max_doc_bytes)));
       continue;
     }
     if (!terminated && !reader.error().empty()) {  // the line the damage cut short
-      sink.Add(SkipItem(line_source, reader.error()), reader.file_offset());
+      add(SkipItem(line_source, reader.error()));
       return;
     }
     if (TrimAscii(line).empty()) continue;  // blank lines are not records
@@ -103,10 +111,48 @@ void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOp
     item.format = ItemFormat::kJsonLine;
     item.bytes = std::move(line);
     line = std::string();
-    sink.Add(std::move(item), reader.file_offset());
+    add(std::move(item));
   }
   if (!reader.error().empty() && !sink.stopped())
-    sink.Add(SkipItem(source + "#" + std::to_string(line_no), reader.error()), reader.file_offset());
+    add(SkipItem(source + "#" + std::to_string(line_no), reader.error()));
+}
+
+std::vector<InputUnit> CutIntoPieces(const InputUnit& unit, uint64_t piece_bytes) {
+  if (!unit.skip_reason.empty() || unit.end != 0 || piece_bytes == 0 || unit.bytes <= piece_bytes)
+    return {unit};
+  std::string layers;
+  std::unique_ptr<StreamReader> reader = OpenDecoded(unit.path, &layers);
+  if (!layers.empty() ||
+      DetectFormat(StripCompressionSuffix(unit.path), reader->Peek(kSniffBytes)) != FileFormat::kJsonLines)
+    return {unit};  // only plain JSON Lines can be entered in the middle
+  std::vector<InputUnit> pieces;
+  uint64_t begin = 0;
+  StreamReader lines(std::make_unique<FileSource>(unit.path));
+  std::string skipped;
+  bool too_long = false;
+  // Each cut goes just after the first line end at or after piece_bytes past the last cut.
+  while (begin < unit.bytes) {
+    const uint64_t target = begin + std::max<uint64_t>(piece_bytes, 2);
+    uint64_t end = unit.bytes;
+    if (target < unit.bytes) {
+      lines.Skip(target - 1 - lines.offset());  // to the byte before the target
+      lines.ReadLine(&skipped, 0, &too_long);   // to just past the line end from there
+      end = std::min(unit.bytes, lines.offset());
+    }
+    InputUnit piece = unit;
+    piece.begin = begin;
+    piece.end = end;
+    piece.bytes = end - begin;
+    pieces.push_back(std::move(piece));
+    begin = end;
+  }
+  return pieces;
+}
+
+void ScanJsonLinesPiece(const InputUnit& unit, const ScanOptions& options, ItemSink& sink) {
+  StreamReader reader(std::make_unique<FileSource>(unit.path, unit.begin, unit.end));
+  ScanJsonLines(reader, unit.source, options, sink, &unit);
+  sink.EndFile(unit.end - unit.begin);
 }
 
 }  // namespace simshard::scan

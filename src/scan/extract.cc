@@ -202,6 +202,8 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   Document doc;
   doc.seq = item.seq;
   doc.source = std::move(item.source);
+  doc.piece_begin = item.piece_begin;
+  doc.piece_path = std::move(item.piece_path);
   doc.url = std::move(item.url);
   doc.crawled_at = std::move(item.date);  // the container's: when the crawler fetched it
   doc.input_bytes = item.input_bytes;

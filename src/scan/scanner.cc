@@ -105,7 +105,12 @@ Result<std::vector<InputUnit>> Scanner::ListUnits(const std::vector<std::string>
   scan::ItemSink unused(ignore);  // the walker lists, it adds nothing
   Walker walker(options_, unused, &units);
   for (const std::string& input : inputs) walker.Visit(fs::path(input), input, 0);
-  return units;
+  std::vector<InputUnit> pieces;
+  for (const InputUnit& unit : units) {
+    for (InputUnit& piece : scan::CutIntoPieces(unit, options_.piece_bytes))
+      pieces.push_back(std::move(piece));
+  }
+  return pieces;
 }
 
 Status Scanner::ScanUnits(std::span<const InputUnit> units,
@@ -118,7 +123,11 @@ Status Scanner::ScanUnits(std::span<const InputUnit> units,
       items.EndFile(0);
       continue;
     }
-    scan::ScanFile(unit.source, unit.path, unit.bytes, options_, items);
+    if (unit.end != 0) {
+      scan::ScanJsonLinesPiece(unit, options_, items);
+    } else {
+      scan::ScanFile(unit.source, unit.path, unit.bytes, options_, items);
+    }
   }
   return Status::OK();
 }

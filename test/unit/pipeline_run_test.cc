@@ -443,3 +443,44 @@ BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
     BOOST_TEST(!pipeline::DecodeAnalyzed(std::string_view(bytes).substr(0, cut), &p, &c), cut);
   }
 }
+
+BOOST_AUTO_TEST_CASE(a_large_json_lines_feed_is_shared_out_in_pieces_with_the_same_line_numbers) {
+  Crawl crawl(30);
+  // One feed of the crawl's stories and copies, with blank lines, a line too long to keep
+  // and a line that is not JSON, cut into pieces of about 3 KB.
+  std::string feed;
+  int n = 0;
+  for (fs::recursive_directory_iterator it(crawl.root / "crawl"), end; it != end; ++it) {
+    if (!fs::is_regular_file(it->path())) continue;
+    std::string text = ReadFile(it->path()), escaped;
+    for (char c : text) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+    feed += "{\"url\":\"https://feed.example/" + std::to_string(n++) + "\",\"text\":\"" + escaped + "\"}\n";
+    if (n % 9 == 0) feed += "\n\n";
+    if (n == 17) feed += "{\"text\":\"" + std::string(5000, 'x') + "\"}\n";
+    if (n == 23) feed += "not json\n";
+  }
+  WriteFile(crawl.root / "feed" / "day.jsonl", feed);
+  RunOptions whole = crawl.Options("", "whole.jsonl", 2);
+  whole.inputs = {(crawl.root / "feed").string()};
+  whole.scan.max_doc_bytes = 4000;
+  BOOST_REQUIRE(RunDedup(whole).ok());
+  RunOptions cut = whole;
+  cut.report_path = (crawl.root / "cut.jsonl").string();
+  cut.scan.piece_bytes = 3000;
+  Result<std::vector<InputUnit>> units = Scanner(cut.scan).ListUnits(cut.inputs);
+  BOOST_REQUIRE(units.ok());
+  BOOST_TEST(units->size() > 10u);
+  uint64_t bytes = 0;
+  for (const InputUnit& u : *units) {
+    BOOST_TEST((u.begin == 0 || feed[u.begin - 1] == '\n'), "a piece starts mid-line at " << u.begin);
+    BOOST_TEST(u.begin == bytes);
+    bytes = u.end;
+  }
+  BOOST_TEST(bytes == feed.size());
+  Result<RunSummary> run = RunInTasks(cut, (crawl.root / "work").string(), 4, false);
+  BOOST_REQUIRE_MESSAGE(run.ok(), run.status().message());
+  const std::string report = ReadFile(crawl.root / "cut.jsonl");
+  BOOST_TEST(report == ReadFile(crawl.root / "whole.jsonl"));
+  BOOST_TEST(report.find("day.jsonl#" + std::to_string(std::count(feed.begin(), feed.end(), '\n'))) !=
+             std::string::npos);
+}
