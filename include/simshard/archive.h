@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "simshard/document.h"
+#include "simshard/bounds.h"
 #include "simshard/status.h"
 
 namespace simshard {
@@ -83,6 +84,14 @@ struct ArchiveOptions {
   int level = 3;                        // zstd level
   unsigned threads = 1;                 // frame compression workers (output is the same for any)
 };
+
+inline constexpr Bounds<int64_t> kShardBytesBounds{1024, int64_t{1} << 40};
+// A frame is what one restore reads and decompresses: 64 MiB keeps that one small read.
+inline constexpr Bounds<int64_t> kFrameBytesBounds{256, int64_t{64} << 20};
+// zstd's own range of levels (ZSTD_minCLevel() to ZSTD_maxCLevel()).
+Bounds<int64_t> CompressionLevelBounds();
+// Every option within its bounds.
+Status CheckArchiveOptions(const ArchiveOptions& options);
 
 struct RunInfo {
   uint64_t id = 0;

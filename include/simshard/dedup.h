@@ -6,18 +6,24 @@
 #include <cstdint>
 #include <memory>
 
+#include "simshard/bounds.h"
 #include "simshard/fingerprint.h"
 
 namespace simshard {
 
 struct DedupOptions {
-  // SimHash Hamming radius searched for candidates: at most 11, and up to 7 a lookup
-  // probes 68 buckets (8 to 11: 548). Negative: exact duplicates only.
+  // SimHash Hamming radius searched for candidates (kMaxDistanceBounds): up to 7 a lookup
+  // probes 68 buckets, 8 to 11 548; the permuted tables reach no further.
   int max_distance = 0;
   double min_similarity = 0.0;  // sketch similarity a candidate must reach (--threshold)
   // Radius 7 and similarity 0.3, chosen by measurement: see doc/DEDUP.md.
   static DedupOptions Defaults();
 };
+
+inline constexpr Bounds<int64_t> kMaxDistanceBounds{0, 11};
+inline constexpr Bounds<double> kMinSimilarityBounds{0.0, 1.0};
+// Every option within its bounds; DedupIndex assumes it.
+Status CheckDedupOptions(const DedupOptions& options);
 
 struct Match {
   enum class Kind : uint8_t { kNone, kExact, kNear };

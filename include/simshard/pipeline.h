@@ -52,6 +52,12 @@ struct RunOptions {
   std::function<void(const std::string&)> on_event;
 };
 
+// 0 is all cores.
+inline constexpr Bounds<int64_t> kThreadsBounds{0, 1024};
+inline constexpr Bounds<int64_t> kTasksBounds{1, 100000};
+// Every option of the run within its bounds (scan, dedup and archive options included):
+// RunArchive, RunDedup and RunExtract refuse a run that is not, so what ran is what the
+// catalog records.
 struct RunProgress {
   uint64_t documents = 0, archived = 0, duplicates = 0, near_duplicates = 0, skipped = 0;
   // Of the documents, those whose extraction was weak or empty (whatever their status):
@@ -69,6 +75,11 @@ struct RunSummary {
   uint64_t run_id = 0;
   bool any_skipped() const { return totals.skipped > 0; }
 };
+
+// Every option of the run within its bounds (scan, dedup and archive options included):
+// RunArchive and RunDedup refuse a run that is not, so what ran is what the catalog
+// records.
+Status CheckRunOptions(const RunOptions& options);
 
 // A run cut into tasks (`--tasks N`, on one machine or as a Slurm job array): the input is
 // shared out by file, in scan order, into N slices of about equal bytes; each task

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "simshard/bounds.h"
 #include "simshard/document.h"
 #include "simshard/status.h"
 
@@ -32,6 +33,10 @@ struct ScanOptions {
   // this size, at line ends, so that a run cut into tasks shares out one large feed.
   uint64_t piece_bytes = 64ull << 20;
 };
+
+// A document of up to 1 GiB is read whole into memory; 0 would skip every document.
+inline constexpr Bounds<int64_t> kMaxDocBytesBounds{1, int64_t{1} << 30};
+Status CheckScanOptions(const ScanOptions& options);
 
 // What the scanner cuts out of the input: one future document, not yet parsed.
 enum class ItemFormat : uint8_t { kText, kHtml, kJsonLine, kUnknown };

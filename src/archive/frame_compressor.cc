@@ -3,10 +3,20 @@
 #include <memory>
 #include <zstd.h>
 
+#include "simshard/archive.h"
 #include "util/encoding.h"
 #include "util/thread_name.h"
 
 namespace simshard {
+
+Bounds<int64_t> CompressionLevelBounds() { return {ZSTD_minCLevel(), ZSTD_maxCLevel()}; }
+
+Status CheckArchiveOptions(const ArchiveOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(
+      CheckBounds<int64_t>("shard_bytes", static_cast<int64_t>(options.shard_bytes), kShardBytesBounds));
+  SIMSHARD_RETURN_IF_ERROR(CheckBounds<int64_t>("frame_bytes", options.frame_bytes, kFrameBytesBounds));
+  return CheckBounds<int64_t>("level", options.level, CompressionLevelBounds());
+}
 
 Result<CompressedFrame> CompressFrame(std::string_view raw, int level) {
   struct FreeCctx {

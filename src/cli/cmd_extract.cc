@@ -38,7 +38,7 @@ ExtractOptions ToExtractOptions(const po::variables_map& vm) {
   if (vm["json"].as<bool>() && o.output_path.empty()) {
     throw UsageError("--json needs --output FILE: without it, standard output is the data");
   }
-  o.threads = vm["threads"].as<unsigned>();
+  o.threads = ThreadsOption(vm);
   o.scan = ToScanOptions(vm);
   return o;
 }

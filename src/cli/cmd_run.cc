@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <iostream>
 
+#include "cli/bounded_option.h"
 #include "cli/command.h"
 #include "cli/input_options.h"
 #include "cli/progress.h"
@@ -45,20 +46,24 @@ po::options_description RunOptionsDescription(bool archive) {
       ("threshold",
        po::value<double>()->default_value(d.min_similarity, ShortNumber(d.min_similarity))
            ->value_name("S"),
-       "similarity (0..1) a near-duplicate candidate must reach")
-      ("max-distance", po::value<int>()->default_value(d.max_distance)->value_name("K"),
-       "SimHash Hamming radius searched for near-duplicate candidates");
+       WithRange("similarity a near-duplicate candidate must reach", kMinSimilarityBounds).c_str())
+      ("max-distance", po::value<int64_t>()->default_value(d.max_distance)->value_name("K"),
+       WithRange("SimHash Hamming radius searched for near-duplicate candidates",
+                 kMaxDistanceBounds).c_str());
   po::options_description all;
   all.add(run).add(dedup).add(ScanOptionsDescription());
   if (archive) {
     const ArchiveOptions a;
     po::options_description shards("Shards");
     shards.add_options()
-        ("shard-bytes", po::value<uint64_t>()->default_value(a.shard_bytes)->value_name("BYTES"),
-         "seal a shard once its records reach this size uncompressed")
-        ("frame-bytes", po::value<uint32_t>()->default_value(a.frame_bytes)->value_name("BYTES"),
-         "records per zstd frame (uncompressed); restore reads one frame")
-        ("level", po::value<int>()->default_value(a.level)->value_name("N"), "zstd level");
+        ("shard-bytes", po::value<int64_t>()->default_value(a.shard_bytes)->value_name("BYTES"),
+         WithRange("seal a shard once its records reach this size uncompressed",
+                   kShardBytesBounds).c_str())
+        ("frame-bytes", po::value<int64_t>()->default_value(a.frame_bytes)->value_name("BYTES"),
+         WithRange("records per zstd frame (uncompressed); restore reads one frame",
+                   kFrameBytesBounds).c_str())
+        ("level", po::value<int64_t>()->default_value(a.level)->value_name("N"),
+         WithRange("zstd level", CompressionLevelBounds()).c_str());
     all.add(shards);
   }
   all.add(ExecutorOptionsDescription());
@@ -74,20 +79,14 @@ RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
   if (vm.count("archive")) o.archive_dir = vm["archive"].as<std::string>();
   if (vm.count("report")) o.report_path = vm["report"].as<std::string>();
   if (vm.count("kept")) o.kept_path = vm["kept"].as<std::string>();
-  o.threads = vm["threads"].as<unsigned>();
-  o.dedup.min_similarity = vm["threshold"].as<double>();
-  o.dedup.max_distance = vm["max-distance"].as<int>();
-  if (o.dedup.min_similarity < 0 || o.dedup.min_similarity > 1) {
-    throw UsageError("--threshold must be between 0 and 1");
-  }
-  if (o.dedup.max_distance < 0 || o.dedup.max_distance > 64) {
-    throw UsageError("--max-distance must be between 0 and 64");
-  }
+  o.threads = ThreadsOption(vm);
+  o.dedup.min_similarity = BoundedDouble(vm, "threshold", kMinSimilarityBounds);
+  o.dedup.max_distance = static_cast<int>(BoundedInt(vm, "max-distance", kMaxDistanceBounds));
   o.scan = ToScanOptions(vm);
   if (archive) {
-    o.archive.shard_bytes = vm["shard-bytes"].as<uint64_t>();
-    o.archive.frame_bytes = vm["frame-bytes"].as<uint32_t>();
-    o.archive.level = vm["level"].as<int>();
+    o.archive.shard_bytes = BoundedInt(vm, "shard-bytes", kShardBytesBounds);
+    o.archive.frame_bytes = static_cast<uint32_t>(BoundedInt(vm, "frame-bytes", kFrameBytesBounds));
+    o.archive.level = static_cast<int>(BoundedInt(vm, "level", CompressionLevelBounds()));
   } else {
     const std::string keep = vm["keep"].as<std::string>();
     if (keep != "first" && keep != "longest") throw UsageError("--keep must be first or longest");

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "cli/bounded_option.h"
 #include "cli/input_options.h"
 #include "cli/run_command.h"
 
@@ -32,8 +33,7 @@ Executor ToExecutor(const po::variables_map& vm) {
   const std::string name = vm["executor"].as<std::string>();
   if (name != "local" && name != "slurm") throw UsageError("--executor must be local or slurm");
   e.slurm = name == "slurm";
-  e.tasks = vm["tasks"].as<unsigned>();
-  if (e.tasks < 1 || e.tasks > 100000) throw UsageError("--tasks must be between 1 and 100000");
+  e.tasks = static_cast<unsigned>(BoundedInt(vm, "tasks", kTasksBounds));
   if (vm.count("work-dir")) e.work_dir = vm["work-dir"].as<std::string>();
   e.wait = vm["wait"].as<bool>();
   if (vm.count("partition")) e.options.partition = vm["partition"].as<std::string>();
@@ -171,7 +171,10 @@ int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, con
 
 // The task number: --task, else the array index Slurm (or a Kubernetes Indexed Job) gives.
 unsigned TaskNumber(const po::variables_map& vm) {
-  if (vm.count("task")) return vm["task"].as<unsigned>();
+  if (vm.count("task")) {
+    const Bounds<int64_t> tasks{0, kTasksBounds.max - 1};
+    return static_cast<unsigned>(BoundedInt(vm, "task", tasks));
+  }
   for (const char* name : {"SLURM_ARRAY_TASK_ID", "JOB_COMPLETION_INDEX"}) {
     const char* value = std::getenv(name);
     if (value == nullptr || *value == '\0') continue;
@@ -190,8 +193,8 @@ po::options_description ExecutorOptionsDescription() {
   e.add_options()
       ("executor", po::value<std::string>()->default_value("local")->value_name("local|slurm"),
        "run here, or submit the run to Slurm as a job array and a decide job")
-      ("tasks", po::value<unsigned>()->default_value(1)->value_name("N"),
-       "cut the run into N tasks (1 to 100000)")
+      ("tasks", po::value<int64_t>()->default_value(1)->value_name("N"),
+       WithRange("cut the run into N tasks", kTasksBounds).c_str())
       ("work-dir", po::value<std::string>()->value_name("DIR"),
        "where the tasks keep their files, on a filesystem every node sees "
        "(default: ARCHIVE/tasks; dedup needs it)")
@@ -238,7 +241,8 @@ int StageCommand(const std::vector<std::string>& args) {
   options.add_options()
       ("stage", po::value<std::string>()->value_name("analyze|decide"), "which stage")
       ("work-dir", po::value<std::string>()->value_name("DIR"), "the run's work folder")
-      ("task", po::value<unsigned>()->value_name("N"), "the task number (0-based)");
+      ("task", po::value<int64_t>()->value_name("N"),
+       WithRange("the task number", Bounds<int64_t>{0, kTasksBounds.max - 1}).c_str());
   options.add(CommonOptions());
   po::positional_options_description positional;
   positional.add("stage", 1);
@@ -248,6 +252,7 @@ int StageCommand(const std::vector<std::string>& args) {
   Require(vm, "work-dir");
   const std::string stage = vm["stage"].as<std::string>();
   if (stage != "analyze" && stage != "decide") throw UsageError("the stage must be analyze or decide");
+  const unsigned task = stage == "analyze" ? TaskNumber(vm) : 0;
   const std::string work_dir = vm["work-dir"].as<std::string>();
   // The run's own command line, as the user gave it.
   std::vector<std::string> run_args;
@@ -264,7 +269,6 @@ int StageCommand(const std::vector<std::string>& args) {
   const RunOptions run = ToRunOptions(run_vm, archive);
   const TaskPlan plan{work_dir, ToExecutor(run_vm).tasks};
   if (stage == "decide") return DecideHere(run_help, run_vm, run, archive, plan);
-  const unsigned task = TaskNumber(vm);
   const std::string failed = StageLogPath(plan, "analyze-" + std::to_string(task) + ".failed");
   ::unlink(failed.c_str());
   const Status analysed = RunAnalyzeTask(run, plan, task);

@@ -1,5 +1,8 @@
 #include "cli/input_options.h"
 
+#include "cli/bounded_option.h"
+#include "simshard/pipeline.h"
+
 namespace simshard::cli {
 
 namespace {
@@ -19,8 +22,13 @@ void AddInputOption(po::options_description* group) {
 
 void AddThreadsOption(po::options_description* group) {
   group->add_options()
-      ("threads,j", po::value<unsigned>()->default_value(0)->value_name("N"),
-       "worker threads (0: all cores); results are the same for any N");
+      ("threads,j", po::value<int64_t>()->default_value(0)->value_name("N"),
+       WithRange("worker threads (0: all cores); results are the same for any N", kThreadsBounds)
+           .c_str());
+}
+
+unsigned ThreadsOption(const po::variables_map& vm) {
+  return static_cast<unsigned>(BoundedInt(vm, "threads", kThreadsBounds));
 }
 
 po::positional_options_description InputPositional() {
@@ -32,8 +40,9 @@ po::positional_options_description InputPositional() {
 po::options_description ScanOptionsDescription() {
   po::options_description scan("Input");
   scan.add_options()
-      ("max-doc-bytes", po::value<uint64_t>()->default_value(16ull << 20)->value_name("BYTES"),
-       "skip documents larger than this (also once decompressed)")
+      ("max-doc-bytes", po::value<int64_t>()->default_value(ScanOptions().max_doc_bytes)->value_name("BYTES"),
+       WithRange("skip documents larger than this (also once decompressed)", kMaxDocBytesBounds)
+           .c_str())
       ("text-field", po::value<std::vector<std::string>>()->composing()->value_name("NAME"),
        "JSON Lines field holding the text (repeatable; replaces text, content, body, "
        "maintext, html)")
@@ -48,7 +57,7 @@ po::options_description ScanOptionsDescription() {
 
 ScanOptions ToScanOptions(const po::variables_map& vm) {
   ScanOptions scan;
-  scan.max_doc_bytes = vm["max-doc-bytes"].as<uint64_t>();
+  scan.max_doc_bytes = BoundedInt(vm, "max-doc-bytes", kMaxDocBytesBounds);
   SetFields(vm, "text-field", &scan.json_fields.text);
   SetFields(vm, "url-field", &scan.json_fields.url);
   SetFields(vm, "title-field", &scan.json_fields.title);

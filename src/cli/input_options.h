@@ -13,8 +13,9 @@ namespace simshard::cli {
 // INPUT... (also the positional arguments, see InputPositional).
 void AddInputOption(po::options_description* group);
 
-// --threads/-j.
+// --threads/-j, and its value (usage error when out of range).
 void AddThreadsOption(po::options_description* group);
+unsigned ThreadsOption(const po::variables_map& vm);
 
 // Every plain argument is an INPUT.
 po::positional_options_description InputPositional();

@@ -21,6 +21,7 @@ using dedup_internal::kBlocks;
 namespace {
 
 constexpr int kMaxSupportedDistance = 3 * kBlocks - 1;  // block radius 2 at most
+static_assert(kMaxSupportedDistance == kMaxDistanceBounds.max, "the published bound is the tables' reach");
 // Buckets whose entries are being fetched while one is scanned: enough to keep several
 // cache misses in flight, few enough that fetched lines are still in L1 when scanned.
 constexpr int kAhead = 8;
@@ -45,6 +46,8 @@ __attribute__((always_inline)) inline void ForEachProbe(uint32_t key, int radius
 struct DedupIndex::Impl {
   explicit Impl(DedupOptions o)
       : options(o),
+        // CheckDedupOptions refuses a radius the tables cannot reach; the bound is kept
+        // here too so that no caller can make a lookup probe outside them.
         radius(std::min(o.max_distance, kMaxSupportedDistance)),
         block_radius(radius < 0 ? 0 : radius / kBlocks),
         exact(&digests),
@@ -200,6 +203,11 @@ struct DedupIndex::Impl {
   // the next Find (or reaching the reserved size) indexes them.
   uint32_t indexed = 0;
 };
+
+Status CheckDedupOptions(const DedupOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(CheckBounds<int64_t>("max_distance", options.max_distance, kMaxDistanceBounds));
+  return CheckBounds("min_similarity", options.min_similarity, kMinSimilarityBounds);
+}
 
 DedupOptions DedupOptions::Defaults() {
   DedupOptions o;

@@ -55,6 +55,8 @@ Status WriteAll(pipeline::AnalyzedStream* stream, const ExtractOptions& options,
 
 Result<ExtractSummary> RunExtract(const ExtractOptions& options, std::FILE* out) {
   const auto start = Clock::now();
+  SIMSHARD_RETURN_IF_ERROR(CheckBounds<int64_t>("threads", options.threads, kThreadsBounds));
+  SIMSHARD_RETURN_IF_ERROR(CheckScanOptions(options.scan));
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckInputsExist(options.inputs));
   if (!options.output_path.empty()) {
     SIMSHARD_RETURN_IF_ERROR(pipeline::CheckOutsideInputs(

@@ -173,6 +173,7 @@ Status CheckOutsideInputs(const std::vector<std::string>& inputs, const std::str
 }
 
 Status CheckRunPaths(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(CheckRunOptions(options));
   SIMSHARD_RETURN_IF_ERROR(CheckInputsExist(options.inputs));
   if (!options.archive_dir.empty()) {
     SIMSHARD_RETURN_IF_ERROR(CheckOutsideInputs(options.inputs, "archive", options.archive_dir,
@@ -292,3 +293,14 @@ std::string UtcNowIso8601() {
 }
 
 }  // namespace simshard::pipeline
+
+namespace simshard {
+
+Status CheckRunOptions(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(CheckBounds<int64_t>("threads", options.threads, kThreadsBounds));
+  SIMSHARD_RETURN_IF_ERROR(CheckScanOptions(options.scan));
+  SIMSHARD_RETURN_IF_ERROR(CheckDedupOptions(options.dedup));
+  return CheckArchiveOptions(options.archive);
+}
+
+}  // namespace simshard

@@ -17,8 +17,8 @@ namespace simshard::pipeline {
 // Stores a kept document under `id`; returns its ordinal (archive order, 1-based).
 using KeepFn = std::function<Result<uint64_t>(Analyzed&& a, const std::string& id)>;
 
-// Before anything is opened or created: every input exists, and the report and kept
-// files can be written.
+// Before anything is opened or created: every option is within its bounds, every input
+// exists, and the report and kept files can be written.
 Status CheckRunPaths(const RunOptions& options);
 
 // Every input exists (and there is at least one).

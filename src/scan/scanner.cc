@@ -84,6 +84,11 @@ Status CheckInputs(const std::vector<std::string>& inputs) {
 
 }  // namespace
 
+Status CheckScanOptions(const ScanOptions& options) {
+  return CheckBounds<int64_t>("max_doc_bytes", static_cast<int64_t>(std::min<uint64_t>(options.max_doc_bytes, INT64_MAX)),
+                              kMaxDocBytesBounds);
+}
+
 Scanner::Scanner(ScanOptions options) : options_(std::move(options)) {}
 
 Status Scanner::Scan(const std::vector<std::string>& inputs,

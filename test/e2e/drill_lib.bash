@@ -35,15 +35,6 @@ expect_err_match() {
   grep -Eq -- "$1" "$SCRATCH/err" || { cat "$SCRATCH/err" >&2; fail "stderr does not match /$1/"; }
 }
 
-# archive_takes OPTION: whether `simshard archive` has OPTION. The help is read whole
-# first: `--help | grep -q` would end the pipe early, and under pipefail the SIGPIPE that
-# a slow writer (a sanitizer build) then gets reads as "no".
-archive_takes() {
-  local help
-  help=$("$SIMSHARD" archive --help 2>&1)
-  grep -q -- "$1" <<<"$help"
-}
-
 # archive DIR INPUT... [options]: a run that must succeed (exit 0, or 3 when skipped inputs).
 archive() {
   local dir=$1; shift

@@ -484,3 +484,22 @@ BOOST_AUTO_TEST_CASE(a_large_json_lines_feed_is_shared_out_in_pieces_with_the_sa
   BOOST_TEST(report.find("day.jsonl#" + std::to_string(std::count(feed.begin(), feed.end(), '\n'))) !=
              std::string::npos);
 }
+
+BOOST_AUTO_TEST_CASE(a_run_outside_an_options_bounds_is_refused_not_changed) {
+  Crawl crawl(3);
+  RunOptions o = crawl.Options("a", "r.jsonl", 1);
+  o.dedup.max_distance = 30;  // once run at 11 while the catalog recorded 30
+  Result<RunSummary> run = RunArchive(o);
+  BOOST_REQUIRE(!run.ok());
+  BOOST_TEST(run.status().message() == "max_distance 30 is out of range (0 to 11)");
+  BOOST_TEST(!fs::exists(crawl.root / "a"));  // refused before anything was created
+  o = crawl.Options("", "r.jsonl", 1);
+  o.scan.max_doc_bytes = 0;
+  BOOST_TEST(!RunDedup(o).ok());
+  o = crawl.Options("", "r.jsonl", 1);
+  o.dedup.min_similarity = 1.01;
+  BOOST_TEST(!RunDedup(o).ok());
+  o.dedup.min_similarity = 1;
+  o.dedup.max_distance = kMaxDistanceBounds.max;
+  BOOST_TEST(RunDedup(o).ok());
+}
