@@ -37,6 +37,22 @@ row() { printf '%-34s %-22s %-24s %-18s %s\n' "$1" "$2" "$3" "$4" "$5"; }
 verdict() { [ "$($PY -c "print(int($1))")" = 1 ] && echo ok || echo MISSED; }
 bytes_of() { du -sb --apparent-size "$@" | awk '{s += $1} END {print s + 0}'; }
 fresh() { rm -rf "$1"; mkdir -p "$(dirname "$1")"; }
+# parity_bytes SHARD...: bytes of the parity frames, from each footer (doc/FORMAT.md, 2.3):
+# from the end of the data frames (the seek table's sizes) to the record index.
+parity_bytes() {
+  $PY - "$@" <<'PY'
+import struct, sys
+total = 0
+for path in sys.argv[1:]:
+    with open(path, "rb") as f:
+        f.seek(-36, 2)
+        frames, _, index_at = struct.unpack("<IIQ", f.read(16))
+        f.seek(-36 - 12 * frames, 2)
+        seek = f.read(12 * frames)
+    total += index_at - sum(struct.unpack_from("<I", seek, 12 * i)[0] for i in range(frames))
+print(total)
+PY
+}
 # archive_run DIR THREADS REPORT INPUT... -> JSON from measure.py of the fastest of
 # $REPEAT runs, each into a fresh DIR (a second run into the same DIR archives nothing).
 archive_run() {
@@ -127,6 +143,9 @@ if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
       "<= 1.25x" "$(calc "$size/$ZSIZE" .2f)x $(verdict "$size <= 1.25 * $ZSIZE")"
   row "  shards / rest (catalog)" "$(calc "$shards/1e6" .1f) / $(calc "($size-$shards)/1e6" .1f) MB" \
       "128K pieces $(calc "$FSIZE/1e6" .1f) MB" "-" "pieces $(calc "$FSIZE/$ZSIZE" .2f)x"
+  parity=$(parity_bytes "$ARCH"/*.jsonl.zst)
+  row "  of the shards: parity frames" "$(calc "$parity/1e6" .2f) MB" "-" "-" \
+      "$(calc "100*$parity/($shards-$parity)" .2f)% of the rest"
   counts=$(for s in archived duplicate near-duplicate skipped; do
     echo "$(grep -c "\"status\":\"$s\"" "$WORK/report-t1.jsonl") $s"; done | paste -sd, -)
   row "  decisions" "$counts" "" "" ""
@@ -144,6 +163,34 @@ print(f"  near-copies found|{found} of {len(truth)}|{wrong} wrong drops|recall >
 PY
 )
   IFS='|' read -r q1 q2 q3 q4 q5 <<< "$q"; row "$q1" "$q2" "$q3" "$q4" "$q5"
+fi
+
+# ---- heal rate: the damage of the parity issue on a copy of the archive ------------------
+# In the first shard, a zeroed 4 KiB page at a third, a flipped byte in the middle and a
+# zeroed 64 KiB region at two thirds; how many of 100 sampled documents restore byte for
+# byte from it, and whether repair gives the shard back as it was sealed.
+if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
+  fresh "$WORK/damaged"; cp -r "$ARCH" "$WORK/damaged"
+  first=$(ls "$WORK/damaged"/*.jsonl.zst | head -n 1)
+  $PY - "$first" <<'PY'
+import os, sys
+path = sys.argv[1]
+size = os.path.getsize(path)
+with open(path, "r+b") as f:
+    for at, n in ((size // 3 // 4096 * 4096, 4096), (size * 2 // 3, 65536)):
+        f.seek(at); f.write(bytes(n))
+    f.seek(size // 2); b = f.read(1); f.seek(size // 2); f.write(bytes([b[0] ^ 0xFF]))
+PY
+  "$BIN" list --archive "$ARCH" --format tsv | cut -f1 | awk 'NR % 97 == 1' | head -n 100 > "$WORK/heal-ids.txt"
+  "$BIN" restore --archive "$ARCH" --to "$WORK/heal-good" --ids-from "$WORK/heal-ids.txt" >/dev/null 2>&1
+  "$BIN" restore --archive "$WORK/damaged" --to "$WORK/heal-got" --ids-from "$WORK/heal-ids.txt" >/dev/null 2>&1
+  healed=$(cd "$WORK/heal-good" && find . -type f | while read -r f; do cmp -s "$f" "$WORK/heal-got/$f" && echo; done | wc -l)
+  total=$(wc -l < "$WORK/heal-ids.txt")
+  "$BIN" repair --archive "$WORK/damaged" >/dev/null 2>&1
+  same=$(cmp -s "$first" "$ARCH/$(basename "$first")" && echo "byte for byte" || echo DIFFERENT)
+  row "heal rate (page, byte, 64 KiB)" "$healed of $total restored" "repair: $same" "all, byte for byte" \
+      "$([ "$healed" = "$total" ] && [ "$same" = "byte for byte" ] && echo ok || echo MISSED)"
+  rm -rf "$WORK/damaged" "$WORK/heal-good" "$WORK/heal-got"
 fi
 
 # ---- the same crawl again, as a second night: every page is a repeat of the first -------

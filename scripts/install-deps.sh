@@ -8,6 +8,7 @@ packages=(
   libzstd-dev zlib1g-dev libboost-filesystem-dev libboost-program-options-dev libboost-test-dev
   libicu-dev libgumbo-dev libsimdjson-dev libxxhash-dev libsqlite3-dev
   slurm-wlm munge  # the cluster engine; the tests start a one-node cluster of their own
+  libisal-dev  # Reed–Solomon parity of the shards (ISA-L erasure coding)
   wget python3 jq
   time  # GNU time: peak memory of whole processes in bench/run.sh
 )

@@ -124,6 +124,9 @@ struct Damage {
   std::string shard;   // file name
   int64_t frame = -1;  // -1 when not about one frame
   std::string what;    // what is wrong, one line
+  // True when `simshard repair` brings everything back (parity rebuilds the frame, the
+  // index is derived again, the catalog is rebuilt); false when documents are lost.
+  bool healable = false;
 };
 
 class ArchiveWriter {
@@ -181,6 +184,8 @@ class ArchiveReader {
   virtual Result<std::vector<RunInfo>> Runs() const = 0;
   // Reads every shard and checks checksums and catalog agreement; empty when intact.
   virtual std::vector<Damage> Verify() const = 0;
+  // Shards a Read had to heal in memory from their parity (damaged: they need repair).
+  virtual std::vector<std::string> HealedShards() const = 0;
 };
 
 // The bytes `restore` writes: the original, or the text when they were the same.
@@ -209,8 +214,13 @@ struct RepairReport {
   std::vector<LostDocument> lost;    // in the old catalog, in no shard any more
 };
 
-// Truncates cut or damaged shards to their last good frame and rewrites their index,
-// rebuilds the catalog from the shards, and reports the documents that were lost.
-Result<RepairReport> Repair(const std::string& dir);
+struct RepairOptions {
+  bool add_parity = false;  // also give shards written without parity (version 1) their parity
+};
+
+// Heals damaged shards from their parity (rewritten byte for byte as sealed); of a shard
+// the parity cannot heal whole, keeps every frame that reads back and rewrites its parity
+// and index. Rebuilds the catalog from the shards and reports the documents that were lost.
+Result<RepairReport> Repair(const std::string& dir, const RepairOptions& options = {});
 
 }  // namespace simshard

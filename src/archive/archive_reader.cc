@@ -4,9 +4,11 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 #include "archive/catalog.h"
 #include "archive/record_codec.h"
+#include "archive/shard_heal.h"
 #include "archive/shard_reader.h"
 #include "archive/verify.h"
 #include "simshard/archive.h"
@@ -90,11 +92,17 @@ class Reader final : public ArchiveReader {
 
   std::vector<Damage> Verify() const override { return VerifyArchive(dir_, *catalog_); }
 
+  std::vector<std::string> HealedShards() const override {
+    std::lock_guard<std::mutex> lock(mu_);
+    return std::vector<std::string>(healed_.begin(), healed_.end());
+  }
+
  private:
   Result<int> ShardFd(const std::string& name) const;
   // The decompressed frame of `e`; the last one is kept, so records read in (shard,
   // frame) order share one read and one decompression.
   Result<std::shared_ptr<const std::string>> Frame(const CatalogEntry& e) const;
+  Result<std::string> HealFrame(const CatalogEntry& e, const Status& why) const;
 
   std::string dir_;
   std::unique_ptr<Catalog> catalog_;
@@ -102,6 +110,9 @@ class Reader final : public ArchiveReader {
   mutable std::map<std::string, UniqueFd> fds_;
   mutable std::shared_ptr<const std::string> last_frame_;
   mutable std::string last_shard_;
+  mutable std::set<std::string> healed_;  // shards read through their parity
+  mutable std::string last_healed_name_;   // the last damaged shard healed in memory
+  mutable std::shared_ptr<const HealedShard> last_healed_;
   mutable uint64_t last_offset_ = 0;
 };
 
@@ -127,6 +138,7 @@ Result<std::shared_ptr<const std::string>> Reader::Frame(const CatalogEntry& e) 
   auto fd = ShardFd(e.shard);
   if (!fd.ok()) return fd.status();
   auto frame = ReadFrameAt(*fd, e.frame_offset, e.frame_size, e.shard);
+  if (!frame.ok()) frame = HealFrame(e, frame.status());
   if (!frame.ok()) return frame.status();
   auto shared = std::make_shared<const std::string>(std::move(frame).value());
   std::lock_guard<std::mutex> lock(mu_);
@@ -134,6 +146,29 @@ Result<std::shared_ptr<const std::string>> Reader::Frame(const CatalogEntry& e) 
   last_shard_ = e.shard;
   last_offset_ = e.frame_offset;
   return shared;
+}
+
+// Read-repair: the frame rebuilt in memory from the shard's parity. Nothing is written;
+// the shard is remembered so that the caller can say it needs `simshard repair`.
+Result<std::string> Reader::HealFrame(const CatalogEntry& e, const Status& why) const {
+  std::shared_ptr<const HealedShard> healed;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (last_healed_name_ == e.shard) healed = last_healed_;
+  }
+  if (!healed) {  // the whole shard is read once, however many of its frames are asked for
+    auto bytes = ReadFile(dir_ + "/" + e.shard);
+    if (!bytes.ok()) return why;
+    healed = std::make_shared<const HealedShard>(HealShard(*bytes, e.shard, HealScope::kData));
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  last_healed_name_ = e.shard;
+  last_healed_ = healed;
+  if (e.frame_offset + e.frame_size > healed->data.size()) return why;
+  auto frame = shard::DecompressFrame(std::string_view(healed->data).substr(e.frame_offset, e.frame_size));
+  if (!frame.ok()) return why.WithContext("the parity cannot heal it");
+  healed_.insert(e.shard);
+  return frame;
 }
 
 Result<Record> Reader::Read(const CatalogEntry& e) const {

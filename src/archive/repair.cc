@@ -4,13 +4,15 @@
 #include <map>
 #include <set>
 #include <unistd.h>
-#include <zstd.h>
+#define XXH_INLINE_ALL
+#include <xxhash.h>
 
 #include "archive/archive_files.h"
 #include "archive/catalog.h"
 #include "archive/lock_file.h"
 #include "archive/record_codec.h"
 #include "archive/shard_format.h"
+#include "archive/shard_heal.h"
 #include "archive/shard_reader.h"
 #include "simshard/archive.h"
 #include "util/encoding.h"
@@ -72,124 +74,103 @@ Status RebuildCatalog(const std::string& dir, const Catalog& catalog) {
   return s;
 }
 
-// The good frames of a damaged shard and the records in them.
-struct Salvage {
-  std::string frames;  // compressed bytes, as they were
-  shard::ShardIndex index;
-  std::vector<std::string> problems;
-};
-
-// Where the data frames are: from the seek table when it is intact, else found by walking
-// the zstd frame headers from the start until one cannot be sized (the cut).
-std::vector<std::pair<uint64_t, uint64_t>> FrameBounds(const std::string& bytes, int fd,
-                                                       const std::string& name,
-                                                       std::vector<std::string>* problems) {
-  std::vector<std::pair<uint64_t, uint64_t>> bounds;
-  auto index = shard::ReadShardIndex(fd, name);
-  if (index.ok()) {
-    for (const shard::FrameInfo& f : index->frames) bounds.emplace_back(f.offset, f.compressed_size);
-    return bounds;
-  }
-  problems->push_back(index.status().message());
-  for (size_t pos = 0; pos < bytes.size();) {
-    const std::string_view rest(bytes.data() + pos, bytes.size() - pos);
-    if (rest.size() >= 4 && (GetFixed32(rest.data()) & 0xFFFFFFF0u) == 0x184D2A50u) break;  // index frames
-    const size_t size = ZSTD_findFrameCompressedSize(rest.data(), rest.size());
-    if (ZSTD_isError(size)) {
-      problems->push_back("frame " + std::to_string(bounds.size()) + " is cut short or unreadable");
-      break;
-    }
-    bounds.emplace_back(pos, size);
-    pos += size;
-  }
-  return bounds;
-}
-
-// The records of one decompressed frame, or false when any of them does not parse.
-bool FrameRecords(const std::string& data, uint32_t frame, std::vector<shard::RecordInfo>* records) {
-  if (data.empty() || data.back() != '\n') return false;
-  for (size_t start = 0; start < data.size();) {
-    const size_t end = data.find('\n', start);
-    const std::string_view line(data.data() + start, end - start);
-    uint64_t ordinal = 0, id = 0;
-    auto record = DecodeRecord(line, &ordinal);
-    if (!record.ok() || !ParseHex64(record->id, &id)) return false;
-    records->push_back({id, ordinal, frame, static_cast<uint32_t>(start), static_cast<uint32_t>(line.size()),
-                        shard::Checksum32(line)});
-    start = end + 1;
-  }
-  return true;
-}
-
-// Keeps the leading frames that decompress with a good checksum and hold whole, parseable
-// records, up to the first that does not. (Frames after a damaged one are dropped too: a
-// shard is always whole up to its cut, which keeps what repair reports simple to act on.)
-Salvage SalvageFrames(const std::string& bytes, int fd, const std::string& name) {
-  Salvage out;
-  for (const auto& [offset, size] : FrameBounds(bytes, fd, name, &out.problems)) {
-    const std::string where = "frame " + std::to_string(out.index.frames.size() + out.problems.size());
-    if (offset + size > bytes.size()) {
-      out.problems.push_back(where + " is cut short");
-      break;
-    }
-    const std::string_view compressed(bytes.data() + offset, size);
-    auto data = shard::DecompressFrame(compressed);
-    const uint32_t frame = static_cast<uint32_t>(out.index.frames.size());
-    std::vector<shard::RecordInfo> records;
-    if (!data.ok() || !FrameRecords(*data, frame, &records)) {
-      out.problems.push_back(where + (data.ok() ? " holds a record that does not parse" : ": " + data.status().message()));
-      break;  // cut back to the last good frame before the damage, like a shard cut short
-    }
-    out.index.frames.push_back({out.frames.size(), static_cast<uint32_t>(size), static_cast<uint32_t>(data->size()),
-                                shard::Checksum32(*data)});
-    out.index.records.insert(out.index.records.end(), records.begin(), records.end());
-    out.index.data_bytes += data->size();
-    out.frames.append(compressed);
-  }
-  out.index.index_offset = out.frames.size();
-  return out;
-}
-
-// Rewrites a damaged shard from its good leading frames (the damaged file is kept as
-// NAME.damaged).
-// A shard with no good frame is only moved aside.
-Status SalvageShard(const std::string& dir, const std::string& name, std::vector<std::string>* actions) {
-  const std::string path = dir + "/" + name;
-  auto bytes = ReadFile(path);
-  if (!bytes.ok()) return bytes.status();
-  UniqueFd in(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
-  Salvage salvage = SalvageFrames(*bytes, in.get(), name);
-  in.reset();
-  std::string reason;
-  for (const std::string& p : salvage.problems) reason += (reason.empty() ? "" : "; ") + p;
-  if (reason.empty()) reason = "records do not match the index";
-  if (std::rename(path.c_str(), (path + ".damaged").c_str()) != 0) {
-    return Status::Error(path + ": cannot move the damaged shard aside: " + ErrnoText());
-  }
-  if (salvage.index.records.empty()) {
-    actions->push_back(name + ": nothing readable (" + reason + "); moved aside as " + name + ".damaged");
-    return FsyncDir(dir);
-  }
-  const std::string temp = path + std::string(shard::kTempSuffix);
+// Writes `bytes` as dir/name atomically: a temp file, fsync, rename, fsync of the folder.
+Status ReplaceShard(const std::string& dir, const std::string& name, std::string_view bytes) {
+  const std::string path = dir + "/" + name, temp = path + std::string(shard::kTempSuffix);
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd.valid()) return Status::Error(temp + ": cannot create: " + ErrnoText());
-  SIMSHARD_RETURN_IF_ERROR(WriteAll(fd.get(), salvage.frames + shard::EncodeIndexFrames(salvage.index), temp));
+  SIMSHARD_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, temp));
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd.get(), temp));
   fd.reset();
   if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error(path + ": cannot rename: " + ErrnoText());
-  SIMSHARD_RETURN_IF_ERROR(FsyncDir(dir));
-  actions->push_back(name + ": " + reason + "; kept " + std::to_string(salvage.index.frames.size()) +
-                     " good frames (" + std::to_string(salvage.index.records.size()) +
+  return FsyncDir(dir);
+}
+
+std::string JoinProblems(const std::vector<std::string>& problems) {
+  std::string reason;
+  for (const std::string& p : problems) reason += (reason.empty() ? "" : "; ") + p;
+  return reason.empty() ? "records do not match the index" : reason;
+}
+
+// Rewrites a damaged shard. When the parity rebuilds every frame, the shard is written
+// again as it was sealed (`checksum`, the catalog's, says whether it is byte for byte).
+// Otherwise it keeps the frames that read back, healed or intact, with new parity and
+// index frames; the damaged file is kept as NAME.damaged, and a shard with no good frame
+// is only moved aside.
+Status SalvageShard(const std::string& dir, const std::string& name, const std::string& checksum,
+                    std::vector<std::string>* actions) {
+  const std::string path = dir + "/" + name;
+  auto bytes = ReadFile(path);
+  if (!bytes.ok()) return bytes.status();
+  const HealedShard healed = HealShard(*bytes, name);
+  const std::string reason = JoinProblems(healed.problems);
+  if (healed.complete) {
+    SIMSHARD_RETURN_IF_ERROR(ReplaceShard(dir, name, healed.bytes));
+    const bool same = checksum == Hex64(XXH64(healed.bytes.data(), healed.bytes.size(), 0));
+    actions->push_back(name + ": " + reason + "; healed, every frame rebuilt" +
+                       (same ? ", byte for byte the shard as sealed" : " and the shard rewritten with parity"));
+    return Status::OK();
+  }
+  if (std::rename(path.c_str(), (path + ".damaged").c_str()) != 0) {
+    return Status::Error(path + ": cannot move the damaged shard aside: " + ErrnoText());
+  }
+  if (healed.bytes.empty()) {
+    actions->push_back(name + ": nothing readable (" + reason + "); moved aside as " + name + ".damaged");
+    return FsyncDir(dir);
+  }
+  SIMSHARD_RETURN_IF_ERROR(ReplaceShard(dir, name, healed.bytes));
+  actions->push_back(name + ": " + reason + "; kept " + std::to_string(healed.index.frames.size()) +
+                     " good frames (" + std::to_string(healed.index.records.size()) +
                      " records), original moved aside as " + name + ".damaged");
   return Status::OK();
 }
 
-// Every frame and record reads back (what CollectShard checks, without computing the
-// catalog rows: the rebuild that follows does that once).
+// Rewrites an intact version 1 shard (no parity) as version 2: the same data frames at
+// the same offsets, then parity and index frames.
+Status AddParity(const std::string& dir, const std::string& name, std::vector<std::string>* actions) {
+  auto bytes = ReadFile(dir + "/" + name);
+  if (!bytes.ok()) return bytes.status();
+  auto index = shard::ReadShardIndex(*bytes, name);
+  if (!index.ok()) return index.status();
+  if (index->version != shard::kFormatVersionNoParity) return Status::OK();
+  std::string frames = bytes->substr(0, index->data_end);
+  const std::string rebuilt = AssembleShard(std::move(frames), &*index);
+  SIMSHARD_RETURN_IF_ERROR(ReplaceShard(dir, name, rebuilt));
+  actions->push_back(name + ": parity added (" + std::to_string(index->index_offset - index->data_end) +
+                     " bytes; the shard is now " + std::to_string(rebuilt.size()) + " bytes)");
+  return Status::OK();
+}
+
+// Every frame and record reads back, and the parity is what the frames encode to (what
+// CollectShard checks, without computing the catalog rows: the rebuild that follows does
+// that once).
 bool ShardIsIntact(const std::string& dir, const std::string& name) {
   auto file = ShardFile::Open(dir, name);
-  return file.ok() && ForEachShardRecord(*file, [](const CatalogEntry&, const Record&) { return Status::OK(); }).ok();
+  if (!file.ok()) return false;
+  if (!ForEachShardRecord(*file, [](const CatalogEntry&, const Record&) { return Status::OK(); }).ok()) return false;
+  return CheckParity(file->fd(), file->index(), name).empty();
+}
+
+// Heals or salvages every shard that is not intact (and, with add_parity, gives version 1
+// shards parity); says which registered shards are missing.
+Status RepairShards(const std::string& dir, const std::vector<ShardRow>& rows, const RepairOptions& options,
+                    std::vector<std::string>* actions) {
+  auto files = ListShardFiles(dir);
+  if (!files.ok()) return files.status();
+  const std::set<std::string> on_disk(files->begin(), files->end());
+  std::map<std::string, std::string> checksums;
+  for (const ShardRow& row : rows) {
+    checksums[row.name] = row.checksum;
+    if (on_disk.count(row.name) == 0) actions->push_back(row.name + ": missing; its documents are lost");
+  }
+  for (const std::string& name : *files) {
+    if (ShardIsIntact(dir, name)) {
+      if (options.add_parity) SIMSHARD_RETURN_IF_ERROR(AddParity(dir, name, actions));
+      continue;
+    }
+    SIMSHARD_RETURN_IF_ERROR(SalvageShard(dir, name, checksums[name], actions));
+  }
+  return Status::OK();
 }
 
 }  // namespace
@@ -205,7 +186,7 @@ Status Reindex(const std::string& dir) {
   return RebuildCatalog(dir, **catalog);
 }
 
-Result<RepairReport> Repair(const std::string& dir) {
+Result<RepairReport> Repair(const std::string& dir, const RepairOptions& options) {
   auto lock = WriterLock::Acquire(dir);
   if (!lock.ok()) return lock.status();
   RepairReport report;
@@ -228,16 +209,7 @@ Result<RepairReport> Repair(const std::string& dir) {
     rows = (*catalog)->Shards();
     if (!rows.ok()) return rows.status();
   }
-  auto files = ListShardFiles(dir);
-  if (!files.ok()) return files.status();
-  const std::set<std::string> on_disk(files->begin(), files->end());
-  for (const ShardRow& row : *rows) {
-    if (on_disk.count(row.name) == 0) report.actions.push_back(row.name + ": missing; its documents are lost");
-  }
-  for (const std::string& name : *files) {
-    if (ShardIsIntact(dir, name)) continue;
-    SIMSHARD_RETURN_IF_ERROR(SalvageShard(dir, name, &report.actions));
-  }
+  SIMSHARD_RETURN_IF_ERROR(RepairShards(dir, *rows, options, &report.actions));
   SIMSHARD_RETURN_IF_ERROR(RebuildCatalog(dir, **catalog));
   std::set<std::string> after;
   SIMSHARD_RETURN_IF_ERROR((*catalog)->ForEachDocument([&](const CatalogEntry& e) { after.insert(e.id); }));

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include "archive/parity.h"
 #include "util/crash_point.h"
 #include "util/encoding.h"
 
@@ -14,7 +15,8 @@ Result<std::unique_ptr<ShardBuilder>> ShardBuilder::Create(const std::string& di
                                                            FrameCompressor* compressor, RowSink sink) {
   const std::string name = shard::ShardName(number);
   const std::string temp = dir + "/" + name + std::string(shard::kTempSuffix);
-  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+  // Read and write: the parity of the frames is computed from the file at the seal.
+  UniqueFd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
   if (!fd.valid()) return Status::Error(temp + ": cannot create shard: " + ErrnoText());
   return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(sink), std::move(fd)));
 }
@@ -112,11 +114,24 @@ Status ShardBuilder::WriteFrame(const CompressedFrame& frame) {
   return sink_(std::move(rows));
 }
 
+// One parity frame per group of data frames, each computed from the group's bytes read
+// back from the file (in the page cache: they were just written).
+Status ShardBuilder::WriteParity() {
+  for (const parity::GroupPlan& plan : parity::PlanGroups(index_.frames)) {
+    std::string data;
+    SIMSHARD_RETURN_IF_ERROR(PreadExact(fd_.get(), plan.start, plan.length, &data, temp_path_));
+    SIMSHARD_RETURN_IF_ERROR(WriteBytes(parity::EncodeParityFrame(plan, data)));
+  }
+  return Status::OK();
+}
+
 Status ShardBuilder::Seal() {
   if (!frame_.empty()) CutFrame();
   SIMSHARD_RETURN_IF_ERROR(WriteReadyFrames(true));
-  index_.index_offset = file_bytes_;
+  index_.data_end = file_bytes_;
   index_.data_bytes = data_bytes_;
+  SIMSHARD_RETURN_IF_ERROR(WriteParity());
+  index_.index_offset = file_bytes_;
   CrashPoint("before-index-write");
   SIMSHARD_RETURN_IF_ERROR(WriteBytes(shard::EncodeIndexFrames(index_)));
   CrashPoint("before-shard-fsync");

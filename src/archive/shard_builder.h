@@ -1,5 +1,6 @@
-// Writes one shard: records into frames, frames compressed in order, then the index
-// frames, fsync, rename from the temp name, fsync of the folder (doc/FORMAT.md, 2 and 6).
+// Writes one shard: records into frames, frames compressed in order, then the parity
+// frames and the index frames, fsync, rename from the temp name, fsync of the folder
+// (doc/FORMAT.md, 2 and 6).
 #pragma once
 
 #include <cstdint>
@@ -49,6 +50,7 @@ class ShardBuilder {
   void CutFrame();
   Status WriteReadyFrames(bool wait_all);
   Status WriteFrame(const CompressedFrame& frame);
+  Status WriteParity();
   void StartWriteback(uint64_t offset, uint64_t size);
   Status WriteBytes(std::string_view bytes);
 

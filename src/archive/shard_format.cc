@@ -1,6 +1,7 @@
 #include "archive/shard_format.h"
 
 #include <cstdio>
+#include <functional>
 #include <memory>
 #define XXH_INLINE_ALL
 #include <xxhash.h>
@@ -61,7 +62,7 @@ std::string EncodeIndexFrames(const ShardIndex& index) {
   PutFixed32(&table, static_cast<uint32_t>(index.records.size()));
   PutFixed64(&table, index.index_offset);
   PutFixed64(&table, index.data_bytes);
-  PutFixed32(&table, kFormatVersion);  // version u16 + reserved u16
+  PutFixed32(&table, index.version);  // version u16 + reserved u16
   PutFixed32(&table, Checksum32(table));
   PutFixed32(&table, kFooterMagic);
   PutSkippableHeader(&out, kSeekTableMagic, table.size());
@@ -69,17 +70,22 @@ std::string EncodeIndexFrames(const ShardIndex& index) {
   return out;
 }
 
-Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
-  auto size = FileSize(fd, name);
+namespace {
+
+// Reads `n` bytes at `offset` of the shard into `out`.
+using ReadAt = std::function<Status(uint64_t offset, size_t n, std::string* out)>;
+
+Result<ShardIndex> ParseShardIndex(const Result<uint64_t>& size, const ReadAt& read, const std::string& name) {
   if (!size.ok()) return size.status();
   if (*size < kSkippableHeaderSize + kFooterSize) return Corrupt(name, "too short for a shard footer (cut short?)");
   std::string footer;
-  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, *size - kFooterSize, kFooterSize, &footer, name));
+  SIMSHARD_RETURN_IF_ERROR(read(*size - kFooterSize, kFooterSize, &footer));
   if (GetFixed32(footer.data() + 32) != kFooterMagic) return Corrupt(name, "no shard footer at the end (cut short?)");
-  if ((GetFixed32(footer.data() + 24) & 0xFFFF) != kFormatVersion) {
-    return Corrupt(name, "unknown shard format version");
-  }
   ShardIndex index;
+  index.version = GetFixed32(footer.data() + 24) & 0xFFFF;
+  if (index.version != kFormatVersion && index.version != kFormatVersionNoParity) {
+    return Corrupt(name, "unknown shard format version " + std::to_string(index.version));
+  }
   const uint64_t frames = GetFixed32(footer.data());
   const uint64_t records = GetFixed32(footer.data() + 4);
   index.index_offset = GetFixed64(footer.data() + 8);
@@ -92,7 +98,7 @@ Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
     return Corrupt(name, "footer sizes do not match the file size");
   }
   std::string table;
-  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, *size - table_size, table_size, &table, name));
+  SIMSHARD_RETURN_IF_ERROR(read(*size - table_size, table_size, &table));
   SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(table, kSeekTableMagic, table_size - 8, name, "seek table"));
   const std::string_view checked(table.data() + 8, table_size - 8 - 8);
   if (Checksum32(checked) != GetFixed32(table.data() + table_size - 8)) {
@@ -106,12 +112,15 @@ Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
     data_bytes += f.decompressed_size;
     index.frames.push_back(f);
   }
-  if (offset != index.index_offset || data_bytes != index.data_bytes) {
+  index.data_end = offset;
+  // Version 1 has nothing between the data frames and the record index; version 2 the parity.
+  const bool gap_ok = index.version == kFormatVersionNoParity ? offset == index.index_offset : offset <= index.index_offset;
+  if (!gap_ok || data_bytes != index.data_bytes) {
     return Corrupt(name, "seek table does not add up to the footer's sizes");
   }
 
   std::string rec;
-  SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, index.index_offset, index_size, &rec, name));
+  SIMSHARD_RETURN_IF_ERROR(read(index.index_offset, index_size, &rec));
   SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(rec, kIndexMagic, index_size - 8, name, "record index"));
   const std::string_view entries(rec.data() + 8, records * kIndexEntrySize);
   if (Checksum32(entries) != GetFixed32(rec.data() + index_size - 4)) {
@@ -129,6 +138,21 @@ Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
     index.records.push_back(r);
   }
   return index;
+}
+
+}  // namespace
+
+Result<ShardIndex> ReadShardIndex(int fd, const std::string& name) {
+  return ParseShardIndex(FileSize(fd, name), [&](uint64_t offset, size_t n, std::string* out) {
+    return PreadExact(fd, offset, n, out, name);
+  }, name);
+}
+
+Result<ShardIndex> ReadShardIndex(std::string_view file, const std::string& name) {
+  return ParseShardIndex(file.size(), [&](uint64_t offset, size_t n, std::string* out) {
+    out->assign(file.substr(offset, n));  // the parser checked offset + n against the size
+    return Status::OK();
+  }, name);
 }
 
 Result<std::string> DecompressFrame(std::string_view compressed) {

@@ -14,7 +14,10 @@ namespace simshard::shard {
 inline constexpr uint32_t kIndexMagic = 0x184D2A5A;
 inline constexpr uint32_t kSeekTableMagic = 0x184D2A5E;
 inline constexpr uint32_t kFooterMagic = 0x44524853;  // "SHRD"
-inline constexpr uint16_t kFormatVersion = 1;
+// Version 2 shards carry parity frames between the data frames and the record index
+// (section 2.4); version 1 shards have none and are still read.
+inline constexpr uint16_t kFormatVersion = 2;
+inline constexpr uint16_t kFormatVersionNoParity = 1;
 inline constexpr size_t kFooterSize = 36;
 inline constexpr size_t kSeekEntrySize = 12;
 inline constexpr size_t kIndexEntrySize = 32;
@@ -35,8 +38,10 @@ struct RecordInfo {
 struct ShardIndex {
   std::vector<FrameInfo> frames;
   std::vector<RecordInfo> records;
-  uint64_t index_offset = 0;  // where the data frames end
+  uint64_t data_end = 0;      // where the data frames end (the parity frames start)
+  uint64_t index_offset = 0;  // where the record index frame starts (after the parity)
   uint64_t data_bytes = 0;    // decompressed bytes of all frames
+  uint16_t version = kFormatVersion;
 };
 
 // Low 32 bits of XXH64 (seed 0): the checksum zstd and this format use.
@@ -48,6 +53,8 @@ std::string EncodeIndexFrames(const ShardIndex& index);
 
 // Reads and checks the index frames of the shard open at `fd`. `name` is for messages.
 Result<ShardIndex> ReadShardIndex(int fd, const std::string& name);
+// The same for a shard whose whole file is in memory.
+Result<ShardIndex> ReadShardIndex(std::string_view file, const std::string& name);
 
 // Decompresses one data frame, checking zstd's content checksum; refuses frames that
 // would inflate past kMaxFrameBytes.

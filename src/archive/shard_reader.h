@@ -18,6 +18,7 @@ class ShardFile {
 
   const shard::ShardIndex& index() const { return index_; }
   const std::string& name() const { return name_; }
+  int fd() const { return fd_.get(); }
   // Decompresses frame `i`, checking zstd's checksum and the seek table's.
   Result<std::string> ReadFrame(uint32_t i) const;
 

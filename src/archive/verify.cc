@@ -1,6 +1,8 @@
 #include "archive/verify.h"
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 #include <map>
 #include <sys/stat.h>
 #include <set>
@@ -8,8 +10,10 @@
 
 #include "archive/archive_files.h"
 #include "archive/record_codec.h"
+#include "archive/shard_heal.h"
 #include "archive/shard_reader.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 namespace {
@@ -23,33 +27,120 @@ struct Location {
   bool in_catalog = false;
 };
 
-// Checks every frame and record of one shard; adds the records it holds to `found`.
-void VerifyShard(const ShardFile& file, uint32_t shard, std::vector<Location>* found,
-                 std::vector<Damage>* damage) {
-  const shard::ShardIndex& index = file.index();
-  size_t next = 0;  // records are in frame order
-  for (uint32_t f = 0; f < index.frames.size(); ++f) {
-    auto frame = file.ReadFrame(f);
-    const size_t first = next;
-    while (next < index.records.size() && index.records[next].frame == f) ++next;
-    if (!frame.ok()) {
-      damage->push_back({file.name(), f, frame.status().message() + " (" + std::to_string(next - first) +
-                                             " records in it)"});
+// The shard's bytes healed from its parity, computed the first time a damage asks.
+class LazyHeal {
+ public:
+  explicit LazyHeal(std::string path) : path_(std::move(path)) {}
+  const HealedShard& Get() {
+    if (!healed_) {
+      auto bytes = ReadFile(path_);
+      if (bytes.ok()) file_ = std::move(bytes).value();
+      healed_ = HealShard(file_, path_);
+    }
+    return *healed_;
+  }
+  // The file as it is on disk (after Get).
+  std::string_view file() const { return file_; }
+
+ private:
+  std::string path_, file_;
+  std::optional<HealedShard> healed_;
+};
+
+// Frame `f` rebuilt from the parity, or an error when the parity cannot rebuild it.
+Result<std::string> HealedFrame(const shard::FrameInfo& info, uint32_t f, const HealedShard& healed) {
+  const bool lost = std::find(healed.lost_frames.begin(), healed.lost_frames.end(), f) != healed.lost_frames.end();
+  if (lost || info.offset + info.compressed_size > healed.data.size()) return Status::Error("cannot be healed");
+  auto data = shard::DecompressFrame(std::string_view(healed.data).substr(info.offset, info.compressed_size));
+  if (!data.ok() || shard::Checksum32(*data) != info.checksum) return Status::Error("cannot be healed");
+  return data;
+}
+
+// Checks every record of one (read or healed) frame; adds those that check out to `found`.
+void VerifyRecords(const std::string& name, const shard::ShardIndex& index, uint32_t shard, uint32_t f,
+                   const std::string& frame, size_t first, size_t last, std::vector<Location>* found,
+                   std::vector<Damage>* damage) {
+  for (size_t r = first; r < last; ++r) {
+    const shard::RecordInfo& info = index.records[r];
+    const std::string_view line(frame.data() + info.offset, info.length);
+    auto decoded = DecodeRecordId(line);
+    if (shard::Checksum32(line) != info.checksum || !decoded.ok() || *decoded != Hex64(info.id)) {
+      damage->push_back({name, f, "record " + Hex64(info.id) + " does not match its checksum or id"});
       continue;
     }
-    for (size_t r = first; r < next; ++r) {
-      const shard::RecordInfo& info = index.records[r];
-      const std::string_view line(frame->data() + info.offset, info.length);
-      auto decoded = DecodeRecordId(line);
-      if (shard::Checksum32(line) != info.checksum || !decoded.ok() || *decoded != Hex64(info.id)) {
-        damage->push_back({file.name(), f, "record " + Hex64(info.id) + " does not match its checksum or id"});
-        continue;
-      }
-      const shard::FrameInfo& fi = index.frames[f];
-      found->push_back(Location{info.id, fi.offset, shard, f, fi.compressed_size, info.offset, info.length, false});
-    }
+    const shard::FrameInfo& fi = index.frames[f];
+    found->push_back(Location{info.id, fi.offset, shard, f, fi.compressed_size, info.offset, info.length, false});
   }
-  if (next != index.records.size()) damage->push_back({file.name(), -1, "record index is not in frame order"});
+}
+
+// Checks every frame and record of one shard, a damaged frame against what its parity
+// can rebuild; adds the records it holds to `found`.
+void VerifyFrames(const std::string& name, const shard::ShardIndex& index, uint32_t shard,
+                  const std::function<Result<std::string>(uint32_t)>& read, LazyHeal* heal,
+                  std::vector<Location>* found, std::vector<Damage>* damage) {
+  size_t next = 0;  // records are in frame order
+  for (uint32_t f = 0; f < index.frames.size(); ++f) {
+    const size_t first = next;
+    while (next < index.records.size() && index.records[next].frame == f) ++next;
+    auto frame = read(f);
+    if (!frame.ok()) {
+      auto healed = HealedFrame(index.frames[f], f, heal->Get());
+      const char* verdict = healed.ok() ? "repair heals it from the parity"
+                            : index.version != shard::kFormatVersionNoParity
+                                ? "the parity cannot heal it: they are lost"
+                                : "the shard has no parity (format version 1) to heal it: they are lost";
+      damage->push_back({name, f, frame.status().message() + " (" + std::to_string(next - first) + " records in it; " +
+                                      verdict + ")",
+                         healed.ok()});
+      if (!healed.ok()) continue;
+      frame = std::move(healed);
+    }
+    VerifyRecords(name, index, shard, f, *frame, first, next, found, damage);
+  }
+  if (next != index.records.size()) damage->push_back({name, -1, "record index is not in frame order"});
+}
+
+// A shard whose index frames do not read: healable when the parity rebuilds all of it.
+// Returns false when it is not, so that its catalog rows are not checked one by one.
+bool VerifyUnreadableShard(const std::string& name, const Status& why, uint32_t shard, LazyHeal* heal,
+                           std::vector<Location>* found, std::vector<Damage>* damage) {
+  const HealedShard& healed = heal->Get();
+  if (!healed.complete) {
+    std::string lost;
+    for (size_t i = 0; i < healed.lost_frames.size() && i < 10; ++i) {
+      lost += (i ? ", " : "; frames lost: ") + std::to_string(healed.lost_frames[i]);
+    }
+    if (healed.lost_frames.size() > 10) lost += " and " + std::to_string(healed.lost_frames.size() - 10) + " more";
+    damage->push_back({name, -1, why.message() + " (the parity cannot heal it" + lost +
+                                     "; repair keeps the frames that read back)"});
+    return false;
+  }
+  damage->push_back({name, -1, why.message() + " (repair heals it from the parity)", true});
+  // The healed shard is the shard as sealed: its frames name the damaged ones.
+  VerifyFrames(name, healed.index, shard, [&](uint32_t f) -> Result<std::string> {
+    const shard::FrameInfo& info = healed.index.frames[f];
+    if (heal->file().substr(info.offset, info.compressed_size) != std::string_view(healed.bytes).substr(info.offset, info.compressed_size)) {
+      return Status::Error("its bytes are not what the parity rebuilds");
+    }
+    return shard::DecompressFrame(std::string_view(healed.bytes).substr(info.offset, info.compressed_size));
+  }, heal, found, damage);
+  return true;
+}
+
+// Checks one shard's frames, records and parity; false when its records cannot be listed.
+bool VerifyShard(const std::string& dir, const std::string& name, uint32_t shard, std::vector<Location>* found,
+                 std::vector<Damage>* damage) {
+  LazyHeal heal(dir + "/" + name);
+  auto file = ShardFile::Open(dir, name);
+  if (!file.ok()) return VerifyUnreadableShard(name, file.status(), shard, &heal, found, damage);
+  const size_t before = damage->size();
+  VerifyFrames(name, file->index(), shard, [&](uint32_t f) { return file->ReadFrame(f); }, &heal, found, damage);
+  // Parity is compared with what the data frames encode to: only meaningful when they are intact.
+  if (damage->size() > before) return true;
+  for (const std::string& problem : CheckParity(file->fd(), file->index(), name)) {
+    damage->push_back({name, -1, problem + " (repair rebuilds it from the data frames)", true});
+  }
+  return true;
 }
 
 std::string Describe(const CatalogEntry& e) {
@@ -85,18 +176,16 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
       unreadable.insert(name);
       continue;
     }
-    auto file = ShardFile::Open(dir, name);
-    if (!file.ok()) {
-      damage.push_back({name, -1, file.status().message()});
-      unreadable.insert(name);
-      continue;
-    }
+    const size_t before = damage.size();
+    const bool readable = VerifyShard(dir, name, i, &found, &damage);
+    if (!readable) unreadable.insert(name);
     struct stat st;
     if (::stat((dir + "/" + name).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) != registered_bytes[name]) {
+      // A shard cut inside its index frames heals whole: so does this, then.
+      const bool healed = readable && std::all_of(damage.begin() + before, damage.end(), [](const Damage& d) { return d.healable; });
       damage.push_back({name, -1, "shard has " + std::to_string(st.st_size) + " bytes, the catalog says " +
-                                      std::to_string(registered_bytes[name])});
+                                      std::to_string(registered_bytes[name]), healed});
     }
-    VerifyShard(*file, i, &found, &damage);
   }
   for (const std::string& name : on_disk) {
     // A running writer renames a shard just before committing its rows: ask again.

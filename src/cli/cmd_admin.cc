@@ -41,8 +41,10 @@ std::string DamageLine(const Damage& d) {
 int VerifyCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
       "verify", "simshard verify --archive DIR",
-      "Reads every shard, checks every frame and record checksum and that the catalog and the\n"
-      "shards agree. Prints one line per damage (shard and frame) and exits 1 when there is any.",
+      "Reads every shard, checks every frame, record and parity checksum and that the catalog\n"
+      "and the shards agree. Prints one line per damage (shard and frame, and whether the parity\n"
+      "heals it). Exits 4 when every damage can be healed by simshard repair with nothing lost,\n"
+      "1 when documents are lost (repair lists them).",
       "  simshard verify --archive /srv/news || echo 'archive damaged: see simshard repair --help'"};
   po::variables_map vm;
   const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
@@ -58,16 +60,21 @@ int VerifyCommand(const std::vector<std::string>& args) {
     Fail(help.name, "... and " + std::to_string(damage.size() - shown) +
                         " more problems (--verbose lists them all); see simshard repair --help");
   }
+  const bool healable = std::all_of(damage.begin(), damage.end(), [](const Damage& d) { return d.healable; });
   Result<ArchiveStats> stats = (*reader)->Stats();
   if (vm["json"].as<bool>()) {
     std::string out;
     JsonObjectWriter w(&out);
-    w.Bool("ok", damage.empty()).Uint("damage", damage.size());
+    w.Bool("ok", damage.empty()).Uint("damage", damage.size()).Bool("healable", damage.empty() || healable);
     if (stats.ok()) w.Uint("documents", stats->documents).Uint("shards", stats->shards);
     w.Close();
     std::cout << out << "\n";
   }
-  if (!damage.empty()) return kFatal;
+  if (!damage.empty()) {
+    if (!healable) return kFatal;
+    Fail(help.name, "every damage can be healed with nothing lost: run simshard repair --archive " + *dir);
+    return kRepairable;
+  }
   if (stats.ok()) {
     log.Info("simshard verify: ok, " + std::to_string(stats->documents) + " documents in " +
              std::to_string(stats->shards) + " shard(s)");
@@ -127,17 +134,23 @@ int ReindexCommand(const std::vector<std::string>& args) {
 
 int RepairCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "repair", "simshard repair --archive DIR",
-      "Salvages a damaged archive: cuts a damaged shard back to its last good frame, re-registers\n"
-      "what is intact, rebuilds a lost catalog, and prints the documents that were lost (id, url,\n"
-      "source; TSV on stdout, or JSON with --json) so they can be archived again. What was done\n"
-      "goes to stderr. Takes the writer lock: no archive run may be going on.",
+      "repair", "simshard repair --archive DIR [--add-parity]",
+      "Heals a damaged archive: rebuilds damaged frames from the shard's parity and rewrites the\n"
+      "shard byte for byte as it was sealed; of a shard the parity cannot heal whole, keeps every\n"
+      "frame that reads back. Re-registers what is intact, rebuilds a lost catalog, and prints\n"
+      "the documents that were lost (id, url, source; TSV on stdout, or JSON with --json) so\n"
+      "they can be archived again. What was done goes to stderr. --add-parity also gives shards\n"
+      "written before parity existed their recovery data. Takes the writer lock: no archive run\n"
+      "may be going on.",
       "  simshard repair --archive /srv/news > lost.tsv && cut -f3 lost.tsv"};
+  po::options_description options = ArchiveOnly("Options");
+  options.add_options()("add-parity", po::bool_switch(), "give shards without parity (older simshard) their parity");
   po::variables_map vm;
-  const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
-  if (!dir) return kOk;
+  if (!ParseCommandLine(help, args, options, {}, &vm)) return kOk;
+  Require(vm, "archive");
+  const std::optional<std::string> dir = vm["archive"].as<std::string>();
   const Log log = MakeLog(help.name, vm);
-  Result<RepairReport> report = Repair(*dir);
+  Result<RepairReport> report = Repair(*dir, RepairOptions{vm["add-parity"].as<bool>()});
   if (!report.ok()) return Fail(help.name, report.status());
   for (const std::string& action : report->actions) log.Info("simshard repair: " + action);
   log.Info("simshard repair: " + std::to_string(report->lost.size()) + " document(s) lost");

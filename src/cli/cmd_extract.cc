@@ -5,7 +5,6 @@
 
 #include "cli/command.h"
 #include "cli/input_options.h"
-#include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
 #include "util/json_writer.h"
 
@@ -69,7 +68,7 @@ std::string ExtractSummaryJson(const ExtractSummary& s, const std::string& outpu
       .Uint("weak", s.weak)
       .Uint("empty", s.empty)
       .Uint("skipped", s.skipped)
-      .Raw("skipped_by_reason", pipeline::SkippedByReasonJson(s.skipped_by_reason))
+      .Raw("skipped_by_reason", JsonCounts(s.skipped_by_reason))
       .Uint("bytes_in", s.bytes_in)
       .Double("seconds", s.elapsed_seconds)
       .String("output", output);

@@ -200,6 +200,11 @@ int RestoreCommand(const std::vector<std::string>& args) {
     log.Detail(record->id + " -> " + outdir + "/" + relative);
   }
   if (std::fflush(stdout) != 0) return Fail(help.name, "cannot write to stdout");
+  // The documents came back whole, but from parity: the shard itself is still damaged.
+  for (const std::string& shard : (*reader)->HealedShards()) {
+    Fail(help.name, dir + "/" + shard + " is damaged; what was restored from it was rebuilt in memory from its parity. "
+                    "Run simshard repair --archive " + dir + " to heal the shard on disk");
+  }
   return code;
 }
 

@@ -13,7 +13,8 @@ namespace simshard::cli {
 
 namespace po = boost::program_options;
 
-enum ExitCode : int { kOk = 0, kFatal = 1, kUsage = 2, kSkipped = 3 };
+// kRepairable: `verify` found damage, all of which `repair` heals with nothing lost.
+enum ExitCode : int { kOk = 0, kFatal = 1, kUsage = 2, kSkipped = 3, kRepairable = 4 };
 
 // Thrown for a bad command line; main() prints it with a hint and exits with kUsage.
 struct UsageError : std::runtime_error {

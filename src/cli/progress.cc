@@ -4,7 +4,6 @@
 
 #include <cstdio>
 
-#include "pipeline/run_loop.h"
 #include "util/json_writer.h"
 
 namespace simshard::cli {
@@ -90,13 +89,13 @@ std::string SummaryJson(const std::string& command, const RunSummary& s, int exi
       .Uint("duplicates", t.duplicates)
       .Uint("near_duplicates", t.near_duplicates)
       .Uint("skipped", t.skipped)
-      .Raw("skipped_by_reason", pipeline::SkippedByReasonJson(s))
+      .Raw("skipped_by_reason", JsonCounts(s.skipped_by_reason))
       .Uint("weak", t.weak)
       .Uint("empty", t.empty)
       .Uint("bytes_in", t.bytes_scanned)
       .Uint("bytes_stored", s.bytes_stored)
       .Double("seconds", t.elapsed_seconds)
-      .Raw("shards_written", pipeline::JsonStringArray(s.shards_written));
+      .Raw("shards_written", JsonStringArray(s.shards_written));
   w.Close();
   out.push_back('\n');
   return out;

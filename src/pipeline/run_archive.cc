@@ -10,8 +10,10 @@
 #include <boost/filesystem.hpp>
 
 #include "pipeline/archive_state.h"
+#include "pipeline/run_json.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
+#include "util/clock.h"
 #include "util/encoding.h"
 
 namespace simshard {
@@ -136,7 +138,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   Result<uint64_t> run = writer.BeginRun(pipeline::OptionsJson(options, config));
   if (!run.ok()) return run.status();
   event("run " + std::to_string(*run) + " started");
-  const std::string archived_at = pipeline::UtcNowIso8601();
+  const std::string archived_at = UtcNowIso8601();
   auto keep = [&](Analyzed&& a, const std::string& id) -> Result<uint64_t> {
     return writer.Add(MakeRecord(std::move(a), id, *run, archived_at));
   };

@@ -4,7 +4,6 @@
 #pragma once
 
 #include <functional>
-#include <map>
 #include <memory>
 #include <string>
 
@@ -49,22 +48,5 @@ Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const 
 Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<AnalyzedStream> stream,
                              Decider* decider, const KeepFn& keep, const DecidedFn& decided = {},
                              const AfterLastDecisionFn& after_last_decision = {});
-
-// {"documents":..,"archived":..,...} for the catalog's runs table and `--json`.
-std::string CountsJson(const RunSummary& summary);
-
-// ["a","b",...]
-std::string JsonStringArray(const std::vector<std::string>& values);
-
-// {"<reason>":count,...}
-std::string SkippedByReasonJson(const std::map<std::string, uint64_t>& skipped_by_reason);
-std::string SkippedByReasonJson(const RunSummary& summary);
-
-// The options of a run as JSON, recorded in the catalog.
-std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config);
-
-// UTC now as ISO 8601; SOURCE_DATE_EPOCH (seconds), when set, stands for now so that
-// two runs can produce identical shards.
-std::string UtcNowIso8601();
 
 }  // namespace simshard::pipeline

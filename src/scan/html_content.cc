@@ -17,6 +17,10 @@ struct Settings {
   bool strip_unlikely = true;       // leave out furniture by class, id, role and tag
   bool weigh_classes = true;        // class and id words move scores by 25
   bool clean_conditionally = true;  // link-heavy and form-like blocks inside the article go
+  // Tried only when the full rules found no text at all. When they found a few words the
+  // page has a short story that they located; without class weights or the clean, its
+  // comment form, tag line and sidebar come back and outweigh it.
+  bool last_resort = false;
 };
 
 // The score an element starts with before its paragraphs add to it.
@@ -48,6 +52,10 @@ class Attempt {
  public:
   Attempt(const Dom& dom, Settings settings) : dom_(dom), s_(settings) {}
   std::string Run();
+  // Share of the text found inside reader-comment boxes.
+  double comment_share() const { return comment_share_; }
+  // Share of the text found that is link text.
+  double link_share() const { return link_share_; }
 
  private:
   void LeaveOutFurniture();
@@ -63,6 +71,7 @@ class Attempt {
   bool ShouldClean(int i) const;
   void Remove(int i);
   std::string Render(const std::vector<int>& roots) const;
+  void MeasureShares(const std::vector<int>& roots);
 
   double LinkDensity(int i) const {
     const DomStats& st = stats_[i];
@@ -79,6 +88,8 @@ class Attempt {
   std::vector<double> score_;      // content score; final (link density applied) once chosen
   std::vector<int> scored_;        // elements with a score, in first-scored order
   std::vector<uint8_t> has_score_;
+  double comment_share_ = 0;
+  double link_share_ = 0;
 };
 
 void Attempt::LeaveOutFurniture() {
@@ -109,6 +120,10 @@ void Attempt::ScoreParagraphs() {
     const DomStats& st = stats_[i];
     if (left_out_[i] || !n.block || n.tag == GUMBO_TAG_BR || st.own_chars < R::kMinParagraphChars)
       continue;
+    // List items are not paragraphs (as in Readability): a list of book titles, events or
+    // headlines beside a short story must not outscore it. A list inside the story is
+    // still part of its container.
+    if (n.tag == GUMBO_TAG_LI || n.tag == GUMBO_TAG_DT || n.tag == GUMBO_TAG_DD) continue;
     // A block of inline text scores its container; text beside nested blocks scores the
     // element itself (Readability wraps such runs into paragraphs of their own).
     int ancestor = st.has_block_child ? static_cast<int>(i) : n.parent;
@@ -271,6 +286,15 @@ void Attempt::Remove(int i) {
 void Attempt::CleanInside(const std::vector<int>& roots, int top) {
   uint32_t article_chars = 0;
   for (int root : roots) article_chars += stats_[root].chars;
+  // Where the story starts: the first block with a sentence's worth of text of its own.
+  // A meta line above it is the byline and date, which stay.
+  size_t story_start = dom_.size();
+  for (int root : roots) {
+    for (size_t j = root; j < dom_.End(root) && story_start == dom_.size(); ++j)
+      if (!left_out_[j] && dom_[j].block && stats_[j].own_chars >= R::kStoryStartChars)
+        story_start = j;
+    if (story_start != dom_.size()) break;
+  }
   for (int root : roots) {
     // Inner blocks first, so a container is judged without the furniture inside it.
     for (size_t j = dom_.End(root); j-- > static_cast<size_t>(root);) {
@@ -280,6 +304,8 @@ void Attempt::CleanInside(const std::vector<int>& roots, int top) {
       // What holds most of the article is the article, whatever its links say.
       if (stats_[j].chars > R::kMaxCleanShare * article_chars) continue;
       if (n.tag == GUMBO_TAG_FOOTER || n.tag == GUMBO_TAG_ASIDE || n.tag == GUMBO_TAG_NAV) {
+        Remove(i);
+      } else if (j > story_start && n.post_meta && n.block && stats_[j].chars < R::kMaxPostMetaChars) {
         Remove(i);
       } else if (IsHeadingTag(n.tag) && n.tag <= GUMBO_TAG_H2 && ClassWeight(i) < 0) {
         Remove(i);
@@ -332,17 +358,57 @@ std::string Attempt::Run() {
   const std::vector<int> roots =
       top == MarkedArticleBody() ? std::vector<int>{top} : WithSiblings(top);
   CleanInside(roots, top);
+  MeasureShares(roots);
   return Render(roots);
+}
+
+void Attempt::MeasureShares(const std::vector<int>& roots) {
+  uint64_t total = 0, comments = 0, links = 0;
+  for (int root : roots) {
+    total += stats_[root].chars;
+    links += stats_[root].link_chars;
+    bool inside = false;
+    for (int a = root; a >= 0; a = dom_[a].parent) inside = inside || dom_[a].comment_box;
+    if (inside) {
+      comments += stats_[root].chars;
+      continue;
+    }
+    for (size_t j = root + 1; j < dom_.End(root);) {
+      if (!left_out_[j] && dom_[j].comment_box) {
+        comments += stats_[j].chars;
+        j = dom_.End(j);
+      } else {
+        ++j;
+      }
+    }
+  }
+  comment_share_ = total ? static_cast<double>(comments) / total : 0;
+  link_share_ = total ? static_cast<double>(links) / total : 0;
 }
 
 }  // namespace
 
 std::string ExtractArticleText(const Dom& dom) {
-  constexpr std::array<Settings, 4> kAttempts = {{
-      {true, true, true}, {false, true, true}, {false, false, true}, {false, false, false}}};
-  std::string first, longest;
+  constexpr std::array<Settings, 4> kAttempts = {{{true, true, true, false},
+                                                  {false, true, true, false},
+                                                  {false, false, true, true},
+                                                  {false, false, false, true}}};
+  std::string first, longest, link_list;
   for (const Settings& settings : kAttempts) {
-    std::string text = Attempt(dom, settings).Run();
+    if (settings.last_resort && !first.empty()) break;
+    Attempt attempt(dom, settings);
+    std::string text = attempt.Run();
+    // A retry that finds mostly reader comments has found the thread below a short post,
+    // not the post: when the full rules found some text, that text stays.
+    if (&settings != &kAttempts[0] && !first.empty() &&
+        attempt.comment_share() > R::kMaxRetryCommentShare)
+      continue;
+    // A retry that finds mostly link text has found a sidebar's list (categories,
+    // archives) beside a short post: any other attempt's text wins over it.
+    if (attempt.link_share() > R::kMaxRetryLinkShare) {
+      if (text.size() > link_list.size()) link_list = std::move(text);
+      continue;
+    }
     // Readability retries below 500 characters and keeps the longest attempt; on short
     // stories that lets the weakest rules bring back furniture. Only a weak result (too
     // few words) is retried, and a weak retry replaces the first attempt only when that
@@ -351,7 +417,8 @@ std::string ExtractArticleText(const Dom& dom) {
     if (&settings == &kAttempts[0]) first = text;
     if (text.size() > longest.size()) longest = std::move(text);
   }
-  return first.empty() ? longest : first;
+  if (!first.empty()) return first;
+  return longest.empty() ? link_list : longest;
 }
 
 }  // namespace simshard::scan

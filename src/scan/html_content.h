@@ -23,6 +23,19 @@ struct ContentRules {
   static constexpr int kMaxCleanCommas = 10;          // blocks with more are never cleaned
   static constexpr double kMaxCleanShare = 0.5;       // of the article: never cleaned out
   static constexpr double kMaxListLinkDensity = 0.5;  // a list mostly of links is not text
+  // A block whose class says meta, footer or tags ("postmetadata", "entry-footer",
+  // "post-tags") below the story's start goes when it holds fewer characters than this:
+  // "Posted in News | 4 comments", "This entry was filed under ...". The story starts at
+  // the first block with kStoryStartChars of its own text; above it the meta line is the
+  // byline and date.
+  static constexpr uint32_t kMaxPostMetaChars = 500;
+  static constexpr uint32_t kStoryStartChars = 80;
+  // A retry whose text lies more than this share inside reader-comment boxes does not
+  // replace a first attempt that found some text (a short post above its thread).
+  static constexpr double kMaxRetryCommentShare = 0.5;
+  // An attempt whose text is more than this share link text found a list of links (a
+  // sidebar's categories or archive), not an article: any other attempt's text wins.
+  static constexpr double kMaxRetryLinkShare = 0.5;
 };
 
 // Paragraphs separated by "\n\n"; empty when the page has no text at all.

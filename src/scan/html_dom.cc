@@ -86,7 +86,8 @@ bool LooksUnlikely(std::string_view s) {
                          "cover-wrap", "disqus", "extra", "footer", "gdpr", "header", "legends",
                          "menu", "related", "remark", "replies", "rss", "shoutbox", "sidebar",
                          "skyscraper", "social", "sponsor", "supplemental", "ad-break",
-                         "agegate", "pagination", "pager", "popup", "cookie", "consent"});
+                         "agegate", "pagination", "pager", "popup", "cookie", "consent",
+                         "copyright", "disclaim", "fineprint"});
 }
 // Boxes that are furniture when small: a wrapper named "share_wrapper" can hold the
 // whole story.
@@ -105,6 +106,54 @@ bool LooksNegative(std::string_view s) {
 bool LooksPositive(std::string_view s) {
   return ContainsAny(s, {"article", "body", "content", "entry", "hentry", "h-entry", "main",
                          "page", "pagination", "post", "text", "blog", "story"});
+}
+
+// A box about the writer ("author-bio", "about_author", "postauthor-box", "bio"): a class
+// word or the id whose last parts (split at anything other than a letter) are an author
+// word and then only box words. "entry-author-ann_lee" (a post by Ann Lee) is not one.
+bool LooksAuthorBox(std::string_view s) {
+  auto is_any = [](std::string_view word, std::initializer_list<std::string_view> list) {
+    for (std::string_view w : list)
+      if (word == w) return true;
+    return false;
+  };
+  bool box = false;  // the current class word is an author box so far
+  for (size_t start = 0; start <= s.size();) {
+    if (start == s.size() || s[start] == ' ') {  // end of a class word
+      if (box) return true;
+      if (start == s.size()) break;
+      ++start;
+      continue;
+    }
+    if (!(s[start] >= 'a' && s[start] <= 'z')) {
+      ++start;
+      continue;
+    }
+    size_t end = start;
+    while (end < s.size() && s[end] >= 'a' && s[end] <= 'z') ++end;
+    const std::string_view word = s.substr(start, end - start);
+    if (is_any(word, {"author", "authors", "postauthor", "authorbox", "authorbio", "authorinfo",
+                      "aboutauthor", "bio", "biography"}))
+      box = true;
+    else if (box && !is_any(word, {"bio", "box", "info", "profile", "description", "desc", "text",
+                                   "container", "wrap", "wrapper", "details", "block", "area",
+                                   "inner", "section"}))
+      box = false;
+    start = end;
+  }
+  return false;
+}
+
+// Elements that make a box on the page (not the page, the article or a heading).
+bool IsBoxTag(GumboTag tag) {
+  switch (tag) {
+    case GUMBO_TAG_DIV: case GUMBO_TAG_SECTION: case GUMBO_TAG_ASIDE: case GUMBO_TAG_FOOTER:
+    case GUMBO_TAG_P: case GUMBO_TAG_SPAN: case GUMBO_TAG_TABLE: case GUMBO_TAG_UL:
+    case GUMBO_TAG_DL:
+      return true;
+    default:
+      return false;
+  }
 }
 
 bool IsFurnitureRole(std::string_view role) {
@@ -209,6 +258,11 @@ void Dom::Flatten(const GumboNode* root) {
         const bool maybe_content = LooksMaybeContent(class_and_id);
         n.unlikely = LooksUnlikely(class_and_id) && !maybe_content;
         n.unlikely_if_small = LooksSmallFurniture(class_and_id) && !maybe_content;
+        n.author_box = IsBoxTag(tag) && LooksAuthorBox(class_and_id);
+        n.post_meta = ContainsAny(class_and_id, {"meta", "footer", "tags"});
+        n.comment_box = (IsBoxTag(tag) || tag == GUMBO_TAG_OL || tag == GUMBO_TAG_LI) &&
+                        ContainsAny(class_and_id, {"comment", "disqus"}) &&
+                        !ContainsAny(class_and_id, {"commentar", "commented"});
       }
       n.unlikely = n.unlikely || IsFurnitureRole(Attr(node, "role")) || tag == GUMBO_TAG_NAV ||
                    tag == GUMBO_TAG_ASIDE || tag == GUMBO_TAG_FOOTER || tag == GUMBO_TAG_MENU;
@@ -234,6 +288,8 @@ void Dom::Measure() {
     DomNode& n = nodes_[i];
     if (n.text_node && !n.never_text) CountText(n.node->v.text.text, &n.chars, &n.commas);
     if (n.unlikely_if_small && n.chars < kSmallFurnitureChars) n.unlikely = true;
+    // A biography of the writer is furniture; a byline (short) is kept.
+    if (n.author_box && n.chars >= kMinAuthorBioChars) n.unlikely = true;
     if (n.parent >= 0) {
       nodes_[n.parent].size += n.size;
       nodes_[n.parent].chars += n.chars;

@@ -17,6 +17,10 @@ namespace simshard::scan {
 // below this many characters; above, it is a wrapper around the story.
 inline constexpr uint32_t kSmallFurnitureChars = 500;
 
+// A box about the writer ("author-bio", "about-author") holding this many characters or
+// more is a biography, left out as furniture; shorter, it is a byline.
+inline constexpr uint32_t kMinAuthorBioChars = 150;
+
 struct DomNode {
   const GumboNode* node = nullptr;
   int parent = -1;
@@ -28,6 +32,10 @@ struct DomNode {
   bool block = false;          // starts a paragraph of its own when rendered
   bool in_table_or_code = false;  // below a table, pre or code: layout, not furniture
   bool code = false;           // a pre or code element, or inside one
+  bool author_box = false;     // class/id name an author box ("author-bio", "about-author")
+  bool post_meta = false;      // class/id name the post's meta line, footer or tags
+  bool comment_box = false;    // a box whose class/id name reader comments (not "commentary",
+                               // an opinion column, nor "commented", a post that has some)
   int8_t class_weight = 0;     // -25 / 0 / +25 from class and id words (as Readability)
   uint32_t size = 1;           // nodes in the subtree, itself included
   uint32_t chars = 0;   // code points other than white space below (never_text left out)

@@ -152,4 +152,22 @@ JsonObjectWriter& JsonObjectWriter::Raw(std::string_view key, std::string_view j
   return *this;
 }
 
+std::string JsonStringArray(const std::vector<std::string>& values) {
+  std::string out = "[";
+  for (const std::string& value : values) {
+    if (out.size() > 1) out.push_back(',');
+    AppendJsonString(&out, value);
+  }
+  out.push_back(']');
+  return out;
+}
+
+std::string JsonCounts(const std::map<std::string, uint64_t>& counts) {
+  std::string out;
+  JsonObjectWriter w(&out);
+  for (const auto& [name, count] : counts) w.Uint(name, count);
+  w.Close();
+  return out;
+}
+
 }  // namespace simshard

@@ -3,8 +3,10 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace simshard {
 
@@ -14,6 +16,12 @@ bool IsValidUtf8(std::string_view s);
 // Appends `s` as a quoted JSON string. Control characters are escaped; bytes that are
 // not valid UTF-8 become U+FFFD, so the output is always valid JSON.
 void AppendJsonString(std::string* out, std::string_view s);
+
+// ["a","b",...]
+std::string JsonStringArray(const std::vector<std::string>& values);
+
+// {"<name>":count,...}, in name order.
+std::string JsonCounts(const std::map<std::string, uint64_t>& counts);
 
 // Builds one flat JSON object: {"k":v,...}.
 class JsonObjectWriter {

@@ -1,5 +1,5 @@
 # Shared by the cli_*.sh tests (sourced, not run). Environment from ctest:
-# SIMSHARD (binary), SAMPLES, FIXTURES, SCRATCH (a folder of this test's own).
+# SIMSHARD (binary), SAMPLES, SCRATCH (a folder of this test's own).
 set -euo pipefail
 : "${SIMSHARD:?set SIMSHARD to the simshard binary}" "${SCRATCH:?set SCRATCH to a scratch folder}"
 : "${SAMPLES:?set SAMPLES to the samples folder}"

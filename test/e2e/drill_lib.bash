@@ -1,5 +1,5 @@
 # Shared by the drill_*.sh tests (sourced, not run). Environment from ctest:
-# SIMSHARD (binary), SAMPLES, FIXTURES, SCRATCH (a folder of this test's own).
+# SIMSHARD (binary), SAMPLES, SCRATCH (a folder of this test's own).
 set -euo pipefail
 export LC_ALL=C  # file names and fields compared as bytes
 : "${SIMSHARD:?set SIMSHARD to the simshard binary}" "${SCRATCH:?set SCRATCH to a scratch folder}"

@@ -4,6 +4,8 @@ drills that need hostile shards whose index frames are nevertheless well formed.
 
 usage: drill_shard.py OUT FRAME_FILE...   (each FRAME_FILE holds one zstd frame; every
 frame is indexed as holding one record at offset 0 of its first 64 bytes)
+       drill_shard.py --strip-parity SHARD   (rewrites a shard in place as simshard wrote it
+before parity: its data frames and record index as they are, then a version 1 seek table)
 """
 import ctypes
 import ctypes.util
@@ -29,7 +31,24 @@ def content_size(frame):
     return value + 256 if width == 2 else value
 
 
+def strip_parity(path):
+    data = open(path, "rb").read()
+    footer = data[-36:]
+    frames, records, index_at, data_bytes, version, _, _, magic = struct.unpack("<IIQQHHII", footer)
+    assert magic == 0x44524853 and version == 2, "not a shard with parity"
+    seek = data[-36 - 12 * frames:-36]
+    data_end = sum(struct.unpack_from("<I", seek, 12 * i)[0] for i in range(frames))
+    index = data[index_at:index_at + 8 + 32 * records + 4]
+    footer = struct.pack("<IIQQHH", frames, records, data_end, data_bytes, 1, 0)
+    footer += struct.pack("<II", checksum32(seek + footer), 0x44524853)
+    table = struct.pack("<II", 0x184D2A5E, len(seek) + len(footer)) + seek + footer
+    with open(path, "wb") as f:
+        f.write(data[:data_end] + index + table)
+
+
 def main():
+    if sys.argv[1] == "--strip-parity":
+        return strip_parity(sys.argv[2])
     out, frames = sys.argv[1], [open(p, "rb").read() for p in sys.argv[2:]]
     entries, seek = b"", b""
     for i, frame in enumerate(frames):

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every libFuzzer target of a `make fuzz` build for FUZZ_SECONDS (or FUZZ_RUNS) each, on a corpus
-# seeded from samples/, the test fixtures and test/fuzz/regressions/. Exits non-zero when
+# seeded from samples/ and test/fuzz/regressions/. Exits non-zero when
 # any target found a crash, and names the inputs that reproduce it.
 #   usage: test/fuzz/run.sh BUILD_DIR [TARGET...]
 set -uo pipefail
@@ -16,9 +16,9 @@ else
 fi
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(html jsonl warc gzip zstd shard record)
-seed_inputs=("$root/samples/crawl" "$root/test/fixtures")
+seed_inputs=("$root/samples/crawl")
 
-# Input files under samples/ and fixtures whose names match one of the globs.
+# Input files under samples/ whose names match one of the globs.
 find_inputs() {
   local args=() glob
   for glob in "$@"; do args+=(-o -name "$glob"); done

@@ -21,14 +21,9 @@ using simshard::testing::OpenReader;
 using simshard::testing::OpenWriter;
 using simshard::testing::ScratchDir;
 using simshard::testing::WriteRun;
+using namespace simshard::testing;
 
 namespace {
-
-std::vector<Record> Records(uint64_t first, uint64_t last) {
-  std::vector<Record> out;
-  for (uint64_t n = first; n <= last; ++n) out.push_back(MakeRecord(n));
-  return out;
-}
 
 // Runs a writer in a child process that kills itself at `step`; returns its signal.
 int RunUntilCrash(const std::string& dir, const std::vector<Record>& records, const char* step,
@@ -74,27 +69,6 @@ void Sql(const std::string& dir, const char* sql) {
   sqlite3_close(db);
 }
 
-void FlipByte(const std::string& path, uint64_t offset) {
-  auto bytes = ReadFile(path).value();
-  bytes[offset] ^= 0x40;
-  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC));
-  BOOST_REQUIRE(WriteAll(fd.get(), bytes, path).ok());
-}
-
-bool AnyDamageMentions(const std::vector<Damage>& damage, const std::string& shard, int64_t frame,
-                       const std::string& words) {
-  for (const Damage& d : damage) {
-    if (d.shard == shard && d.frame == frame && d.what.find(words) != std::string::npos) return true;
-  }
-  return false;
-}
-
-ArchiveOptions SmallFrames() {
-  ArchiveOptions options;
-  options.frame_bytes = 2 << 10;
-  return options;
-}
-
 }  // namespace
 
 BOOST_AUTO_TEST_CASE(second_writer_fails_at_once_naming_lock_and_pid) {
@@ -136,21 +110,6 @@ BOOST_AUTO_TEST_CASE(unsealed_shard_temp_files_are_removed_at_open) {
     BOOST_TEST(DocumentCount(dir.path()) == 20u, step);
     BOOST_TEST(OpenReader(dir.path())->Verify().empty(), step);
   }
-}
-
-BOOST_AUTO_TEST_CASE(verify_names_shard_and_frame_of_a_flipped_byte) {
-  ScratchDir dir;
-  WriteRun(dir.path(), Records(1, 60), SmallFrames());
-  auto reader = OpenReader(dir.path());
-  auto entry = reader->Find(MakeRecord(30).id).value();
-  FlipByte(dir / entry.shard, entry.frame_offset + entry.frame_size / 2);
-  const auto damage = reader->Verify();
-  BOOST_TEST(AnyDamageMentions(damage, entry.shard, entry.frame, "frame"));
-  BOOST_TEST(!reader->Read(entry).ok());
-  // Records in intact frames still restore.
-  auto other = reader->Find(MakeRecord(1).id).value();
-  BOOST_REQUIRE(other.frame != entry.frame);
-  BOOST_TEST(reader->Read(other).ok());
 }
 
 BOOST_AUTO_TEST_CASE(verify_reports_cut_and_missing_shards) {
@@ -213,32 +172,6 @@ BOOST_AUTO_TEST_CASE(repair_truncates_a_cut_shard_and_lists_what_was_lost) {
   reader.reset();
   WriteRun(dir.path(), Records(60 - report->lost.size() + 1, 60));
   BOOST_TEST(DocumentCount(dir.path()) == 60u);
-}
-
-BOOST_AUTO_TEST_CASE(repair_cuts_a_shard_back_to_the_frame_before_a_flipped_byte) {
-  ScratchDir dir;
-  WriteRun(dir.path(), Records(1, 60), SmallFrames());
-  auto reader = OpenReader(dir.path());
-  std::map<std::string, uint32_t> frame_of;
-  for (uint64_t n = 1; n <= 60; ++n) frame_of[MakeRecord(n).id] = reader->Find(MakeRecord(n).id)->frame;
-  const CatalogEntry hit = reader->Find(MakeRecord(30).id).value();
-  reader.reset();
-  BOOST_REQUIRE(hit.frame > 0);
-  FlipByte(dir / hit.shard, hit.frame_offset + hit.frame_size / 2);
-  auto report = Repair(dir.path());
-  BOOST_REQUIRE_MESSAGE(report.ok(), report.status().message());
-  std::set<std::string> lost, want_lost;
-  for (const LostDocument& d : report->lost) lost.insert(d.id);
-  // Lost: the damaged frame and every frame after it; kept: the frames before.
-  for (const auto& [id, frame] : frame_of) {
-    if (frame >= hit.frame) want_lost.insert(id);
-  }
-  BOOST_TEST(lost == want_lost, boost::test_tools::per_element());
-  reader = OpenReader(dir.path());
-  BOOST_TEST(reader->Verify().empty());
-  BOOST_TEST(reader->Stats()->documents == 60u - want_lost.size());
-  BOOST_TEST(reader->Read(reader->Find(MakeRecord(1).id).value()).ok());
-  BOOST_TEST(boost::filesystem::exists(dir / (hit.shard + ".damaged")));
 }
 
 BOOST_AUTO_TEST_CASE(hostile_metadata_comes_back_unchanged_from_catalog_and_shard) {

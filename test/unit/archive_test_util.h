@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdlib>
+#include <fcntl.h>
 #include <string>
 
 #include <sqlite3.h>
@@ -11,6 +12,7 @@
 
 #include "simshard/archive.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard::testing {
 
@@ -92,6 +94,37 @@ inline std::string CatalogRows(const std::string& dir, const std::string& sql) {
   sqlite3_close(db);
   BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql);
   return out;
+}
+
+// MakeRecord(first) to MakeRecord(last).
+inline std::vector<Record> Records(uint64_t first, uint64_t last) {
+  std::vector<Record> out;
+  for (uint64_t n = first; n <= last; ++n) out.push_back(MakeRecord(n));
+  return out;
+}
+
+// Flips bits of the byte at `offset` of the file.
+inline void FlipByte(const std::string& path, uint64_t offset) {
+  auto bytes = ReadFile(path).value();
+  bytes[offset] ^= 0x40;
+  UniqueFd fd(::open(path.c_str(), O_WRONLY | O_TRUNC));
+  BOOST_REQUIRE(WriteAll(fd.get(), bytes, path).ok());
+}
+
+// True when a damage of `shard` and `frame` (-1: none) says `words`.
+inline bool AnyDamageMentions(const std::vector<Damage>& damage, const std::string& shard, int64_t frame,
+                       const std::string& words) {
+  for (const Damage& d : damage) {
+    if (d.shard == shard && d.frame == frame && d.what.find(words) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// 2 KiB frames: a few records fill many frames.
+inline ArchiveOptions SmallFrames() {
+  ArchiveOptions options;
+  options.frame_bytes = 2 << 10;
+  return options;
 }
 
 }  // namespace simshard::testing
