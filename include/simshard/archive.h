@@ -19,6 +19,7 @@ namespace simshard {
 struct Record {
   std::string id;           // 16 lowercase hex digits, stable and unique in the archive
   std::string url, source, title, date;
+  std::string crawled_at;   // when the crawler fetched it (ISO 8601), or empty
   std::string archived_at;  // UTC, ISO 8601
   uint64_t run = 0;         // the run that archived it
   std::string digest;       // 32 hex digits of the content digest
@@ -30,12 +31,14 @@ struct Record {
   Extraction extraction = Extraction::kExtracted;
   std::string text;         // extracted article text (may be empty)
   std::string original;     // original bytes; empty when identical to text
+  WarcOrigin warc;          // WARC input: what writes the WARC record again (WarcRecordBytes)
 };
 
 // Where a record lives and what the catalog keeps about it.
 struct CatalogEntry {
   uint64_t ordinal = 0;     // archive order, 1-based
   std::string id, url, source, title, date, archived_at, digest;
+  std::string crawled_at;
   uint64_t simhash = 0;
   std::string sketch;
   uint64_t run = 0;
@@ -61,6 +64,20 @@ struct FingerprintRow {
   Extraction extraction = Extraction::kExtracted;
 };
 
+// A document a run did not archive because it repeats an archived one. The catalog keeps
+// this small row so that its URL still answers (doc/FORMAT.md, section 5.2).
+struct DroppedEntry {
+  std::string url, source, date, crawled_at;
+  uint64_t run = 0;
+  bool near = false;          // a near-duplicate, else an exact duplicate
+  std::string duplicate_of;   // id of the archived document it repeats
+  int distance = -1;          // near-duplicates only
+  double similarity = -1;     // near-duplicates only, to 4 decimals
+  std::string archived_at;    // when its run archived (read back only, for list filters)
+
+  const char* status() const { return near ? "near-duplicate" : "duplicate"; }
+};
+
 struct ArchiveOptions {
   uint64_t shard_bytes = 256ull << 20;  // uncompressed records per shard before sealing
   uint32_t frame_bytes = 1u << 20;      // uncompressed records per zstd frame (doc/FORMAT.md)
@@ -83,13 +100,22 @@ struct RunInfo {
   std::string counts_json;   // counts by status, as JSON
 };
 
+// Which time --since/--until compare with.
+enum class ListDate : uint8_t {
+  kArchived = 0,  // when the run archived it (what `list` always selected by)
+  kDate = 1,      // the document's date: its publication date, else its crawl time
+  kCrawled = 2,   // when the crawler fetched it
+};
+
 struct ListFilter {
   std::string url_prefix;
-  std::string since, until;  // compared with the archived date (ISO 8601), inclusive
+  std::string since, until;  // compared with the chosen time (ISO 8601), inclusive
+  ListDate by = ListDate::kArchived;  // kDate and kCrawled leave out documents without one
 };
 
 struct ArchiveStats {
   uint64_t documents = 0, runs = 0, shards = 0;
+  uint64_t dropped = 0;       // duplicates remembered in the catalog (not archived)
   uint64_t bytes_in = 0;      // original bytes of the archived documents
   uint64_t bytes_stored = 0;  // shard bytes on disk
 };
@@ -125,6 +151,10 @@ class ArchiveWriter {
   // writer goes on; a write failure (disk full) ends the writer: nothing of the open shard
   // is committed and every later call returns the same error.
   virtual Result<uint64_t> Add(Record record) = 0;
+  // Remembers a document of this run that was not archived. Committed with the next shard
+  // (or at FinishRun). Nothing is added when its URL (its source, when it has none) already
+  // names a document or a dropped row: a page crawled again, or a killed run re-run.
+  virtual Status AddDropped(DroppedEntry entry) = 0;
   // Seals the open shard, commits its rows and the run. After this, all is durable.
   virtual Status FinishRun(const std::string& counts_json) = 0;
 };
@@ -143,6 +173,11 @@ class ArchiveReader {
   virtual Result<Record> Read(const CatalogEntry& entry) const = 0;
   virtual Status List(const ListFilter& filter,
                       const std::function<void(const CatalogEntry&)>& fn) const = 0;
+  // A document dropped as a duplicate, by exact URL (the earliest); "not found" otherwise.
+  virtual Result<DroppedEntry> FindDropped(std::string_view url) const = 0;
+  // Dropped documents matching `filter`, in the order they were dropped.
+  virtual Status ListDropped(const ListFilter& filter,
+                             const std::function<void(const DroppedEntry&)>& fn) const = 0;
   // Every document's fingerprint, in archive order (`dedup --archive` seeds from it).
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
   virtual Result<ArchiveStats> Stats() const = 0;
@@ -155,6 +190,10 @@ class ArchiveReader {
 
 // The bytes `restore` writes: the original, or the text when they were the same.
 std::string OriginalBytes(const Record& record);
+
+// The WARC record the document was read from, byte for byte as it was in the WARC file
+// (header, block, and the two line breaks that end it); empty when it came from elsewhere.
+std::string WarcRecordBytes(const Record& record);
 
 // Sets the record's SimHash and sketch from its text. Shards do not store them: the
 // pipeline fingerprints exactly the text it archives, so this gives back what it computed

@@ -32,6 +32,17 @@ inline const char* ExtractionName(Extraction e) {
   return e == Extraction::kWeak ? "weak" : e == Extraction::kEmpty ? "empty" : "extracted";
 }
 
+// What a WARC record held besides its payload, kept so that the record can be written
+// again byte for byte (doc/FORMAT.md, section 3): the record is header + http_header +
+// (http_body, or the payload when it is empty) + "\r\n\r\n". Empty for other inputs.
+struct WarcOrigin {
+  std::string header;       // "WARC/1.1\r\n" ... the blank line, as read
+  std::string http_header;  // a response's status line and headers up to the blank line
+  std::string http_body;    // the body as transferred, when chunking or a content encoding
+                            // was undone to give the payload; else empty
+  bool empty() const { return header.empty(); }
+};
+
 struct Document {
   uint64_t seq = 0;      // position in input order, 0-based, gap-free
   std::string source;    // input path as given joined with the file path below it;
@@ -43,7 +54,10 @@ struct Document {
   std::string piece_path;  // the file of that piece, to count the lines before it
   std::string url;       // empty when unknown
   std::string title;     // empty when unknown
-  std::string date;      // publication date as found (ISO 8601 when it can be), or empty
+  std::string date;      // publication date the page states (ISO 8601 when it can be); when
+                         // it states none, the crawl time below; or empty
+  std::string crawled_at;  // when the crawler fetched it (WARC-Date, a JSON Lines crawl-time
+                           // field), ISO 8601 when it can be; empty when unknown
   std::string site;      // key for learning page chrome: URL host, else the parent folder
 
   OriginalKind kind = OriginalKind::kText;
@@ -51,6 +65,7 @@ struct Document {
   std::string text;      // extracted article text, valid UTF-8, paragraphs split by "\n\n"
 
   Extraction extraction = Extraction::kExtracted;
+  WarcOrigin warc;       // a WARC record's header and HTTP header block
 
   std::string skip_reason;  // non-empty: not archivable ("empty file", "binary content", ...)
   uint64_t input_bytes = 0; // bytes this document accounts for in the input (for progress)

@@ -165,4 +165,22 @@ struct ExtractSummary {
 // empty or skipped; reason is "" for extracted, says why for the others.
 Result<ExtractSummary> RunExtract(const ExtractOptions& options, std::FILE* out = stdout);
 
+// `simshard export`: the archive as a WARC file (doc/FORMAT.md, section 11), one gzip
+// member per record: each document read from WARC as the record it was read from, byte for
+// byte; other documents as `resource` records; documents dropped as duplicates as
+// `revisit` records (identical-payload-digest) and near-duplicates as `metadata` records.
+struct ExportOptions {
+  std::string archive_dir;
+  std::string output_path;  // written as OUTPUT.tmp, renamed into place when complete
+  std::string format = "warc";
+};
+
+struct ExportSummary {
+  uint64_t originals = 0, resources = 0, revisits = 0, metadata = 0;
+  uint64_t unreferenced = 0;  // dropped rows whose document the archive lost (none written)
+  uint64_t bytes = 0;         // of the output file
+};
+
+Result<ExportSummary> RunExport(const ExportOptions& options);
+
 }  // namespace simshard

@@ -23,6 +23,7 @@ struct JsonFields {
   std::vector<std::string> url = {"url", "link", "canonical_url"};
   std::vector<std::string> title = {"title", "headline"};
   std::vector<std::string> date = {"date", "published", "date_publish"};
+  std::vector<std::string> crawled_at = {"crawled_at", "date_download", "crawl_date"};
 };
 
 struct ScanOptions {
@@ -46,8 +47,9 @@ struct RawItem {
   ItemFormat format = ItemFormat::kUnknown;
   std::string bytes;          // the item's bytes (file, JSON line, HTTP payload)
   std::string url;            // known from the container (WARC-Target-URI), else empty
-  std::string date;           // known from the container (WARC-Date), else empty
+  std::string date;           // crawl time known from the container (WARC-Date), else empty
   std::string charset;        // declared by the container (HTTP Content-Type), else empty
+  WarcOrigin warc;            // a WARC record's headers (Document::warc)
   std::string skip_reason;    // non-empty: already known to be unusable
   uint64_t input_bytes = 0;   // bytes of the input this item accounts for
   uint64_t piece_begin = 0;   // as Document::piece_begin

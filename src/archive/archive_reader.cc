@@ -47,6 +47,15 @@ class Reader final : public ArchiveReader {
     return catalog_->ForEachFingerprint(fn);
   }
 
+  Result<DroppedEntry> FindDropped(std::string_view url) const override {
+    if (url.empty()) return Status::Error("not found");
+    return catalog_->FindDropped(url);
+  }
+
+  Status ListDropped(const ListFilter& filter, const std::function<void(const DroppedEntry&)>& fn) const override {
+    return catalog_->ForEachDropped(filter, fn);
+  }
+
   Result<ArchiveStats> Stats() const override {
     // Version 2 keeps each shard's sum of original sizes: no pass over every document.
     const std::string bytes_in = !catalog_->has_shard_sums()
@@ -64,6 +73,9 @@ class Reader final : public ArchiveReader {
     s.shards = static_cast<uint64_t>(st->Int(2));
     s.bytes_in = static_cast<uint64_t>(st->Int(3));
     s.bytes_stored = static_cast<uint64_t>(st->Int(4));
+    auto dropped = catalog_->CountDropped();
+    if (!dropped.ok()) return dropped.status();
+    s.dropped = *dropped;
     return s;
   }
 

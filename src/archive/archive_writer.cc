@@ -55,6 +55,13 @@ class IdFilter {
   uint64_t mask_ = 0;
 };
 
+// What names a document for the dropped rows: its URL, or its source when it has none.
+std::string DroppedKey(const std::string& url, const std::string& source) {
+  return url.empty() ? std::string(1, '\0') + source : url;
+}
+
+bool NotFound(const Status& s) { return s.message() == "not found"; }
+
 class Writer final : public ArchiveWriter {
  public:
   Writer(std::string dir, ArchiveOptions options, WriterLock lock, std::unique_ptr<Catalog> catalog)
@@ -110,9 +117,13 @@ class Writer final : public ArchiveWriter {
   }
 
   Result<uint64_t> Add(Record record) override;
+  Status AddDropped(DroppedEntry entry) override;
   Status FinishRun(const std::string& counts_json) override;
 
  private:
+  // Whether a dropped document's URL (its source, without one) already answers.
+  Result<bool> Known(const DroppedEntry& e) const;
+  Status InsertPendingDropped();
   Status StartShard();
   Status SealOpenShard();
   Status AbandonShard(const Status& why);
@@ -127,6 +138,8 @@ class Writer final : public ArchiveWriter {
   std::unique_ptr<ShardBuilder> open_;
   std::string line_;                       // Add's encoding buffer
   std::unordered_set<uint64_t> open_ids_;  // ids of rows not yet inserted
+  std::vector<DroppedEntry> dropped_;      // not yet inserted; go in with the next commit
+  std::unordered_set<std::string> run_keys_;  // URLs (or sources) this run archived or dropped
   mutable IdFilter ids_;                   // every id in the catalog or open_ids_
   mutable bool ids_ready_ = false;
   uint64_t next_ordinal_ = 1, next_shard_ = 1, run_ = 0;
@@ -196,6 +209,7 @@ Result<uint64_t> Writer::Add(Record record) {
   const uint64_t ordinal = next_ordinal_++;
   line_.clear();  // keeps its buffer from record to record
   EncodeRecord(record, ordinal, &line_);
+  run_keys_.insert(DroppedKey(record.url, record.source));
   CatalogEntry entry = EntryFromRecord(std::move(record), ordinal);
   open_ids_.insert(id);
   ids_.Add(id);
@@ -235,14 +249,51 @@ Status Writer::AbandonShard(const Status& why) {
   return why;
 }
 
+Result<bool> Writer::Known(const DroppedEntry& e) const {
+  if (!e.url.empty()) {
+    auto doc = catalog_->FindByUrl(e.url);
+    if (doc.ok()) return true;
+    if (!NotFound(doc.status())) return doc.status();
+  } else {  // no URL: only the document it repeats, seen again (a killed run re-run)
+    auto doc = catalog_->FindById(e.duplicate_of);
+    if (doc.ok() && doc->url.empty() && doc->source == e.source) return true;
+    if (!doc.ok() && !NotFound(doc.status())) return doc.status();
+  }
+  auto dropped = catalog_->FindDropped(e.url, e.source);
+  if (dropped.ok()) return true;
+  if (!NotFound(dropped.status())) return dropped.status();
+  return false;
+}
+
+Status Writer::AddDropped(DroppedEntry entry) {
+  if (!failed_.ok()) return failed_;
+  if (run_ == 0) return Status::Error("AddDropped called before BeginRun");
+  if (!run_keys_.insert(DroppedKey(entry.url, entry.source)).second) return Status::OK();
+  auto known = Known(entry);
+  if (!known.ok()) return known.status();
+  if (*known) return Status::OK();
+  entry.run = run_;
+  dropped_.push_back(std::move(entry));
+  return Status::OK();
+}
+
+// Inside the open transaction: dropped rows commit with the shard that holds (or follows)
+// what they repeat, so a killed run leaves none that point at nothing.
+Status Writer::InsertPendingDropped() {
+  for (const DroppedEntry& e : dropped_) SIMSHARD_RETURN_IF_ERROR(catalog_->InsertDropped(e));
+  return Status::OK();
+}
+
 Status Writer::SealOpenShard() {
   SIMSHARD_RETURN_IF_ERROR(open_->Seal());
+  SIMSHARD_RETURN_IF_ERROR(InsertPendingDropped());
   SIMSHARD_RETURN_IF_ERROR(catalog_->InsertShard(open_->Row(run_, NowUtc())).WithContext(open_->name()));
   CrashPoint("before-catalog-commit");
   SIMSHARD_RETURN_IF_ERROR(catalog_->Commit().WithContext(open_->name()));
   CrashPoint("after-catalog-commit");
   open_.reset();
   open_ids_.clear();
+  dropped_.clear();
   return Status::OK();
 }
 
@@ -251,6 +302,16 @@ Status Writer::FinishRun(const std::string& counts_json) {
   if (open_ != nullptr) {
     Status s = SealOpenShard();
     if (!s.ok()) return failed_ = AbandonShard(s);
+  }
+  if (!dropped_.empty()) {  // dropped after the last shard was sealed (or a run of repeats)
+    SIMSHARD_RETURN_IF_ERROR(catalog_->Begin());
+    Status s = InsertPendingDropped();
+    if (s.ok()) s = catalog_->Commit();
+    if (!s.ok()) {
+      catalog_->Rollback();
+      return failed_ = s;
+    }
+    dropped_.clear();
   }
   auto st = catalog_->Prepare("UPDATE runs SET ended_at = ?1, counts = ?2 WHERE id = ?3");
   if (!st.ok()) return st.status();

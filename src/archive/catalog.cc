@@ -143,24 +143,28 @@ Status Catalog::AddShardSums() {
   return ReadOptionalColumns();
 }
 
-// Version 2 catalogs written before weak and empty pages were archived get the column
-// that marks them (once; a cheap check at every writer open after that).
-Status Catalog::AddExtraction() {
+// Version 2 catalogs written before weak and empty pages were archived, or before crawl
+// times were kept, get the columns (once; a cheap check at every writer open after that).
+Status Catalog::AddMissingColumns() {
   SIMSHARD_RETURN_IF_ERROR(ReadOptionalColumns());
-  if (has_extraction_) return Status::OK();
-  SIMSHARD_RETURN_IF_ERROR(AddExtractionColumn(*this));
+  if (has_extraction_ && has_crawled_at_) return Status::OK();
+  SIMSHARD_RETURN_IF_ERROR(AddDocumentColumns(*this, !has_extraction_, !has_crawled_at_));
   return ReadOptionalColumns();
 }
 
 Status Catalog::ReadOptionalColumns() {
   auto st = Prepare(
       "SELECT (SELECT COUNT(*) FROM pragma_table_info('shards') WHERE name = 'original_bytes'), "
-      "(SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'extraction')");
+      "(SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'extraction'), "
+      "(SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table' AND name = 'dropped'), "
+      "(SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'crawled_at')");
   if (!st.ok()) return st.status();
   auto row = st->Step();
   if (!row.ok()) return row.status();
   has_shard_sums_ = *row && st->Int(0) > 0;
   has_extraction_ = *row && st->Int(1) > 0;
+  has_dropped_ = *row && st->Int(2) > 0;
+  has_crawled_at_ = *row && st->Int(3) > 0;
   return Status::OK();
 }
 
@@ -179,12 +183,16 @@ Status Catalog::CreateOrUpgrade() {
     auto has_tables = HasTables();
     if (!has_tables.ok()) s = has_tables.status();
     else if (*has_tables) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
-    if (s.ok()) s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes) + std::string(kSchemaView));
+    if (s.ok()) {
+      s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes) + std::string(kSchemaView) +
+               std::string(kSchemaDropped));
+    }
   } else if (s.ok() && version_ == 1) {
     s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");
   } else if (s.ok() && version_ == 2) {
     s = AddShardSums();
-    if (s.ok()) s = AddExtraction();
+    if (s.ok()) s = AddMissingColumns();
+    if (s.ok()) s = Exec(kSchemaDropped);
   }
   if (s.ok()) s = Commit();
   if (!s.ok()) {
@@ -260,7 +268,11 @@ Status Catalog::InsertShard(const ShardRow& row) const {
 Status Catalog::DeleteDocuments() const {
   rows_->Forget();
   rows_->ForgetPending();
-  return Exec("DELETE FROM documents; DELETE FROM frames; DELETE FROM prefixes; DELETE FROM shards;");
+  // Prefixes of dropped rows stay: those rows are not in any shard, reindex keeps them.
+  return Exec(std::string("DELETE FROM documents; DELETE FROM frames; DELETE FROM shards; DELETE FROM prefixes") +
+              (has_dropped_ ? " WHERE id NOT IN (SELECT url_prefix FROM dropped WHERE url_prefix IS NOT NULL "
+                              "UNION SELECT source_prefix FROM dropped WHERE source_prefix IS NOT NULL);"
+                            : ";"));
 }
 
 Status Catalog::FoldArchiveTimes() const {

@@ -91,6 +91,8 @@ class Catalog {
   // Whether documents.extraction exists (version 2 since weak pages are archived; a
   // writer adds it). Without it every document reads as extracted.
   bool has_extraction() const { return has_extraction_; }
+  // Whether the table of dropped documents exists (a writer adds it; section 5.2).
+  bool has_dropped() const { return has_dropped_; }
   Result<Statement> Prepare(std::string_view sql) const;
   Status Exec(std::string_view sql) const;  // for fixed statements without values
   Status Begin() const { return Exec("BEGIN IMMEDIATE"); }
@@ -122,6 +124,14 @@ class Catalog {
   Result<CatalogEntry> FindById(std::string_view id) const;
   Result<CatalogEntry> FindByUrl(std::string_view url) const;
 
+  // Dropped documents (catalog_dropped.cc). Inserting needs the table (writers add it).
+  Status InsertDropped(const DroppedEntry& e) const;
+  // The earliest dropped row whose URL is `url` (or, for `url` empty, whose source is
+  // `source`); "not found" errors when none. An empty catalog table reads as none.
+  Result<DroppedEntry> FindDropped(std::string_view url, std::string_view source = {}) const;
+  Status ForEachDropped(const ListFilter& filter, const std::function<void(const DroppedEntry&)>& fn) const;
+  Result<uint64_t> CountDropped() const;
+
   const std::string& path() const { return path_; }
 
  private:
@@ -131,9 +141,12 @@ class Catalog {
   Status CreateOrUpgrade();
   Result<bool> HasTables() const;  // any table at all: a file that is some other database
   Status AddShardSums();
-  Status AddExtraction();
-  Status ReadOptionalColumns();  // has_shard_sums_, has_extraction_
-  // kSelectColumns and the extraction column (NULL when the catalog has none), each
+  Status AddMissingColumns();  // documents.extraction and documents.crawled_at
+  Status ReadOptionalColumns();  // has_shard_sums_, has_extraction_, has_dropped_, has_crawled_at_
+  // Decodes a row of kDroppedColumns; false when it refers to an unknown prefix or its URL
+  // (or source) does not match its key hash (prefixes renumbered behind its back).
+  Result<bool> DecodeDropped(const Statement& s, DroppedEntry* e) const;
+  // kSelectColumns, extraction and crawled_at (NULL when the catalog lacks them), each
   // column prefixed with `table` ("d." or nothing).
   std::string DocumentColumns(std::string_view table) const;
   // A prepared statement kept for reuse (rows inserted one by one), reset and unbound.
@@ -146,6 +159,8 @@ class Catalog {
   int version_ = 0;
   bool has_shard_sums_ = false;
   bool has_extraction_ = false;
+  bool has_dropped_ = false;
+  bool has_crawled_at_ = false;
   mutable std::map<std::string, Statement> cache_;
   std::unique_ptr<CatalogCache> rows_;  // the small tables, in memory (catalog_rows.cc)
 };

@@ -1,7 +1,5 @@
 #include "archive/catalog_rows.h"
 
-#include <xxhash.h>
-
 #include <algorithm>
 #include <variant>
 
@@ -16,7 +14,7 @@ namespace {
 enum Col {
   kOrdinal, kId, kUrlPrefix, kUrlRest, kSourcePrefix, kSourceRest, kTitle, kDate, kRun,
   kArchivedAt, kDigest, kSimhash, kSketch, kKind, kFrame, kRecordOffset, kRecordSize, kOriginalSize,
-  kExtraction
+  kExtraction, kCrawledAt
 };
 
 // The extraction column: NULL (and, read leniently, any unknown value) is an extracted page.
@@ -30,48 +28,6 @@ bool IsLowerHex(std::string_view s) {
     if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
   }
   return true;
-}
-
-// "scheme://host/" of a URL: the part many documents share.
-std::string_view UrlPrefix(std::string_view url) {
-  const size_t scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos || scheme_end == 0) return {};
-  const size_t slash = url.find('/', scheme_end + 3);
-  return slash == std::string_view::npos ? std::string_view() : url.substr(0, slash + 1);
-}
-
-// "path#" of a source that ends in "#<line or offset>", written without leading zeros.
-std::string_view SourcePrefix(std::string_view source, int64_t* number) {
-  const size_t hash = source.rfind('#');
-  if (hash == std::string_view::npos) return {};
-  const std::string_view digits = source.substr(hash + 1);
-  if (digits.empty() || digits.size() > 18 || (digits[0] == '0' && digits.size() > 1)) return {};
-  int64_t v = 0;
-  for (char c : digits) {
-    if (c < '0' || c > '9') return {};
-    v = v * 10 + (c - '0');
-  }
-  *number = v;
-  return source.substr(0, hash + 1);
-}
-
-// "YYYY-MM-DD" as the number YYYYMMDD; -1 for any other text.
-int64_t DateNumber(std::string_view date) {
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-') return -1;
-  int64_t v = 0;
-  for (size_t i = 0; i < date.size(); ++i) {
-    if (i == 4 || i == 7) continue;
-    if (date[i] < '0' || date[i] > '9') return -1;
-    v = v * 10 + (date[i] - '0');
-  }
-  return v;
-}
-
-void DateText(int64_t n, std::string* out) {
-  char buf[32];
-  const int size = std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(n / 10000),
-                                 static_cast<long long>(n / 100 % 100), static_cast<long long>(n % 100));
-  out->assign(buf, static_cast<size_t>(size));
 }
 
 // A digest kept as text (not 32 lowercase hex digits when written): parsed as v1 did.
@@ -116,6 +72,42 @@ void DigestText(const Statement& s, int col, uint64_t id, std::string* out) {
 
 }  // namespace
 
+Status CatalogCache::BindUrl(std::string_view url, Statement* st, int col) {
+  const std::string_view url_prefix = UrlPrefix(url);
+  if (url_prefix.empty()) {
+    st->BindNull(col).Bind(col + 1, url);
+    return Status::OK();
+  }
+  auto prefix = PrefixId(url_prefix);
+  if (!prefix.ok()) return prefix.status();
+  st->BindInt(col, *prefix).Bind(col + 1, url.substr(url_prefix.size()));
+  return Status::OK();
+}
+
+Status CatalogCache::BindSource(std::string_view source, Statement* st, int col) {
+  int64_t line = 0;
+  const std::string_view source_prefix = SourcePrefix(source, &line);
+  if (source_prefix.empty()) {
+    st->BindNull(col).Bind(col + 1, source);
+    return Status::OK();
+  }
+  auto prefix = PrefixId(source_prefix);
+  if (!prefix.ok()) return prefix.status();
+  st->BindInt(col, *prefix).BindInt(col + 1, line);
+  return Status::OK();
+}
+
+bool CatalogCache::JoinPrefix(const Statement& s, int col, std::string* out) const {
+  out->clear();
+  if (!s.IsNull(col)) {
+    auto it = prefix_text_.find(s.Int(col));
+    if (it == prefix_text_.end()) return false;
+    out->assign(it->second);
+  }
+  *out += s.View(col + 1);  // an integer (a source's line number) reads as its decimal text
+  return true;
+}
+
 std::string Catalog::DocumentColumns(std::string_view table) const {
   std::string out;
   for (size_t start = 0; start < kSelectColumns.size();) {
@@ -124,11 +116,8 @@ std::string Catalog::DocumentColumns(std::string_view table) const {
     out += kSelectColumns.substr(start, comma - start);
     start = comma + 2;
   }
-  return out + (has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL");
-}
-
-int64_t UrlHash(std::string_view url) {
-  return static_cast<int32_t>(static_cast<uint32_t>(XXH3_64bits(url.data(), url.size())));
+  out += has_extraction_ ? ", " + std::string(table) + "extraction" : ", NULL";
+  return out + (has_crawled_at_ ? ", " + std::string(table) + "crawled_at" : ", NULL");
 }
 
 Status CatalogCache::Load() {
@@ -245,27 +234,11 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
     return Status::Error("catalog: document id \"" + e.id + "\" is not 16 lowercase hex digits");
   }
   st->BindInt(1, static_cast<int64_t>(e.ordinal)).BindInt(2, static_cast<int64_t>(id));
-  const std::string_view url_prefix = UrlPrefix(e.url);
-  if (url_prefix.empty()) {
-    st->BindNull(3).Bind(4, e.url);
-  } else {
-    auto prefix = PrefixId(url_prefix);
-    if (!prefix.ok()) return prefix.status();
-    st->BindInt(3, *prefix).Bind(4, std::string_view(e.url).substr(url_prefix.size()));
-  }
+  SIMSHARD_RETURN_IF_ERROR(BindUrl(e.url, st, 3));
   if (e.url.empty()) st->BindNull(5); else st->BindInt(5, UrlHash(e.url));
-  int64_t line = 0;
-  const std::string_view source_prefix = SourcePrefix(e.source, &line);
-  if (source_prefix.empty()) {
-    st->BindNull(6).Bind(7, e.source);
-  } else {
-    auto prefix = PrefixId(source_prefix);
-    if (!prefix.ok()) return prefix.status();
-    st->BindInt(6, *prefix).BindInt(7, line);
-  }
+  SIMSHARD_RETURN_IF_ERROR(BindSource(e.source, st, 6));
   st->Bind(8, e.title);
-  const int64_t date = DateNumber(e.date);
-  if (date >= 0) st->BindInt(9, date); else st->Bind(9, e.date);
+  BindDate(st, 9, e.date);
   st->BindInt(10, static_cast<int64_t>(e.run));
   auto run_time = RunTime(e.run, e.archived_at);
   if (!run_time.ok()) return run_time.status();
@@ -283,24 +256,15 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   } else {
     st->BindInt(20, static_cast<int64_t>(e.extraction));
   }
+  BindTime(st, 21, e.crawled_at);
   return Status::OK();
 }
 
 bool CatalogCache::DecodeInto(const Statement& s, CatalogEntry* e) const {
-  const auto prefix = [&](int col, std::string* out) {
-    out->clear();
-    if (s.IsNull(col)) return true;
-    auto it = prefix_text_.find(s.Int(col));
-    if (it == prefix_text_.end()) return false;
-    out->assign(it->second);
-    return true;
-  };
   const auto frame = frames_.find(s.Int(kFrame));
-  if (frame == frames_.end() || !prefix(kUrlPrefix, &e->url) || !prefix(kSourcePrefix, &e->source)) {
+  if (frame == frames_.end() || !JoinPrefix(s, kUrlPrefix, &e->url) || !JoinPrefix(s, kSourcePrefix, &e->source)) {
     return false;
   }
-  e->url += s.View(kUrlRest);
-  e->source += s.View(kSourceRest);  // an integer reads as its decimal text
   e->shard.assign(frame->second.shard);
   e->frame = frame->second.number;
   e->frame_offset = frame->second.offset;
@@ -328,7 +292,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
     }
   }
   e->title.assign(s.View(kTitle));
-  if (s.IsInt(kDate)) DateText(s.Int(kDate), &e->date); else e->date.assign(s.View(kDate));
+  ReadDate(s, kDate, &e->date);
   DigestText(s, kDigest, id, &e->digest);
   e->simhash = static_cast<uint64_t>(s.Int(kSimhash));
   e->sketch.assign(s.View(kSketch));
@@ -337,6 +301,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
   e->record_size = static_cast<uint32_t>(s.Int(kRecordSize));
   e->original_size = static_cast<uint64_t>(s.Int(kOriginalSize));
   e->extraction = ExtractionOf(s, kExtraction);
+  ReadTime(s, kCrawledAt, &e->crawled_at);
   return Status::OK();
 }
 
@@ -345,7 +310,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
 // Once per document: the statement's text is made once, and error context only on error.
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
   static const std::string sql = "INSERT INTO documents(" + std::string(kInsertColumns) +
-                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
+                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)";
   auto st = Cached(sql);
   if (!st.ok()) return st.status();
   if (Status bound = rows_->BindRow(e, *st); !bound.ok()) return bound.WithContext("document " + e.id);
@@ -355,10 +320,9 @@ Status Catalog::InsertDocument(const CatalogEntry& e) const {
 
 namespace {
 
-// `until` compares only as many characters as it has, so "2026-11-29" takes in that day.
 bool Matches(const ListFilter& f, const CatalogEntry& e) {
-  return e.url.starts_with(f.url_prefix) && (f.since.empty() || e.archived_at >= f.since) &&
-         (f.until.empty() || e.archived_at.substr(0, f.until.size()) <= f.until);
+  const std::string& time = f.by == ListDate::kDate ? e.date : f.by == ListDate::kCrawled ? e.crawled_at : e.archived_at;
+  return e.url.starts_with(f.url_prefix) && InTimeRange(f, time);
 }
 
 // A list filter as SQL conditions on `documents d` (with `prefixes u` and `runs r` joined),
@@ -409,8 +373,9 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
       sql.Add("d.url_prefix = ? AND substr(d.url_rest, 1, length(?)) = ?", {*id, rest, rest});
     }
   }
-  if (!filter.since.empty()) sql.Add("COALESCE(d.archived_at, r.archived_at) >= ?", {filter.since});
-  if (!filter.until.empty()) {
+  const bool by_archived = filter.by == ListDate::kArchived;  // others are compared once decoded
+  if (by_archived && !filter.since.empty()) sql.Add("COALESCE(d.archived_at, r.archived_at) >= ?", {filter.since});
+  if (by_archived && !filter.until.empty()) {
     sql.Add("substr(COALESCE(d.archived_at, r.archived_at), 1, length(?)) <= ?", {filter.until, filter.until});
   }
   auto st = Prepare("SELECT " + DocumentColumns("d.") + " FROM documents d LEFT JOIN prefixes u ON u.id = d.url_prefix "
@@ -420,7 +385,7 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
   CatalogEntry entry;  // reused: its strings keep their buffers from row to row
   return st->ForEachRow([&]() -> Status {
     SIMSHARD_RETURN_IF_ERROR(rows_->Decode(*st, &entry));
-    fn(entry);
+    if (by_archived || Matches(filter, entry)) fn(entry);
     return Status::OK();
   });
 }

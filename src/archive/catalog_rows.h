@@ -16,17 +16,38 @@
 namespace simshard {
 
 // Columns of a version 2 `documents` row, in the order the statements below use. Selects
-// add `extraction` after these (Catalog::DocumentColumns: older catalogs lack it).
+// add `extraction` and `crawled_at` after these (Catalog::DocumentColumns: older catalogs
+// lack them).
 inline constexpr std::string_view kInsertColumns =
     "ordinal, id, url_prefix, url_rest, url_hash, source_prefix, source_rest, title, date, run, "
     "archived_at, digest, simhash, sketch, kind, frame, record_offset, record_size, original_size, "
-    "extraction";
+    "extraction, crawled_at";
 inline constexpr std::string_view kSelectColumns =
     "ordinal, id, url_prefix, url_rest, source_prefix, source_rest, title, date, run, archived_at, "
     "digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
 
 // The value stored in `url_hash`: the low 32 bits of XXH3-64 of the URL, signed.
 int64_t UrlHash(std::string_view url);
+
+// Column encodings (catalog_columns.cc).
+// "scheme://host/" of a URL: the part many documents share; empty when it has none.
+std::string_view UrlPrefix(std::string_view url);
+// "path#" of a source that ends in "#<number>" (a line or offset, no leading zero), with
+// the number in `*number`; empty otherwise.
+std::string_view SourcePrefix(std::string_view source, int64_t* number);
+
+// A date column: "YYYY-MM-DD" as the INTEGER YYYYMMDD, any other text as TEXT.
+void BindDate(Statement* st, int col, std::string_view date);
+void ReadDate(const Statement& s, int col, std::string* out);
+// A time column: "YYYY-MM-DDTHH:MM:SSZ" as the INTEGER seconds since 1970 (UTC), any other
+// text as TEXT, the empty text as NULL.
+void BindTime(Statement* st, int col, std::string_view time);
+void ReadTime(const Statement& s, int col, std::string* out);
+
+// Whether `time` is within the filter's --since/--until (inclusive). `until` compares only
+// as many characters as it has, so "2026-11-29" takes in that day. A document without the
+// time (no date, no crawl time) is outside any range.
+bool InTimeRange(const ListFilter& f, std::string_view time);
 
 // The small tables (prefixes, frames with their shard names, run archive times) kept in
 // memory, so rows are written and read without a join or a query per row. The writer's
@@ -45,6 +66,14 @@ class CatalogCache {
   void ForgetPending() { original_bytes_.clear(); }
   // The id of a prefix, when some document has it (as of the last Load).
   std::optional<int64_t> KnownPrefix(std::string_view text) const;
+  Status EnsureLoaded() { return loaded_ ? Status::OK() : Load(); }
+  // A URL or source as a prefix id (or NULL) at `col` and the rest at `col + 1`; adds the
+  // prefix when new. A source's rest is its line number when it ends in "#<number>".
+  Status BindUrl(std::string_view url, Statement* st, int col);
+  Status BindSource(std::string_view source, Statement* st, int col);
+  // The text of a prefix column `col` and its rest at `col + 1` joined; false when the
+  // prefix is unknown (as of the last Load).
+  bool JoinPrefix(const Statement& s, int col, std::string* out) const;
   // Binds every column of kInsertColumns; adds prefixes and frames as needed.
   Status BindRow(const CatalogEntry& e, Statement* insert);
   // Decodes a row selected with Catalog::DocumentColumns; loads again once when a row refers to a

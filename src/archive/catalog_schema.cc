@@ -14,7 +14,7 @@ CREATE TABLE IF NOT EXISTS documents(
   url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
   source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
   frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER,
-  extraction INTEGER);
+  extraction INTEGER, crawled_at);
 CREATE TABLE IF NOT EXISTS prefixes(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,
   number INTEGER NOT NULL, frame_offset INTEGER NOT NULL, frame_size INTEGER NOT NULL,
@@ -49,13 +49,41 @@ CREATE VIEW IF NOT EXISTS documents_view AS SELECT
   printf('%016x', d.simhash) AS simhash, d.sketch AS sketch, d.kind AS kind,
   s.name AS shard, f.number AS frame, f.frame_offset AS frame_offset, f.frame_size AS frame_size,
   d.record_offset AS record_offset, d.record_size AS record_size, d.original_size AS original_size,
-  CASE d.extraction WHEN 1 THEN 'weak' WHEN 2 THEN 'empty' ELSE 'extracted' END AS extraction
+  CASE d.extraction WHEN 1 THEN 'weak' WHEN 2 THEN 'empty' ELSE 'extracted' END AS extraction,
+  CASE WHEN typeof(d.crawled_at) = 'integer'
+    THEN strftime('%Y-%m-%dT%H:%M:%SZ', d.crawled_at, 'unixepoch') ELSE d.crawled_at END AS crawled_at
 FROM documents d
   LEFT JOIN prefixes u ON u.id = d.url_prefix
   LEFT JOIN prefixes p ON p.id = d.source_prefix
   LEFT JOIN runs r ON r.id = d.run
   LEFT JOIN frames f ON f.id = d.frame
   LEFT JOIN shards s ON s.id = f.shard;
+)sql";
+
+// Documents a run dropped as duplicates (section 5.2): no title, text or location, only
+// what answers their URL. `key_hash` is UrlHash of the URL, or of the source when the URL
+// is empty; it also checks the row's prefixes on reading. Similarity is kept in units of
+// 1/10000 (the report's four decimals), status 0 duplicate, 1 near-duplicate.
+const std::string_view kSchemaDropped = R"sql(
+CREATE TABLE IF NOT EXISTS dropped(
+  seq INTEGER PRIMARY KEY, key_hash INTEGER NOT NULL, url_prefix INTEGER, url_rest TEXT NOT NULL,
+  source_prefix INTEGER, source_rest NOT NULL, date, crawled_at, run INTEGER NOT NULL, status INTEGER NOT NULL,
+  duplicate_of INTEGER NOT NULL, distance INTEGER, similarity INTEGER);
+CREATE INDEX IF NOT EXISTS dropped_key_hash ON dropped(key_hash);
+CREATE VIEW IF NOT EXISTS dropped_view AS SELECT
+  d.seq AS seq, COALESCE(u.text, '') || d.url_rest AS url,
+  COALESCE(p.text, '') || d.source_rest AS source,
+  CASE WHEN typeof(d.date) = 'integer'
+    THEN printf('%04d-%02d-%02d', d.date / 10000, d.date / 100 % 100, d.date % 100)
+    ELSE d.date END AS date,
+  CASE WHEN typeof(d.crawled_at) = 'integer'
+    THEN strftime('%Y-%m-%dT%H:%M:%SZ', d.crawled_at, 'unixepoch') ELSE d.crawled_at END AS crawled_at,
+  d.run AS run, CASE d.status WHEN 1 THEN 'near-duplicate' ELSE 'duplicate' END AS status,
+  printf('%016x', d.duplicate_of) AS duplicate_of, d.distance AS distance,
+  d.similarity / 10000.0 AS similarity
+FROM dropped d
+  LEFT JOIN prefixes u ON u.id = d.url_prefix
+  LEFT JOIN prefixes p ON p.id = d.source_prefix;
 )sql";
 
 CatalogEntry EntryFromV1Row(const Statement& s) {
@@ -130,14 +158,17 @@ Status UpgradeV1ToV2(const Catalog& catalog) {
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP TABLE documents_v1; DROP TABLE shards_v1;"));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaView));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaDropped));
   CrashPoint("before-catalog-upgrade-commit");
   return Status::OK();
 }
 
-Status AddExtractionColumn(const Catalog& catalog) {
-  // Rows written before have no value: NULL, an extracted page, which they all were.
-  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
-      "ALTER TABLE documents ADD COLUMN extraction INTEGER; DROP VIEW IF EXISTS documents_view;"));
+Status AddDocumentColumns(const Catalog& catalog, bool extraction, bool crawled_at) {
+  // Rows written before have no value: NULL, an extracted page (which they all were) with
+  // no crawl time kept.
+  if (extraction) SIMSHARD_RETURN_IF_ERROR(catalog.Exec("ALTER TABLE documents ADD COLUMN extraction INTEGER"));
+  if (crawled_at) SIMSHARD_RETURN_IF_ERROR(catalog.Exec("ALTER TABLE documents ADD COLUMN crawled_at"));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec("DROP VIEW IF EXISTS documents_view;"));
   return catalog.Exec(kSchemaView);
 }
 

@@ -14,6 +14,9 @@ namespace simshard {
 extern const std::string_view kSchemaTables;
 extern const std::string_view kSchemaIndexes;
 extern const std::string_view kSchemaView;
+// The table of dropped documents, its index and view (IF NOT EXISTS: a writer opening a
+// version 2 catalog from before it adds them).
+extern const std::string_view kSchemaDropped;
 
 // The version 1 `documents` columns, in the order EntryFromV1Row reads them.
 inline constexpr std::string_view kV1Columns =
@@ -27,8 +30,9 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 // happens completely or not at all.
 Status UpgradeV1ToV2(const Catalog& catalog);
 
-// Gives a version 2 catalog written before documents.extraction existed that column (and
-// the view its column), inside the caller's transaction.
-Status AddExtractionColumn(const Catalog& catalog);
+// Gives a version 2 catalog written before documents.extraction or documents.crawled_at
+// existed the missing columns (and the view again, with them), inside the caller's
+// transaction.
+Status AddDocumentColumns(const Catalog& catalog, bool extraction, bool crawled_at);
 
 }  // namespace simshard

@@ -289,6 +289,7 @@ Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
   else if (key == "title") r.title = str();
   else if (key == "date") r.date = str();
   else if (key == "archived_at") r.archived_at = str();
+  else if (key == "crawled_at") r.crawled_at = str();
   else if (key == "run") r.run = value.get_uint64();
   else if (key == "digest") r.digest = str();
   else if (key == "text") r.text = str();
@@ -314,6 +315,13 @@ Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
   else if (key == "source_b64") return DecodeBase64Field(key, value.get_string(), &r.source);
   else if (key == "title_b64") return DecodeBase64Field(key, value.get_string(), &r.title);
   else if (key == "date_b64") return DecodeBase64Field(key, value.get_string(), &r.date);
+  else if (key == "crawled_at_b64") return DecodeBase64Field(key, value.get_string(), &r.crawled_at);
+  else if (key == "warc_header") r.warc.header = str();
+  else if (key == "warc_http_header") r.warc.http_header = str();
+  else if (key == "warc_http_body") r.warc.http_body = str();
+  else if (key == "warc_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.header);
+  else if (key == "warc_http_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_header);
+  else if (key == "warc_http_body_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_body);
   // Unknown fields are ignored, so later versions may add some.
   return Status::OK();
 }
@@ -336,12 +344,16 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
   PutBytesField(w, "source", r.source);
   PutBytesField(w, "title", r.title);
   PutBytesField(w, "date", r.date);
+  PutBytesField(w, "crawled_at", r.crawled_at);  // absent when unknown, as in older records
   // No simhash and sketch: they are random bytes that cost 67 B an article compressed,
   // and the text gives them back (FingerprintStoredText; doc/FORMAT.md, section 3).
   w.String("archived_at", r.archived_at).Uint("run", r.run).String("digest", r.digest);
   // Only when not extracted, so records of ordinary pages are as they always were.
   if (r.extraction != Extraction::kExtracted) w.String("extraction", ExtractionName(r.extraction));
   w.String("kind", KindName(r.kind));
+  PutBytesField(w, "warc_header", r.warc.header);  // WARC input only (section 3)
+  PutBytesField(w, "warc_http_header", r.warc.http_header);
+  PutBytesField(w, "warc_http_body", r.warc.http_body);
   std::optional<EmbeddedRecord> embedded;
   if (r.kind == OriginalKind::kJsonRecord && !r.original.empty() && r.original != r.text) {
     embedded = EmbedJsonRecord(r);
@@ -399,6 +411,7 @@ CatalogEntry EntryFrom(R&& r, uint64_t ordinal) {
   e.source = std::forward<R>(r).source;
   e.title = std::forward<R>(r).title;
   e.date = std::forward<R>(r).date;
+  e.crawled_at = std::forward<R>(r).crawled_at;
   e.archived_at = std::forward<R>(r).archived_at;
   e.digest = std::forward<R>(r).digest;
   e.simhash = r.simhash;
@@ -441,6 +454,12 @@ CatalogEntry EntryFromRecord(Record&& r, uint64_t ordinal) { return EntryFrom(st
 
 std::string OriginalBytes(const Record& record) {
   return record.original.empty() ? record.text : record.original;
+}
+
+std::string WarcRecordBytes(const Record& record) {
+  const WarcOrigin& w = record.warc;
+  if (w.empty()) return {};
+  return w.header + w.http_header + (w.http_body.empty() ? OriginalBytes(record) : w.http_body) + "\r\n\r\n";
 }
 
 }  // namespace simshard

@@ -86,7 +86,8 @@ int StatsCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
       "stats", "simshard stats --archive DIR [--json]",
       "Documents, runs, shards, bytes in (originals of the archived documents), bytes stored\n"
-      "(shards on disk) and their ratio.",
+      "(shards on disk) and their ratio; --json adds \"dropped\", the duplicates the catalog\n"
+      "remembers without archiving them.",
       "  simshard stats --archive /srv/news --json | jq .ratio"};
   po::variables_map vm;
   const std::optional<std::string> dir = ParseArchiveOnly(help, args, &vm);
@@ -101,6 +102,7 @@ int StatsCommand(const std::vector<std::string>& args) {
     std::string out;
     JsonObjectWriter w(&out);
     w.Uint("documents", s.documents).Uint("runs", s.runs).Uint("shards", s.shards);
+    w.Uint("dropped", s.dropped);
     w.Uint("bytes_in", s.bytes_in).Uint("bytes_stored", s.bytes_stored).Double("ratio", ratio);
     w.Close();
     std::cout << out << "\n";

@@ -70,15 +70,49 @@ Status ReadIdsFrom(const std::string& path, std::vector<std::string>* ids) {
   return Status::OK();
 }
 
+// Why a URL names another document: "near-duplicate (distance 3, similarity 0.9123) of ID".
+std::string DroppedWhy(const DroppedEntry& d) {
+  std::string why = std::string(d.status());
+  if (d.near) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " (distance %d, similarity %.4f)", d.distance, d.similarity);
+    why += buf;
+  }
+  return why + " of " + d.duplicate_of + " (run " + std::to_string(d.run) + ")";
+}
+
+// An id or URL not archived itself: a dropped duplicate's URL answers with the document it
+// repeats, said on stderr; with `exact` it is refused.
+Result<CatalogEntry> FindKept(const ArchiveReader& reader, const std::string& key, const Status& not_found,
+                              bool exact, const Log& log) {
+  Result<DroppedEntry> dropped = reader.FindDropped(key);
+  if (!dropped.ok()) return not_found;
+  const std::string why = DroppedWhy(*dropped);
+  if (exact) {
+    return Status::Error(key + " was not archived: it was dropped as a " + why +
+                         " (without --exact, restore writes that document)");
+  }
+  Result<CatalogEntry> kept = reader.Find(dropped->duplicate_of);
+  if (!kept.ok()) {
+    return Status::Error(key + " was dropped as a " + why + ", which the archive no longer holds" +
+                         " (simshard repair lists lost documents)");
+  }
+  log.Info("simshard restore: " + key + ": not archived itself, dropped as a " + why + "; writing " + kept->id);
+  return kept;
+}
+
 }  // namespace
 
 int RestoreCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "restore", "simshard restore --archive DIR ID|URL... [--ids-from FILE] [--text] [--to OUTDIR]",
+      "restore", "simshard restore --archive DIR ID|URL... [--ids-from FILE] [--text|--warc] [--exact] [--to OUTDIR]",
       "Writes archived documents exactly as they were read: a whole .txt/.html file byte for\n"
       "byte, a JSON Lines record as an equal JSON object. To stdout by default (documents one\n"
       "after the other), or with --to into OUTDIR, one file per document named after its\n"
-      "source path (never outside OUTDIR). A URL names the earliest document archived with it.",
+      "source path (never outside OUTDIR). A URL names the earliest document archived with it;\n"
+      "the URL of a page dropped as a duplicate names the document it repeats (stderr says\n"
+      "which and why), unless --exact, which refuses it (exit 1). --warc writes the WARC record\n"
+      "a document was read from, byte for byte (a document from another input fails).",
       "  simshard restore --archive /srv/news 3f2a9c0d1e4b5a69 > article.html\n"
       "  simshard restore --archive /srv/news --text https://example.org/news/1\n"
       "  simshard restore --archive /srv/news --to restored/ $(cut -f1 ids.tsv)\n"
@@ -91,6 +125,9 @@ int RestoreCommand(const std::vector<std::string>& args) {
       ("ids-from", po::value<std::string>()->value_name("FILE"),
        "also restore the ids or URLs listed in FILE, one per line (- for standard input)")
       ("text", po::bool_switch(), "write the extracted article text instead of the original")
+      ("warc", po::bool_switch(), "write the WARC record the document was read from, byte for byte")
+      ("exact", po::bool_switch(),
+       "refuse (exit 1) a URL that was dropped as a duplicate instead of writing the document it repeats")
       ("to", po::value<std::string>()->value_name("OUTDIR"),
        "write each document to a file under OUTDIR named after its source path");
   options.add(CommonOptions());
@@ -111,6 +148,9 @@ int RestoreCommand(const std::vector<std::string>& args) {
   if (ids.empty()) throw UsageError("missing --id");
   const std::string dir = vm["archive"].as<std::string>();
   const bool text = vm["text"].as<bool>();
+  const bool exact = vm["exact"].as<bool>();
+  const bool warc = vm["warc"].as<bool>();
+  if (text && warc) throw UsageError("--text and --warc cannot be used together");
   const std::string outdir = vm.count("to") ? vm["to"].as<std::string>() : "";
   const Log log = MakeLog(help.name, vm);
 
@@ -120,6 +160,7 @@ int RestoreCommand(const std::vector<std::string>& args) {
   std::vector<Wanted> wanted;
   for (const std::string& key : ids) {
     Result<CatalogEntry> entry = (*reader)->Find(key);
+    if (!entry.ok()) entry = FindKept(**reader, key, entry.status(), exact, log);
     if (!entry.ok()) {
       code = Fail(help.name, entry.status());
       continue;
@@ -140,7 +181,12 @@ int RestoreCommand(const std::vector<std::string>& args) {
       code = Fail(help.name, record.status());
       continue;
     }
-    const std::string bytes = text ? record->text : OriginalBytes(*record);
+    const std::string bytes = text ? record->text : warc ? WarcRecordBytes(*record) : OriginalBytes(*record);
+    if (warc && bytes.empty()) {
+      code = Fail(help.name, record->id + " was not read from a WARC file (" + record->source +
+                                 "); simshard export --format warc writes it as a resource record");
+      continue;
+    }
     if (outdir.empty()) {
       if (!WriteStdout(bytes)) return Fail(help.name, "cannot write to stdout");
       continue;

@@ -71,5 +71,6 @@ int VerifyCommand(const std::vector<std::string>& args);
 int StatsCommand(const std::vector<std::string>& args);
 int ReindexCommand(const std::vector<std::string>& args);
 int RepairCommand(const std::vector<std::string>& args);
+int ExportCommand(const std::vector<std::string>& args);
 
 }  // namespace simshard::cli

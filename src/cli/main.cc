@@ -32,6 +32,7 @@ constexpr Command kCommands[] = {
     {"stats", simshard::cli::StatsCommand, "documents, runs, bytes in and stored"},
     {"dedup", simshard::cli::DedupCommand, "report duplicates without archiving"},
     {"extract", simshard::cli::ExtractCommand, "article text of every document as JSON Lines"},
+    {"export", simshard::cli::ExportCommand, "write the archive as WARC"},
     {"reindex", simshard::cli::ReindexCommand, "rebuild the catalog from the shards"},
     {"repair", simshard::cli::RepairCommand, "salvage a damaged archive, list what was lost"},
     {"stage", simshard::cli::StageCommand, "run one task of a run cut into tasks (Slurm)"},

@@ -64,6 +64,7 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
   r.source = std::move(a.doc.source);
   r.title = std::move(a.doc.title);
   r.date = std::move(a.doc.date);
+  r.crawled_at = std::move(a.doc.crawled_at);
   r.archived_at = archived_at;
   r.run = run;
   r.digest = a.digest.Hex();
@@ -75,7 +76,24 @@ Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run,
   r.extraction = a.doc.extraction;
   if (a.doc.original != a.doc.text) r.original = std::move(a.doc.original);
   r.text = std::move(a.doc.text);
+  r.warc = std::move(a.doc.warc);
   return r;
+}
+
+// A duplicate keeps a catalog row, so that its URL still answers (doc/FORMAT.md, 5.2).
+Status RememberDropped(ArchiveWriter& writer, const ReportRow& row, const Analyzed& a) {
+  const bool near = row.status == "near-duplicate";
+  if (!near && row.status != "duplicate") return Status::OK();
+  DroppedEntry e;
+  e.url = a.doc.url;
+  e.source = a.doc.source;
+  e.date = a.doc.date;
+  e.crawled_at = a.doc.crawled_at;
+  e.near = near;
+  e.duplicate_of = row.duplicate_of;
+  e.distance = row.distance;
+  e.similarity = row.similarity;
+  return writer.AddDropped(std::move(e));
 }
 
 }  // namespace
@@ -129,8 +147,9 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   // another while this one seals and commits: neither lengthens the run's serial tail.
   std::optional<std::string> chrome_state;
   auto save_chrome_model = [&] { chrome_state = decider->chrome().Serialize(); };
+  auto decided = [&](const ReportRow& row, const Analyzed& a) { return RememberDropped(writer, row, a); };
   Result<RunSummary> summary =
-      pipeline::DecideAll(options, std::move(analysis), decider.get(), keep, {}, save_chrome_model);
+      pipeline::DecideAll(options, std::move(analysis), decider.get(), keep, decided, save_chrome_model);
   if (!summary.ok()) return summary;
   if (!chrome_state) save_chrome_model();  // a guard: DecideAll has run it
   std::jthread free_decider([doomed = std::move(decider)]() mutable { doomed.reset(); });

@@ -13,7 +13,7 @@
 namespace simshard::pipeline {
 namespace {
 
-constexpr std::string_view kMagic = "simshard-stage 1\n";
+constexpr std::string_view kMagic = "simshard-stage 2\n";  // 2: crawl time and WARC headers
 constexpr std::string_view kEnd = "end\n";
 // Records are compressed in blocks of about this many bytes: large enough for zstd to
 // find the repeats of a site's pages, small enough to keep a task's memory flat.
@@ -69,7 +69,8 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out) {
   const Document& d = a.doc;
   PutU64(d.seq, out);
   for (const std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original,
-                               &d.text, &d.skip_reason, &a.weak_reason, &d.piece_path})
+                               &d.text, &d.skip_reason, &a.weak_reason, &d.piece_path, &d.crawled_at,
+                               &d.warc.header, &d.warc.http_header, &d.warc.http_body})
     PutBytes(*s, out);
   PutU64(d.piece_begin, out);
   out->push_back(static_cast<char>(d.kind));
@@ -87,7 +88,8 @@ bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
   Document& d = a->doc;
   if (!GetU64(in, pos, &d.seq)) return false;
   for (std::string* s : {&d.source, &d.url, &d.title, &d.date, &d.site, &d.original, &d.text,
-                         &d.skip_reason, &a->weak_reason, &d.piece_path})
+                         &d.skip_reason, &a->weak_reason, &d.piece_path, &d.crawled_at,
+                         &d.warc.header, &d.warc.http_header, &d.warc.http_body})
     if (!GetBytes(in, pos, s)) return false;
   if (!GetU64(in, pos, &d.piece_begin)) return false;
   uint8_t kind = 0, extraction = 0;

@@ -1,7 +1,7 @@
 // The file a task of a run cut into tasks leaves for the next stage: every document of
 // its slice of the input, analysed (extracted, folded, fingerprinted), in input order.
 // Layout (all integers little-endian):
-//   "simshard-stage 1\n"
+//   "simshard-stage 2\n" (2: with the crawl time and the WARC headers)
 //   blocks: u64 compressed size, then one zstd frame holding records back to back
 //   end:    u64 0, then u64 the number of records, then "end\n"
 // A file without its end was cut short: the task that writes it did not finish, and a

@@ -25,6 +25,7 @@ constexpr size_t kMaxTitleBytes = 300;
 struct Article {
   std::string text, title, url, date;
   std::string error;
+  std::string crawled_at;  // JSON Lines only: the record's crawl-time field
 };
 
 // The first paragraph of a plain text page is its headline when it is short and not
@@ -45,7 +46,7 @@ Article FromHtml(std::string_view utf8) {
     if (!IsValidUtf8(*field)) *field = scan::Utf8WithReplacements(*field);
   }
   return Article{std::move(html.text), std::move(html.title), std::move(html.url),
-                 std::move(html.date), std::move(html.error)};
+                 std::move(html.date), std::move(html.error), {}};
 }
 
 Article FromText(std::string_view utf8) {
@@ -92,7 +93,7 @@ simdjson::error_code ParseRecord(simdjson::ondemand::parser& parser, std::string
   std::memcpy(padded.data(), json.data(), json.size());
   std::memset(padded.data() + json.size(), 0, simdjson::SIMDJSON_PADDING);
   auto wanted = [&](std::string_view key) {
-    for (const auto* list : {&names.text, &names.url, &names.title, &names.date})
+    for (const auto* list : {&names.text, &names.url, &names.title, &names.date, &names.crawled_at})
       for (const std::string& n : *list)
         if (n == key) return true;
     return false;
@@ -144,6 +145,7 @@ Article FromJsonRecord(const std::string& line, const JsonFields& names) {
   if (const std::string_view* v = Pick(fields, names.url)) a.url = TrimAscii(*v);
   if (const std::string_view* v = Pick(fields, names.title)) a.title = TrimAscii(*v);
   if (const std::string_view* v = Pick(fields, names.date)) a.date = TrimAscii(*v);
+  if (const std::string_view* v = Pick(fields, names.crawled_at)) a.crawled_at = TrimAscii(*v);
   return a;
 }
 
@@ -163,7 +165,7 @@ Extraction ExtractionOf(std::string_view text) {
 
 // Text or HTML bytes (file or HTTP payload): charset, then format.
 Article FromPage(const RawItem& item) {
-  if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Article{{}, {}, {}, {}, "binary content"};
+  if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Article{{}, {}, {}, {}, "binary content", {}};
   bool html = item.format == ItemFormat::kHtml;
   if (item.format == ItemFormat::kUnknown) html = scan::LooksLikeHtml(item.bytes);
   std::string declared = item.charset;
@@ -203,13 +205,14 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   doc.piece_begin = item.piece_begin;
   doc.piece_path = std::move(item.piece_path);
   doc.url = std::move(item.url);
-  doc.date = std::move(item.date);
+  doc.crawled_at = std::move(item.date);  // the container's: when the crawler fetched it
   doc.input_bytes = item.input_bytes;
   doc.kind = item.format == ItemFormat::kJsonLine ? OriginalKind::kJsonRecord
              : item.format == ItemFormat::kText   ? OriginalKind::kText
                                                   : OriginalKind::kHtml;
   doc.skip_reason = std::move(item.skip_reason);
   if (doc.skipped()) return doc;
+  doc.warc = std::move(item.warc);
   if (TrimAscii(item.bytes).empty()) {
     const bool record = doc.source.find('#') != std::string::npos;  // in a JSON Lines or WARC file
     doc.skip_reason = !item.bytes.empty() ? "no text (only white space)"
@@ -235,8 +238,10 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
   doc.extraction = ExtractionOf(doc.text);
   if (a.title.empty() && doc.kind == OriginalKind::kText) a.title = TitleOfPlainText(doc.text);
   if (doc.url.empty()) doc.url = std::move(a.url);
-  if (doc.date.empty()) doc.date = std::move(a.date);
-  doc.date = scan::NormalizeDate(doc.date);
+  // The page's own publication date wins over the crawl time, which is kept apart.
+  if (doc.crawled_at.empty()) doc.crawled_at = std::move(a.crawled_at);
+  doc.crawled_at = scan::NormalizeDate(doc.crawled_at);
+  doc.date = a.date.empty() ? doc.crawled_at : scan::NormalizeDate(a.date);
   doc.title = a.title.size() > kMaxTitleBytes ? a.title.substr(0, kMaxTitleBytes) : a.title;
   doc.site = SiteOf(doc);
   doc.original = std::move(item.bytes);

@@ -102,6 +102,7 @@ Payload DecodeHttpResponse(std::string_view block, uint64_t max_doc_bytes) {
   p.charset = HeaderParam(head.content_type, "charset");
 
   std::string_view body = block.substr(head.body_offset);
+  p.head_size = head.body_offset;
   std::string dechunked;
   if (head.transfer_encoding.find("chunked") != std::string::npos) {
     if (!Dechunk(body, &dechunked)) {
@@ -109,11 +110,13 @@ Payload DecodeHttpResponse(std::string_view block, uint64_t max_doc_bytes) {
       return p;
     }
     body = dechunked;
+    p.decoded = true;
   }
   const std::string& enc = head.content_encoding;
   if (enc.empty() || enc == "identity") {
     p.bytes.assign(body);
   } else if (enc == "gzip" || enc == "x-gzip" || enc == "deflate") {
+    p.decoded = true;
     std::string error;
     if (!InflateBody(body, enc == "deflate", max_doc_bytes, &p.bytes, &error)) {
       p.skip_reason = error;

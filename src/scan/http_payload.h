@@ -15,6 +15,9 @@ struct Payload {
   std::string charset;                       // declared charset, if any
   std::string bytes;
   std::string skip_reason;                   // non-200, not text, damaged encoding, ...
+  size_t head_size = 0;                      // HTTP: the status line and headers, in bytes
+  bool decoded = false;                      // HTTP: bytes are the body with chunking or a
+                                             // content encoding undone
 };
 
 // `block` is a WARC `response` block ("HTTP/1.1 200 OK\r\n...\r\n\r\nbody").

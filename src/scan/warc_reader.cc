@@ -19,12 +19,24 @@ struct WarcHeader {
   bool has_length = false;
 };
 
-// Reads the header lines after "WARC/1.x"; false (with `*error`) on a broken header.
-bool ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* error) {
+// Reads one line and appends it to `raw` with the line break it had (ReadLine drops it).
+bool ReadRawLine(StreamReader& reader, std::string* line, size_t max, bool* too_long, std::string* raw) {
+  const uint64_t before = reader.offset();
+  if (!reader.ReadLine(line, max, too_long)) return false;
+  const uint64_t consumed = reader.offset() - before;
+  raw->append(*line);
+  if (consumed >= line->size() + 2) raw->append("\r\n");
+  else if (consumed == line->size() + 1) raw->push_back('\n');
+  return true;
+}
+
+// Reads the header lines after "WARC/1.x"; false (with `*error`) on a broken header. The
+// lines are appended to `raw` as they were.
+bool ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* error, std::string* raw) {
   std::string line;
   bool too_long = false;
   for (int n = 0; n < kMaxHeaderLines; ++n) {
-    if (!reader.ReadLine(&line, kMaxHeaderLine, &too_long)) {
+    if (!ReadRawLine(reader, &line, kMaxHeaderLine, &too_long, raw)) {
       *error = "truncated WARC record header";
       return false;
     }
@@ -90,6 +102,16 @@ uint64_t RecordOffset(StreamReader& reader) {
   return reader.offset();
 }
 
+// The record's headers, and its body as transferred when the payload is not that.
+WarcOrigin OriginOf(std::string&& raw_header, const Payload& payload, std::string_view block) {
+  WarcOrigin origin;
+  if (!payload.skip_reason.empty()) return origin;  // nothing is archived
+  origin.header = std::move(raw_header);
+  origin.http_header.assign(block.substr(0, payload.head_size));
+  if (payload.decoded) origin.http_body.assign(block.substr(payload.head_size));
+  return origin;
+}
+
 RawItem PayloadItem(Payload&& payload, const WarcHeader& h, std::string source) {
   RawItem item;
   item.source = std::move(source);
@@ -110,14 +132,15 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
   bool too_long = false;
   while (!sink.stopped() && AtNextRecord(reader)) {
     const std::string record_source = source + "#" + std::to_string(RecordOffset(reader));
-    reader.ReadLine(&line, 64, &too_long);
+    std::string raw_header;
+    ReadRawLine(reader, &line, 64, &too_long, &raw_header);
     if (!line.starts_with("WARC/1.")) {
       sink.Add(SkipItem(record_source, "not a WARC record; rest of file skipped"),
                reader.file_offset());
       return;
     }
     WarcHeader h;
-    if (!ReadWarcHeader(reader, &h, &error) || !h.has_length) {
+    if (!ReadWarcHeader(reader, &h, &error, &raw_header) || !h.has_length) {
       if (!reader.error().empty()) error = "truncated WARC record (" + reader.error() + ")";
       if (error.empty()) error = "WARC record without Content-Length; rest of file skipped";
       sink.Add(SkipItem(record_source, error), reader.file_offset());
@@ -146,9 +169,9 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
       sink.Add(std::move(item), reader.file_offset());
       return;
     }
-    Payload payload = h.type == "response" && block.starts_with("HTTP/")
-                          ? DecodeHttpResponse(block, options.max_doc_bytes)
-                          : ResourcePayload(std::move(block), h.content_type);
+    const bool http = h.type == "response" && block.starts_with("HTTP/");
+    Payload payload = http ? DecodeHttpResponse(block, options.max_doc_bytes)
+                           : ResourcePayload(std::move(block), h.content_type);
     if (payload.skip_reason.empty() && IsRobotsTxt(h.target_uri)) {
       payload.bytes.clear();
       payload.skip_reason = "crawler file (robots.txt)";
@@ -157,7 +180,10 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
       payload.bytes.clear();
       payload.skip_reason = TooLargeReason(options.max_doc_bytes);
     }
-    sink.Add(PayloadItem(std::move(payload), h, record_source), reader.file_offset());
+    WarcOrigin origin = OriginOf(std::move(raw_header), payload, http ? std::string_view(block) : std::string_view());
+    RawItem item = PayloadItem(std::move(payload), h, record_source);
+    item.warc = std::move(origin);
+    sink.Add(std::move(item), reader.file_offset());
   }
   if (!reader.error().empty() && !sink.stopped())
     sink.Add(SkipItem(source + "#" + std::to_string(reader.offset()), reader.error()),

@@ -1,13 +1,7 @@
 #!/usr/bin/env bash
 # A real crawl: wget --warc-file against a local web server started here, then archived.
 # The site menu, scripts and footer must not reach the archived text; URLs must.
-set -euo pipefail
-: "${SIMSHARD:?set SIMSHARD to the simshard binary}" "${SCRATCH:?set SCRATCH to a scratch folder}"
-SIMSHARD=$(cd "$(dirname "$SIMSHARD")" && pwd)/$(basename "$SIMSHARD")
-command -v wget >/dev/null || { echo "SKIP: wget not installed"; exit 0; }
-rm -rf "$SCRATCH" && mkdir -p "$SCRATCH/site/news" && cd "$SCRATCH"
-
-die() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "$0")/wget_lib.bash" site/news
 
 page() {  # page FILE TITLE BODY...: an article page with the site's chrome around it
   local file=$1 title=$2; shift 2
@@ -40,18 +34,8 @@ cat > site/index.html <<'HTML'
 </body></html>
 HTML
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-python3 -m http.server "$port" --bind 127.0.0.1 --directory site >server.log 2>&1 &
-server=$!
-trap 'kill "$server" 2>/dev/null || true' EXIT
-for _ in $(seq 50); do
-  python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:$port/index.html')" 2>/dev/null && break
-  sleep 0.1
-done
-
-# wget exits 8 when a link is broken (gone.html), which is part of the test.
-wget -q -r -l 2 -P mirror --warc-file=crawl "http://127.0.0.1:$port/index.html" || true
-[ -s crawl.warc.gz ] || die "wget wrote no WARC"
+# wget exits 8 when a link is broken, which is part of the test.
+wget_crawl site
 
 rc=0
 "$SIMSHARD" archive crawl.warc.gz --archive arc --report report.jsonl --quiet || rc=$?

@@ -5,6 +5,8 @@
 #include <fcntl.h>
 #include <string>
 
+#include <sqlite3.h>
+
 #include <boost/filesystem.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -73,6 +75,25 @@ inline void WriteRun(const std::string& dir, const std::vector<Record>& records,
   }
   Status s = w->FinishRun("{\"archived\":" + std::to_string(records.size()) + "}");
   BOOST_REQUIRE_MESSAGE(s.ok(), s.message());
+}
+
+// The rows of a query on the archive's catalog: fields joined by '|', one row a line.
+inline std::string CatalogRows(const std::string& dir, const std::string& sql) {
+  sqlite3* db = nullptr;
+  BOOST_REQUIRE(sqlite3_open((dir + "/catalog.sqlite").c_str(), &db) == SQLITE_OK);
+  std::string out;
+  const int rc = sqlite3_exec(db, sql.c_str(), [](void* o, int n, char** values, char**) {
+    auto* text = static_cast<std::string*>(o);
+    for (int i = 0; i < n; ++i) {
+      if (i > 0) text->push_back('|');
+      text->append(values[i] ? values[i] : "");
+    }
+    text->push_back('\n');
+    return 0;
+  }, &out, nullptr);
+  sqlite3_close(db);
+  BOOST_REQUIRE_MESSAGE(rc == SQLITE_OK, sql);
+  return out;
 }
 
 // MakeRecord(first) to MakeRecord(last).

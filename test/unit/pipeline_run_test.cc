@@ -396,6 +396,8 @@ BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
   a.doc.url = "https://site.example/x";
   a.doc.title = "Title";
   a.doc.date = "2026-11-30";
+  a.doc.crawled_at = "2026-12-01T02:03:04Z";
+  a.doc.warc = WarcOrigin{"WARC/1.1\r\nContent-Length: 9\r\n\r\n", "HTTP/1.1 200 OK\r\n\r\n", "0\r\n\r\n"};
   a.doc.site = "site.example";
   a.doc.original = std::string("raw\0bytes", 9);
   a.doc.text = "Para one.\n\nPara two.";
@@ -419,6 +421,10 @@ BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
   BOOST_TEST(b.doc.url == a.doc.url);
   BOOST_TEST(b.doc.title == a.doc.title);
   BOOST_TEST(b.doc.date == a.doc.date);
+  BOOST_TEST(b.doc.crawled_at == a.doc.crawled_at);
+  BOOST_TEST(b.doc.warc.header == a.doc.warc.header);
+  BOOST_TEST(b.doc.warc.http_header == a.doc.warc.http_header);
+  BOOST_TEST(b.doc.warc.http_body == a.doc.warc.http_body);
   BOOST_TEST(b.doc.site == a.doc.site);
   BOOST_TEST(b.doc.original == a.doc.original);
   BOOST_TEST(b.doc.text == a.doc.text);

@@ -76,7 +76,8 @@ void CheckCrawl(const std::vector<Document>& docs) {
   BOOST_TEST(docs[0].url == "http://site.example/tide");
   BOOST_TEST(docs[0].text == "High tide at noon.");
   BOOST_TEST(docs[0].title == "Tide");
-  BOOST_TEST(docs[0].date == "2024-05-01T10:00:00Z");
+  BOOST_TEST(docs[0].date == "2024-05-01T10:00:00Z");  // the page states none: its crawl time
+  BOOST_TEST(docs[0].crawled_at == "2024-05-01T10:00:00Z");
   BOOST_TEST(docs[0].site == "site.example");
   BOOST_TEST(docs[0].original == kPage);
   BOOST_TEST(docs[1].skip_reason == "HTTP status 404");
@@ -199,3 +200,56 @@ BOOST_AUTO_TEST_CASE(robots_txt_is_not_an_article) {
   BOOST_TEST(docs[0].skip_reason == "crawler file (robots.txt)");
   BOOST_TEST(docs[1].text == "Kept.");
 }
+
+// A page that states its publication date keeps it as its date; the WARC-Date is its crawl
+// time, kept apart. Every way a page states it counts.
+BOOST_AUTO_TEST_CASE(a_page_date_wins_over_the_crawl_date) {
+  const std::vector<std::pair<std::string, std::string>> pages = {
+      {"<script type=\"application/ld+json\">{\"@type\":\"NewsArticle\",\"datePublished\":"
+       "\"2019-11-19T05:30:00Z\"}</script>", "2019-11-19T05:30:00Z"},
+      {"<meta property=\"article:published_time\" content=\"2020-02-03\">", "2020-02-03"},
+      {"<meta name=\"date\" content=\"17 May 2021\">", "2021-05-17"},
+      {"", "2024-05-01T10:00:00Z"},
+  };
+  std::vector<std::string> records;
+  for (const auto& [head, date] : pages) {
+    const std::string body = "<html><head>" + head + "</head><body><article><p>Tide tables for the bay.</p>" +
+                             "</article></body></html>";
+    records.push_back(Record("response", "http://site.example/" + std::to_string(records.size()),
+                             "application/http; msgtype=response",
+                             Http("200 OK", "Content-Type: text/html\r\n", body)));
+  }
+  ScratchDir dir;
+  const auto docs = ScanAll({dir.Write("crawl.warc", Join(records))});
+  BOOST_REQUIRE_EQUAL(docs.size(), pages.size());
+  for (size_t i = 0; i < pages.size(); ++i) {
+    BOOST_TEST(docs[i].date == pages[i].second);
+    BOOST_TEST(docs[i].crawled_at == "2024-05-01T10:00:00Z");
+  }
+  // <time datetime> in the article
+  const std::string timed = "<html><body><article><time datetime=\"2022-08-09T07:00:00Z\">9 Aug</time>"
+                            "<p>Tide tables for the bay.</p></article></body></html>";
+  const auto one = ScanAll({dir.Write("timed.warc", Record("response", "http://site.example/t",
+      "application/http; msgtype=response", Http("200 OK", "Content-Type: text/html\r\n", timed)))});
+  BOOST_REQUIRE_EQUAL(one.size(), 1u);
+  BOOST_TEST(one[0].date == "2022-08-09T07:00:00Z");
+  BOOST_TEST(one[0].crawled_at == "2024-05-01T10:00:00Z");
+}
+
+// JSON Lines: the crawl time comes from its own field (news-please writes date_download).
+BOOST_AUTO_TEST_CASE(json_lines_keep_a_crawl_time_field_apart) {
+  ScratchDir dir;
+  const auto docs = ScanAll({dir.Write("feed.jsonl",
+      "{\"url\":\"https://a.example/1\",\"text\":\"One story.\",\"date_publish\":\"2019-11-19\","
+      "\"date_download\":\"2024-05-01T10:00:00Z\"}\n"
+      "{\"url\":\"https://a.example/2\",\"text\":\"Another story.\",\"crawled_at\":\"2024-05-02T11:00:00Z\"}\n"
+      "{\"url\":\"https://a.example/3\",\"text\":\"A third story.\",\"date\":\"2024-05-03\"}\n")});
+  BOOST_REQUIRE_EQUAL(docs.size(), 3u);
+  BOOST_TEST(docs[0].date == "2019-11-19");
+  BOOST_TEST(docs[0].crawled_at == "2024-05-01T10:00:00Z");
+  BOOST_TEST(docs[1].date == "2024-05-02T11:00:00Z");  // no date of its own: the crawl time
+  BOOST_TEST(docs[1].crawled_at == "2024-05-02T11:00:00Z");
+  BOOST_TEST(docs[2].date == "2024-05-03");
+  BOOST_TEST(docs[2].crawled_at == "");
+}
+
