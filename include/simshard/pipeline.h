@@ -169,10 +169,15 @@ Result<ExtractSummary> RunExtract(const ExtractOptions& options, std::FILE* out 
 // member per record: each document read from WARC as the record it was read from, byte for
 // byte; other documents as `resource` records; documents dropped as duplicates as
 // `revisit` records (identical-payload-digest) and near-duplicates as `metadata` records.
+// With format "cdxj" it writes instead the CDXJ index of that WARC file (SURT key,
+// timestamp, JSON with url, mime, status, digest, length, offset, filename), sorted, for
+// pywb and OutbackCDX: the export is deterministic, so the offsets are those of the WARC
+// file the same archive exports.
 struct ExportOptions {
   std::string archive_dir;
   std::string output_path;  // written as OUTPUT.tmp, renamed into place when complete
-  std::string format = "warc";
+  std::string format = "warc";  // warc | cdxj
+  std::string warc_name;        // cdxj: the WARC file's name in the index ("filename")
 };
 
 struct ExportSummary {

@@ -17,13 +17,21 @@ int ExportCommand(const std::vector<std::string>& args) {
       "duplicate as a revisit record (profile identical-payload-digest, referring to the\n"
       "archived record by WARC-Refers-To-Target-URI and WARC-Refers-To-Date), and each\n"
       "near-duplicate as a metadata record naming the archived record, its distance and\n"
-      "similarity. FILE is written as FILE.tmp and renamed into place once complete.",
-      "  simshard export --archive /srv/news --format warc --output news.warc.gz"};
+      "similarity. FILE is written as FILE.tmp and renamed into place once complete.\n"
+      "--format cdxj writes instead the CDXJ index of that WARC file (SURT key, timestamp,\n"
+      "JSON with url, mime, status, digest, length, offset, filename), sorted, for pywb and\n"
+      "OutbackCDX; the export is deterministic, so its offsets are those of the WARC file the\n"
+      "same archive exports. --warc-name is the WARC file's name in the index.",
+      "  simshard export --archive /srv/news --format warc --output news.warc.gz\n"
+      "  simshard export --archive /srv/news --format cdxj --output news.cdxj --warc-name news.warc.gz"};
   po::options_description options("Export options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
-      ("format", po::value<std::string>()->default_value("warc")->value_name("warc"), "output format")
-      ("output,o", po::value<std::string>()->value_name("FILE"), "the file to write (.warc.gz)");
+      ("format", po::value<std::string>()->default_value("warc")->value_name("warc|cdxj"),
+       "the WARC file, or its CDXJ index")
+      ("output,o", po::value<std::string>()->value_name("FILE"), "the file to write (.warc.gz or .cdxj)")
+      ("warc-name", po::value<std::string>()->value_name("NAME"),
+       "cdxj: the WARC file's name in the index (default: OUTPUT with .cdxj replaced by .warc.gz)");
   options.add(CommonOptions());
   po::variables_map vm;
   if (!ParseCommandLine(help, args, options, {}, &vm)) return kOk;
@@ -33,7 +41,13 @@ int ExportCommand(const std::vector<std::string>& args) {
   opts.archive_dir = vm["archive"].as<std::string>();
   opts.output_path = vm["output"].as<std::string>();
   opts.format = vm["format"].as<std::string>();
-  if (opts.format != "warc") throw UsageError("--format must be warc");
+  if (opts.format != "warc" && opts.format != "cdxj") throw UsageError("--format must be warc or cdxj");
+  if (vm.count("warc-name")) {
+    opts.warc_name = vm["warc-name"].as<std::string>();
+  } else {
+    const std::string base = opts.output_path.substr(opts.output_path.find_last_of('/') + 1);
+    opts.warc_name = (base.ends_with(".cdxj") ? base.substr(0, base.size() - 5) : base) + ".warc.gz";
+  }
   const Log log = MakeLog(help.name, vm);
   Result<ExportSummary> s = RunExport(opts);
   if (!s.ok()) return Fail(help.name, s.status());
@@ -45,7 +59,8 @@ int ExportCommand(const std::vector<std::string>& args) {
     w.Close();
     std::cout << out << "\n";
   }
-  log.Info("simshard export: " + opts.output_path + ": " + std::to_string(s->originals) + " original WARC records, " +
+  log.Info("simshard export: " + opts.output_path + (opts.format == "cdxj" ? " (index)" : "") + ": " +
+           std::to_string(s->originals) + " original WARC records, " +
            std::to_string(s->resources) + " resource, " + std::to_string(s->revisits) + " revisit, " +
            std::to_string(s->metadata) + " metadata records");
   if (s->unreferenced > 0) {

@@ -11,10 +11,12 @@
 #include <cstdio>
 #include <map>
 #include <set>
+#include <vector>
 
 #include "simshard/archive.h"
 #include "simshard/pipeline.h"
 #include "util/file_util.h"
+#include "util/json_writer.h"
 #include "util/sha1.h"
 
 namespace simshard {
@@ -138,6 +140,97 @@ std::string DroppedRecord(const DroppedEntry& d, const Kept& kept) {
   return MakeRecord("metadata", fields + Field("Content-Type", "application/warc-fields"), block);
 }
 
+// The SURT form of a URL, as CDX keys sort it: host labels reversed and joined by commas
+// (without "www."; an IP address as it is), a port other than 80 and 443, ")", then the path
+// and query, all lowercase, the query's arguments sorted.
+// "https://www.Example.com:443/A?b=2&a=1" -> "com,example)/a?a=1&b=2".
+std::string SurtKey(std::string_view uri) {
+  std::string lower(uri);
+  for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  const size_t scheme = lower.find("://");
+  if (scheme == std::string::npos) return lower;  // a URN: as it is
+  std::string_view rest = std::string_view(lower).substr(scheme + 3);
+  const size_t path_at = std::min(rest.find_first_of("/?#"), rest.size());
+  std::string_view host = rest.substr(0, path_at);
+  std::string_view path = rest.substr(path_at);
+  path = path.substr(0, path.find('#'));
+  if (const size_t at = host.rfind('@'); at != std::string_view::npos) host.remove_prefix(at + 1);
+  std::string_view port;
+  if (const size_t colon = host.rfind(':'); colon != std::string_view::npos) {
+    port = host.substr(colon);
+    host = host.substr(0, colon);
+    if (port == ":80" || port == ":443") port = {};
+  }
+  if (host.starts_with("www.")) host.remove_prefix(4);
+  const bool ip = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
+  std::string key;
+  if (ip) {  // an address is not a name: its parts stay in order
+    key = host;
+  } else {
+    for (size_t end = host.size(); end != std::string_view::npos && end > 0;) {
+      const size_t dot = host.rfind('.', end - 1);
+      const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+      if (!key.empty()) key += ',';
+      key.append(host.substr(start, end - start));
+      end = dot == std::string_view::npos ? std::string_view::npos : dot;
+    }
+  }
+  key.append(port);
+  key += ')';
+  std::string_view query;
+  if (const size_t q = path.find('?'); q != std::string_view::npos) {
+    query = path.substr(q + 1);
+    path = path.substr(0, q);
+  }
+  key += path.empty() ? std::string_view("/") : path;
+  if (!query.empty()) {
+    std::vector<std::string_view> args;
+    for (size_t start = 0; start <= query.size();) {
+      const size_t amp = std::min(query.find('&', start), query.size());
+      if (amp > start) args.push_back(query.substr(start, amp - start));
+      start = amp + 1;
+    }
+    std::sort(args.begin(), args.end());
+    key += '?';
+    for (size_t i = 0; i < args.size(); ++i) key.append(i ? "&" : "").append(args[i]);
+  }
+  return key;
+}
+
+// One CDXJ line for the record `record` (a whole WARC record) stored as a gzip member of
+// `length` bytes at `offset` of the WARC file `filename`.
+std::string CdxjLine(std::string_view record, uint64_t offset, uint64_t length, const std::string& filename) {
+  const size_t header_end = record.find("\r\n\r\n");
+  const std::string_view header = record.substr(0, header_end);
+  const std::string type = HeaderValue(header, "WARC-Type");
+  std::string uri = HeaderValue(header, "WARC-Target-URI");
+  if (uri.size() >= 2 && uri.front() == '<' && uri.back() == '>') uri = uri.substr(1, uri.size() - 2);
+  std::string timestamp;
+  for (char c : HeaderValue(header, "WARC-Date"))
+    if (c >= '0' && c <= '9' && timestamp.size() < 14) timestamp.push_back(c);
+  std::string digest = HeaderValue(header, "WARC-Payload-Digest");
+  if (digest.starts_with("sha1:")) digest.erase(0, 5);
+  std::string mime = HeaderValue(header, "Content-Type"), status;
+  if (type == "response" && header_end != std::string_view::npos) {  // the HTTP head says
+    const std::string_view http = record.substr(header_end + 4, 64 << 10);
+    const size_t sp = http.find(' ');
+    if (http.starts_with("HTTP/") && sp != std::string_view::npos) status = std::string(http.substr(sp + 1, 3));
+    mime = HeaderValue(http.substr(0, http.find("\r\n\r\n")), "Content-Type");
+  } else if (type == "revisit") {
+    mime = "warc/revisit";
+  }
+  mime = mime.substr(0, mime.find(';'));
+  while (!mime.empty() && mime.back() == ' ') mime.pop_back();
+  std::string json;
+  JsonObjectWriter w(&json);
+  w.String("url", uri).String("mime", mime);
+  if (!status.empty()) w.String("status", status);
+  if (!digest.empty()) w.String("digest", digest);
+  w.String("length", std::to_string(length)).String("offset", std::to_string(offset)).String("filename", filename);
+  w.Close();
+  return SurtKey(uri) + " " + timestamp + " " + json;
+}
+
 // One gzip member per record, as web archives store WARC, written under FILE.tmp and
 // renamed into place once complete.
 class WarcOutput {
@@ -155,15 +248,29 @@ class WarcOutput {
     if (file_ == nullptr) return Status::Error("output " + temp_ + ": cannot create: " + ErrnoText());
     return Status::OK();
   }
+  // Instead of the WARC file, its CDXJ index: each record's line, naming `warc_name`.
+  void IndexInstead(std::string warc_name) {
+    index_ = true;
+    warc_name_ = std::move(warc_name);
+  }
   Status Append(std::string_view record) {
     SIMSHARD_RETURN_IF_ERROR(Gzip(record));
-    if (std::fwrite(member_.data(), 1, member_.size(), file_) != member_.size()) {
+    if (index_) {
+      cdxj_.push_back(CdxjLine(record, bytes_, member_.size(), warc_name_));
+    } else if (std::fwrite(member_.data(), 1, member_.size(), file_) != member_.size()) {
       return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
     }
     bytes_ += member_.size();
     return Status::OK();
   }
   Status Commit() {
+    if (index_) {  // CDXJ is sorted by key, then timestamp
+      std::sort(cdxj_.begin(), cdxj_.end());
+      for (const std::string& line : cdxj_) {
+        if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF)
+          return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
+      }
+    }
     if (std::fflush(file_) != 0) return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
     SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_));
     std::fclose(file_);
@@ -194,7 +301,10 @@ class WarcOutput {
 
   std::string path_, temp_, member_;
   std::FILE* file_ = nullptr;
-  uint64_t bytes_ = 0;
+  uint64_t bytes_ = 0;  // of the WARC file (written or, for an index, not)
+  bool index_ = false;
+  std::string warc_name_;
+  std::vector<std::string> cdxj_;
 };
 
 // The ids dropped rows refer to: what the documents' pass keeps of them.
@@ -243,11 +353,13 @@ Status ExportDropped(const ArchiveReader& reader, WarcOutput* out, const std::ma
 }  // namespace
 
 Result<ExportSummary> RunExport(const ExportOptions& options) {
-  if (options.format != "warc") return Status::Error("export: unknown format \"" + options.format + "\"");
+  if (options.format != "warc" && options.format != "cdxj")
+    return Status::Error("export: unknown format \"" + options.format + "\"");
   auto reader = ArchiveReader::Open(options.archive_dir);
   if (!reader.ok()) return reader.status();
   WarcOutput out;
   SIMSHARD_RETURN_IF_ERROR(out.Open(options.output_path));
+  if (options.format == "cdxj") out.IndexInstead(options.warc_name);
   ExportSummary summary;
   std::map<std::string, Kept> kept;
   SIMSHARD_RETURN_IF_ERROR(ExportDocuments(**reader, &out, &kept, &summary));

@@ -80,6 +80,22 @@ while data:  # one gzip member per record
     types.append(fields[b"WARC-Type"].decode())
 assert types[:s["resources"]] == ["resource"] * s["resources"], types  # documents first
 PY
+must_exit 0 "$SIMSHARD" export --archive arc --format cdxj --output all.cdxj --quiet
+python3 - <<'PY' || die "the CDXJ index of a crawl without WARC"
+import json
+lines = open("all.cdxj").read().splitlines()
+assert lines == sorted(lines), "not sorted"
+for line in lines:
+    key, timestamp, fields = line.split(" ", 2)
+    j = json.loads(fields)
+    assert j["filename"] == "all.warc.gz", j
+    url = j["url"]
+    if url.startswith("http"):
+        host = url.split("/")[2].lower()
+        host = host[4:] if host.startswith("www.") else host
+        surt_host = ",".join(reversed(host.split(".")))
+        assert key.startswith(surt_host + ")/"), (key, url)  # a name: its labels reversed
+PY
 must_exit 0 "$SIMSHARD" archive all.warc.gz --archive again --report again.jsonl --quiet
 [ "$(jq -r 'select(.id) | .id' r1.jsonl | sort)" = "$(jq -r 'select(.id) | .id' again.jsonl | sort)" ] ||
   die "the exported WARC archives to other ids"

@@ -5,7 +5,7 @@
 # writes them again byte for byte, a revisit record for the copy and a metadata record for
 # the near-copy, and the exported WARC archives again to the same ids. When the warcio tools
 # are installed (scripts/install-deps.sh puts them in .tools/; or WARCIO=path/to/warcio, or
-# on PATH) they index the exported file.
+# on PATH) they index the exported file, and their CDXJ lists the records of ours.
 source "$(dirname "$0")/wget_lib.bash" site/news site/wire
 
 page() {  # page FILE TITLE BODY...: an article page with the site's chrome around it
@@ -119,6 +119,36 @@ assert "status: near-duplicate" in block and "distance: " in block and "similari
 assert "duplicate-of-uri: " + header(kept, "WARC-Target-URI") in block, block
 PY
 
+echo "--- export --format cdxj: every record indexed at its gzip member, sorted, SURT keys" >&2
+"$SIMSHARD" export --archive arc --format cdxj --output out.cdxj --quiet || die "export cdxj"
+python3 - <<'PY' || die "CDXJ index"
+import gzip, json, sys, zlib
+sys.path.insert(0, ".")
+from records import records, header
+lines = open("out.cdxj").read().splitlines()
+assert lines == sorted(lines), "not sorted"
+assert len(lines) == len(records("out.warc.gz")), (len(lines), len(records("out.warc.gz")))
+warc = open("out.warc.gz", "rb").read()
+for line in lines:
+    key, timestamp, fields = line.split(" ", 2)
+    j = json.loads(fields)
+    assert j["filename"] == "out.warc.gz", j
+    assert len(timestamp) == 14 and timestamp.isdigit(), line
+    member = warc[int(j["offset"]):int(j["offset"]) + int(j["length"])]
+    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    record = d.decompress(member)
+    assert d.eof and not d.unused_data, line  # exactly one whole gzip member
+    assert header(record, "WARC-Target-URI").strip("<>") == j["url"], (line, header(record, "WARC-Target-URI"))
+    assert header(record, "WARC-Date").replace("-", "").replace(":", "").replace("T", "")[:14] == timestamp, line
+    if j["url"].startswith("http"):
+        host = j["url"].split("/")[2]  # the test server: 127.0.0.1:PORT, an address kept in order
+        assert key.startswith(host + ")/"), (key, host)
+    if header(record, "WARC-Type") == "response":
+        assert j["status"] == "200" and j["mime"] == "text/html", j
+    if header(record, "WARC-Type") == "revisit":
+        assert j["mime"] == "warc/revisit" and j["digest"], j
+PY
+
 echo "--- archiving the exported WARC again gives the same ids" >&2
 "$SIMSHARD" archive out.warc.gz --archive arc2 --report report2.jsonl --quiet || true
 ids() { jq -r 'select(.status == "archived") | .id' "$1" | sort; }
@@ -134,6 +164,11 @@ if [ -n "$warcio" ]; then
   [ "$(grep -c . index.out)" = "$(python3 -c 'import sys; sys.path.insert(0, "."); from records import records; print(len(records("out.warc.gz")))')" ] ||
     die "warcio index lists $(grep -c . index.out) records"
   grep -q revisit index.out || die "warcio index: no revisit record"
+  # Its own CDXJ of the exported file gives the same records at the same offsets.
+  "$warcio" cdx-index --cdxj out.warc.gz > warcio.cdxj 2>/dev/null || die "warcio cdx-index --cdxj"
+  ours=$(python3 -c 'import json; print(sorted((json.loads(l.split(" ", 2)[2])["offset"], json.loads(l.split(" ", 2)[2])["url"]) for l in open("out.cdxj")))')
+  theirs=$(python3 -c 'import json; print(sorted((json.loads(l.split(" ", 2)[2])["offset"], json.loads(l.split(" ", 2)[2])["url"]) for l in open("warcio.cdxj") if l.strip()))')
+  [ "$ours" = "$theirs" ] || die "our CDXJ and warcio's differ: $ours / $theirs"
 else
   echo "warcio not installed (npm install warcio; WARCIO=.../warcio): its check skipped" >&2
 fi
