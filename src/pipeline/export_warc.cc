@@ -141,7 +141,7 @@ std::string DroppedRecord(const DroppedEntry& d, const Kept& kept) {
 }
 
 // The SURT form of a URL, as CDX keys sort it: host labels reversed and joined by commas
-// (without "www."; an IP address as it is), a port other than 80 and 443, ")", then the path
+// (without "www."), a port other than 80 and 443, ")", then the path
 // and query, all lowercase, the query's arguments sorted.
 // "https://www.Example.com:443/A?b=2&a=1" -> "com,example)/a?a=1&b=2".
 std::string SurtKey(std::string_view uri) {
@@ -162,18 +162,13 @@ std::string SurtKey(std::string_view uri) {
     if (port == ":80" || port == ":443") port = {};
   }
   if (host.starts_with("www.")) host.remove_prefix(4);
-  const bool ip = !host.empty() && host.find_first_not_of("0123456789.") == std::string_view::npos;
-  std::string key;
-  if (ip) {  // an address is not a name: its parts stay in order
-    key = host;
-  } else {
-    for (size_t end = host.size(); end != std::string_view::npos && end > 0;) {
-      const size_t dot = host.rfind('.', end - 1);
-      const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
-      if (!key.empty()) key += ',';
-      key.append(host.substr(start, end - start));
-      end = dot == std::string_view::npos ? std::string_view::npos : dot;
-    }
+  std::string key;  // an IP address too is reversed, as warcio and pywb do
+  for (size_t end = host.size(); end != std::string_view::npos && end > 0;) {
+    const size_t dot = host.rfind('.', end - 1);
+    const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
+    if (!key.empty()) key += ',';
+    key.append(host.substr(start, end - start));
+    end = dot == std::string_view::npos ? std::string_view::npos : dot;
   }
   key.append(port);
   key += ')';
