@@ -149,6 +149,112 @@ std::string Describe(const CatalogEntry& e) {
          std::to_string(e.record_size);
 }
 
+// Check 1: every shard the catalog registers is on disk, reads back (healed by its parity
+// when it must be), and has the size registered. Returns the ones that cannot be listed.
+std::set<std::string> VerifyRegisteredShards(const std::string& dir, const std::vector<ShardRow>& rows,
+                                             const std::set<std::string>& on_disk,
+                                             const std::vector<std::string>& names,
+                                             std::vector<Location>* found, std::vector<Damage>* damage) {
+  std::map<std::string, uint64_t> registered_bytes;
+  for (const ShardRow& row : rows) registered_bytes[row.name] = row.bytes;
+  std::set<std::string> unreadable;
+  for (uint32_t i = 0; i < names.size(); ++i) {
+    const std::string& name = names[i];
+    if (on_disk.count(name) == 0) {
+      damage->push_back({name, -1, "shard is missing (in the catalog, not on disk)"});
+      unreadable.insert(name);
+      continue;
+    }
+    const size_t before = damage->size();
+    const bool readable = VerifyShard(dir, name, i, found, damage);
+    if (!readable) unreadable.insert(name);
+    struct stat st;
+    if (::stat((dir + "/" + name).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) != registered_bytes[name]) {
+      // A shard cut inside its index frames heals whole: so does this, then.
+      const bool healed = readable && std::all_of(damage->begin() + before, damage->end(), [](const Damage& d) { return d.healable; });
+      damage->push_back({name, -1, "shard has " + std::to_string(st.st_size) + " bytes, the catalog says " +
+                                       std::to_string(registered_bytes[name]), healed});
+    }
+  }
+  return unreadable;
+}
+
+// Check 2: no sealed shard on disk is unknown to the catalog.
+void VerifyNoUnregisteredShards(const Catalog& catalog, const std::set<std::string>& on_disk,
+                                const std::set<std::string>& registered, std::vector<Damage>* damage) {
+  for (const std::string& name : on_disk) {
+    // A running writer renames a shard just before committing its rows: ask again.
+    if (registered.count(name) != 0) continue;
+    auto known_now = catalog.HasShard(name);
+    if (!(known_now.ok() && *known_now)) {
+      damage->push_back({name, -1, "sealed shard is not in the catalog (the next archive run or simshard reindex registers it)"});
+    }
+  }
+}
+
+// Check 3: no record is stored twice. Sorts `found` by id.
+void VerifyNoRecordTwice(const std::vector<std::string>& names, std::vector<Location>* found,
+                         std::vector<Damage>* damage) {
+  std::sort(found->begin(), found->end(), [](const Location& a, const Location& b) { return a.id < b.id; });
+  for (size_t i = 1; i < found->size(); ++i) {
+    const Location& loc = (*found)[i];
+    if (loc.id == (*found)[i - 1].id) {
+      damage->push_back({names[loc.shard], loc.frame, "record " + Hex64(loc.id) + " is stored twice"});
+    }
+  }
+}
+
+// Check 4: every catalog row points at its record where the shard holds it (marking the
+// records found in_catalog), and the shards' sums of original sizes agree.
+void VerifyCatalogRows(const Catalog& catalog, const std::vector<ShardRow>& rows,
+                       const std::vector<std::string>& names, const std::set<std::string>& unreadable,
+                       std::vector<Location>* found, std::vector<Damage>* damage) {
+  std::map<std::string, uint64_t> original_bytes;  // of the catalog rows, by shard
+  Status listed = catalog.ForEachDocument([&](const CatalogEntry& e) {
+    original_bytes[e.shard] += e.original_size;
+    uint64_t id = 0;
+    ParseHex64(e.id, &id);
+    auto it = std::lower_bound(found->begin(), found->end(), id,
+                               [](const Location& l, uint64_t v) { return l.id < v; });
+    if (it == found->end() || it->id != id || e.id.size() != 16) {
+      if (unreadable.count(e.shard) == 0) {
+        damage->push_back({e.shard, e.frame, "catalog row for " + e.id + " points at no record with that id"});
+      }
+      return;
+    }
+    Location& loc = *it;
+    loc.in_catalog = true;
+    if (names[loc.shard] != e.shard || loc.frame != e.frame || loc.frame_offset != e.frame_offset ||
+        loc.frame_size != e.frame_size || loc.offset != e.record_offset || loc.length != e.record_size) {
+      damage->push_back({e.shard, e.frame, "catalog row for " + e.id + " (" + Describe(e) +
+                                               ") does not match where " + names[loc.shard] + " frame " +
+                                               std::to_string(loc.frame) + " holds it"});
+    }
+  });
+  if (!listed.ok()) damage->push_back({"", -1, listed.message()});
+  for (const ShardRow& row : rows) {  // version 2 keeps these sums for stats
+    if (!catalog.has_shard_sums() || !listed.ok() || original_bytes[row.name] == row.original_bytes) continue;
+    damage->push_back({row.name, -1, "catalog: its documents' original sizes add up to " +
+                                         std::to_string(original_bytes[row.name]) + " bytes, its shards row says " +
+                                         std::to_string(row.original_bytes) + " (simshard reindex rebuilds it)"});
+  }
+}
+
+// Check 5: every record in a shard has its catalog row (reported in shard and frame order).
+void VerifyNoOrphanRecords(const std::vector<std::string>& names, const std::vector<Location>& found,
+                           std::vector<Damage>* damage) {
+  std::vector<Damage> orphans;
+  for (const Location& loc : found) {
+    if (!loc.in_catalog) {
+      orphans.push_back({names[loc.shard], loc.frame, "record " + Hex64(loc.id) + " is not in the catalog"});
+    }
+  }
+  std::sort(orphans.begin(), orphans.end(), [](const Damage& a, const Damage& b) {
+    return std::tie(a.shard, a.frame, a.what) < std::tie(b.shard, b.frame, b.what);
+  });
+  damage->insert(damage->end(), orphans.begin(), orphans.end());
+}
+
 }  // namespace
 
 std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog) {
@@ -159,88 +265,17 @@ std::vector<Damage> VerifyArchive(const std::string& dir, const Catalog& catalog
     damage.push_back({"", -1, (!rows.ok() ? rows.status() : files.status()).message()});
     return damage;
   }
-  std::set<std::string> on_disk(files->begin(), files->end()), registered;
-  std::map<std::string, uint64_t> registered_bytes;
-  for (const ShardRow& row : *rows) {
-    registered.insert(row.name);
-    registered_bytes[row.name] = row.bytes;
-  }
-
-  std::vector<std::string> names(registered.begin(), registered.end());
-  std::vector<Location> found;
-  std::set<std::string> unreadable;
-  for (uint32_t i = 0; i < names.size(); ++i) {
-    const std::string& name = names[i];
-    if (on_disk.count(name) == 0) {
-      damage.push_back({name, -1, "shard is missing (in the catalog, not on disk)"});
-      unreadable.insert(name);
-      continue;
-    }
-    const size_t before = damage.size();
-    const bool readable = VerifyShard(dir, name, i, &found, &damage);
-    if (!readable) unreadable.insert(name);
-    struct stat st;
-    if (::stat((dir + "/" + name).c_str(), &st) == 0 && static_cast<uint64_t>(st.st_size) != registered_bytes[name]) {
-      // A shard cut inside its index frames heals whole: so does this, then.
-      const bool healed = readable && std::all_of(damage.begin() + before, damage.end(), [](const Damage& d) { return d.healable; });
-      damage.push_back({name, -1, "shard has " + std::to_string(st.st_size) + " bytes, the catalog says " +
-                                      std::to_string(registered_bytes[name]), healed});
-    }
-  }
-  for (const std::string& name : on_disk) {
-    // A running writer renames a shard just before committing its rows: ask again.
-    if (registered.count(name) != 0) continue;
-    auto known_now = catalog.HasShard(name);
-    if (!(known_now.ok() && *known_now)) {
-      damage.push_back({name, -1, "sealed shard is not in the catalog (the next archive run or simshard reindex registers it)"});
-    }
-  }
-  std::sort(found.begin(), found.end(), [](const Location& a, const Location& b) { return a.id < b.id; });
-  for (size_t i = 1; i < found.size(); ++i) {
-    if (found[i].id == found[i - 1].id) {
-      damage.push_back({names[found[i].shard], found[i].frame, "record " + Hex64(found[i].id) + " is stored twice"});
-    }
-  }
-
-  std::map<std::string, uint64_t> original_bytes;  // of the catalog rows, by shard
-  Status listed = catalog.ForEachDocument([&](const CatalogEntry& e) {
-    original_bytes[e.shard] += e.original_size;
-    uint64_t id = 0;
-    ParseHex64(e.id, &id);
-    auto it = std::lower_bound(found.begin(), found.end(), id,
-                               [](const Location& l, uint64_t v) { return l.id < v; });
-    if (it == found.end() || it->id != id || e.id.size() != 16) {
-      if (unreadable.count(e.shard) == 0) {
-        damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " points at no record with that id"});
-      }
-      return;
-    }
-    Location& loc = *it;
-    loc.in_catalog = true;
-    if (names[loc.shard] != e.shard || loc.frame != e.frame || loc.frame_offset != e.frame_offset ||
-        loc.frame_size != e.frame_size || loc.offset != e.record_offset || loc.length != e.record_size) {
-      damage.push_back({e.shard, e.frame, "catalog row for " + e.id + " (" + Describe(e) +
-                                              ") does not match where " + names[loc.shard] + " frame " +
-                                              std::to_string(loc.frame) + " holds it"});
-    }
-  });
-  if (!listed.ok()) damage.push_back({"", -1, listed.message()});
-  for (const ShardRow& row : *rows) {  // version 2 keeps these sums for stats
-    if (!catalog.has_shard_sums() || !listed.ok() || original_bytes[row.name] == row.original_bytes) continue;
-    damage.push_back({row.name, -1, "catalog: its documents' original sizes add up to " +
-                                        std::to_string(original_bytes[row.name]) + " bytes, its shards row says " +
-                                        std::to_string(row.original_bytes) + " (simshard reindex rebuilds it)"});
-  }
-  std::vector<Damage> orphans;
-  for (const Location& loc : found) {
-    if (!loc.in_catalog) {
-      orphans.push_back({names[loc.shard], loc.frame, "record " + Hex64(loc.id) + " is not in the catalog"});
-    }
-  }
-  std::sort(orphans.begin(), orphans.end(), [](const Damage& a, const Damage& b) {
-    return std::tie(a.shard, a.frame, a.what) < std::tie(b.shard, b.frame, b.what);
-  });
-  damage.insert(damage.end(), orphans.begin(), orphans.end());
+  const std::set<std::string> on_disk(files->begin(), files->end());
+  std::set<std::string> registered;
+  for (const ShardRow& row : *rows) registered.insert(row.name);
+  const std::vector<std::string> names(registered.begin(), registered.end());
+  std::vector<Location> found;  // every record the shards hold
+  const std::set<std::string> unreadable =
+      VerifyRegisteredShards(dir, *rows, on_disk, names, &found, &damage);
+  VerifyNoUnregisteredShards(catalog, on_disk, registered, &damage);
+  VerifyNoRecordTwice(names, &found, &damage);
+  VerifyCatalogRows(catalog, *rows, names, unreadable, &found, &damage);
+  VerifyNoOrphanRecords(names, found, &damage);
   return damage;
 }
 

@@ -101,10 +101,15 @@ Result<CatalogEntry> FindKept(const ArchiveReader& reader, const std::string& ke
   return kept;
 }
 
-}  // namespace
+// What a restore was asked for.
+struct RestoreRequest {
+  std::string dir, outdir;  // outdir empty: stdout
+  std::vector<std::string> ids;
+  bool text = false, warc = false, exact = false;
+};
 
-int RestoreCommand(const std::vector<std::string>& args) {
-  const CommandHelp help{
+CommandHelp RestoreHelp() {
+  return CommandHelp{
       "restore", "simshard restore --archive DIR ID|URL... [--ids-from FILE] [--text|--warc] [--exact] [--to OUTDIR]",
       "Writes archived documents exactly as they were read: a whole .txt/.html file byte for\n"
       "byte, a JSON Lines record as an equal JSON object. To stdout by default (documents one\n"
@@ -117,6 +122,9 @@ int RestoreCommand(const std::vector<std::string>& args) {
       "  simshard restore --archive /srv/news --text https://example.org/news/1\n"
       "  simshard restore --archive /srv/news --to restored/ $(cut -f1 ids.tsv)\n"
       "  cut -f1 ids.tsv | simshard restore --archive /srv/news --to restored/ --ids-from -"};
+}
+
+po::options_description RestoreOptions() {
   po::options_description options("Restore options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
@@ -131,80 +139,123 @@ int RestoreCommand(const std::vector<std::string>& args) {
       ("to", po::value<std::string>()->value_name("OUTDIR"),
        "write each document to a file under OUTDIR named after its source path");
   options.add(CommonOptions());
+  return options;
+}
+
+// The command line (and --ids-from) as a request; false when --help was printed, an
+// error when --ids-from cannot be read. Usage errors throw, as for every command.
+Result<bool> ParseRestore(const CommandHelp& help, const std::vector<std::string>& args,
+                          po::variables_map* vm, RestoreRequest* request) {
+  const po::options_description options = RestoreOptions();
   po::positional_options_description positional;
   positional.add("id", -1);
-  po::variables_map vm;
-  std::vector<std::string> ids;
-  if (!ParseCommandLine(help, TakeOutIds(args, options, &ids), options, positional, &vm)) return kOk;
-  Require(vm, "archive");
-  if (vm.count("id")) {
-    const auto& more = vm["id"].as<std::vector<std::string>>();
+  std::vector<std::string>& ids = request->ids;
+  if (!ParseCommandLine(help, TakeOutIds(args, options, &ids), options, positional, vm)) return false;
+  Require(*vm, "archive");
+  if (vm->count("id")) {
+    const auto& more = (*vm)["id"].as<std::vector<std::string>>();
     ids.insert(ids.begin(), more.begin(), more.end());
   }
-  if (vm.count("ids-from")) {
-    const Status read = ReadIdsFrom(vm["ids-from"].as<std::string>(), &ids);
-    if (!read.ok()) return Fail(help.name, read);
+  if (vm->count("ids-from")) {
+    const Status read = ReadIdsFrom((*vm)["ids-from"].as<std::string>(), &ids);
+    if (!read.ok()) return read;
   }
   if (ids.empty()) throw UsageError("missing --id");
-  const std::string dir = vm["archive"].as<std::string>();
-  const bool text = vm["text"].as<bool>();
-  const bool exact = vm["exact"].as<bool>();
-  const bool warc = vm["warc"].as<bool>();
-  if (text && warc) throw UsageError("--text and --warc cannot be used together");
-  const std::string outdir = vm.count("to") ? vm["to"].as<std::string>() : "";
-  const Log log = MakeLog(help.name, vm);
+  request->dir = (*vm)["archive"].as<std::string>();
+  request->text = (*vm)["text"].as<bool>();
+  request->exact = (*vm)["exact"].as<bool>();
+  request->warc = (*vm)["warc"].as<bool>();
+  if (request->text && request->warc) throw UsageError("--text and --warc cannot be used together");
+  request->outdir = vm->count("to") ? (*vm)["to"].as<std::string>() : "";
+  return true;
+}
 
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  if (!reader.ok()) return Fail(help.name, reader.status());
-  int code = kOk;
+// Every id or URL looked up first; those not found are reported (and `*code` set).
+std::vector<Wanted> LookUp(const ArchiveReader& reader, const RestoreRequest& request, const Log& log,
+                           int* code) {
   std::vector<Wanted> wanted;
-  for (const std::string& key : ids) {
-    Result<CatalogEntry> entry = (*reader)->Find(key);
-    if (!entry.ok()) entry = FindKept(**reader, key, entry.status(), exact, log);
+  for (const std::string& key : request.ids) {
+    Result<CatalogEntry> entry = reader.Find(key);
+    if (!entry.ok()) entry = FindKept(reader, key, entry.status(), request.exact, log);
     if (!entry.ok()) {
-      code = Fail(help.name, entry.status());
+      *code = Fail("restore", entry.status());
       continue;
     }
     wanted.push_back({wanted.size(), std::move(entry).value()});
   }
   // Stdout keeps the order asked for; files are written in shard and frame order, so
   // that documents in one frame share one decompression.
-  pipeline::RestoreFolder folder(outdir);
-  if (!outdir.empty()) {
+  if (!request.outdir.empty()) {
     std::stable_sort(wanted.begin(), wanted.end(), [](const Wanted& a, const Wanted& b) {
       return std::tie(a.entry.shard, a.entry.frame_offset) < std::tie(b.entry.shard, b.entry.frame_offset);
     });
   }
+  return wanted;
+}
+
+// The bytes asked of one record: its original, its text or its WARC record.
+Result<std::string> BytesOf(const Record& record, const RestoreRequest& request) {
+  std::string bytes = request.text ? record.text : request.warc ? WarcRecordBytes(record) : OriginalBytes(record);
+  if (request.warc && bytes.empty()) {
+    return Status::Error(record.id + " was not read from a WARC file (" + record.source +
+                         "); simshard export --format warc writes it as a resource record");
+  }
+  return bytes;
+}
+
+// Reads and writes each wanted document; returns kFatal when stdout cannot be written
+// (nothing more can be), else `code` or kFatal for the documents that failed.
+int WriteAll(const ArchiveReader& reader, const std::vector<Wanted>& wanted,
+             const RestoreRequest& request, const Log& log, int code) {
+  pipeline::RestoreFolder folder(request.outdir);
   for (const Wanted& w : wanted) {
-    Result<Record> record = (*reader)->Read(w.entry);
-    if (!record.ok()) {
-      code = Fail(help.name, record.status());
+    Result<Record> record = reader.Read(w.entry);
+    Result<std::string> bytes = record.ok() ? BytesOf(*record, request) : Result<std::string>(record.status());
+    if (!bytes.ok()) {
+      code = Fail("restore", bytes.status());
       continue;
     }
-    const std::string bytes = text ? record->text : warc ? WarcRecordBytes(*record) : OriginalBytes(*record);
-    if (warc && bytes.empty()) {
-      code = Fail(help.name, record->id + " was not read from a WARC file (" + record->source +
-                                 "); simshard export --format warc writes it as a resource record");
-      continue;
-    }
-    if (outdir.empty()) {
-      if (!WriteStdout(bytes)) return Fail(help.name, "cannot write to stdout");
+    if (request.outdir.empty()) {
+      if (!WriteStdout(*bytes)) return Fail("restore", "cannot write to stdout");
       continue;
     }
     const std::string relative = pipeline::SafeRelativePath(record->source);
-    Status st = folder.Write(relative, bytes);
+    Status st = folder.Write(relative, *bytes);
     if (!st.ok()) {
-      code = Fail(help.name, st);
+      code = Fail("restore", st);
       continue;
     }
-    log.Detail(record->id + " -> " + outdir + "/" + relative);
+    log.Detail(record->id + " -> " + request.outdir + "/" + relative);
   }
-  if (std::fflush(stdout) != 0) return Fail(help.name, "cannot write to stdout");
-  // The documents came back whole, but from parity: the shard itself is still damaged.
-  for (const std::string& shard : (*reader)->HealedShards()) {
-    Fail(help.name, dir + "/" + shard + " is damaged; what was restored from it was rebuilt in memory from its parity. "
+  if (std::fflush(stdout) != 0) return Fail("restore", "cannot write to stdout");
+  return code;
+}
+
+// The documents came back whole, but from parity: the shard itself is still damaged.
+void ReportHealedShards(const ArchiveReader& reader, const std::string& dir) {
+  for (const std::string& shard : reader.HealedShards()) {
+    Fail("restore", dir + "/" + shard + " is damaged; what was restored from it was rebuilt in memory from its parity. "
                     "Run simshard repair --archive " + dir + " to heal the shard on disk");
   }
+}
+
+}  // namespace
+
+int RestoreCommand(const std::vector<std::string>& args) {
+  const CommandHelp help = RestoreHelp();
+  po::variables_map vm;
+  RestoreRequest request;
+  const Result<bool> parsed = ParseRestore(help, args, &vm, &request);
+  if (!parsed.ok()) return Fail(help.name, parsed.status());
+  if (!*parsed) return kOk;
+  const Log log = MakeLog(help.name, vm);
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(request.dir);
+  if (!reader.ok()) return Fail(help.name, reader.status());
+  int code = kOk;
+  const std::vector<Wanted> wanted = LookUp(**reader, request, log, &code);
+  code = WriteAll(**reader, wanted, request, log, code);
+  if (code == kFatal && std::ferror(stdout)) return code;
+  ReportHealedShards(**reader, request.dir);
   return code;
 }
 
