@@ -96,6 +96,41 @@ Status RememberDropped(ArchiveWriter& writer, const ReportRow& row, const Analyz
   return writer.AddDropped(std::move(e));
 }
 
+// The decider of a run on this archive: its fingerprint settings checked (and recorded on a
+// new archive), its chrome model loaded and its dedup index seeded with every document.
+struct ArchiveDecider {
+  std::unique_ptr<pipeline::Decider> decider;
+  std::string config;     // the fingerprint settings' name
+  std::string chrome_key; // the state key of the chrome model loaded, empty when none
+};
+
+Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer) {
+  const std::string& dir = options.archive_dir;
+  const Fingerprinter fingerprinter;
+  ArchiveDecider out;
+  out.config = fingerprinter.config().Name();
+  const pipeline::StateReader state = [&](std::string_view key) { return writer.GetState(key); };
+  bool new_archive = false;
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckFingerprintConfig(state, dir, out.config, &new_archive));
+  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::kFingerprintKey, out.config));
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
+  if (!reader.ok()) return reader.status();
+  Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
+  if (!chrome.ok()) return chrome.status();
+  Result<ArchiveStats> stats = (*reader)->Stats();
+  if (!stats.ok()) return stats.status();
+  out.chrome_key = chrome->key;
+  out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, std::move(chrome->model));
+  out.decider->Reserve(stats->documents);
+  SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, out.decider.get()));
+  if (options.on_event) {
+    options.on_event("archive " + dir + ": " + std::to_string(stats->documents) + " documents from " +
+                     std::to_string(stats->runs) + " earlier run(s) indexed" +
+                     (out.chrome_key.empty() ? "" : ", chrome model from " + out.chrome_key));
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<RunSummary> RunArchive(const RunOptions& options) {
@@ -109,33 +144,15 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(dir, archive_options);
   if (!opened.ok()) return opened.status();
   ArchiveWriter& writer = **opened;
-
-  const Fingerprinter fingerprinter;
-  const std::string config = fingerprinter.config().Name();
-  const pipeline::StateReader state = [&](std::string_view key) { return writer.GetState(key); };
-  bool new_archive = false;
-  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckFingerprintConfig(state, dir, config, &new_archive));
-  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::kFingerprintKey, config));
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  if (!reader.ok()) return reader.status();
-  Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
-  if (!chrome.ok()) return chrome.status();
-  Result<ArchiveStats> stats = (*reader)->Stats();
-  if (!stats.ok()) return stats.status();
-
-  auto decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter,
-                                                     std::move(chrome->model));
-  decider->Reserve(stats->documents);
-  SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, decider.get()));
+  Result<ArchiveDecider> prepared = PrepareDecider(options, writer);
+  if (!prepared.ok()) return prepared.status();
+  std::unique_ptr<pipeline::Decider>& decider = prepared->decider;
   auto event = [&](const std::string& line) {
     if (options.on_event) options.on_event(line);
   };
-  event("archive " + dir + ": " + std::to_string(stats->documents) + " documents from " +
-        std::to_string(stats->runs) + " earlier run(s) indexed" +
-        (chrome->key.empty() ? "" : ", chrome model from " + chrome->key));
 
   const std::set<std::string> shards_before = ShardNames(dir);
-  Result<uint64_t> run = writer.BeginRun(pipeline::OptionsJson(options, config));
+  Result<uint64_t> run = writer.BeginRun(pipeline::OptionsJson(options, prepared->config));
   if (!run.ok()) return run.status();
   event("run " + std::to_string(*run) + " started");
   const std::string archived_at = UtcNowIso8601();
@@ -156,7 +173,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
 
   SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(*run), *chrome_state));
   SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(*summary)));
-  if (!chrome->key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(chrome->key, ""));
+  if (!prepared->chrome_key.empty()) SIMSHARD_RETURN_IF_ERROR(writer.PutState(prepared->chrome_key, ""));
   summary->run_id = *run;
   AddShardsWritten(dir, shards_before, &*summary);
   event("run " + std::to_string(*run) + " committed: " + std::to_string(summary->shards_written.size()) +

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "scan/detect.h"
+#include "scan/warc_reader.h"
 #include "scan/text_util.h"
 
 namespace simshard::scan {

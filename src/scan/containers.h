@@ -31,8 +31,4 @@ void ScanJsonLinesPiece(const InputUnit& unit, const ScanOptions& options, ItemS
 void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOptions& options,
                    ItemSink& sink, const InputUnit* piece = nullptr);
 
-// One item per response/resource/conversion record, sources "<source>#<byte offset>".
-void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions& options,
-              ItemSink& sink);
-
 }  // namespace simshard::scan

@@ -1,4 +1,6 @@
 // WARC 1.0/1.1 records, read one at a time from a stream (plain, gzip per record, zstd).
+#include "scan/warc_reader.h"
+
 #include <charconv>
 
 #include "scan/containers.h"
