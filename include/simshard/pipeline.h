@@ -94,6 +94,8 @@ struct TaskPlan {
 std::string StageFilePath(const TaskPlan& plan, unsigned task);
 // The tasks whose stage file is missing: the ones to run (again).
 std::vector<unsigned> PendingTasks(const TaskPlan& plan);
+// "0,3,7": task numbers as sbatch --array and messages give them.
+std::string TaskList(const std::vector<unsigned>& tasks);
 // Analyses slice `task` (0-based) of options.inputs into its stage file.
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 // `options` with stage_files set to every task's file: what the decide task runs.

@@ -6,11 +6,11 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 
 #include "cli/bounded_option.h"
 #include "cli/input_options.h"
 #include "cli/run_command.h"
+#include "util/file_util.h"
 
 namespace simshard::cli {
 namespace {
@@ -43,11 +43,10 @@ Executor ToExecutor(const po::variables_map& vm) {
   return e;
 }
 
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+// A file of the work folder, or "" when it is not there (yet).
+std::string ReadOrEmpty(const std::string& path) {
+  Result<std::string> bytes = ReadFile(path);
+  return bytes.ok() ? std::move(bytes).value() : std::string();
 }
 
 Status WriteWhole(const std::string& path, const std::string& bytes) {
@@ -97,7 +96,7 @@ Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
   if (ec) return Status::Error("work folder " + plan.work_dir + ": " + ec.message());
   const std::string identity_path = plan.work_dir + "/run";
   const std::string identity = RunIdentity(name, run, plan.tasks);
-  if (fs::exists(identity_path) && ReadWhole(identity_path) != identity && PendingTasks(plan).size() < plan.tasks) {
+  if (fs::exists(identity_path) && ReadOrEmpty(identity_path) != identity && PendingTasks(plan).size() < plan.tasks) {
     return Status::Error("work folder " + plan.work_dir +
                          " holds the slices of another run (other inputs or options); give "
                          "another --work-dir, or remove that folder to start over");
@@ -154,17 +153,15 @@ int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, con
               << jobs->decide_job << "; work folder " << plan.work_dir << "\n";
     return kOk;
   }
-  std::string tasks;
-  for (unsigned t : jobs->tasks) tasks += (tasks.empty() ? "" : ",") + std::to_string(t);
   log.Detail("submitted analyse job " + (jobs->analyze_job.empty() ? "(none)" : jobs->analyze_job) +
-             " (task(s) " + tasks + ") and decide job " + jobs->decide_job);
+             " (task(s) " + TaskList(jobs->tasks) + ") and decide job " + jobs->decide_job);
   double poll = kPollSeconds;
   if (const char* env = std::getenv("SIMSHARD_SLURM_POLL_SECONDS")) poll = std::atof(env);
   Result<int> code = WaitForSlurm(plan, *jobs, poll > 0 ? poll : kPollSeconds,
                                   [&](const SlurmProgress& p) { PrintProgress(log, p); });
   // The decide task's own summary and errors, as a run on this machine prints them.
-  std::cout << ReadWhole(StageLogPath(plan, "decide.out")) << std::flush;
-  std::cerr << ReadWhole(StageLogPath(plan, "decide.err")) << std::flush;
+  std::cout << ReadOrEmpty(StageLogPath(plan, "decide.out")) << std::flush;
+  std::cerr << ReadOrEmpty(StageLogPath(plan, "decide.err")) << std::flush;
   if (!code.ok()) return Fail(help.name, code.status());
   return *code;
 }
@@ -256,7 +253,7 @@ int StageCommand(const std::vector<std::string>& args) {
   const std::string work_dir = vm["work-dir"].as<std::string>();
   // The run's own command line, as the user gave it.
   std::vector<std::string> run_args;
-  const std::string command = ReadWhole(work_dir + "/command");
+  const std::string command = ReadOrEmpty(work_dir + "/command");
   for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
     run_args.push_back(command.substr(pos, end - pos));
   if (run_args.empty() || (run_args[0] != "archive" && run_args[0] != "dedup"))

@@ -49,6 +49,15 @@ std::vector<unsigned> PendingTasks(const TaskPlan& plan) {
   return pending;
 }
 
+std::string TaskList(const std::vector<unsigned>& tasks) {
+  std::string list;
+  for (unsigned t : tasks) {
+    if (!list.empty()) list += ',';
+    list += std::to_string(t);
+  }
+  return list;
+}
+
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
   if (task >= plan.tasks) {
     return Status::Error("task " + std::to_string(task) + " is out of range: the run has " +
@@ -81,13 +90,8 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
   const std::vector<unsigned> pending = PendingTasks(plan);
   if (!pending.empty()) {
-    std::string list;
-    for (unsigned t : pending) {
-      if (!list.empty()) list += ',';
-      list += std::to_string(t);
-    }
     return Status::Error("the analyse stage is not complete: no stage file in " + plan.work_dir +
-                         " for task(s) " + list + "; run them (again) first");
+                         " for task(s) " + TaskList(pending) + "; run them (again) first");
   }
   options.stage_files.clear();
   for (unsigned t = 0; t < plan.tasks; ++t) options.stage_files.push_back(StageFilePath(plan, t));

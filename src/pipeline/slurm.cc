@@ -27,15 +27,6 @@ std::string ShellQuote(const std::string& word) {
   return out + "'";
 }
 
-std::string JoinTasks(const std::vector<unsigned>& tasks) {
-  std::string list;
-  for (unsigned t : tasks) {
-    if (!list.empty()) list += ',';
-    list += std::to_string(t);
-  }
-  return list;
-}
-
 // "#SBATCH" lines for what the user asked of the cluster.
 std::string ResourceLines(const SlurmOptions& slurm) {
   std::string lines;
@@ -120,7 +111,7 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
   std::vector<std::string> decide_argv = SbatchCommand(slurm);
   if (!jobs.tasks.empty()) {
     std::vector<std::string> argv = SbatchCommand(slurm);
-    argv.insert(argv.end(), {"--array=" + JoinTasks(jobs.tasks),
+    argv.insert(argv.end(), {"--array=" + TaskList(jobs.tasks),
                              "--output=" + StageLogPath(plan, "analyze-%a.log"), analyze});
     Result<std::string> id = Submit(argv);
     if (!id.ok()) return id.status();
@@ -165,7 +156,7 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
   if (code_file >> code) return code;
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) {
-    return Status::Error("analyse task(s) " + JoinTasks(missing) + " did not finish (see " +
+    return Status::Error("analyse task(s) " + TaskList(missing) + " did not finish (see " +
                          StageLogPath(plan, "analyze-<task>.log") +
                          "); run the same command again to resubmit only those");
   }
