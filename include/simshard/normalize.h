@@ -58,10 +58,6 @@ class ChromeModel {
   // looked up once for the page.
   size_t CountChrome(std::string_view site, std::span<const uint64_t> paragraph_keys) const;
 
-  // Returns `text` without the paragraphs this model knows as chrome for `site`, or
-  // `text` unchanged when every paragraph is known (then it is not chrome but a repeat).
-  std::string Strip(std::string_view site, std::string_view text) const;
-
   // The learned half of chrome removal, text in and text out (the other half, per page,
   // is in the extraction: doc/INPUTS.md). `paragraph_keys` are the keys of the
   // paragraphs of `text` in order, as FoldWithParagraphKeys gives them, so no paragraph

@@ -208,23 +208,6 @@ size_t ChromeModel::CountChrome(std::string_view site, std::span<const uint64_t>
   return chrome;
 }
 
-std::string ChromeModel::Strip(std::string_view site, std::string_view text) const {
-  std::string out;
-  const auto it = counts_.find(site);
-  if (it == counts_.end()) return std::string(text);
-  for (std::string_view p : SplitParagraphs(text)) {
-    if (p.size() <= kMaxChromeParagraphBytes) {
-      const uint32_t* count = it->second.Find(ParagraphKey(p));
-      if (count && *count >= min_pages_) continue;
-    }
-    if (!out.empty()) out.append("\n\n");
-    out.append(p);
-  }
-  // A page made only of repeated paragraphs is kept whole: dropping all of it would lose
-  // the page (say, a story the site published three times), not just its chrome.
-  return out.empty() ? std::string(text) : out;
-}
-
 ChromeStrip ChromeModel::Apply(std::string_view site, std::string_view text,
                                std::span<const uint64_t> paragraph_keys) const {
   ChromeStrip result;
