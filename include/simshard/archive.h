@@ -157,6 +157,22 @@ class ArchiveWriter {
   virtual Status AddDropped(DroppedEntry entry) = 0;
   // Seals the open shard, commits its rows and the run. After this, all is durable.
   virtual Status FinishRun(const std::string& counts_json) = 0;
+
+  // A run cut into tasks (doc/FORMAT.md, section 10) is written by several writers: one
+  // per slice, in a folder of its own, then merged into the archive by one.
+  //
+  // Slice side: what is added next belongs to run `run` of the archive and is numbered
+  // from `first_ordinal`, as the run's decide stage numbered it. Instead of BeginRun.
+  virtual Status ContinueRun(uint64_t run, uint64_t first_ordinal) = 0;
+  // Merge side, instead of BeginRun: run `run`, the number the decide stage gave it. Its
+  // row is created when it is the archive's next run, or reused when a killed merge left
+  // it (the same options_json, which names the run). True when that run is finished
+  // already (the merge ran to its end before). Fails when the archive moved on.
+  virtual Result<bool> ResumeRun(uint64_t run, const std::string& options_json) = 0;
+  // Takes the sealed shards of a slice folder into the archive under its next shard
+  // names, each with its catalog rows (and the dropped rows added before) in one commit.
+  // A shard whose documents the archive holds already (a merge run again) is skipped.
+  virtual Status AdoptShards(const std::string& slice_dir) = 0;
 };
 
 class ArchiveReader {

@@ -89,6 +89,7 @@ Status CheckRunOptions(const RunOptions& options);
 struct TaskPlan {
   std::string work_dir;  // on a filesystem every task sees
   unsigned tasks = 1;
+  bool archive = false;  // an archive run: decide, then write and merge stages (below)
 };
 // Where task `task`'s stage file goes (it is complete when it exists).
 std::string StageFilePath(const TaskPlan& plan, unsigned task);
@@ -101,8 +102,25 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
 // `options` with stage_files set to every task's file: what the decide task runs.
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
 
+// An archive run cut into tasks goes on in three stages after the analyse tasks, so that
+// compressing and writing shards is shared out too (doc/FORMAT.md, section 10):
+// - decide (one task): every slice in input order against the archive, as one machine
+//   decides; writes the report and each slice's decisions, and no shard;
+// - write (one task per slice): the slice's kept documents into shards of its own;
+// - merge (one task): those shards taken into the archive in slice order, the run
+//   committed. A merge run again after it was killed completes it.
+Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan& plan);
+Status WriteArchiveTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
+Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& plan);
+// Whether the decide stage has finished, and the write tasks still to run.
+bool ArchiveDecided(const TaskPlan& plan);
+std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan);
+// Once the run is committed, its files in the work folder are spent.
+Status RemoveTaskFiles(const TaskPlan& plan);
+
 // The same run as Slurm jobs: a job array of analyse tasks, and the decide job after it
-// (--dependency=afterok). Each runs `simshard stage ...` from the work folder.
+// (--dependency=afterok); for an archive run, then a job array of write tasks and the
+// merge job. Only the stages still to run are submitted. Each runs `simshard stage ...` from the work folder.
 struct SlurmOptions {
   std::string partition;                // sbatch --partition, when set
   std::string time_limit;               // sbatch --time, when set
@@ -111,8 +129,13 @@ struct SlurmOptions {
 };
 struct SlurmJobs {
   std::string analyze_job;  // empty when every slice was already analysed
-  std::string decide_job;
-  std::vector<unsigned> tasks;  // the array indices submitted
+  std::string decide_job;   // empty when an archive run was decided already
+  std::string write_job;    // archive runs: empty when every slice was already written
+  std::string merge_job;    // archive runs
+  std::vector<unsigned> tasks;  // the analyse array indices submitted
+  std::vector<unsigned> write_tasks;  // the write array indices submitted
+  // The job whose end is the run's end; it records the run's exit code.
+  const std::string& last_job() const { return merge_job.empty() ? decide_job : merge_job; }
 };
 // Writes the job scripts under plan.work_dir/slurm and submits them; `binary` and `cwd`
 // are what the jobs run and where. The stage commands read the run's options from
@@ -123,15 +146,17 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
 struct SlurmProgress {
   unsigned tasks = 0, done = 0, failed = 0;
   bool deciding = false;  // the analyse tasks are over and the decide job runs
+  unsigned written = 0;   // archive runs: write tasks done
+  bool merging = false;   // archive runs: the merge job runs
 };
-// Polls the queue every `poll_seconds` until both jobs have left it, calling `progress`
-// when something changed. Returns the decide job's exit code (the run's), or an error
+// Polls the queue every `poll_seconds` until every job has left it, calling `progress`
+// when something changed. Returns the last job's exit code (the run's), or an error
 // that names the tasks that failed and their logs.
 Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
                          const std::function<void(const SlurmProgress&)>& progress);
 // Where the stage commands and the executor keep their files in the work folder.
 std::string StageLogPath(const TaskPlan& plan, const std::string& name);  // <work>/logs/<name>
-std::string DecideExitCodePath(const TaskPlan& plan);
+std::string ExitCodePath(const TaskPlan& plan);  // the run's exit code, once it ended
 
 // `simshard archive`: every input document gets one decision and one report row.
 Result<RunSummary> RunArchive(const RunOptions& options);

@@ -1,6 +1,7 @@
 #include "archive/archive_files.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <cerrno>
 #include <fcntl.h>
 #include <ctime>
@@ -78,6 +79,42 @@ Result<std::string> FileChecksum(const std::string& path) {
     if (n == 0) return Hex64(hash.Digest());
     hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
+}
+
+namespace {
+
+Status CopyFile(const std::string& from, const std::string& to) {
+  UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) return Status::Error(from + ": cannot open: " + ErrnoText());
+  UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!out.valid()) return Status::Error(to + ": cannot create: " + ErrnoText());
+  std::string buf(1 << 20, '\0');
+  for (;;) {
+    const ssize_t n = ::read(in.get(), buf.data(), buf.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Status::Error(from + ": read failed: " + ErrnoText());
+    if (n == 0) break;
+    SIMSHARD_RETURN_IF_ERROR(WriteAll(out.get(), std::string_view(buf.data(), static_cast<size_t>(n)), to));
+  }
+  return FsyncFd(out.get(), to);
+}
+
+}  // namespace
+
+Status PlaceFile(const std::string& from, const std::string& to, const std::string& checksum) {
+  const std::string temp = to + std::string(shard::kTempSuffix);
+  ::unlink(temp.c_str());  // a killed merge's
+  if (::link(from.c_str(), temp.c_str()) != 0) {
+    if (errno != EXDEV && errno != EPERM) return Status::Error(to + ": cannot link " + from + ": " + ErrnoText());
+    SIMSHARD_RETURN_IF_ERROR(CopyFile(from, temp));
+    auto copied = FileChecksum(temp);
+    if (!copied.ok() || *copied != checksum) {
+      ::unlink(temp.c_str());
+      return Status::Error(to + ": the copy of " + from + " does not read back as written");
+    }
+  }
+  if (std::rename(temp.c_str(), to.c_str()) != 0) return Status::Error(to + ": cannot rename into place: " + ErrnoText());
+  return FsyncParentDir(to);
 }
 
 Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) {

@@ -33,6 +33,11 @@ Status InsertShardRows(const Catalog& catalog, const ShardRows& rows);
 // CollectShard + InsertShardRows in one transaction; the catalog is unchanged on failure.
 Status RegisterShard(const Catalog& catalog, const std::string& dir, const std::string& name);
 
+// Puts the sealed shard `from` at `to` (another folder, same bytes): a hard link when both
+// are on one filesystem, else a copy checked against `checksum`; under a temp name first,
+// then renamed, then the folder synced. `from` stays.
+Status PlaceFile(const std::string& from, const std::string& to, const std::string& checksum);
+
 // XXH64 of a whole file as 16 hex digits, and its modification time (ISO 8601 UTC).
 Result<std::string> FileChecksum(const std::string& path);
 

@@ -1,6 +1,7 @@
 // ArchiveWriter: the lock, recovery at open, and the commit protocol of doc/FORMAT.md.
 #include <algorithm>
 #include <bit>
+#include <map>
 #include <optional>
 #include <unordered_set>
 
@@ -119,8 +120,13 @@ class Writer final : public ArchiveWriter {
   Result<uint64_t> Add(Record record) override;
   Status AddDropped(DroppedEntry entry) override;
   Status FinishRun(const std::string& counts_json) override;
+  Status ContinueRun(uint64_t run, uint64_t first_ordinal) override;
+  Result<bool> ResumeRun(uint64_t run, const std::string& options_json) override;
+  Status AdoptShards(const std::string& slice_dir) override;
 
  private:
+  Status AdoptShard(const std::string& slice_dir, ShardRow shard, std::vector<CatalogEntry>* docs);
+  Status CommitAdopted(const std::string& from, ShardRow shard, std::vector<CatalogEntry>* docs);
   // Whether a dropped document's URL (its source, without one) already answers.
   Result<bool> Known(const DroppedEntry& e) const;
   Status InsertPendingDropped();
@@ -317,6 +323,97 @@ Status Writer::FinishRun(const std::string& counts_json) {
   if (!st.ok()) return st.status();
   st->Bind(1, NowUtc()).Bind(2, counts_json).BindInt(3, static_cast<int64_t>(run_));
   return st->Run();
+}
+
+Status Writer::ContinueRun(uint64_t run, uint64_t first_ordinal) {
+  if (run_ != 0 || next_ordinal_ != 1) {
+    return Status::Error(dir_ + ": a slice of a run needs a folder of its own, empty");
+  }
+  run_ = run;
+  next_ordinal_ = first_ordinal;
+  return Status::OK();
+}
+
+Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
+  auto ended = catalog_->Prepare("SELECT ended_at IS NOT NULL, options FROM runs WHERE id = ?1");
+  if (!ended.ok()) return ended.status();
+  ended->BindInt(1, static_cast<int64_t>(run));
+  auto row = ended->Step();
+  if (!row.ok()) return row.status();
+  if (*row && ended->Text(1) != options_json) {
+    return Status::Error("archive " + dir_ + " changed after this run was decided: its run " + std::to_string(run) +
+                         " is another run; remove the work folder and run the command again");
+  }
+  run_ = run;
+  if (*row) return ended->Int(0) != 0;  // a killed merge's row, or this run finished
+  auto last = catalog_->Prepare("SELECT COALESCE(MAX(id), 0) FROM runs");
+  if (!last.ok()) return last.status();
+  auto last_row = last->Step();
+  if (!last_row.ok()) return last_row.status();
+  const uint64_t runs = static_cast<uint64_t>(last->Int(0));
+  if (runs + 1 != run) {
+    run_ = 0;
+    return Status::Error("archive " + dir_ + " changed after this run was decided: it was to be run " +
+                         std::to_string(run) + ", but the archive has " + std::to_string(runs) +
+                         " run(s) now; remove the work folder and run the command again");
+  }
+  auto insert = catalog_->Prepare("INSERT INTO runs(id, started_at, options) VALUES (?1, ?2, ?3)");
+  if (!insert.ok()) return insert.status();
+  insert->BindInt(1, static_cast<int64_t>(run)).Bind(2, NowUtc()).Bind(3, options_json);
+  SIMSHARD_RETURN_IF_ERROR(insert->Run());
+  return false;
+}
+
+Status Writer::AdoptShards(const std::string& slice_dir) {
+  if (!failed_.ok()) return failed_;
+  if (run_ == 0) return Status::Error("AdoptShards called before ResumeRun");
+  auto slice = Catalog::Open(slice_dir + "/" + std::string(kCatalogName), true);
+  if (!slice.ok()) return slice.status().WithContext("slice " + slice_dir);
+  auto shards = (*slice)->Shards();
+  if (!shards.ok()) return shards.status();
+  std::map<std::string, std::vector<CatalogEntry>> docs;  // by shard name, in ordinal order
+  SIMSHARD_RETURN_IF_ERROR((*slice)->ForEachDocument([&](const CatalogEntry& e) { docs[e.shard].push_back(e); }));
+  for (ShardRow& shard : *shards) {
+    SIMSHARD_RETURN_IF_ERROR(AdoptShard(slice_dir, std::move(shard), &docs[shard.name]));
+  }
+  return Status::OK();
+}
+
+Status Writer::AdoptShard(const std::string& slice_dir, ShardRow shard, std::vector<CatalogEntry>* docs) {
+  for (const CatalogEntry& e : *docs) run_keys_.insert(DroppedKey(e.url, e.source));
+  if (docs->empty()) return Status::Error("slice " + slice_dir + ": shard " + shard.name + " has no documents");
+  uint64_t first = 0;
+  ParseHex64(docs->front().id, &first);
+  auto known = catalog_->HasId(first);
+  if (!known.ok()) return known.status();
+  if (*known) return Status::OK();  // taken in by an earlier merge, or registered by Recover
+  const std::string from = slice_dir + "/" + shard.name;
+  shard.name = shard::ShardName(next_shard_++);
+  SIMSHARD_RETURN_IF_ERROR(catalog_->Begin());
+  Status s = CommitAdopted(from, std::move(shard), docs);
+  if (!s.ok()) {
+    catalog_->Rollback();
+    return failed_ = s;
+  }
+  return Status::OK();
+}
+
+// Rows first, then the file under its name, then the commit: the order SealOpenShard
+// keeps, so a merge killed in between leaves a shard the next Open registers.
+Status Writer::CommitAdopted(const std::string& from, ShardRow shard, std::vector<CatalogEntry>* docs) {
+  for (CatalogEntry& e : *docs) {
+    e.shard = shard.name;
+    next_ordinal_ = std::max(next_ordinal_, e.ordinal + 1);
+    SIMSHARD_RETURN_IF_ERROR(catalog_->InsertDocument(e));
+  }
+  SIMSHARD_RETURN_IF_ERROR(InsertPendingDropped());
+  SIMSHARD_RETURN_IF_ERROR(PlaceFile(from, dir_ + "/" + shard.name, shard.checksum));
+  shard.run = run_;
+  SIMSHARD_RETURN_IF_ERROR(catalog_->InsertShard(shard).WithContext(shard.name));
+  CrashPoint("before-merge-commit");
+  SIMSHARD_RETURN_IF_ERROR(catalog_->Commit().WithContext(shard.name));
+  dropped_.clear();
+  return Status::OK();
 }
 
 }  // namespace

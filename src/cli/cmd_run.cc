@@ -96,7 +96,7 @@ RunOptions ToRunOptions(const po::variables_map& vm, bool archive) {
 }
 
 int ExecuteRun(const CommandHelp& help, const po::variables_map& vm, RunOptions run,
-               bool archive) {
+               bool archive, const RunFn& runner) {
   const Log log = MakeLog(help.name, vm);
   ProgressLine progress(!log.quiet);
   if (progress.enabled()) run.on_progress = [&](const RunProgress& p) { progress.Update(p); };
@@ -113,7 +113,7 @@ int ExecuteRun(const CommandHelp& help, const po::variables_map& vm, RunOptions 
   }
   log.Detail("reading " + std::to_string(run.inputs.size()) + " input(s) with " +
              (run.threads ? std::to_string(run.threads) : std::string("all")) + " thread(s)");
-  Result<RunSummary> summary = archive ? RunArchive(run) : RunDedup(run);
+  Result<RunSummary> summary = runner ? runner(run) : archive ? RunArchive(run) : RunDedup(run);
   progress.Clear();
   if (!summary.ok()) {
     const int code = Fail(help.name, summary.status());

@@ -4,7 +4,6 @@
 
 #include <boost/filesystem.hpp>
 #include <cstdlib>
-#include <fstream>
 #include <iostream>
 
 #include "cli/bounded_option.h"
@@ -49,16 +48,6 @@ std::string ReadOrEmpty(const std::string& path) {
   return bytes.ok() ? std::move(bytes).value() : std::string();
 }
 
-Status WriteWhole(const std::string& path, const std::string& bytes) {
-  const std::string temp = path + ".tmp";
-  std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-  out << bytes;
-  out.close();
-  if (!out || std::rename(temp.c_str(), path.c_str()) != 0)
-    return Status::Error(path + ": cannot write");
-  return Status::OK();
-}
-
 // The command a task re-reads its options from: the name, then the arguments, each
 // ended by a NUL (arguments may hold any other byte).
 std::string CommandFile(const std::string& name, const std::vector<std::string>& args) {
@@ -101,8 +90,8 @@ Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
                          " holds the slices of another run (other inputs or options); give "
                          "another --work-dir, or remove that folder to start over");
   }
-  SIMSHARD_RETURN_IF_ERROR(WriteWhole(identity_path, identity));
-  return WriteWhole(plan.work_dir + "/command", CommandFile(name, args));
+  SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(identity_path, identity));
+  return WriteFileDurably(plan.work_dir + "/command", CommandFile(name, args));
 }
 
 // Once the decide task has run, the slices are spent: the next run starts afresh.
@@ -111,23 +100,59 @@ void RemoveSlices(const TaskPlan& plan) {
 }
 
 int DecideHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
-               bool archive, const TaskPlan& plan) {
+               const TaskPlan& plan) {
   Result<RunOptions> decide = DecideTaskOptions(run, plan);
   if (!decide.ok()) return Fail(help.name, decide.status());
-  const int code = ExecuteRun(help, vm, *decide, archive);
+  const int code = ExecuteRun(help, vm, *decide, false);
   if (code == kOk || code == kSkipped) RemoveSlices(plan);
   return code;
 }
 
+// An archive run's decide stage: the report and each slice's decisions; the summary waits
+// for the merge.
+int DecideArchiveHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
+                      const TaskPlan& plan) {
+  const Log log = MakeLog(help.name, vm);
+  Result<RunSummary> decided = DecideArchiveTasks(run, plan);
+  if (!decided.ok()) return Fail(help.name, decided.status());
+  log.Detail("decided " + std::to_string(decided->totals.documents) + " documents, " +
+             std::to_string(decided->totals.archived) + " to archive");
+  return kOk;
+}
+
+int MergeHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
+              const TaskPlan& plan) {
+  const int code = ExecuteRun(help, vm, run, true,
+                              [&](const RunOptions& options) { return MergeArchiveTasks(options, plan); });
+  if (code == kOk || code == kSkipped) {
+    const Status removed = RemoveTaskFiles(plan);
+    if (!removed.ok()) MakeLog(help.name, vm).Detail(removed.message());
+  }
+  return code;
+}
+
+int WriteHere(const CommandHelp& help, const RunOptions& run, const TaskPlan& plan, unsigned task) {
+  const Status written = WriteArchiveTask(run, plan, task);
+  return written.ok() ? kOk : Fail(help.name, written);
+}
+
 int RunTasksHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
-                 bool archive, const TaskPlan& plan) {
+                 const TaskPlan& plan) {
   const Log log = MakeLog(help.name, vm);
   for (unsigned t : PendingTasks(plan)) {
     log.Detail("analysing slice " + std::to_string(t + 1) + " of " + std::to_string(plan.tasks));
     const Status analysed = RunAnalyzeTask(run, plan, t);
     if (!analysed.ok()) return Fail(help.name, analysed);
   }
-  return DecideHere(help, vm, run, archive, plan);
+  if (!plan.archive) return DecideHere(help, vm, run, plan);
+  if (!ArchiveDecided(plan)) {
+    if (const int code = DecideArchiveHere(help, vm, run, plan); code != kOk) return code;
+  }
+  for (unsigned t : PendingWriteTasks(plan)) {
+    log.Detail("writing slice " + std::to_string(t + 1) + " of " + std::to_string(plan.tasks));
+    if (const int code = WriteHere(help, run, plan, t); code != kOk) return code;
+  }
+  return MergeHere(help, vm, run, plan);
 }
 
 std::string SelfPath() {
@@ -136,10 +161,24 @@ std::string SelfPath() {
   return n > 0 ? std::string(buf, n) : std::string("simshard");
 }
 
-void PrintProgress(const Log& log, const SlurmProgress& p) {
-  log.Info("simshard " + log.command + ": slurm: " + std::to_string(p.done) + " of " + std::to_string(p.tasks) +
-           " analyse tasks done, " + std::to_string(p.failed) + " failed" +
-           (p.deciding ? "; deciding" : ""));
+void PrintProgress(const Log& log, const TaskPlan& plan, const SlurmProgress& p) {
+  std::string line = "simshard " + log.command + ": slurm: " + std::to_string(p.done) + " of " +
+                     std::to_string(p.tasks) + " analyse tasks done, " + std::to_string(p.failed) + " failed";
+  if (plan.archive) line += ", " + std::to_string(p.written) + " of " + std::to_string(p.tasks) + " write tasks done";
+  line += p.deciding ? "; deciding" : p.merging ? "; merging" : "";
+  log.Info(line);
+}
+
+std::string JobName(const std::string& id) { return id.empty() ? "(none: done before)" : id; }
+
+std::string SubmittedLine(const TaskPlan& plan, const SlurmJobs& jobs) {
+  std::string line = "analyse job " + JobName(jobs.analyze_job) + " (" + std::to_string(jobs.tasks.size()) + " of " +
+                     std::to_string(plan.tasks) + " tasks), decide job " + JobName(jobs.decide_job);
+  if (plan.archive) {
+    line += ", write job " + JobName(jobs.write_job) + " (" + std::to_string(jobs.write_tasks.size()) + " of " +
+            std::to_string(plan.tasks) + " tasks), merge job " + jobs.merge_job;
+  }
+  return line;
 }
 
 int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, const Executor& e,
@@ -148,20 +187,18 @@ int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, con
   Result<SlurmJobs> jobs = SubmitToSlurm(plan, e.options, SelfPath(), fs::current_path().string());
   if (!jobs.ok()) return Fail(help.name, jobs.status());
   if (!e.wait) {
-    std::cout << "submitted: analyse job " << (jobs->analyze_job.empty() ? "(none: every slice is done)" : jobs->analyze_job)
-              << " (" << jobs->tasks.size() << " of " << plan.tasks << " tasks), decide job "
-              << jobs->decide_job << "; work folder " << plan.work_dir << "\n";
+    std::cout << "submitted: " << SubmittedLine(plan, *jobs) << "; work folder " << plan.work_dir << "\n";
     return kOk;
   }
-  log.Detail("submitted analyse job " + (jobs->analyze_job.empty() ? "(none)" : jobs->analyze_job) +
-             " (task(s) " + TaskList(jobs->tasks) + ") and decide job " + jobs->decide_job);
+  log.Detail("submitted " + SubmittedLine(plan, *jobs));
   double poll = kPollSeconds;
   if (const char* env = std::getenv("SIMSHARD_SLURM_POLL_SECONDS")) poll = std::atof(env);
   Result<int> code = WaitForSlurm(plan, *jobs, poll > 0 ? poll : kPollSeconds,
-                                  [&](const SlurmProgress& p) { PrintProgress(log, p); });
-  // The decide task's own summary and errors, as a run on this machine prints them.
-  std::cout << ReadOrEmpty(StageLogPath(plan, "decide.out")) << std::flush;
-  std::cerr << ReadOrEmpty(StageLogPath(plan, "decide.err")) << std::flush;
+                                  [&](const SlurmProgress& p) { PrintProgress(log, plan, p); });
+  // The last job's own summary and errors, as a run on this machine prints them.
+  const std::string last = plan.archive ? "merge" : "decide";
+  std::cout << ReadOrEmpty(StageLogPath(plan, last + ".out")) << std::flush;
+  std::cerr << ReadOrEmpty(StageLogPath(plan, last + ".err")) << std::flush;
   if (!code.ok()) return Fail(help.name, code.status());
   return *code;
 }
@@ -209,7 +246,7 @@ bool MaybeRunInTasks(const CommandHelp& help, const std::vector<std::string>& ar
                      int* exit_code) {
   const Executor e = ToExecutor(vm);
   if (!e.slurm && e.tasks == 1) return false;
-  TaskPlan plan{e.work_dir, e.tasks};
+  TaskPlan plan{e.work_dir, e.tasks, archive};
   if (plan.work_dir.empty()) {
     if (run.archive_dir.empty() || !archive)
       throw UsageError("--work-dir is needed to cut a dedup run into tasks");
@@ -220,23 +257,65 @@ bool MaybeRunInTasks(const CommandHelp& help, const std::vector<std::string>& ar
     *exit_code = Fail(help.name, prepared);
     return true;
   }
-  *exit_code = e.slurm ? SubmitAndMaybeWait(help, vm, e, plan)
-                       : RunTasksHere(help, vm, run, archive, plan);
+  *exit_code = e.slurm ? SubmitAndMaybeWait(help, vm, e, plan) : RunTasksHere(help, vm, run, plan);
   return true;
 }
 
+namespace {
+
+// The run a work folder records: its command line as the user gave it, parsed again.
+struct RecordedRun {
+  bool archive = false;
+  CommandHelp help;
+  po::variables_map vm;
+  RunOptions options;
+  TaskPlan plan;
+};
+
+Result<RecordedRun> ReadRecordedRun(const std::string& work_dir) {
+  std::vector<std::string> args;
+  const std::string command = ReadOrEmpty(work_dir + "/command");
+  for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
+    args.push_back(command.substr(pos, end - pos));
+  if (args.empty() || (args[0] != "archive" && args[0] != "dedup"))
+    return Status::Error("no run recorded in work folder " + work_dir + " (its file `command`)");
+  RecordedRun r;
+  r.archive = args[0] == "archive";
+  args.erase(args.begin());
+  r.help = RunCommandHelp(r.archive);
+  ParseCommandLine(r.help, args, RunOptionsDescription(r.archive), InputPositional(), &r.vm);
+  r.options = ToRunOptions(r.vm, r.archive);
+  r.plan = TaskPlan{work_dir, ToExecutor(r.vm).tasks, r.archive};
+  return r;
+}
+
+// A task of an array (analyse or write); a failure leaves a note `--wait` counts.
+int RunArrayTask(const std::string& stage, const RecordedRun& r, unsigned task) {
+  const std::string failed = StageLogPath(r.plan, stage + "-" + std::to_string(task) + ".failed");
+  ::unlink(failed.c_str());
+  const Status done = stage == "analyze" ? RunAnalyzeTask(r.options, r.plan, task)
+                                         : WriteArchiveTask(r.options, r.plan, task);
+  if (done.ok()) return kOk;
+  WriteFileDurably(failed, done.message() + "\n");
+  return Fail("stage", done);
+}
+
+}  // namespace
+
 int StageCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "stage", "simshard stage analyze|decide --work-dir DIR [--task N]",
+      "stage", "simshard stage analyze|decide|write|merge --work-dir DIR [--task N]",
       "Runs one task of a run cut into tasks (archive or dedup with --tasks or --executor\n"
       "slurm), with the options that run recorded in DIR. `analyze` reads slice N of the\n"
       "input into DIR; N comes from --task, else SLURM_ARRAY_TASK_ID, else\n"
       "JOB_COMPLETION_INDEX. `decide` decides every slice in input order and writes the\n"
-      "archive and report, as the run would. Exit codes: those of the run.",
+      "report (dedup: and the kept file), as the run would. An archive run then has\n"
+      "`write` (slice N's kept documents into shards of its own) and `merge` (every slice's\n"
+      "shards into the archive, the run committed). Exit codes: those of the run.",
       "  SLURM_ARRAY_TASK_ID=3 simshard stage analyze --work-dir /srv/news/tasks"};
   po::options_description options("Stage options");
   options.add_options()
-      ("stage", po::value<std::string>()->value_name("analyze|decide"), "which stage")
+      ("stage", po::value<std::string>()->value_name("analyze|decide|write|merge"), "which stage")
       ("work-dir", po::value<std::string>()->value_name("DIR"), "the run's work folder")
       ("task", po::value<int64_t>()->value_name("N"),
        WithRange("the task number", Bounds<int64_t>{0, kTasksBounds.max - 1}).c_str());
@@ -248,30 +327,18 @@ int StageCommand(const std::vector<std::string>& args) {
   Require(vm, "stage");
   Require(vm, "work-dir");
   const std::string stage = vm["stage"].as<std::string>();
-  if (stage != "analyze" && stage != "decide") throw UsageError("the stage must be analyze or decide");
-  const unsigned task = stage == "analyze" ? TaskNumber(vm) : 0;
-  const std::string work_dir = vm["work-dir"].as<std::string>();
-  // The run's own command line, as the user gave it.
-  std::vector<std::string> run_args;
-  const std::string command = ReadOrEmpty(work_dir + "/command");
-  for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
-    run_args.push_back(command.substr(pos, end - pos));
-  if (run_args.empty() || (run_args[0] != "archive" && run_args[0] != "dedup"))
-    return Fail("stage", "no run recorded in work folder " + work_dir + " (its file `command`)");
-  const bool archive = run_args[0] == "archive";
-  run_args.erase(run_args.begin());
-  const CommandHelp run_help = RunCommandHelp(archive);
-  po::variables_map run_vm;
-  ParseCommandLine(run_help, run_args, RunOptionsDescription(archive), InputPositional(), &run_vm);
-  const RunOptions run = ToRunOptions(run_vm, archive);
-  const TaskPlan plan{work_dir, ToExecutor(run_vm).tasks};
-  if (stage == "decide") return DecideHere(run_help, run_vm, run, archive, plan);
-  const std::string failed = StageLogPath(plan, "analyze-" + std::to_string(task) + ".failed");
-  ::unlink(failed.c_str());
-  const Status analysed = RunAnalyzeTask(run, plan, task);
-  if (analysed.ok()) return kOk;
-  WriteWhole(failed, analysed.message() + "\n");
-  return Fail("stage", analysed);
+  if (stage != "analyze" && stage != "decide" && stage != "write" && stage != "merge")
+    throw UsageError("the stage must be analyze, decide, write or merge");
+  const bool array = stage == "analyze" || stage == "write";
+  const unsigned task = array ? TaskNumber(vm) : 0;
+  Result<RecordedRun> r = ReadRecordedRun(vm["work-dir"].as<std::string>());
+  if (!r.ok()) return Fail("stage", r.status());
+  if (!r->archive && (stage == "write" || stage == "merge"))
+    throw UsageError("a dedup run has no " + stage + " stage: it ends with decide");
+  if (array) return RunArrayTask(stage, *r, task);
+  if (stage == "merge") return MergeHere(r->help, r->vm, r->options, r->plan);
+  return r->archive ? DecideArchiveHere(r->help, r->vm, r->options, r->plan)
+                    : DecideHere(r->help, r->vm, r->options, r->plan);
 }
 
 }  // namespace simshard::cli

@@ -30,6 +30,9 @@ struct Analyzed {
   // Why a weak or empty page's text is no evidence of duplication, for its report row
   // ("weak extraction (3 words)"); empty for an extracted page.
   std::string weak_reason;
+  // Set by the decider when it took learned chrome out of doc.text (never in stage files:
+  // the decide stage hands such text on to the write tasks).
+  bool text_stripped = false;
 };
 
 // Extract + fold + fingerprint one item. Pure; runs on worker threads.

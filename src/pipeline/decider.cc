@@ -70,6 +70,7 @@ void Decider::StripChrome(Analyzed* a) {
       break;
   }
   a->doc.text = std::move(strip.text);
+  a->text_stripped = true;
   const int words = scan::CountWords(a->doc.text, kWeakTextWords);
   if (words < kWeakTextWords) {
     return MarkWeakHere(a, "weak extraction (" + WordCount(words) +

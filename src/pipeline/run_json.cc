@@ -24,7 +24,8 @@ std::string CountsJson(const RunSummary& summary) {
   return out;
 }
 
-std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config) {
+std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_config,
+                        const TaskRun* tasks) {
   std::string out;
   JsonObjectWriter w(&out);
   w.Raw("inputs", JsonStringArray(options.inputs))
@@ -33,6 +34,7 @@ std::string OptionsJson(const RunOptions& options, std::string_view fingerprint_
       .Int("max_distance", options.dedup.max_distance)
       .Double("min_similarity", options.dedup.min_similarity)
       .String("fingerprint", fingerprint_config);
+  if (tasks != nullptr) w.Uint("tasks", tasks->tasks).String("decided", tasks->token);
   w.Close();
   return out;
 }

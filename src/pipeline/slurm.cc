@@ -36,8 +36,8 @@ std::string ResourceLines(const SlurmOptions& slurm) {
   return lines;
 }
 
-// The decide job records its exit code, which is the run's, where `--wait` reads it:
-// Slurm itself only says whether a job failed.
+// The run's last job (merge, or decide for dedup) records its exit code, which is the
+// run's, where `--wait` reads it: Slurm itself only says whether a job failed.
 std::string ScriptText(const std::string& stage, const TaskPlan& plan, const SlurmOptions& slurm,
                        const std::string& binary, const std::string& cwd) {
   const std::string run = ShellQuote(binary) + " stage " + stage + " --work-dir " +
@@ -46,10 +46,13 @@ std::string ScriptText(const std::string& stage, const TaskPlan& plan, const Slu
                   std::to_string(plan.tasks) + " task(s). Written and submitted by simshard.\n";
   s += "#SBATCH --job-name=simshard-" + stage + "\n" + ResourceLines(slurm);
   s += "cd " + ShellQuote(cwd) + " || exit 1\n";
-  if (stage != "decide") return s + "exec " + run + "\n";
-  const std::string rc = ShellQuote(DecideExitCodePath(plan));
-  return s + run + "\ncode=$?\necho \"$code\" > " + rc + ".tmp && mv " + rc + ".tmp " + rc +
-         "\nexit \"$code\"\n";
+  const bool last = stage == (plan.archive ? "merge" : "decide");
+  if (!last) return s + "exec " + run + "\n";
+  const std::string rc = ShellQuote(ExitCodePath(plan));
+  // Killed (a signal, a time limit) is no exit code of the run: `--wait` then says which
+  // job did not finish, and running the command again resubmits it.
+  return s + run + "\ncode=$?\n[ \"$code\" -ge 128 ] && exit \"$code\"\necho \"$code\" > " + rc + ".tmp && mv " + rc +
+         ".tmp " + rc + "\nexit \"$code\"\n";
 }
 
 Status WriteScript(const std::string& path, const std::string& text) {
@@ -79,12 +82,27 @@ std::vector<std::string> SbatchCommand(const SlurmOptions& slurm) {
   return argv;
 }
 
-// Analyse tasks that gave up leave a note beside their log.
-unsigned CountFailed(const TaskPlan& plan) {
+// Tasks that gave up leave a note beside their log ("analyze-3.failed").
+unsigned CountFailed(const TaskPlan& plan, const std::string& stage) {
   unsigned failed = 0;
   for (unsigned t = 0; t < plan.tasks; ++t)
-    failed += Exists(StageLogPath(plan, "analyze-" + std::to_string(t) + ".failed"));
+    failed += Exists(StageLogPath(plan, stage + "-" + std::to_string(t) + ".failed"));
   return failed;
+}
+
+// Submits one stage's job (an array when `tasks` is given) after `after`, when set.
+Result<std::string> SubmitStage(const TaskPlan& plan, const SlurmOptions& slurm, const std::string& stage,
+                                const std::vector<unsigned>* tasks, const std::string& after) {
+  std::vector<std::string> argv = SbatchCommand(slurm);
+  if (!after.empty()) argv.insert(argv.end(), {"--dependency=afterok:" + after, "--kill-on-invalid-dep=yes"});
+  if (tasks != nullptr) {
+    argv.insert(argv.end(), {"--array=" + TaskList(*tasks), "--output=" + StageLogPath(plan, stage + "-%a.log")});
+  } else {
+    argv.insert(argv.end(), {"--output=" + StageLogPath(plan, stage + ".out"),
+                             "--error=" + StageLogPath(plan, stage + ".err")});
+  }
+  argv.push_back(plan.work_dir + "/slurm/" + stage + ".sh");
+  return Submit(argv);
 }
 
 }  // namespace
@@ -93,7 +111,7 @@ std::string StageLogPath(const TaskPlan& plan, const std::string& name) {
   return plan.work_dir + "/logs/" + name;
 }
 
-std::string DecideExitCodePath(const TaskPlan& plan) { return plan.work_dir + "/decide.exit-code"; }
+std::string ExitCodePath(const TaskPlan& plan) { return plan.work_dir + "/exit-code"; }
 
 Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
                                 const std::string& binary, const std::string& cwd) {
@@ -101,67 +119,106 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
       return Status::Error(dir + ": cannot create: " + std::strerror(errno));
   }
-  ::unlink(DecideExitCodePath(plan).c_str());
-  const std::string analyze = plan.work_dir + "/slurm/analyze.sh";
-  const std::string decide = plan.work_dir + "/slurm/decide.sh";
-  SIMSHARD_RETURN_IF_ERROR(WriteScript(analyze, ScriptText("analyze", plan, slurm, binary, cwd)));
-  SIMSHARD_RETURN_IF_ERROR(WriteScript(decide, ScriptText("decide", plan, slurm, binary, cwd)));
+  ::unlink(ExitCodePath(plan).c_str());
+  std::vector<std::string> stages = {"analyze", "decide"};
+  if (plan.archive) stages.insert(stages.end(), {"write", "merge"});
+  for (const std::string& stage : stages) {
+    SIMSHARD_RETURN_IF_ERROR(WriteScript(plan.work_dir + "/slurm/" + stage + ".sh",
+                                         ScriptText(stage, plan, slurm, binary, cwd)));
+  }
   SlurmJobs jobs;
   jobs.tasks = PendingTasks(plan);
-  std::vector<std::string> decide_argv = SbatchCommand(slurm);
-  if (!jobs.tasks.empty()) {
-    std::vector<std::string> argv = SbatchCommand(slurm);
-    argv.insert(argv.end(), {"--array=" + TaskList(jobs.tasks),
-                             "--output=" + StageLogPath(plan, "analyze-%a.log"), analyze});
-    Result<std::string> id = Submit(argv);
-    if (!id.ok()) return id.status();
-    jobs.analyze_job = *id;
-    decide_argv.insert(decide_argv.end(),
-                       {"--dependency=afterok:" + jobs.analyze_job, "--kill-on-invalid-dep=yes"});
+  std::string after;  // the job the next stage waits for
+  auto submit = [&](const std::string& stage, const std::vector<unsigned>* tasks, std::string* id) -> Status {
+    Result<std::string> submitted = SubmitStage(plan, slurm, stage, tasks, after);
+    if (!submitted.ok()) return submitted.status();
+    after = *id = *submitted;
+    return Status::OK();
+  };
+  if (!jobs.tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("analyze", &jobs.tasks, &jobs.analyze_job));
+  if (!plan.archive) {
+    SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
+    return jobs;
   }
-  decide_argv.insert(decide_argv.end(), {"--output=" + StageLogPath(plan, "decide.out"),
-                                         "--error=" + StageLogPath(plan, "decide.err"), decide});
-  Result<std::string> id = Submit(decide_argv);
-  if (!id.ok()) return id.status();
-  jobs.decide_job = *id;
+  if (!jobs.tasks.empty() || !ArchiveDecided(plan)) SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
+  jobs.write_tasks = jobs.decide_job.empty() ? PendingWriteTasks(plan) : std::vector<unsigned>();
+  if (!jobs.decide_job.empty()) {
+    for (unsigned t = 0; t < plan.tasks; ++t) jobs.write_tasks.push_back(t);
+  }
+  if (!jobs.write_tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("write", &jobs.write_tasks, &jobs.write_job));
+  SIMSHARD_RETURN_IF_ERROR(submit("merge", nullptr, &jobs.merge_job));
   return jobs;
 }
 
-Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
-                         const std::function<void(const SlurmProgress&)>& progress) {
-  const std::string ids = jobs.analyze_job.empty() ? jobs.decide_job
-                                                   : jobs.analyze_job + "," + jobs.decide_job;
-  SlurmProgress last{plan.tasks, ~0u, 0, false};
-  for (;;) {
-    Result<ProgramOutput> queue = RunProgram({"squeue", "--noheader", "--jobs=" + ids,
-                                              "--format=%i %T"});
-    if (!queue.ok()) return queue.status();
-    // squeue fails for ids it has already forgotten: then they have left the queue too.
-    const bool queued = queue->exit_code == 0 && !queue->out.empty();
-    // The decide task removes the slices once it is done with them.
-    const bool decided = Exists(DecideExitCodePath(plan));
-    SlurmProgress now{plan.tasks,
-                      decided ? plan.tasks
-                              : plan.tasks - static_cast<unsigned>(PendingTasks(plan).size()),
-                      CountFailed(plan), false};
-    now.deciding = queued && queue->out.find(jobs.decide_job + " RUNNING") != std::string::npos;
-    if (progress && (now.done != last.done || now.failed != last.failed || now.deciding != last.deciding))
-      progress(now);
-    last = now;
-    if (!queued) break;
-    std::this_thread::sleep_for(std::chrono::duration<double>(poll_seconds));
-  }
-  std::ifstream code_file(DecideExitCodePath(plan));
-  int code = -1;
-  if (code_file >> code) return code;
+namespace {
+
+std::string JobIds(const SlurmJobs& jobs) {
+  std::string ids;
+  for (const std::string* id : {&jobs.analyze_job, &jobs.decide_job, &jobs.write_job, &jobs.merge_job})
+    if (!id->empty()) ids += (ids.empty() ? "" : ",") + *id;
+  return ids;
+}
+
+bool Running(const std::string& queue, const std::string& job) {
+  return !job.empty() && queue.find(job + " RUNNING") != std::string::npos;
+}
+
+// Why the run has no exit code: the first stage with tasks that did not finish.
+Status WhatFailed(const TaskPlan& plan) {
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) {
     return Status::Error("analyse task(s) " + TaskList(missing) + " did not finish (see " +
                          StageLogPath(plan, "analyze-<task>.log") +
                          "); run the same command again to resubmit only those");
   }
-  return Status::Error("the decide job did not finish (see " + StageLogPath(plan, "decide.err") +
+  if (plan.archive && ArchiveDecided(plan)) {
+    const std::vector<unsigned> unwritten = PendingWriteTasks(plan);
+    if (!unwritten.empty()) {
+      return Status::Error("write task(s) " + TaskList(unwritten) + " did not finish (see " +
+                           StageLogPath(plan, "write-<task>.log") +
+                           "); run the same command again to resubmit only those");
+    }
+  }
+  const std::string last = plan.archive && ArchiveDecided(plan) ? "merge" : "decide";
+  return Status::Error("the " + last + " job did not finish (see " + StageLogPath(plan, last + ".err") +
                        "); run the same command again to resubmit it");
+}
+
+}  // namespace
+
+Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
+                         const std::function<void(const SlurmProgress&)>& progress) {
+  const std::string ids = JobIds(jobs);
+  SlurmProgress last{plan.tasks, ~0u, 0, false, 0, false};
+  for (;;) {
+    Result<ProgramOutput> queue = RunProgram({"squeue", "--noheader", "--jobs=" + ids,
+                                              "--format=%i %T"});
+    if (!queue.ok()) return queue.status();
+    // squeue fails for ids it has already forgotten: then they have left the queue too.
+    const bool queued = queue->exit_code == 0 && !queue->out.empty();
+    // The last job removes the run's files once it is done with them.
+    const bool ended = Exists(ExitCodePath(plan));
+    // Once decided, the slices are spent (the last task removes them): all were analysed.
+    const bool decided = ended || (plan.archive && ArchiveDecided(plan));
+    SlurmProgress now{plan.tasks,
+                      decided ? plan.tasks : plan.tasks - static_cast<unsigned>(PendingTasks(plan).size()),
+                      CountFailed(plan, "analyze") + CountFailed(plan, "write"), false, 0, false};
+    now.deciding = queued && Running(queue->out, jobs.decide_job);
+    now.written = ended && plan.archive ? plan.tasks
+                  : plan.archive && decided ? plan.tasks - static_cast<unsigned>(PendingWriteTasks(plan).size())
+                                            : 0;
+    now.merging = queued && Running(queue->out, jobs.merge_job);
+    if (progress && (now.done != last.done || now.failed != last.failed || now.deciding != last.deciding ||
+                     now.written != last.written || now.merging != last.merging))
+      progress(now);
+    last = now;
+    if (!queued) break;
+    std::this_thread::sleep_for(std::chrono::duration<double>(poll_seconds));
+  }
+  std::ifstream code_file(ExitCodePath(plan));
+  int code = -1;
+  if (code_file >> code) return code;
+  return WhatFailed(plan);
 }
 
 }  // namespace simshard

@@ -4,6 +4,7 @@
 #include <zstd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <charconv>
 #include <cstring>
@@ -13,7 +14,6 @@
 namespace simshard::pipeline {
 namespace {
 
-constexpr std::string_view kMagic = "simshard-stage 2\n";  // 2: crawl time and WARC headers
 constexpr std::string_view kEnd = "end\n";
 // Records are compressed in blocks of about this many bytes: large enough for zstd to
 // find the repeats of a site's pages, small enough to keep a task's memory flat.
@@ -111,23 +111,105 @@ bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
   return true;
 }
 
+void EncodeDecision(const Decision& d, std::string* out) {
+  out->push_back(d.kept ? 'k' : 'd');
+  if (d.kept) {
+    for (uint64_t v : {d.index, d.ordinal, d.digest.high, d.digest.low, d.fingerprint.simhash}) PutU64(v, out);
+    out->push_back(static_cast<char>(d.extraction));
+    out->append(reinterpret_cast<const char*>(d.fingerprint.sketch.data()), d.fingerprint.sketch.size());
+    PutBytes(d.source, out);
+    out->push_back(d.text_changed ? 1 : 0);
+    PutBytes(d.text_changed ? std::string_view(d.text) : std::string_view(), out);
+    return;
+  }
+  const DroppedEntry& e = d.dropped;
+  for (const std::string* s : {&e.url, &e.source, &e.date, &e.crawled_at, &e.duplicate_of}) PutBytes(*s, out);
+  out->push_back(e.near ? 1 : 0);
+  PutU64(static_cast<uint64_t>(static_cast<int64_t>(e.distance)), out);
+  PutU64(std::bit_cast<uint64_t>(e.similarity), out);
+}
+
+namespace {
+
+bool DecodeKept(std::string_view in, size_t* pos, Decision* d) {
+  for (uint64_t* v : {&d->index, &d->ordinal, &d->digest.high, &d->digest.low, &d->fingerprint.simhash})
+    if (!GetU64(in, pos, v)) return false;
+  uint8_t extraction = 0, changed = 0;
+  if (!GetByte(in, pos, &extraction) || extraction > 2) return false;
+  d->extraction = static_cast<Extraction>(extraction);
+  Sketch& sketch = d->fingerprint.sketch;
+  if (in.size() - *pos < sketch.size()) return false;
+  std::memcpy(sketch.data(), in.data() + *pos, sketch.size());
+  *pos += sketch.size();
+  if (!GetBytes(in, pos, &d->source) || !GetByte(in, pos, &changed) || changed > 1) return false;
+  d->text_changed = changed == 1;
+  return GetBytes(in, pos, &d->text);
+}
+
+bool DecodeDropped(std::string_view in, size_t* pos, DroppedEntry* e) {
+  for (std::string* s : {&e->url, &e->source, &e->date, &e->crawled_at, &e->duplicate_of})
+    if (!GetBytes(in, pos, s)) return false;
+  uint8_t near = 0;
+  uint64_t distance = 0, similarity = 0;
+  if (!GetByte(in, pos, &near) || near > 1 || !GetU64(in, pos, &distance) || !GetU64(in, pos, &similarity))
+    return false;
+  e->near = near == 1;
+  e->distance = static_cast<int>(static_cast<int64_t>(distance));
+  e->similarity = std::bit_cast<double>(similarity);
+  return true;
+}
+
+}  // namespace
+
+bool DecodeDecision(std::string_view in, size_t* pos, Decision* d) {
+  uint8_t tag = 0;
+  if (!GetByte(in, pos, &tag) || (tag != 'k' && tag != 'd')) return false;
+  d->kept = tag == 'k';
+  return d->kept ? DecodeKept(in, pos, d) : DecodeDropped(in, pos, &d->dropped);
+}
+
+Result<uint64_t> StageRecordCount(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
+  char tail[8 + 8 + kEnd.size()];
+  const bool read = std::fseek(f, -static_cast<long>(sizeof tail), SEEK_END) == 0 &&
+                    std::fread(tail, 1, sizeof tail, f) == sizeof tail;
+  std::fclose(f);
+  uint64_t zero = 1, count = 0;
+  size_t pos = 0;
+  const std::string_view bytes(tail, sizeof tail);
+  if (!read || !GetU64(bytes, &pos, &zero) || zero != 0 || !GetU64(bytes, &pos, &count) ||
+      bytes.substr(16) != kEnd)
+    return Status::Error("stage file " + path + ": damaged end (run its task again)");
+  return count;
+}
+
 StageWriter::~StageWriter() {
   if (file_ == nullptr) return;
   std::fclose(file_);
   ::unlink(temp_path_.c_str());  // never finished: no half file under any name
 }
 
-Status StageWriter::Open(const std::string& path) {
+Status StageWriter::Open(const std::string& path, std::string_view magic) {
   path_ = path;
   temp_path_ = path + ".tmp";
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr)
     return Status::Error("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
-  return WriteAll(file_, kMagic, temp_path_);
+  return WriteAll(file_, magic, temp_path_);
 }
 
 Status StageWriter::Append(const Analyzed& a) {
   EncodeAnalyzed(a, &block_);
+  return Appended();
+}
+
+Status StageWriter::Append(const Decision& d) {
+  EncodeDecision(d, &block_);
+  return Appended();
+}
+
+Status StageWriter::Appended() {
   ++records_;
   return block_.size() >= kBlockBytes ? FlushBlock() : Status::OK();
 }
@@ -167,13 +249,13 @@ StageReader::~StageReader() {
   if (file_ != nullptr) std::fclose(file_);
 }
 
-Status StageReader::Open(const std::string& path) {
+Status StageReader::Open(const std::string& path, std::string_view magic) {
   path_ = path;
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr)
     return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
-  std::string magic(kMagic.size(), '\0');
-  if (std::fread(magic.data(), 1, magic.size(), file_) != magic.size() || magic != kMagic)
+  std::string head(magic.size(), '\0');
+  if (std::fread(head.data(), 1, head.size(), file_) != head.size() || head != magic)
     return Status::Error("stage file " + path + ": not a stage file (run its task again)");
   return Status::OK();
 }
@@ -214,15 +296,28 @@ bool StageReader::ReadBlock() {
   return true;
 }
 
-bool StageReader::Next(Analyzed* a) {
+bool StageReader::NextRecord(const std::function<bool(std::string_view, size_t*)>& decode) {
   if (ended_ || !status_.ok() || file_ == nullptr) return false;
   while (pos_ == block_.size()) {
     if (!ReadBlock()) return false;
   }
-  *a = Analyzed{};
-  if (!DecodeAnalyzed(block_, &pos_, a)) return Fail("damaged record");
+  if (!decode(block_, &pos_)) return Fail("damaged record");
   ++records_;
   return true;
+}
+
+bool StageReader::Next(Analyzed* a) {
+  return NextRecord([a](std::string_view in, size_t* pos) {
+    *a = Analyzed{};
+    return DecodeAnalyzed(in, pos, a);
+  });
+}
+
+bool StageReader::Next(Decision* d) {
+  return NextRecord([d](std::string_view in, size_t* pos) {
+    *d = Decision{};
+    return DecodeDecision(in, pos, d);
+  });
 }
 
 Status LineRenumberer::Fix(Document* doc) {

@@ -1,7 +1,8 @@
 // The file a task of a run cut into tasks leaves for the next stage: every document of
 // its slice of the input, analysed (extracted, folded, fingerprinted), in input order.
 // Layout (all integers little-endian):
-//   "simshard-stage 2\n" (2: with the crawl time and the WARC headers)
+//   the magic: "simshard-stage 2\n" (2: with the crawl time and the WARC headers), or
+//   "simshard-decided 1\n" for a file of Decisions
 //   blocks: u64 compressed size, then one zstd frame holding records back to back
 //   end:    u64 0, then u64 the number of records, then "end\n"
 // A file without its end was cut short: the task that writes it did not finish, and a
@@ -11,14 +12,38 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
 
 #include "pipeline/analyze.h"
+#include "simshard/archive.h"
 #include "simshard/status.h"
 
 namespace simshard::pipeline {
+
+// What the decide stage of an archive run cut into tasks decided about one document of a
+// slice, for the slice's write task (kept) and for the merge (dropped). Kept documents
+// carry what deciding changed; the rest the write task reads from the slice's stage file.
+struct Decision {
+  bool kept = false;
+  // kept:
+  uint64_t index = 0;    // the document's place in its slice's stage file
+  uint64_t ordinal = 0;  // its place in the archive
+  Digest digest;         // the id's source; a page found weak gets its bytes' digest
+  Extraction extraction = Extraction::kExtracted;
+  Fingerprint fingerprint;
+  std::string source;    // with the line number a whole-file scan gives it
+  bool text_changed = false;
+  std::string text;      // with learned chrome taken out; only when text_changed
+  // dropped (a duplicate or near-duplicate):
+  DroppedEntry dropped;
+};
+
+// The files of a run cut into tasks share one layout; the magic names what they hold.
+inline constexpr std::string_view kAnalyzedMagic = "simshard-stage 2\n";  // 2: crawl time, WARC headers
+inline constexpr std::string_view kDecisionMagic = "simshard-decided 1\n";
 
 class StageWriter {
  public:
@@ -27,12 +52,14 @@ class StageWriter {
   StageWriter(const StageWriter&) = delete;
   StageWriter& operator=(const StageWriter&) = delete;
 
-  Status Open(const std::string& path);
+  Status Open(const std::string& path, std::string_view magic = kAnalyzedMagic);
   Status Append(const Analyzed& a);
+  Status Append(const Decision& d);
   // Writes the end, syncs and renames the file into place.
   Status Finish();
 
  private:
+  Status Appended();
   Status FlushBlock();
   std::string path_, temp_path_;
   std::FILE* file_ = nullptr;
@@ -47,13 +74,15 @@ class StageReader {
   StageReader(const StageReader&) = delete;
   StageReader& operator=(const StageReader&) = delete;
 
-  Status Open(const std::string& path);
-  // The next document into *a; false at the end of the file (then status() says whether
-  // the file was complete and well formed).
+  Status Open(const std::string& path, std::string_view magic = kAnalyzedMagic);
+  // The next record into *a (*d); false at the end of the file (then status() says
+  // whether the file was complete and well formed).
   bool Next(Analyzed* a);
+  bool Next(Decision* d);
   const Status& status() const { return status_; }
 
  private:
+  bool NextRecord(const std::function<bool(std::string_view, size_t*)>& decode);
   bool ReadBlock();
   bool Fail(const std::string& what);
   std::string path_;
@@ -85,5 +114,10 @@ class LineRenumberer {
 // a whole record.
 void EncodeAnalyzed(const Analyzed& a, std::string* out);
 bool DecodeAnalyzed(std::string_view bytes, size_t* pos, Analyzed* a);
+void EncodeDecision(const Decision& d, std::string* out);
+bool DecodeDecision(std::string_view bytes, size_t* pos, Decision* d);
+
+// The number of records a complete stage file holds, read from its end.
+Result<uint64_t> StageRecordCount(const std::string& path);
 
 }  // namespace simshard::pipeline

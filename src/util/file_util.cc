@@ -1,6 +1,7 @@
 #include "util/file_util.h"
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -71,6 +72,19 @@ Status FsyncParentDir(const std::string& path) {
   const size_t slash = path.rfind('/');
   if (slash == std::string::npos) return FsyncDir(".");
   return FsyncDir(slash == 0 ? "/" : path.substr(0, slash));
+}
+
+Status WriteFileDurably(const std::string& path, std::string_view bytes) {
+  const std::string temp = path + ".tmp";
+  UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
+  if (!fd.valid()) return Status::Error(temp + ": cannot create: " + ErrnoText());
+  SIMSHARD_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, temp));
+  SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd.get(), temp));
+  fd.reset();
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    return Status::Error(path + ": cannot rename into place: " + ErrnoText());
+  }
+  return FsyncParentDir(path);
 }
 
 Result<std::string> ReadFile(const std::string& path) {

@@ -41,6 +41,9 @@ Status FsyncFd(int fd, const std::string& path);
 Status FsyncDir(const std::string& dir);
 // FsyncDir of the folder `path` is in: after renaming a new file into place at `path`.
 Status FsyncParentDir(const std::string& path);
+// Writes a whole (small) file under `path` + ".tmp", syncs it and renames it into place:
+// a file under its own name is complete.
+Status WriteFileDurably(const std::string& path, std::string_view bytes);
 // Reads a whole (small) file.
 Result<std::string> ReadFile(const std::string& path);
 

@@ -1,14 +1,25 @@
 #!/usr/bin/env bash
 # A run cut into tasks, on a real one-node Slurm cluster this test starts itself (munge,
 # slurmctld, slurmd, each with its own files under the scratch folder): the report, ids
-# and shards equal a one-process run's, on the first night and the second; a task killed
-# half way is resubmitted alone by running the same command again; without --wait the
-# jobs are only submitted. Also --tasks on this machine, and `stage` on its own.
+# and archived documents equal a one-process run's, on the first night and the second; an
+# analyse task, a write task and the merge killed half way are each resubmitted alone by
+# running the same command again; without --wait the jobs are only submitted. Also --tasks on this machine, and `stage` on its own.
 source "$(dirname "$0")/cli_lib.bash"
 
 for tool in munged slurmctld slurmd sbatch squeue; do
   command -v "$tool" >/dev/null || die "$tool is not installed (scripts/install-deps.sh installs slurm-wlm and munge)"
 done
+
+# Two archives that answer alike: the same documents, rows and restored bytes, whatever
+# shards hold them (a run cut into tasks writes a shard set per slice).
+same_archives() {
+  for a in "$1" "$2"; do
+    "$SIMSHARD" list --archive "$a" --all | cut -f1-5,7- >"$a.list"
+    "$SIMSHARD" list --archive "$a" | cut -f1 | while read -r id; do "$SIMSHARD" restore --archive "$a" "$id"; done >"$a.restored"
+  done
+  cmp "$1.list" "$2.list" || die "$3: the archives list otherwise"
+  cmp "$1.restored" "$2.restored" || die "$3: the archives restore otherwise"
+}
 
 # ---- a cluster of one node ---------------------------------------------------------------
 SL=$SCRATCH/slurm
@@ -77,11 +88,11 @@ step "slurm, 5 tasks, --wait"
 must_exit 0 "$SIMSHARD" archive night1 --archive five --report five-1.jsonl --executor slurm --tasks 5 --wait
 err_has "slurm: 5 of 5 analyse tasks done, 0 failed"
 grep -q "archived" out err || die "no run summary printed"
+err_has "5 of 5 write tasks done"
 cmp one-1.jsonl five-1.jsonl || die "5 Slurm tasks reported otherwise than one process"
-for shard in one/*.jsonl.zst; do
-  cmp "$shard" "five/$(basename "$shard")" || die "shard $(basename "$shard") differs"
-done
-[ -z "$(ls five/tasks/*.stage 2>/dev/null)" ] || die "the slices were not removed after the run"
+same_archives one five "5 Slurm tasks"
+[ -z "$(ls five/tasks/*.stage five/tasks/decided* five/tasks/write-* 2>/dev/null)" ] ||
+  die "the run's files were not removed after the run"
 
 step "one process, second night"
 must_exit 0 "$SIMSHARD" archive night2 --archive one --report one-2.jsonl --quiet
@@ -92,25 +103,40 @@ err_has "analyse task\(s\) 1 did not finish"
 [ "$(ls five/tasks/*.stage | wc -l)" = 2 ] || die "the two tasks that finished left no slices"
 must_exit 0 "$SIMSHARD" archive night2 --archive five --report five-2.jsonl --executor slurm \
   --tasks 3 --wait --verbose
-err_has "submitted analyse job [0-9]+ \(task\(s\) 1\)"
+err_has "submitted analyse job [0-9]+ \(1 of 3 tasks\), decide job [0-9]+, write job [0-9]+ \(3 of 3 tasks\), merge job [0-9]+"
 err_has "slurm: 3 of 3 analyse tasks done"
 cmp one-2.jsonl five-2.jsonl || die "the second night differs from one process's"
-for shard in one/*.jsonl.zst; do
-  cmp "$shard" "five/$(basename "$shard")" || die "shard $(basename "$shard") differs after night 2"
-done
+same_archives one five "the second night"
+must_exit 0 "$SIMSHARD" verify --archive five --quiet
+
+step "a write task killed half way, then the merge: each resubmitted alone"
+make_crawl night3 60 --seed 23
+must_exit 0 "$SIMSHARD" archive night3 --archive one --report one-3.jsonl --quiet
+SIMSHARD_CRASH_AT=write-task-2 must_exit 1 "$SIMSHARD" archive night3 --archive five \
+  --report five-3.jsonl --executor slurm --tasks 3 --wait
+err_has "write task\(s\) 2 did not finish"
+SIMSHARD_CRASH_AT=before-merge-commit must_exit 1 "$SIMSHARD" archive night3 --archive five \
+  --report five-3.jsonl --executor slurm --tasks 3 --wait --verbose
+err_has "submitted analyse job \(none: done before\) \(0 of 3 tasks\), decide job \(none: done before\), write job [0-9]+ \(1 of 3 tasks\), merge job [0-9]+"
+err_has "the merge job did not finish"
+must_exit 0 "$SIMSHARD" archive night3 --archive five --report five-3.jsonl --executor slurm --tasks 3 --wait
+cmp one-3.jsonl five-3.jsonl || die "the third night differs from one process's"
+same_archives one five "the third night, after a killed write task and merge"
 must_exit 0 "$SIMSHARD" verify --archive five --quiet
 
 step "without --wait: submitted, ids printed, exit 0"
 must_exit 0 "$SIMSHARD" dedup night1 --report nowait.jsonl --executor slurm --tasks 2 --work-dir nowait-work
 grep -Eq "^submitted: analyse job [0-9]+ \(2 of 2 tasks\), decide job [0-9]+" out || die "no job ids: $(cat out)"
-for _ in $(seq 100); do [ -f nowait-work/decide.exit-code ] && break; sleep 0.3; done
-[ "$(cat nowait-work/decide.exit-code)" = 0 ] || die "the submitted run did not finish"
+for _ in $(seq 100); do [ -f nowait-work/exit-code ] && break; sleep 0.3; done
+[ "$(cat nowait-work/exit-code)" = 0 ] || die "the submitted run did not finish"
 "$SIMSHARD" dedup night1 --report local-dedup.jsonl --quiet
 cmp local-dedup.jsonl nowait.jsonl || die "a submitted dedup reported otherwise than one process"
 
 step "--tasks on this machine, and stage by hand with JOB_COMPLETION_INDEX"
 must_exit 0 "$SIMSHARD" archive night1 --archive here --report here.jsonl --tasks 4 --quiet
 cmp one-1.jsonl here.jsonl || die "--tasks 4 here differs from one process"
+must_exit 2 "$SIMSHARD" stage merge --work-dir nowait-work
+err_has "no merge stage"
 must_exit 2 "$SIMSHARD" archive night1 --archive x --tasks 0
 must_exit 2 "$SIMSHARD" dedup night1 --report x.jsonl --tasks 2
 err_has "work-dir"

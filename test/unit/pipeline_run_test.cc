@@ -1,5 +1,7 @@
 #include <boost/test/unit_test.hpp>
 
+#include <sys/wait.h>
+#include <unistd.h>
 #include <zstd.h>
 
 #include <boost/filesystem.hpp>
@@ -312,18 +314,64 @@ BOOST_AUTO_TEST_CASE(after_the_last_decision_runs_once_every_document_is_decided
 
 namespace {
 
-// A run cut into `tasks`, on this machine: each analyse task, then the decide task.
+// A run cut into `tasks`, on this machine: each analyse task, then the decide task; an
+// archive run then each write task and the merge.
 Result<RunSummary> RunInTasks(const RunOptions& options, const std::string& work, unsigned tasks,
                               bool archive) {
   fs::create_directories(work);
-  const TaskPlan plan{work, tasks};
+  const TaskPlan plan{work, tasks, archive};
   for (unsigned t : PendingTasks(plan)) {
     const Status analysed = RunAnalyzeTask(options, plan, t);
     if (!analysed.ok()) return analysed;
   }
-  Result<RunOptions> decide = DecideTaskOptions(options, plan);
-  if (!decide.ok()) return decide.status();
-  return archive ? RunArchive(*decide) : RunDedup(*decide);
+  if (!archive) {
+    Result<RunOptions> decide = DecideTaskOptions(options, plan);
+    if (!decide.ok()) return decide.status();
+    return RunDedup(*decide);
+  }
+  if (!ArchiveDecided(plan)) {
+    Result<RunSummary> decided = DecideArchiveTasks(options, plan);
+    if (!decided.ok()) return decided.status();
+  }
+  for (unsigned t : PendingWriteTasks(plan)) {
+    const Status written = WriteArchiveTask(options, plan, t);
+    if (!written.ok()) return written;
+  }
+  Result<RunSummary> merged = MergeArchiveTasks(options, plan);
+  if (merged.ok()) BOOST_REQUIRE(RemoveTaskFiles(plan).ok());
+  return merged;
+}
+
+std::vector<Damage> Verify(const fs::path& dir) {
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir.string());
+  BOOST_REQUIRE(reader.ok());
+  return (*reader)->Verify();
+}
+
+// Everything an archive answers, whatever shard holds it: each document as restored with
+// its catalog row (shard and frame left out), each dropped row, the runs' counts.
+// `stripped` counts the documents stored with learned chrome taken out of their text.
+std::string ArchiveContents(const fs::path& dir, size_t* stripped = nullptr) {
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir.string());
+  BOOST_REQUIRE(reader.ok());
+  std::ostringstream out;
+  BOOST_REQUIRE((*reader)->List({}, [&](const CatalogEntry& e) {
+    Result<Record> r = (*reader)->Read(e);
+    BOOST_REQUIRE_MESSAGE(r.ok(), r.status().message());
+    if (stripped != nullptr && !r->original.empty()) ++*stripped;
+    out << e.ordinal << ' ' << e.id << ' ' << e.url << ' ' << e.source << ' ' << e.title << ' ' << e.date << ' '
+        << e.archived_at << ' ' << e.run << ' ' << e.digest << ' ' << e.simhash << ' ' << e.sketch << ' '
+        << int(e.extraction) << ' ' << e.original_size << '|' << r->text << '|' << r->original << '|' << r->simhash
+        << '\n';
+  }).ok());
+  BOOST_REQUIRE((*reader)->ListDropped({}, [&](const DroppedEntry& d) {
+    out << d.url << ' ' << d.source << ' ' << d.status() << ' ' << d.duplicate_of << ' ' << d.distance << ' '
+        << d.similarity << ' ' << d.run << '\n';
+  }).ok());
+  Result<std::vector<RunInfo>> runs = (*reader)->Runs();
+  BOOST_REQUIRE(runs.ok());
+  for (const RunInfo& run : *runs) out << run.id << ' ' << run.counts_json << '\n';
+  return out.str();
 }
 
 }  // namespace
@@ -333,6 +381,9 @@ BOOST_AUTO_TEST_CASE(a_run_cut_into_tasks_decides_as_one_machine_does) {
   ::setenv("SOURCE_DATE_EPOCH", "1764374400", 1);
   Result<RunSummary> whole = RunArchive(crawl.Options("a", "whole.jsonl", 2));
   BOOST_REQUIRE_MESSAGE(whole.ok(), whole.status().message());
+  size_t stripped = 0;
+  const std::string contents = ArchiveContents(crawl.root / "a", &stripped);
+  BOOST_TEST(stripped > 5u);  // the decide task's changes to the text reach the shards
   for (unsigned tasks : {1u, 2u, 3u, 7u, 500u}) {  // 500: more tasks than files
     const std::string name = "t" + std::to_string(tasks);
     Result<RunSummary> cut = RunInTasks(crawl.Options(name, name + ".jsonl", 1),
@@ -340,19 +391,74 @@ BOOST_AUTO_TEST_CASE(a_run_cut_into_tasks_decides_as_one_machine_does) {
     BOOST_REQUIRE_MESSAGE(cut.ok(), cut.status().message());
     BOOST_TEST(ReadFile(crawl.root / (name + ".jsonl")) == ReadFile(crawl.root / "whole.jsonl"),
                "report of " << tasks << " tasks");
-    BOOST_REQUIRE(cut->shards_written == whole->shards_written);
-    for (const std::string& shard : whole->shards_written)
-      BOOST_TEST(ReadFile(crawl.root / name / shard) == ReadFile(crawl.root / "a" / shard), shard);
+    BOOST_TEST(ArchiveContents(crawl.root / name) == contents, "archive of " << tasks << " tasks");
+    BOOST_TEST(Verify(crawl.root / name).empty());
+    BOOST_TEST(fs::is_empty(crawl.root / (name + "-work")));  // the run's files are spent
   }
   // The second night, against archives built either way, decides the same again.
   Result<RunSummary> night2 = RunArchive(crawl.Options("a", "whole2.jsonl", 2));
   Result<RunSummary> night2_cut =
       RunInTasks(crawl.Options("t3", "t3-2.jsonl", 2), (crawl.root / "t3-work2").string(), 3, true);
+  Result<RunSummary> night2_on_cut = RunArchive(crawl.Options("t7", "t7-2.jsonl", 2));
   ::unsetenv("SOURCE_DATE_EPOCH");
   BOOST_REQUIRE(night2.ok());
   BOOST_REQUIRE_MESSAGE(night2_cut.ok(), night2_cut.status().message());
+  BOOST_REQUIRE(night2_on_cut.ok());
   BOOST_TEST(ReadFile(crawl.root / "t3-2.jsonl") == ReadFile(crawl.root / "whole2.jsonl"));
+  BOOST_TEST(ReadFile(crawl.root / "t7-2.jsonl") == ReadFile(crawl.root / "whole2.jsonl"));
+  BOOST_TEST(ArchiveContents(crawl.root / "t3") == ArchiveContents(crawl.root / "a"));
   BOOST_TEST(night2->totals.archived == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_merge_killed_half_way_is_completed_by_running_it_again) {
+  Crawl crawl(30);
+  ::setenv("SOURCE_DATE_EPOCH", "1764374400", 1);
+  BOOST_REQUIRE(RunArchive(crawl.Options("a", "whole.jsonl", 1)).ok());
+  RunOptions options = crawl.Options("b", "cut.jsonl", 1);
+  const TaskPlan plan{(crawl.root / "work").string(), 3, true};
+  fs::create_directories(plan.work_dir);
+  for (unsigned t = 0; t < 3; ++t) BOOST_REQUIRE(RunAnalyzeTask(options, plan, t).ok());
+  BOOST_REQUIRE(DecideArchiveTasks(options, plan).ok());
+  BOOST_REQUIRE(WriteArchiveTask(options, plan, 0).ok());
+  Result<RunSummary> early = MergeArchiveTasks(options, plan);
+  BOOST_REQUIRE(!early.ok());
+  BOOST_TEST(early.status().message().find("task(s) 1,2 ") != std::string::npos, early.status().message());
+  for (unsigned t = 1; t < 3; ++t) BOOST_REQUIRE(WriteArchiveTask(options, plan, t).ok());
+  // The merge dies with its first shard in place and not committed.
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::setenv("SIMSHARD_CRASH_AT", "before-merge-commit", 1);
+    (void)MergeArchiveTasks(options, plan);
+    ::_exit(0);
+  }
+  int wstatus = 0;
+  ::waitpid(child, &wstatus, 0);
+  BOOST_REQUIRE(WIFSIGNALED(wstatus));
+  Result<RunSummary> merged = MergeArchiveTasks(options, plan);
+  BOOST_REQUIRE_MESSAGE(merged.ok(), merged.status().message());
+  BOOST_TEST(ReadFile(crawl.root / "cut.jsonl") == ReadFile(crawl.root / "whole.jsonl"));
+  BOOST_TEST(ArchiveContents(crawl.root / "b") == ArchiveContents(crawl.root / "a"));
+  BOOST_TEST(Verify(crawl.root / "b").empty());
+  // Run again once committed, the merge has nothing left to do.
+  Result<RunSummary> again = MergeArchiveTasks(options, plan);
+  BOOST_REQUIRE_MESSAGE(again.ok(), again.status().message());
+  BOOST_TEST(again->shards_written.empty());
+  ::unsetenv("SOURCE_DATE_EPOCH");
+}
+
+BOOST_AUTO_TEST_CASE(a_merge_into_an_archive_that_moved_on_is_refused) {
+  Crawl crawl(12);
+  RunOptions options = crawl.Options("a", "cut.jsonl", 1);
+  const TaskPlan plan{(crawl.root / "work").string(), 2, true};
+  fs::create_directories(plan.work_dir);
+  for (unsigned t = 0; t < 2; ++t) BOOST_REQUIRE(RunAnalyzeTask(options, plan, t).ok());
+  BOOST_REQUIRE(DecideArchiveTasks(options, plan).ok());
+  for (unsigned t = 0; t < 2; ++t) BOOST_REQUIRE(WriteArchiveTask(options, plan, t).ok());
+  BOOST_REQUIRE(RunArchive(crawl.Options("a", "other.jsonl", 1)).ok());  // takes run 1 first
+  Result<RunSummary> stale = MergeArchiveTasks(options, plan);
+  BOOST_REQUIRE(!stale.ok());
+  BOOST_TEST(stale.status().message().find("changed after this run was decided") != std::string::npos,
+             stale.status().message());
 }
 
 BOOST_AUTO_TEST_CASE(a_dedup_cut_into_tasks_reports_as_one_machine_does) {
