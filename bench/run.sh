@@ -287,6 +287,10 @@ else
   row "extraction F1" "not measured (no $EXDEV)" "" "" ""
 fi
 
+# ---- runs cut into tasks (the Slurm stages, run here one by one) --------------------------
+echo
+"$ROOT/bench/tasks.sh" "$BIN" "$CRAWL" "$WORK/tasks" || echo "bench/tasks.sh: exit $?"
+
 # ---- the stage benchmarks of the other issues -------------------------------------------
 others=$(find "$BUILD/bench" -maxdepth 1 -type f -perm -u+x -printf '%f\n' 2>/dev/null | sort |
          grep -vxE 'scan_throughput|fingerprint_speed|dedup_lookup|quality|extract_pages' || true)

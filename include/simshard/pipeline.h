@@ -93,13 +93,16 @@ struct TaskPlan {
 };
 // Where task `task`'s stage file goes (it is complete when it exists).
 std::string StageFilePath(const TaskPlan& plan, unsigned task);
+// An archive run's slice `task` as its decide task reads it: without the original bytes.
+std::string DecideFilePath(const TaskPlan& plan, unsigned task);
 // The tasks whose stage file is missing: the ones to run (again).
 std::vector<unsigned> PendingTasks(const TaskPlan& plan);
 // "0,3,7": task numbers as sbatch --array and messages give them.
 std::string TaskList(const std::vector<unsigned>& tasks);
 // Analyses slice `task` (0-based) of options.inputs into its stage file.
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
-// `options` with stage_files set to every task's file: what the decide task runs.
+// `options` with stage_files set to every task's file (an archive run's: its decide
+// files): what the decide task runs.
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
 
 // An archive run cut into tasks goes on in three stages after the analyse tasks, so that

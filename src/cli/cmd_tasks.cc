@@ -245,7 +245,8 @@ bool MaybeRunInTasks(const CommandHelp& help, const std::vector<std::string>& ar
                      const po::variables_map& vm, const RunOptions& run, bool archive,
                      int* exit_code) {
   const Executor e = ToExecutor(vm);
-  if (!e.slurm && e.tasks == 1) return false;
+  // One task here is a plain run, unless a work folder is asked for (to run its stages by hand).
+  if (!e.slurm && e.tasks == 1 && e.work_dir.empty()) return false;
   TaskPlan plan{e.work_dir, e.tasks, archive};
   if (plan.work_dir.empty()) {
     if (run.archive_dir.empty() || !archive)

@@ -15,7 +15,7 @@ void MarkWeak(Analyzed* a, Extraction extraction, std::string why) {
   a->doc.extraction = extraction;
   a->weak_reason = std::move(why);
   // xxh3 runs at memory speed: hashing the bytes again costs far less than the extraction.
-  a->digest = RawBytesDigest(a->doc.original);
+  a->digest = a->raw_digest != Digest{} ? a->raw_digest : RawBytesDigest(a->doc.original);
   a->fingerprint = Fingerprint{};
 }
 

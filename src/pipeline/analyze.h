@@ -30,6 +30,10 @@ struct Analyzed {
   // Why a weak or empty page's text is no evidence of duplication, for its report row
   // ("weak extraction (3 words)"); empty for an extracted page.
   std::string weak_reason;
+  // RawBytesDigest(doc.original) when doc.original was left out (the decide file of an
+  // archive run cut into tasks, which the decider reads without the original bytes); zero
+  // when doc.original is there to hash.
+  Digest raw_digest;
   // Set by the decider when it took learned chrome out of doc.text (never in stage files:
   // the decide stage hands such text on to the write tasks).
   bool text_stripped = false;

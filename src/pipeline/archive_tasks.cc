@@ -349,7 +349,8 @@ Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& 
 Status RemoveTaskFiles(const TaskPlan& plan) {
   boost::system::error_code ec;
   for (unsigned t = 0; t < plan.tasks; ++t) {
-    for (const std::string& path : {StageFilePath(plan, t), DecisionPath(plan, t), WrittenPath(plan, t)})
+    for (const std::string& path :
+         {StageFilePath(plan, t), DecideFilePath(plan, t), DecisionPath(plan, t), WrittenPath(plan, t)})
       ::unlink(path.c_str());
     fs::remove_all(WriteDir(plan, t), ec);
   }

@@ -40,6 +40,11 @@ std::string StageFilePath(const TaskPlan& plan, unsigned task) {
   return plan.work_dir + name;
 }
 
+std::string DecideFilePath(const TaskPlan& plan, unsigned task) {
+  std::string path = StageFilePath(plan, task);
+  return path.replace(path.size() - 5, 5, "decide");
+}
+
 std::vector<unsigned> PendingTasks(const TaskPlan& plan) {
   std::vector<unsigned> pending;
   for (unsigned t = 0; t < plan.tasks; ++t) {
@@ -72,10 +77,14 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
   pipeline::AnalyzedStream stream(
       std::vector<InputUnit>(slice.begin(), slice.end()), options.scan, options.threads,
       pipeline::FullAnalysis(Fingerprinter()));
-  pipeline::StageWriter writer;
+  // An archive run's decide task reads a second, lighter file without the original bytes
+  // (it decides on the text); the write task reads the full one.
+  pipeline::StageWriter writer, decide;
   SIMSHARD_RETURN_IF_ERROR(writer.Open(StageFilePath(plan, task)));
+  if (plan.archive) SIMSHARD_RETURN_IF_ERROR(decide.Open(DecideFilePath(plan, task)));
   while (std::optional<pipeline::Analyzed> a = stream.Next()) {
     Status appended = writer.Append(*a);
+    if (appended.ok() && plan.archive) appended = decide.Append(pipeline::ForDecideTask(*a));
     if (!appended.ok()) {
       stream.Cancel();
       stream.Finish();
@@ -84,7 +93,8 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
   }
   SIMSHARD_RETURN_IF_ERROR(stream.Finish());
   CrashPoint("analyze-task-" + std::to_string(task));  // drills: one task dies unfinished
-  return writer.Finish();
+  if (plan.archive) SIMSHARD_RETURN_IF_ERROR(decide.Finish());
+  return writer.Finish();  // last: the slice is complete when this file is there
 }
 
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
@@ -94,7 +104,8 @@ Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
                          " for task(s) " + TaskList(pending) + "; run them (again) first");
   }
   options.stage_files.clear();
-  for (unsigned t = 0; t < plan.tasks; ++t) options.stage_files.push_back(StageFilePath(plan, t));
+  for (unsigned t = 0; t < plan.tasks; ++t)
+    options.stage_files.push_back(plan.archive ? DecideFilePath(plan, t) : StageFilePath(plan, t));
   return options;
 }
 

@@ -79,6 +79,8 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out) {
   PutU64(a.digest.high, out);
   PutU64(a.digest.low, out);
   PutU64(a.fingerprint.simhash, out);
+  PutU64(a.raw_digest.high, out);
+  PutU64(a.raw_digest.low, out);
   out->append(reinterpret_cast<const char*>(a.fingerprint.sketch.data()), a.fingerprint.sketch.size());
   PutU64(a.paragraph_keys.size(), out);
   for (uint64_t key : a.paragraph_keys) PutU64(key, out);
@@ -99,7 +101,8 @@ bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
   d.extraction = static_cast<Extraction>(extraction);
   uint64_t keys = 0;
   if (!GetU64(in, pos, &d.input_bytes) || !GetU64(in, pos, &a->digest.high) ||
-      !GetU64(in, pos, &a->digest.low) || !GetU64(in, pos, &a->fingerprint.simhash))
+      !GetU64(in, pos, &a->digest.low) || !GetU64(in, pos, &a->fingerprint.simhash) ||
+      !GetU64(in, pos, &a->raw_digest.high) || !GetU64(in, pos, &a->raw_digest.low))
     return false;
   Sketch& sketch = a->fingerprint.sketch;
   if (in.size() - *pos < sketch.size()) return false;
@@ -166,6 +169,29 @@ bool DecodeDecision(std::string_view in, size_t* pos, Decision* d) {
   if (!GetByte(in, pos, &tag) || (tag != 'k' && tag != 'd')) return false;
   d->kept = tag == 'k';
   return d->kept ? DecodeKept(in, pos, d) : DecodeDropped(in, pos, &d->dropped);
+}
+
+Analyzed ForDecideTask(const Analyzed& a) {
+  Analyzed light;
+  light.doc.seq = a.doc.seq;
+  light.doc.source = a.doc.source;
+  light.doc.piece_begin = a.doc.piece_begin;
+  light.doc.piece_path = a.doc.piece_path;
+  light.doc.url = a.doc.url;
+  light.doc.date = a.doc.date;
+  light.doc.crawled_at = a.doc.crawled_at;
+  light.doc.site = a.doc.site;
+  light.doc.kind = a.doc.kind;
+  light.doc.text = a.doc.text;
+  light.doc.extraction = a.doc.extraction;
+  light.doc.skip_reason = a.doc.skip_reason;
+  light.doc.input_bytes = a.doc.input_bytes;
+  light.digest = a.digest;
+  light.fingerprint = a.fingerprint;
+  light.paragraph_keys = a.paragraph_keys;
+  light.weak_reason = a.weak_reason;
+  light.raw_digest = RawBytesDigest(a.doc.original);
+  return light;
 }
 
 Result<uint64_t> StageRecordCount(const std::string& path) {

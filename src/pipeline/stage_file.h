@@ -1,7 +1,7 @@
 // The file a task of a run cut into tasks leaves for the next stage: every document of
 // its slice of the input, analysed (extracted, folded, fingerprinted), in input order.
 // Layout (all integers little-endian):
-//   the magic: "simshard-stage 2\n" (2: with the crawl time and the WARC headers), or
+//   the magic: "simshard-stage 3\n" (3: with the raw bytes' digest), or
 //   "simshard-decided 1\n" for a file of Decisions
 //   blocks: u64 compressed size, then one zstd frame holding records back to back
 //   end:    u64 0, then u64 the number of records, then "end\n"
@@ -42,7 +42,7 @@ struct Decision {
 };
 
 // The files of a run cut into tasks share one layout; the magic names what they hold.
-inline constexpr std::string_view kAnalyzedMagic = "simshard-stage 2\n";  // 2: crawl time, WARC headers
+inline constexpr std::string_view kAnalyzedMagic = "simshard-stage 3\n";  // 3: the raw bytes' digest
 inline constexpr std::string_view kDecisionMagic = "simshard-decided 1\n";
 
 class StageWriter {
@@ -116,6 +116,11 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out);
 bool DecodeAnalyzed(std::string_view bytes, size_t* pos, Analyzed* a);
 void EncodeDecision(const Decision& d, std::string* out);
 bool DecodeDecision(std::string_view bytes, size_t* pos, Decision* d);
+
+// What the decide task of an archive run reads of a document: all but its original bytes,
+// title and WARC headers (which the write task reads from the full stage file), with
+// raw_digest set in their stead.
+Analyzed ForDecideTask(const Analyzed& a);
 
 // The number of records a complete stage file holds, read from its end.
 Result<uint64_t> StageRecordCount(const std::string& path);

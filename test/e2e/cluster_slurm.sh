@@ -91,7 +91,7 @@ grep -q "archived" out err || die "no run summary printed"
 err_has "5 of 5 write tasks done"
 cmp one-1.jsonl five-1.jsonl || die "5 Slurm tasks reported otherwise than one process"
 same_archives one five "5 Slurm tasks"
-[ -z "$(ls five/tasks/*.stage five/tasks/decided* five/tasks/write-* 2>/dev/null)" ] ||
+[ -z "$(ls five/tasks/*.stage five/tasks/*.decide five/tasks/decided* five/tasks/write-* 2>/dev/null)" ] ||
   die "the run's files were not removed after the run"
 
 step "one process, second night"

@@ -548,6 +548,20 @@ BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
     pipeline::Analyzed c;
     BOOST_TEST(!pipeline::DecodeAnalyzed(std::string_view(bytes).substr(0, cut), &p, &c), cut);
   }
+  // What an archive run's decide task reads: no original bytes, yet a page the decider finds
+  // weak gets the digest of those bytes, as on one machine.
+  pipeline::Analyzed light = pipeline::ForDecideTask(a);
+  bytes.clear();
+  pipeline::EncodeAnalyzed(light, &bytes);
+  pos = 0;
+  BOOST_REQUIRE(pipeline::DecodeAnalyzed(bytes, &pos, &b));
+  BOOST_TEST(b.doc.original.empty());
+  BOOST_TEST(b.doc.text == a.doc.text);
+  BOOST_TEST((b.paragraph_keys == a.paragraph_keys));
+  pipeline::MarkWeak(&a, Extraction::kWeak, "only chrome");
+  pipeline::MarkWeak(&b, Extraction::kWeak, "only chrome");
+  BOOST_TEST((b.digest == a.digest));
+  BOOST_TEST((b.digest == RawBytesDigest(a.doc.original)));
 }
 
 BOOST_AUTO_TEST_CASE(a_large_json_lines_feed_is_shared_out_in_pieces_with_the_same_line_numbers) {
