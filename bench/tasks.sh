@@ -54,13 +54,13 @@ for tasks in 1 2 4; do
   # task leaves the work folder with the run's command in it.
   W="s$tasks-work"
   (SIMSHARD_CRASH_AT=analyze-task-0 "$BIN" archive in --archive "s$tasks" --report "s$tasks.jsonl" --threads 1 \
-    --tasks "$tasks" --work-dir "$W" -q 2>/dev/null)
+    --tasks "$tasks" --work-dir "$W" -q; true) 2>/dev/null
   a_cpu=0 a_rss=0 w_cpu=0 w_rss=0
   for ((t = 0; t < tasks; t++)); do
     read -r c r < <(measure "$BIN" stage analyze --work-dir "$W" --task "$t")
     a_cpu=$(calc "$a_cpu + $c" .2f); a_rss=$(calc "max($a_rss, $r)" .0f)
   done
-  slices=$(bytes_of "$W"/slice-*)
+  slices=$(bytes_of "$W"/slice-*.stage) light=$(bytes_of "$W"/slice-*.decide)
   read -r d_cpu d_rss < <(measure "$BIN" stage decide --work-dir "$W")
   decided=$(bytes_of "$W"/decided-*)
   for ((t = 0; t < tasks; t++)); do
@@ -68,7 +68,7 @@ for tasks in 1 2 4; do
     w_cpu=$(calc "$w_cpu + $c" .2f); w_rss=$(calc "max($w_rss, $r)" .0f)
   done
   read -r m_cpu m_rss < <(measure "$BIN" stage merge --work-dir "$W")
-  row "  analyse, $tasks task(s)" "cpu $a_cpu s in all" "peak $a_rss MB a task" "slices $(calc "$slices/1e6" .1f) MB" ""
+  row "  analyse, $tasks task(s)" "cpu $a_cpu s in all" "peak $a_rss MB a task" "slices $(calc "$slices/1e6" .1f) MB" "decide files $(calc "$light/1e6" .1f) MB"
   row "  decide (matching), 1 task" "cpu $d_cpu s" "peak $d_rss MB" "decisions $(calc "$decided/1e6" .2f) MB" ""
   row "  write, $tasks task(s)" "cpu $w_cpu s in all" "peak $w_rss MB a task" "" ""
   row "  merge, 1 task" "cpu $m_cpu s" "peak $m_rss MB" "" ""

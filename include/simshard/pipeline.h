@@ -93,7 +93,8 @@ struct TaskPlan {
 };
 // Where task `task`'s stage file goes (it is complete when it exists).
 std::string StageFilePath(const TaskPlan& plan, unsigned task);
-// An archive run's slice `task` as its decide task reads it: without the original bytes.
+// An archive run's slice `task` as its decide task reads it: without the original bytes
+// (absent where they are not the bulk of the slice: then it reads the stage file).
 std::string DecideFilePath(const TaskPlan& plan, unsigned task);
 // The tasks whose stage file is missing: the ones to run (again).
 std::vector<unsigned> PendingTasks(const TaskPlan& plan);

@@ -1,7 +1,10 @@
 // A run cut into tasks: slices of the input analysed apart, decided together.
 #include <sys/stat.h>
 
+#include <unistd.h>
+
 #include <cstdio>
+#include <memory>
 
 #include "pipeline/analyze.h"
 #include "pipeline/stage_file.h"
@@ -31,6 +34,52 @@ std::span<const InputUnit> SliceOf(const std::vector<InputUnit>& units, unsigned
   const size_t begin = start_of(task), end = start_of(task + 1);
   return std::span<const InputUnit>(units).subspan(begin, end - begin);
 }
+
+// What an analyse task writes: the slice's stage file and, for an archive run, the lighter
+// decide file its decide task reads (no original bytes). Where the original bytes are not
+// the bulk of the records (JSON Lines text feeds), the decide file would cost more to
+// write than it saves the decide task: it is given up after a first look, and the decide
+// task reads the stage file.
+class SliceFiles {
+ public:
+  SliceFiles(const TaskPlan& plan, unsigned task) : plan_(plan), task_(task) {}
+
+  Status Open() {
+    ::unlink(DecideFilePath(plan_, task_).c_str());  // a killed attempt's
+    SIMSHARD_RETURN_IF_ERROR(full_.Open(StageFilePath(plan_, task_)));
+    if (!plan_.archive) return Status::OK();
+    light_ = std::make_unique<pipeline::StageWriter>();
+    return light_->Open(DecideFilePath(plan_, task_));
+  }
+
+  Status Append(const pipeline::Analyzed& a) {
+    SIMSHARD_RETURN_IF_ERROR(full_.Append(a));
+    if (!light_) return Status::OK();
+    const Document& d = a.doc;
+    heavy_ += d.original.size() + d.title.size() + d.warc.header.size() + d.warc.http_header.size() +
+              d.warc.http_body.size();
+    all_ += d.original.size() + d.text.size() + 8 * a.paragraph_keys.size() + 64;
+    if (all_ >= kLookBytes && 3 * heavy_ < 2 * all_) {  // it would be over a third of the stage file
+      light_.reset();  // removes its temp file
+      return Status::OK();
+    }
+    return light_->Append(pipeline::ForDecideTask(a));
+  }
+
+  // The decide file first: the stage file under its name marks the slice complete.
+  Status Finish() {
+    if (light_) SIMSHARD_RETURN_IF_ERROR(light_->Finish());
+    return full_.Finish();
+  }
+
+ private:
+  static constexpr uint64_t kLookBytes = 4 << 20;
+  const TaskPlan& plan_;
+  const unsigned task_;
+  pipeline::StageWriter full_;
+  std::unique_ptr<pipeline::StageWriter> light_;
+  uint64_t heavy_ = 0, all_ = 0;  // bytes of the original and of everything, so far
+};
 
 }  // namespace
 
@@ -77,14 +126,10 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
   pipeline::AnalyzedStream stream(
       std::vector<InputUnit>(slice.begin(), slice.end()), options.scan, options.threads,
       pipeline::FullAnalysis(Fingerprinter()));
-  // An archive run's decide task reads a second, lighter file without the original bytes
-  // (it decides on the text); the write task reads the full one.
-  pipeline::StageWriter writer, decide;
-  SIMSHARD_RETURN_IF_ERROR(writer.Open(StageFilePath(plan, task)));
-  if (plan.archive) SIMSHARD_RETURN_IF_ERROR(decide.Open(DecideFilePath(plan, task)));
+  SliceFiles files(plan, task);
+  SIMSHARD_RETURN_IF_ERROR(files.Open());
   while (std::optional<pipeline::Analyzed> a = stream.Next()) {
-    Status appended = writer.Append(*a);
-    if (appended.ok() && plan.archive) appended = decide.Append(pipeline::ForDecideTask(*a));
+    Status appended = files.Append(*a);
     if (!appended.ok()) {
       stream.Cancel();
       stream.Finish();
@@ -93,8 +138,7 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
   }
   SIMSHARD_RETURN_IF_ERROR(stream.Finish());
   CrashPoint("analyze-task-" + std::to_string(task));  // drills: one task dies unfinished
-  if (plan.archive) SIMSHARD_RETURN_IF_ERROR(decide.Finish());
-  return writer.Finish();  // last: the slice is complete when this file is there
+  return files.Finish();
 }
 
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
@@ -104,8 +148,11 @@ Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
                          " for task(s) " + TaskList(pending) + "; run them (again) first");
   }
   options.stage_files.clear();
-  for (unsigned t = 0; t < plan.tasks; ++t)
-    options.stage_files.push_back(plan.archive ? DecideFilePath(plan, t) : StageFilePath(plan, t));
+  for (unsigned t = 0; t < plan.tasks; ++t) {
+    struct stat st;
+    const bool light = plan.archive && ::stat(DecideFilePath(plan, t).c_str(), &st) == 0;
+    options.stage_files.push_back(light ? DecideFilePath(plan, t) : StageFilePath(plan, t));
+  }
   return options;
 }
 
