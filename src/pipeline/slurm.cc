@@ -152,11 +152,21 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
 
 namespace {
 
-std::string JobIds(const SlurmJobs& jobs) {
-  std::string ids;
-  for (const std::string* id : {&jobs.analyze_job, &jobs.decide_job, &jobs.write_job, &jobs.merge_job})
-    if (!id->empty()) ids += (ids.empty() ? "" : ",") + *id;
-  return ids;
+// "<job id> <state>" lines of the run's jobs still queued (an array's tasks under the
+// array's id). All jobs are listed and filtered here: `squeue --jobs` fails as a whole once
+// one of the ids has left the queue, while later jobs of the chain still wait.
+Result<std::string> OurJobsInQueue(const SlurmJobs& jobs) {
+  Result<ProgramOutput> queue = RunProgram({"squeue", "--noheader", "--format=%F %T"});
+  if (!queue.ok()) return queue.status();
+  if (queue->exit_code != 0) return Status::Error("squeue failed: " + queue->err);
+  std::string ours;
+  std::istringstream lines(queue->out);
+  for (std::string line; std::getline(lines, line);) {
+    const std::string id = line.substr(0, line.find(' '));
+    for (const std::string* job : {&jobs.analyze_job, &jobs.decide_job, &jobs.write_job, &jobs.merge_job})
+      if (!job->empty() && id == *job) ours += line + "\n";
+  }
+  return ours;
 }
 
 bool Running(const std::string& queue, const std::string& job) {
@@ -188,14 +198,17 @@ Status WhatFailed(const TaskPlan& plan) {
 
 Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
                          const std::function<void(const SlurmProgress&)>& progress) {
-  const std::string ids = JobIds(jobs);
   SlurmProgress last{plan.tasks, ~0u, 0, false, 0, false};
-  for (;;) {
-    Result<ProgramOutput> queue = RunProgram({"squeue", "--noheader", "--jobs=" + ids,
-                                              "--format=%i %T"});
-    if (!queue.ok()) return queue.status();
-    // squeue fails for ids it has already forgotten: then they have left the queue too.
-    const bool queued = queue->exit_code == 0 && !queue->out.empty();
+  for (int failures = 0;;) {
+    Result<std::string> ours = OurJobsInQueue(jobs);
+    if (!ours.ok() && ++failures < 5) {  // the controller may be busy for a moment
+      std::this_thread::sleep_for(std::chrono::duration<double>(poll_seconds));
+      continue;
+    }
+    if (!ours.ok()) return ours.status();
+    failures = 0;
+    const std::string* queue = &*ours;
+    const bool queued = !queue->empty();
     // The last job removes the run's files once it is done with them.
     const bool ended = Exists(ExitCodePath(plan));
     // Once decided, the slices are spent (the last task removes them): all were analysed.
@@ -203,11 +216,11 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
     SlurmProgress now{plan.tasks,
                       decided ? plan.tasks : plan.tasks - static_cast<unsigned>(PendingTasks(plan).size()),
                       CountFailed(plan, "analyze") + CountFailed(plan, "write"), false, 0, false};
-    now.deciding = queued && Running(queue->out, jobs.decide_job);
+    now.deciding = queued && Running(*queue, jobs.decide_job);
     now.written = ended && plan.archive ? plan.tasks
                   : plan.archive && decided ? plan.tasks - static_cast<unsigned>(PendingWriteTasks(plan).size())
                                             : 0;
-    now.merging = queued && Running(queue->out, jobs.merge_job);
+    now.merging = queued && Running(*queue, jobs.merge_job);
     if (progress && (now.done != last.done || now.failed != last.failed || now.deciding != last.deciding ||
                      now.written != last.written || now.merging != last.merging))
       progress(now);
