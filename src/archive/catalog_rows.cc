@@ -452,7 +452,7 @@ Result<CatalogEntry> Catalog::FindById(std::string_view id) const {
   uint64_t value = 0;
   if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::Error("not found");
   auto st = Cached(version_ == 1 ? "SELECT " + std::string(kV1Columns) + " FROM documents WHERE id = ?1"
-                                 : "SELECT " + DocumentColumns("") + " FROM documents WHERE id = ?1");
+                                 : "SELECT " + DocumentColumns("") + " FROM documents" + WhereId());
   if (!st.ok()) return st.status();
   if (version_ == 1) (*st)->Bind(1, id); else (*st)->BindInt(1, static_cast<int64_t>(value));
   return FirstRow(*st, {}, false);

@@ -1,4 +1,4 @@
-// The compact version 2 catalog and the in-place upgrade of version 1 catalogs.
+// The compact catalog (versions 2 and 3) and the in-place upgrades of older catalogs.
 #include <boost/test/unit_test.hpp>
 
 #include <sqlite3.h>
@@ -146,6 +146,15 @@ std::vector<Record> VariedRecords(uint64_t first, uint64_t last) {
 
 constexpr int kDocuments = 45;
 
+// Two runs of VariedRecords in small frames and shards: several of each.
+void WriteVariedRuns(const std::string& dir) {
+  ArchiveOptions small;
+  small.frame_bytes = 1 << 10;
+  small.shard_bytes = 6 << 10;
+  WriteRun(dir, VariedRecords(1, 30), small);
+  WriteRun(dir, VariedRecords(31, kDocuments), small);
+}
+
 struct V1Archive {
   std::vector<std::string> listed;   // every field, as the reader lists them
   std::vector<std::string> v1_rows;  // SELECT of the version 1 columns, as text
@@ -154,11 +163,7 @@ struct V1Archive {
 // Writes an archive, then replaces its catalog with a version 1 catalog holding the same
 // rows, built with the version 1 SQL.
 V1Archive MakeV1Archive(const std::string& dir) {
-  ArchiveOptions small;
-  small.frame_bytes = 1 << 10;
-  small.shard_bytes = 6 << 10;
-  WriteRun(dir, VariedRecords(1, 30), small);
-  WriteRun(dir, VariedRecords(31, kDocuments), small);
+  WriteVariedRuns(dir);
   V1Archive out;
   std::vector<CatalogEntry> entries;
   BOOST_REQUIRE(OpenReader(dir)->List({}, [&](const CatalogEntry& e) {
@@ -229,7 +234,7 @@ BOOST_AUTO_TEST_CASE(a_writer_upgrades_version_1_keeping_every_field) {
   const V1Archive v1 = MakeV1Archive(dir.path());
   const ArchiveStats before = OpenReader(dir.path())->Stats().value();
   OpenWriter(dir.path()).reset();
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
   // Sums kept per shard give what version 1 summed over every document.
   const ArchiveStats after = OpenReader(dir.path())->Stats().value();
@@ -275,7 +280,7 @@ BOOST_AUTO_TEST_CASE(a_writer_killed_during_the_upgrade_leaves_version_1_intact)
   BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") ==
                  v1.v1_rows, boost::test_tools::per_element());
   OpenWriter(dir.path()).reset();  // the next writer upgrades it
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
 }
 
@@ -286,7 +291,7 @@ BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
   const auto before = Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal");
   auto w = ArchiveWriter::Open(dir.path(), {});
   BOOST_REQUIRE(!w.ok());
-  BOOST_TEST(w.status().message().find("upgrading the catalog from version 1 to 2") != std::string::npos);
+  BOOST_TEST(w.status().message().find("upgrading the catalog from version 1 to 3") != std::string::npos);
   BOOST_TEST(w.status().message().find("not-hex-at-all!!") != std::string::npos);
   BOOST_TEST(UserVersion(dir.path()) == "1");
   BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") == before,
@@ -294,13 +299,58 @@ BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
   BOOST_TEST(OpenReader(dir.path())->Stats().value().documents == uint64_t(kDocuments));
 }
 
+// Version 2 had a UNIQUE index on the whole id (version 3 indexes its high 32 bits):
+// readers use it as it is, the next writer replaces it and changes nothing else.
+BOOST_AUTO_TEST_CASE(a_version_2_catalog_is_read_as_it_is_and_upgraded) {
+  ScratchDir dir;
+  WriteVariedRuns(dir.path());
+  const std::vector<std::string> listed = ListAll(dir.path());
+  Db(dir.path()).Exec("DROP INDEX documents_id_high; CREATE UNIQUE INDEX documents_id ON documents(id);"
+                      "PRAGMA user_version = 2");
+  {
+    auto reader = OpenReader(dir.path());
+    for (const Record& r : VariedRecords(1, kDocuments)) BOOST_TEST(reader->Find(r.id).value().source == r.source);
+    BOOST_TEST(reader->Find("https://example.org/news/3").value().id == MakeRecord(3).id);
+    BOOST_TEST(!reader->Find(Hex64(0x96b1c2c88402321full)).ok());
+    BOOST_TEST(reader->Verify().empty());
+    CheckFingerprints(VariedRecords(1, kDocuments), [&](auto&& fn) { return reader->ForEachFingerprint(fn); });
+  }
+  BOOST_TEST(ListAll(dir.path()) == listed, boost::test_tools::per_element());
+  BOOST_TEST(UserVersion(dir.path()) == "2");  // a reader never changes the catalog
+
+  auto w = OpenWriter(dir.path());
+  BOOST_TEST(UserVersion(dir.path()) == "3");
+  BOOST_TEST(Db(dir.path()).Rows("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'documents' "
+                                 "ORDER BY name") == (std::vector<std::string>{"documents_id_high", "documents_url_hash"}),
+             boost::test_tools::per_element());
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  BOOST_TEST(!w->Add(MakeRecord(3)).ok());  // ids stay unique without the UNIQUE index
+  BOOST_TEST(w->Add(MakeRecord(100)).ok());
+  BOOST_REQUIRE(w->FinishRun("{}").ok());
+  w.reset();
+  std::vector<std::string> now = ListAll(dir.path());
+  BOOST_REQUIRE(now.size() == listed.size() + 1);
+  now.pop_back();
+  BOOST_TEST(now == listed, boost::test_tools::per_element());
+  auto reader = OpenReader(dir.path());
+  for (const Record& r : VariedRecords(1, kDocuments)) BOOST_TEST(reader->Find(r.id).value().source == r.source);
+  BOOST_TEST(reader->Find(MakeRecord(100).id).ok());
+  BOOST_TEST(reader->Verify().empty());
+}
+
+// No UNIQUE index keeps ids unique since version 3: reindex checks the rows it reads back.
+BOOST_AUTO_TEST_CASE(reindex_refuses_a_document_stored_twice) {
+  ScratchDir dir;
+  WriteRun(dir.path(), VariedRecords(1, 5));
+  const std::string shard = dir.path() + "/000001.jsonl.zst", copy = dir.path() + "/000002.jsonl.zst";
+  BOOST_REQUIRE(std::system(("cp " + shard + " " + copy).c_str()) == 0);
+  const Status s = Reindex(dir.path());
+  BOOST_TEST(s.message().find("is stored twice") != std::string::npos, s.message());
+}
+
 BOOST_AUTO_TEST_CASE(reindex_writes_the_rows_the_writer_wrote) {
   ScratchDir dir;
-  ArchiveOptions small;
-  small.frame_bytes = 1 << 10;
-  small.shard_bytes = 6 << 10;
-  WriteRun(dir.path(), VariedRecords(1, 30), small);
-  WriteRun(dir.path(), VariedRecords(31, kDocuments), small);
+  WriteVariedRuns(dir.path());
   const std::string all = "SELECT * FROM documents ORDER BY ordinal";
   const std::string shards = "SELECT id, name, records, original_bytes FROM shards ORDER BY id";
   const auto written = Db(dir.path()).Rows(all);
@@ -340,12 +390,12 @@ BOOST_AUTO_TEST_CASE(other_databases_and_newer_catalogs_are_refused_untouched) {
 
   ScratchDir newer;
   WriteRun(newer.path(), {MakeRecord(1)});
-  Db(newer.path()).Exec("PRAGMA user_version = 3");
+  Db(newer.path()).Exec("PRAGMA user_version = 4");
   for (bool writer : {false, true}) {
     const Status s = writer ? ArchiveWriter::Open(newer.path(), {}).status() : ArchiveReader::Open(newer.path()).status();
     BOOST_TEST(s.message().find("written by a newer simshard") != std::string::npos);
   }
-  BOOST_TEST(UserVersion(newer.path()) == "3");
+  BOOST_TEST(UserVersion(newer.path()) == "4");
 }
 
 // List filters run in SQL on version 2 (on a URL's host prefix and rest, or on the whole
@@ -400,7 +450,7 @@ BOOST_AUTO_TEST_CASE(repair_of_a_version_1_archive_lists_what_was_lost) {
   bool lost_last = false;
   for (const LostDocument& d : report->lost) lost_last |= d.id == last.id && d.source == last.source;
   BOOST_TEST(lost_last);
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   auto reader = OpenReader(dir.path());
   BOOST_TEST(reader->Verify().empty());
   BOOST_TEST(reader->Stats().value().documents == kDocuments - report->lost.size());
@@ -522,5 +572,5 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_without_the_extraction_column_gets_it) 
   std::vector<std::string> now = ListAll(dir.path());
   now.pop_back();
   BOOST_TEST(now == listed, boost::test_tools::per_element());
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
 }
