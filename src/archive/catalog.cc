@@ -273,7 +273,8 @@ Status Catalog::DeleteDocuments() const {
   rows_->Forget();
   rows_->ForgetPending();
   // Prefixes of dropped rows stay: those rows are not in any shard, reindex keeps them.
-  return Exec(std::string("DELETE FROM documents; DELETE FROM frames; DELETE FROM shards; DELETE FROM prefixes") +
+  return Exec(std::string("DELETE FROM documents; DELETE FROM url_hashes; DELETE FROM frames; DELETE FROM shards; "
+                          "DELETE FROM prefixes") +
               (has_dropped_ ? " WHERE id NOT IN (SELECT url_prefix FROM dropped WHERE url_prefix IS NOT NULL "
                               "UNION SELECT source_prefix FROM dropped WHERE source_prefix IS NOT NULL);"
                             : ";"));

@@ -32,7 +32,8 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 Status UpgradeV1ToV2(const Catalog& catalog);
 
 // Replaces version 2's UNIQUE index on the whole id with version 3's index on its high 32
-// bits, inside the caller's transaction (the tables are those of version 2, completed first).
+// bits, and moves the URL hashes from `documents` to `url_hashes`, inside the caller's
+// transaction (the tables are those of version 2, completed first).
 Status UpgradeV2ToV3(const Catalog& catalog);
 
 // Gives a version 2 catalog written before documents.extraction or documents.crawled_at

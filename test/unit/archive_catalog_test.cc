@@ -299,18 +299,45 @@ BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
   BOOST_TEST(OpenReader(dir.path())->Stats().value().documents == uint64_t(kDocuments));
 }
 
-// Version 2 had a UNIQUE index on the whole id (version 3 indexes its high 32 bits):
-// readers use it as it is, the next writer replaces it and changes nothing else.
+// The version 2 `documents` table and its indexes exactly as earlier releases created
+// them; the rows of a version 3 catalog go into it with their URL hashes.
+constexpr const char* kToV2 = R"sql(
+CREATE TABLE documents_v2(
+  ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, digest, simhash INTEGER, sketch BLOB,
+  url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
+  source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
+  frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER,
+  extraction INTEGER, crawled_at);
+INSERT INTO documents_v2 SELECT ordinal, id, digest, simhash, sketch, url_prefix, url_rest,
+  (SELECT hash FROM url_hashes h WHERE h.ordinal = d.ordinal), source_prefix, source_rest, title,
+  date, run, archived_at, kind, frame, record_offset, record_size, original_size, extraction,
+  crawled_at FROM documents d;
+DROP TABLE documents; DROP TABLE url_hashes;
+PRAGMA legacy_alter_table = ON;  -- documents_view is left as it is: it names `documents`
+ALTER TABLE documents_v2 RENAME TO documents;
+CREATE UNIQUE INDEX documents_id ON documents(id);
+CREATE INDEX documents_url_hash ON documents(url_hash);
+PRAGMA user_version = 2;
+)sql";
+
+// Version 2 had a UNIQUE index on the whole id (version 3 indexes its high 32 bits) and
+// the URL hash in each row (version 3: `url_hashes`): readers use it as it is, the next
+// writer moves the hashes, replaces the index and changes nothing else.
 BOOST_AUTO_TEST_CASE(a_version_2_catalog_is_read_as_it_is_and_upgraded) {
   ScratchDir dir;
   WriteVariedRuns(dir.path());
   const std::vector<std::string> listed = ListAll(dir.path());
-  Db(dir.path()).Exec("DROP INDEX documents_id_high; CREATE UNIQUE INDEX documents_id ON documents(id);"
-                      "PRAGMA user_version = 2");
+  const std::string hashes = "SELECT hash, ordinal FROM url_hashes ORDER BY ordinal";
+  const std::vector<std::string> written_hashes = Db(dir.path()).Rows(hashes);
+  size_t with_url = 0;
+  for (const Record& r : VariedRecords(1, kDocuments)) with_url += !r.url.empty();
+  BOOST_TEST(written_hashes.size() == with_url);  // an empty URL has no hash
+  Db(dir.path()).Exec(kToV2);
   {
     auto reader = OpenReader(dir.path());
     for (const Record& r : VariedRecords(1, kDocuments)) BOOST_TEST(reader->Find(r.id).value().source == r.source);
     BOOST_TEST(reader->Find("https://example.org/news/3").value().id == MakeRecord(3).id);
+    BOOST_TEST(reader->Find("").value().id == MakeRecord(8).id);  // the first without a URL
     BOOST_TEST(!reader->Find(Hex64(0x96b1c2c88402321full)).ok());
     BOOST_TEST(reader->Verify().empty());
     CheckFingerprints(VariedRecords(1, kDocuments), [&](auto&& fn) { return reader->ForEachFingerprint(fn); });
@@ -321,8 +348,10 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_is_read_as_it_is_and_upgraded) {
   auto w = OpenWriter(dir.path());
   BOOST_TEST(UserVersion(dir.path()) == "3");
   BOOST_TEST(Db(dir.path()).Rows("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'documents' "
-                                 "ORDER BY name") == (std::vector<std::string>{"documents_id_high", "documents_url_hash"}),
+                                 "ORDER BY name") == std::vector<std::string>{"documents_id_high"},
              boost::test_tools::per_element());
+  BOOST_TEST(Db(dir.path()).Rows(hashes) == written_hashes, boost::test_tools::per_element());
+  BOOST_TEST(Db(dir.path()).One("SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'url_hash'") == "0");
   BOOST_REQUIRE(w->BeginRun("{}").ok());
   BOOST_TEST(!w->Add(MakeRecord(3)).ok());  // ids stay unique without the UNIQUE index
   BOOST_TEST(w->Add(MakeRecord(100)).ok());
@@ -333,7 +362,11 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_is_read_as_it_is_and_upgraded) {
   now.pop_back();
   BOOST_TEST(now == listed, boost::test_tools::per_element());
   auto reader = OpenReader(dir.path());
-  for (const Record& r : VariedRecords(1, kDocuments)) BOOST_TEST(reader->Find(r.id).value().source == r.source);
+  for (const Record& r : VariedRecords(1, kDocuments)) {
+    BOOST_TEST(reader->Find(r.id).value().source == r.source);
+    if (!r.url.empty()) BOOST_TEST(reader->Find(r.url).value().url == r.url);
+  }
+  BOOST_TEST(reader->Find("").value().id == MakeRecord(8).id);
   BOOST_TEST(reader->Find(MakeRecord(100).id).ok());
   BOOST_TEST(reader->Verify().empty());
 }
