@@ -1,4 +1,4 @@
-// How a CatalogEntry becomes a compact version 2 `documents` row and back
+// How a CatalogEntry becomes a compact `documents` row (versions 2 and 3) and back
 // (doc/FORMAT.md, section 5): binary ids and digests, URL and source prefixes shared
 // through `prefixes`, locations through `frames`, archive times through `runs`.
 #pragma once

@@ -148,8 +148,8 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 }
 
 Status UpgradeV1ToV2(const Catalog& catalog) {
-  // The v1 tables move aside; the v2 ones are filled from them through the writer's own
-  // row encoding, then the v1 tables go. Indexes are built once, after the bulk load.
+  // The v1 tables move aside; the current ones are filled from them through the writer's own
+  // row encoding, then the v1 tables go. The id index is built once, after the bulk load.
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
       "ALTER TABLE documents RENAME TO documents_v1;"
       "DROP INDEX IF EXISTS documents_url; DROP INDEX IF EXISTS documents_digest;"

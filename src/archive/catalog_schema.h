@@ -27,8 +27,8 @@ inline constexpr std::string_view kV1Columns =
 CatalogEntry EntryFromV1Row(const Statement& s);
 Status ForEachV1Document(const Catalog& catalog, const std::function<void(const CatalogEntry&)>& fn);
 
-// Rewrites a version 1 catalog as version 2 inside the caller's transaction, so that it
-// happens completely or not at all.
+// Rewrites a version 1 catalog as the current version inside the caller's transaction,
+// so that it happens completely or not at all.
 Status UpgradeV1ToV2(const Catalog& catalog);
 
 // Replaces version 2's UNIQUE index on the whole id with version 3's index on its high 32
