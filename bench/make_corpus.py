@@ -10,6 +10,7 @@ corpus is absent the text is made up from a generated vocabulary instead.
 
   make_corpus.py --out crawl.jsonl [--docs 30000] [--copies 0.10] [--truth truth.tsv]
   make_corpus.py --tiny 1000000 --out tiny.jsonl      # many tiny distinct documents
+  make_corpus.py --bbc --out bbc.jsonl                # the BBC corpus as it is, one line an article
 """
 import argparse
 import io
@@ -29,10 +30,9 @@ SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"']))\s+(?=[A-Z\"'])")
 
 
 # ---- source text ----------------------------------------------------------------------
-def read_bbc(path):
-    """{topic: ([headlines], [sentences])} from the tarball, read in memory via zstd."""
+def bbc_files(path):
+    """(topic, file name, text) of each article of the tarball, read in memory via zstd."""
     raw = subprocess.run(["zstd", "-dc", path], check=True, capture_output=True).stdout
-    topics = {}
     with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
         for member in sorted(tar.getmembers(), key=lambda m: m.name):
             parts = member.name.split("/")
@@ -43,12 +43,19 @@ def read_bbc(path):
                 text = data.decode("utf-8")
             except UnicodeDecodeError:  # one file of the corpus is Latin-1
                 text = data.decode("latin-1")
-            lines = [l.strip() for l in text.splitlines()]
-            heads, sents = topics.setdefault(parts[1], ([], []))
-            heads.append(lines[0])
-            for para in lines[1:]:
-                if para:
-                    sents.extend(s for s in SENTENCE_END.split(para) if len(s) > 20)
+            yield parts[1], parts[2], text
+
+
+def read_bbc(path):
+    """{topic: ([headlines], [sentences])} from the tarball."""
+    topics = {}
+    for topic, _, text in bbc_files(path):
+        lines = [l.strip() for l in text.splitlines()]
+        heads, sents = topics.setdefault(topic, ([], []))
+        heads.append(lines[0])
+        for para in lines[1:]:
+            if para:
+                sents.extend(s for s in SENTENCE_END.split(para) if len(s) > 20)
     return topics
 
 
@@ -194,6 +201,18 @@ def write_tiny(args, rng):
     print(f"{args.out}: {args.tiny} tiny documents", file=sys.stderr)
 
 
+def write_bbc(args):
+    """The corpus as a crawl of real text: title the first line, text the rest."""
+    n = 0
+    with open(args.out, "w", encoding="utf-8") as out:
+        for topic, name, text in bbc_files(args.corpus):
+            title, _, body = text.strip().partition("\n")
+            url = f"https://bbc.example/{topic}/{name[:-4]}"
+            out.write(json.dumps(dict(url=url, title=title.strip(), text=body.strip()), ensure_ascii=False) + "\n")
+            n += 1
+    print(f"{args.out}: {n} BBC articles", file=sys.stderr)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", required=True)
@@ -201,12 +220,15 @@ def main():
     ap.add_argument("--copies", type=float, default=0.10, help="share of near-copies")
     ap.add_argument("--truth", help="TSV of near-copies: line, copy_of_line, edits")
     ap.add_argument("--tiny", type=int, default=0, help="write N tiny documents instead")
+    ap.add_argument("--bbc", action="store_true", help="write the BBC corpus as it is instead")
     ap.add_argument("--seed", type=int, default=2005)
     ap.add_argument("--corpus", default=BBC, help="BBC tarball (default: ../shared/corpora/...)")
     args = ap.parse_args()
     rng = random.Random(args.seed)
     if args.tiny:
         write_tiny(args, rng)
+    elif args.bbc:
+        write_bbc(args)
     else:
         write_crawl(args, rng)
 

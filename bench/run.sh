@@ -37,21 +37,37 @@ row() { printf '%-34s %-22s %-24s %-18s %s\n' "$1" "$2" "$3" "$4" "$5"; }
 verdict() { [ "$($PY -c "print(int($1))")" = 1 ] && echo ok || echo MISSED; }
 bytes_of() { du -sb --apparent-size "$@" | awk '{s += $1} END {print s + 0}'; }
 fresh() { rm -rf "$1"; mkdir -p "$(dirname "$1")"; }
-# parity_bytes SHARD...: bytes of the parity frames, from each footer (doc/FORMAT.md, 2.3):
-# from the end of the data frames (the seek table's sizes) to the record index.
-parity_bytes() {
+# shard_split SHARD...: "data parity index" bytes summed over the shards, from each footer
+# (doc/FORMAT.md, 2.3): the data frames (the seek table's sizes), the parity frames up to
+# the record index, and the record index and seek table frames.
+shard_split() {
   $PY - "$@" <<'PY'
-import struct, sys
-total = 0
+import os, struct, sys
+data = parity = index = 0
 for path in sys.argv[1:]:
+    size = os.path.getsize(path)
     with open(path, "rb") as f:
         f.seek(-36, 2)
         frames, _, index_at = struct.unpack("<IIQ", f.read(16))
         f.seek(-36 - 12 * frames, 2)
         seek = f.read(12 * frames)
-    total += index_at - sum(struct.unpack_from("<I", seek, 12 * i)[0] for i in range(frames))
-print(total)
+    d = sum(struct.unpack_from("<I", seek, 12 * i)[0] for i in range(frames))
+    data, parity, index = data + d, parity + index_at - d, index + size - index_at
+print(data, parity, index)
 PY
+}
+# size_rows LABEL ARCHIVE ZSTD_BYTES: the archive's size against zstd -3 of its input, and
+# where the bytes go (shards: data frames, parity, index frames; the catalog and the rest).
+size_rows() {
+  local label=$1 arch=$2 z=$3 size data parity index
+  size=$(bytes_of "$arch")
+  read -r data parity index <<< "$(shard_split "$arch"/*.jsonl.zst)"
+  row "archive size, $label" "$(calc "$size/1e6" .2f) MB" "zstd -3 $(calc "$z/1e6" .2f) MB" \
+      "<= 1.25x" "$(calc "$size/$z" .3f)x $(verdict "$size <= 1.25 * $z")"
+  for part in "data frames:$data" "parity frames:$parity" "index frames:$index" \
+              "catalog and the rest:$((size - data - parity - index))"; do
+    row "  ${part%%:*}" "$(calc "${part#*:}/1e6" .3f) MB" "" "" "$(calc "${part#*:}/$z" .3f)x"
+  done
 }
 # archive_run DIR THREADS REPORT INPUT... -> JSON from measure.py of the fastest of
 # $REPEAT runs, each into a fresh DIR (a second run into the same DIR archives nothing).
@@ -138,14 +154,8 @@ if [ "$ok_runs" = 2 ]; then
 fi
 ARCH=$WORK/archive-t1
 if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
-  size=$(bytes_of "$ARCH"); shards=$(bytes_of "$ARCH"/*.jsonl.zst)
-  row "archive size (all files)" "$(calc "$size/1e6" .1f) MB" "zstd -3 $(calc "$ZSIZE/1e6" .1f) MB" \
-      "<= 1.25x" "$(calc "$size/$ZSIZE" .2f)x $(verdict "$size <= 1.25 * $ZSIZE")"
-  row "  shards / rest (catalog)" "$(calc "$shards/1e6" .1f) / $(calc "($size-$shards)/1e6" .1f) MB" \
-      "128K pieces $(calc "$FSIZE/1e6" .1f) MB" "-" "pieces $(calc "$FSIZE/$ZSIZE" .2f)x"
-  parity=$(parity_bytes "$ARCH"/*.jsonl.zst)
-  row "  of the shards: parity frames" "$(calc "$parity/1e6" .2f) MB" "-" "-" \
-      "$(calc "100*$parity/($shards-$parity)" .2f)% of the rest"
+  size_rows "crawl" "$ARCH" "$ZSIZE"
+  row "  (zstd -3 of 128 KiB pieces)" "$(calc "$FSIZE/1e6" .3f) MB" "" "" "$(calc "$FSIZE/$ZSIZE" .3f)x"
   counts=$(for s in archived duplicate near-duplicate skipped; do
     echo "$(grep -c "\"status\":\"$s\"" "$WORK/report-t1.jsonl") $s"; done | paste -sd, -)
   row "  decisions" "$counts" "" "" ""
@@ -163,6 +173,21 @@ print(f"  near-copies found|{found} of {len(truth)}|{wrong} wrong drops|recall >
 PY
 )
   IFS='|' read -r q1 q2 q3 q4 q5 <<< "$q"; row "$q1" "$q2" "$q3" "$q4" "$q5"
+fi
+
+# ---- size on real text: the BBC corpus as JSON Lines, one article a line ----------------
+# The crawl above recombines it; here each article is as it was (title the first line), so
+# the fixed cost of each document weighs as it does on a small real crawl.
+if [ -f "$CORPUS" ]; then
+  BBC=$DATA/bbc.jsonl
+  [ -s "$BBC" ] || $PY "$ROOT/bench/make_corpus.py" --bbc --out "$BBC" --corpus "$CORPUS" || exit 1
+  fresh "$WORK/bbc-archive"
+  if "$BIN" archive "$BBC" --archive "$WORK/bbc-archive" --quiet --threads 2 --report "$WORK/report-bbc.jsonl" >/dev/null; then
+    size_rows "BBC as JSON Lines" "$WORK/bbc-archive" "$(zstd -3 -q -c "$BBC" | wc -c)"
+  else
+    row "archive size, BBC as JSON Lines" "FAILED" "" "" ""
+  fi
+  fresh "$WORK/bbc-archive"
 fi
 
 # ---- heal rate: the damage of the parity issue on a copy of the archive ------------------

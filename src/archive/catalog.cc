@@ -111,7 +111,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
     SIMSHARD_RETURN_IF_ERROR(catalog->CreateOrUpgrade());
   }
   SIMSHARD_RETURN_IF_ERROR(catalog->ReadVersion());
-  if (catalog->version_ != 1 && catalog->version_ != kCatalogVersion) {
+  if (catalog->version_ < 1 || catalog->version_ > kCatalogVersion) {
     return Status::Error(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
                          (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
   }
@@ -188,18 +188,22 @@ Status Catalog::CreateOrUpgrade() {
                std::string(kSchemaDropped));
     }
   } else if (s.ok() && version_ == 1) {
-    s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 2");
-  } else if (s.ok() && version_ == 2) {
+    s = UpgradeV1ToV2(*this).WithContext(path_ + ": upgrading the catalog from version 1 to 3");
+  } else if (s.ok() && version_ >= 2) {
     s = AddShardSums();
     if (s.ok()) s = AddMissingColumns();
     if (s.ok()) s = Exec(kSchemaDropped);
+    if (s.ok() && version_ == 2) {
+      s = UpgradeV2ToV3(*this).WithContext(path_ + ": upgrading the catalog from version 2 to 3");
+    }
   }
   if (s.ok()) s = Commit();
   if (!s.ok()) {
     Rollback();
     return s;
   }
-  if (version_ == 1) Exec("VACUUM");  // gives the space of the version 1 tables back; may wait
+  // Gives the space of the replaced tables or index back; may wait.
+  if (version_ == 1 || version_ == 2) Exec("VACUUM");
   return Status::OK();
 }
 
@@ -269,7 +273,8 @@ Status Catalog::DeleteDocuments() const {
   rows_->Forget();
   rows_->ForgetPending();
   // Prefixes of dropped rows stay: those rows are not in any shard, reindex keeps them.
-  return Exec(std::string("DELETE FROM documents; DELETE FROM frames; DELETE FROM shards; DELETE FROM prefixes") +
+  return Exec(std::string("DELETE FROM documents; DELETE FROM url_hashes; DELETE FROM frames; DELETE FROM shards; "
+                          "DELETE FROM prefixes") +
               (has_dropped_ ? " WHERE id NOT IN (SELECT url_prefix FROM dropped WHERE url_prefix IS NOT NULL "
                               "UNION SELECT source_prefix FROM dropped WHERE source_prefix IS NOT NULL);"
                             : ";"));
@@ -285,8 +290,13 @@ Status Catalog::FoldArchiveTimes() const {
       "archived_at = (SELECT r.archived_at FROM runs r WHERE r.id = documents.run);");
 }
 
+std::string Catalog::WhereId() const {
+  // Version 3 indexes the high 32 bits only; `+id` keeps SQLite on that index.
+  return version_ == 2 ? " WHERE id = ?1" : " WHERE id >> 32 = ?1 >> 32 AND +id = ?1";
+}
+
 Result<bool> Catalog::HasId(uint64_t id) const {
-  auto st = Cached("SELECT 1 FROM documents WHERE id = ?1");
+  auto st = Cached("SELECT 1 FROM documents" + WhereId());
   if (!st.ok()) return st.status();
   (*st)->BindInt(1, static_cast<int64_t>(id));
   auto row = (*st)->Step();

@@ -75,13 +75,15 @@ struct ShardRow {
 class CatalogCache;
 
 // Schema versions (PRAGMA user_version): 1 stored text forms (hex ids, one row column per
-// location field); 2 is the compact form of doc/FORMAT.md section 5.
-inline constexpr int kCatalogVersion = 2;
+// location field); 2 is the compact form of doc/FORMAT.md section 5; 3 indexes ids by
+// their high 32 bits (section 5.1).
+inline constexpr int kCatalogVersion = 3;
 
 class Catalog {
  public:
-  // Creates the schema when writable and new, and upgrades a version 1 catalog in place
-  // (one transaction). Read-only opens read version 1 as it is and never block a writer.
+  // Creates the schema when writable and new, and upgrades a version 1 or 2 catalog in
+  // place (one transaction). Read-only opens read older versions as they are and never
+  // block a writer.
   static Result<std::unique_ptr<Catalog>> Open(const std::string& path, bool read_only);
   ~Catalog();
 
@@ -99,7 +101,7 @@ class Catalog {
   Status Commit() const { return Exec("COMMIT"); }
   void Rollback() const;  // also forgets cached prefixes, frames and run times
 
-  // Writing (version 2 only).
+  // Writing (the current version only).
   Status InsertDocument(const CatalogEntry& e) const;
   Status InsertShard(const ShardRow& row) const;
   // Empties documents, frames, prefixes and shards (reindex refills them).
@@ -138,6 +140,8 @@ class Catalog {
   Catalog(sqlite3* db, std::string path);
   Status Error(std::string_view what) const;
   Status ReadVersion();
+  // The condition that finds the document whose id is bound as ?1, through this version's index.
+  std::string WhereId() const;
   Status CreateOrUpgrade();
   Result<bool> HasTables() const;  // any table at all: a file that is some other database
   Status AddShardSums();

@@ -77,7 +77,7 @@ Result<bool> Catalog::DecodeDropped(const Statement& s, DroppedEntry* e) const {
 }
 
 Result<DroppedEntry> Catalog::FindDropped(std::string_view url, std::string_view source) const {
-  if (!has_dropped_ || version_ != kCatalogVersion) return Status::Error("not found");
+  if (!has_dropped_ || version_ == 1) return Status::Error("not found");
   auto st = Cached("SELECT " + std::string(kDroppedColumns) + std::string(kDroppedFrom) +
                    " WHERE d.key_hash = ?1 ORDER BY d.seq");
   if (!st.ok()) return st.status();
@@ -99,7 +99,7 @@ Result<DroppedEntry> Catalog::FindDropped(std::string_view url, std::string_view
 }
 
 Status Catalog::ForEachDropped(const ListFilter& filter, const std::function<void(const DroppedEntry&)>& fn) const {
-  if (!has_dropped_ || version_ != kCatalogVersion) return Status::OK();
+  if (!has_dropped_ || version_ == 1) return Status::OK();
   SIMSHARD_RETURN_IF_ERROR(rows_->Load());
   auto st = Prepare("SELECT " + std::string(kDroppedColumns) + std::string(kDroppedFrom) + " ORDER BY d.seq");
   if (!st.ok()) return st.status();

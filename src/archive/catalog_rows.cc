@@ -235,28 +235,27 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   }
   st->BindInt(1, static_cast<int64_t>(e.ordinal)).BindInt(2, static_cast<int64_t>(id));
   SIMSHARD_RETURN_IF_ERROR(BindUrl(e.url, st, 3));
-  if (e.url.empty()) st->BindNull(5); else st->BindInt(5, UrlHash(e.url));
-  SIMSHARD_RETURN_IF_ERROR(BindSource(e.source, st, 6));
-  st->Bind(8, e.title);
-  BindDate(st, 9, e.date);
-  st->BindInt(10, static_cast<int64_t>(e.run));
+  SIMSHARD_RETURN_IF_ERROR(BindSource(e.source, st, 5));
+  st->Bind(7, e.title);
+  BindDate(st, 8, e.date);
+  st->BindInt(9, static_cast<int64_t>(e.run));
   auto run_time = RunTime(e.run, e.archived_at);
   if (!run_time.ok()) return run_time.status();
-  if (*run_time != nullptr && **run_time == e.archived_at) st->BindNull(11); else st->Bind(11, e.archived_at);
-  BindDigest(st, 12, e.digest, id);
-  st->BindInt(13, static_cast<int64_t>(e.simhash)).BindBlob(14, e.sketch);
-  st->BindInt(15, static_cast<int64_t>(e.kind));
+  if (*run_time != nullptr && **run_time == e.archived_at) st->BindNull(10); else st->Bind(10, e.archived_at);
+  BindDigest(st, 11, e.digest, id);
+  st->BindInt(12, static_cast<int64_t>(e.simhash)).BindBlob(13, e.sketch);
+  st->BindInt(14, static_cast<int64_t>(e.kind));
   auto frame = FrameId(e);
   if (!frame.ok()) return frame.status();
-  st->BindInt(16, *frame).BindInt(17, e.record_offset).BindInt(18, e.record_size);
-  st->BindInt(19, static_cast<int64_t>(e.original_size));
+  st->BindInt(15, *frame).BindInt(16, e.record_offset).BindInt(17, e.record_size);
+  st->BindInt(18, static_cast<int64_t>(e.original_size));
   // NULL for an extracted page: a byte of row header, and what rows from before say.
   if (e.extraction == Extraction::kExtracted) {
-    st->BindNull(20);
+    st->BindNull(19);
   } else {
-    st->BindInt(20, static_cast<int64_t>(e.extraction));
+    st->BindInt(19, static_cast<int64_t>(e.extraction));
   }
-  BindTime(st, 21, e.crawled_at);
+  BindTime(st, 20, e.crawled_at);
   return Status::OK();
 }
 
@@ -310,11 +309,16 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
 // Once per document: the statement's text is made once, and error context only on error.
 Status Catalog::InsertDocument(const CatalogEntry& e) const {
   static const std::string sql = "INSERT INTO documents(" + std::string(kInsertColumns) +
-                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)";
+                                 ") VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)";
   auto st = Cached(sql);
   if (!st.ok()) return st.status();
   if (Status bound = rows_->BindRow(e, *st); !bound.ok()) return bound.WithContext("document " + e.id);
   if (Status run = (*st)->Run(); !run.ok()) return run.WithContext("catalog: document " + e.id);
+  if (e.url.empty()) return Status::OK();  // no hash: FindByUrl("") scans for these
+  auto hash = Cached("INSERT INTO url_hashes(hash, ordinal) VALUES (?1, ?2)");
+  if (!hash.ok()) return hash.status();
+  (*hash)->BindInt(1, UrlHash(e.url)).BindInt(2, static_cast<int64_t>(e.ordinal));
+  if (Status run = (*hash)->Run(); !run.ok()) return run.WithContext("catalog: document " + e.id);
   return Status::OK();
 }
 
@@ -452,7 +456,7 @@ Result<CatalogEntry> Catalog::FindById(std::string_view id) const {
   uint64_t value = 0;
   if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::Error("not found");
   auto st = Cached(version_ == 1 ? "SELECT " + std::string(kV1Columns) + " FROM documents WHERE id = ?1"
-                                 : "SELECT " + DocumentColumns("") + " FROM documents WHERE id = ?1");
+                                 : "SELECT " + DocumentColumns("") + " FROM documents" + WhereId());
   if (!st.ok()) return st.status();
   if (version_ == 1) (*st)->Bind(1, id); else (*st)->BindInt(1, static_cast<int64_t>(value));
   return FirstRow(*st, {}, false);
@@ -465,9 +469,14 @@ Result<CatalogEntry> Catalog::FindByUrl(std::string_view url) const {
     (*st)->Bind(1, url);
     return FirstRow(*st, url, false);
   }
-  auto st = Cached("SELECT " + DocumentColumns("") + " FROM documents WHERE url_hash IS ?1 ORDER BY ordinal");
+  // Version 3 keeps no hash for an empty URL: those few rows are found by a scan.
+  auto st = Cached(version_ == 2 ? "SELECT " + DocumentColumns("") + " FROM documents WHERE url_hash IS ?1 ORDER BY ordinal"
+                   : url.empty() ? "SELECT " + DocumentColumns("") + " FROM documents WHERE url_prefix IS NULL AND "
+                                   "url_rest = '' ORDER BY ordinal"
+                                 : "SELECT " + DocumentColumns("d.") + " FROM url_hashes h JOIN documents d ON "
+                                   "d.ordinal = h.ordinal WHERE h.hash = ?1 ORDER BY h.ordinal");
   if (!st.ok()) return st.status();
-  if (url.empty()) (*st)->BindNull(1); else (*st)->BindInt(1, UrlHash(url));
+  if (!url.empty()) (*st)->BindInt(1, UrlHash(url)); else if (version_ == 2) (*st)->BindNull(1);
   return FirstRow(*st, url, true);
 }
 

@@ -1,4 +1,4 @@
-// How a CatalogEntry becomes a compact version 2 `documents` row and back
+// How a CatalogEntry becomes a compact `documents` row (versions 2 and 3) and back
 // (doc/FORMAT.md, section 5): binary ids and digests, URL and source prefixes shared
 // through `prefixes`, locations through `frames`, archive times through `runs`.
 #pragma once
@@ -15,18 +15,19 @@
 
 namespace simshard {
 
-// Columns of a version 2 `documents` row, in the order the statements below use. Selects
-// add `extraction` and `crawled_at` after these (Catalog::DocumentColumns: older catalogs
-// lack them).
+// Columns of a `documents` row, in the order the statements below use (version 2 rows
+// also have `url_hash`, which no select reads). Selects add `extraction` and `crawled_at`
+// after these (Catalog::DocumentColumns: older catalogs lack them).
 inline constexpr std::string_view kInsertColumns =
-    "ordinal, id, url_prefix, url_rest, url_hash, source_prefix, source_rest, title, date, run, "
+    "ordinal, id, url_prefix, url_rest, source_prefix, source_rest, title, date, run, "
     "archived_at, digest, simhash, sketch, kind, frame, record_offset, record_size, original_size, "
     "extraction, crawled_at";
 inline constexpr std::string_view kSelectColumns =
     "ordinal, id, url_prefix, url_rest, source_prefix, source_rest, title, date, run, archived_at, "
     "digest, simhash, sketch, kind, frame, record_offset, record_size, original_size";
 
-// The value stored in `url_hash`: the low 32 bits of XXH3-64 of the URL, signed.
+// The value stored in `url_hashes.hash` (version 2: `documents.url_hash`): the low 32 bits
+// of XXH3-64 of the URL, signed.
 int64_t UrlHash(std::string_view url);
 
 // Column encodings (catalog_columns.cc).

@@ -8,13 +8,17 @@ namespace simshard {
 // Columns without a type (source_rest, date, digest) keep integers, text and blobs as
 // bound: each is stored in its compact form when it has one (doc/FORMAT.md, section 5).
 // What seeding reads at startup comes first, so a row's header is read only that far.
+// A URL's hash is kept only where lookups need it (version 3): `url_hashes` is as large
+// as an index on a documents column, and the row no longer carries the column.
 const std::string_view kSchemaTables = R"sql(
 CREATE TABLE IF NOT EXISTS documents(
   ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, digest, simhash INTEGER, sketch BLOB,
-  url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
+  url_prefix INTEGER, url_rest TEXT NOT NULL, source_prefix INTEGER,
   source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
   frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER,
   extraction INTEGER, crawled_at);
+CREATE TABLE IF NOT EXISTS url_hashes(hash INTEGER NOT NULL, ordinal INTEGER NOT NULL,
+  PRIMARY KEY(hash, ordinal)) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS prefixes(id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS frames(id INTEGER PRIMARY KEY, shard INTEGER NOT NULL,
   number INTEGER NOT NULL, frame_offset INTEGER NOT NULL, frame_size INTEGER NOT NULL,
@@ -27,10 +31,11 @@ CREATE TABLE IF NOT EXISTS runs(id INTEGER PRIMARY KEY, started_at TEXT, ended_a
 CREATE TABLE IF NOT EXISTS state(key TEXT PRIMARY KEY, value BLOB);
 )sql";
 
+// Ids are looked up by their high 32 bits (version 3): an index entry of 4 bytes instead of
+// 8, and a UNIQUE index is no longer what keeps ids unique (the writer checks each new id).
 const std::string_view kSchemaIndexes = R"sql(
-CREATE UNIQUE INDEX IF NOT EXISTS documents_id ON documents(id);
-CREATE INDEX IF NOT EXISTS documents_url_hash ON documents(url_hash);
-PRAGMA user_version = 2;
+CREATE INDEX IF NOT EXISTS documents_id_high ON documents(id >> 32);
+PRAGMA user_version = 3;
 )sql";
 
 const std::string_view kSchemaView = R"sql(
@@ -143,8 +148,8 @@ Status ForEachV1Document(const Catalog& catalog, const std::function<void(const 
 }
 
 Status UpgradeV1ToV2(const Catalog& catalog) {
-  // The v1 tables move aside; the v2 ones are filled from them through the writer's own
-  // row encoding, then the v1 tables go. Indexes are built once, after the bulk load.
+  // The v1 tables move aside; the current ones are filled from them through the writer's own
+  // row encoding, then the v1 tables go. The id index is built once, after the bulk load.
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
       "ALTER TABLE documents RENAME TO documents_v1;"
       "DROP INDEX IF EXISTS documents_url; DROP INDEX IF EXISTS documents_digest;"
@@ -159,6 +164,20 @@ Status UpgradeV1ToV2(const Catalog& catalog) {
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaView));
   SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaDropped));
+  CrashPoint("before-catalog-upgrade-commit");
+  return Status::OK();
+}
+
+Status UpgradeV2ToV3(const Catalog& catalog) {
+  // The URL hashes move to their table, and the id index is made anew; what is freed goes
+  // to the free list until the VACUUM after commit.
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
+      "DROP INDEX IF EXISTS documents_id; DROP INDEX IF EXISTS documents_url_hash;"));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaTables));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(
+      "INSERT INTO url_hashes(hash, ordinal) SELECT url_hash, ordinal FROM documents WHERE url_hash IS NOT NULL;"
+      "ALTER TABLE documents DROP COLUMN url_hash;"));
+  SIMSHARD_RETURN_IF_ERROR(catalog.Exec(kSchemaIndexes));
   CrashPoint("before-catalog-upgrade-commit");
   return Status::OK();
 }

@@ -1,5 +1,6 @@
-// The catalog's schemas (doc/FORMAT.md, section 5): version 2 as written now, version 1
-// as earlier releases wrote it (read as it is by readers, upgraded in place by writers).
+// The catalog's schemas (doc/FORMAT.md, section 5): version 3 as written now, versions 1
+// and 2 as earlier releases wrote them (read as they are by readers, upgraded in place by
+// writers).
 #pragma once
 
 #include <functional>
@@ -9,7 +10,7 @@
 
 namespace simshard {
 
-// Tables of version 2, then what is created after a bulk load (indexes and the version
+// Tables of versions 2 and 3, then what is created after a bulk load (indexes and the version
 // number), then the view. All use IF NOT EXISTS.
 extern const std::string_view kSchemaTables;
 extern const std::string_view kSchemaIndexes;
@@ -26,9 +27,14 @@ inline constexpr std::string_view kV1Columns =
 CatalogEntry EntryFromV1Row(const Statement& s);
 Status ForEachV1Document(const Catalog& catalog, const std::function<void(const CatalogEntry&)>& fn);
 
-// Rewrites a version 1 catalog as version 2 inside the caller's transaction, so that it
-// happens completely or not at all.
+// Rewrites a version 1 catalog as the current version inside the caller's transaction,
+// so that it happens completely or not at all.
 Status UpgradeV1ToV2(const Catalog& catalog);
+
+// Replaces version 2's UNIQUE index on the whole id with version 3's index on its high 32
+// bits, and moves the URL hashes from `documents` to `url_hashes`, inside the caller's
+// transaction (the tables are those of version 2, completed first).
+Status UpgradeV2ToV3(const Catalog& catalog);
 
 // Gives a version 2 catalog written before documents.extraction or documents.crawled_at
 // existed the missing columns (and the view again, with them), inside the caller's

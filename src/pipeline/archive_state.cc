@@ -1,6 +1,7 @@
 #include "pipeline/archive_state.h"
 
 #include <sqlite3.h>
+#include <zstd.h>
 
 #include <memory>
 
@@ -52,6 +53,39 @@ Status CheckFingerprintConfig(const StateReader& state, const std::string& dir,
 
 std::string ChromeKey(uint64_t run) { return "chrome_model." + std::to_string(run); }
 
+namespace {
+
+constexpr int kChromeLevel = 3;
+constexpr unsigned long long kMaxChromeBytes = 1ull << 30;  // refuses a frame that claims more
+
+bool IsZstdFrame(std::string_view bytes) {
+  return bytes.size() >= 4 && static_cast<unsigned char>(bytes[0]) == 0x28 &&
+         static_cast<unsigned char>(bytes[1]) == 0xB5 && static_cast<unsigned char>(bytes[2]) == 0x2F &&
+         static_cast<unsigned char>(bytes[3]) == 0xFD;
+}
+
+}  // namespace
+
+std::string PackChromeModel(std::string_view text) {
+  std::string out(ZSTD_compressBound(text.size()), '\0');
+  const size_t n = ZSTD_compress(out.data(), out.size(), text.data(), text.size(), kChromeLevel);
+  if (ZSTD_isError(n) || n >= text.size()) return std::string(text);  // the plain text reads back as well
+  out.resize(n);
+  return out;
+}
+
+Result<std::string> UnpackChromeModel(std::string bytes) {
+  if (!IsZstdFrame(bytes)) return bytes;
+  const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
+  if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxChromeBytes) {
+    return Status::Error("the chrome model is not a whole zstd frame");
+  }
+  std::string text(size, '\0');
+  const size_t n = ZSTD_decompress(text.data(), text.size(), bytes.data(), bytes.size());
+  if (ZSTD_isError(n) || n != size) return Status::Error("the chrome model does not decompress");
+  return text;
+}
+
 Result<LoadedChrome> LoadChromeModel(const StateReader& state, const ArchiveReader& reader,
                                      const std::string& dir) {
   Result<std::vector<RunInfo>> runs = reader.Runs();
@@ -62,7 +96,9 @@ Result<LoadedChrome> LoadChromeModel(const StateReader& state, const ArchiveRead
     Result<std::string> bytes = state(key);
     if (!bytes.ok()) return bytes.status();
     if (bytes->empty()) continue;
-    Result<ChromeModel> model = ChromeModel::Deserialize(*bytes);
+    Result<std::string> text = UnpackChromeModel(std::move(bytes).value());
+    if (!text.ok()) return text.status().WithContext("archive " + dir + ": " + key);
+    Result<ChromeModel> model = ChromeModel::Deserialize(*text);
     if (!model.ok()) return model.status().WithContext("archive " + dir + ": " + key);
     return LoadedChrome{std::move(model).value(), key};
   }

@@ -29,6 +29,11 @@ Status CheckFingerprintConfig(const StateReader& state, const std::string& dir,
 // finished run, so a killed run's half-learned model is never used: a re-run then
 // decides exactly like one clean run.
 std::string ChromeKey(uint64_t run);
+// The stored form of a serialized chrome model: a zstd frame (catalog version 3; the text
+// is mostly hex hashes and halves in zstd), or the text when that is not smaller. Unpack
+// takes either, so the plain text of older catalogs too.
+std::string PackChromeModel(std::string_view text);
+Result<std::string> UnpackChromeModel(std::string bytes);
 
 struct LoadedChrome {
   ChromeModel model;

@@ -288,7 +288,7 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
     return pipeline::DroppedRow(row, a, &d.dropped) ? files.Append(a.doc.seq, &d) : Status::OK();
   };
   std::string chrome;
-  auto save_chrome_model = [&] { chrome = decider.chrome().Serialize(); };
+  auto save_chrome_model = [&] { chrome = pipeline::PackChromeModel(decider.chrome().Serialize()); };
   Result<RunSummary> summary =
       pipeline::DecideAll(*staged, std::move(analysis), &decider, keep, decided, save_chrome_model);
   if (!summary.ok()) return summary;

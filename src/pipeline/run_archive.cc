@@ -51,7 +51,7 @@ Result<RunSummary> RunArchive(const RunOptions& options) {
   // last documents, and the decider's memory (dedup index, chrome counts) is freed on
   // another while this one seals and commits: neither lengthens the run's serial tail.
   std::optional<std::string> chrome_state;
-  auto save_chrome_model = [&] { chrome_state = decider->chrome().Serialize(); };
+  auto save_chrome_model = [&] { chrome_state = pipeline::PackChromeModel(decider->chrome().Serialize()); };
   auto decided = [&](const ReportRow& row, const Analyzed& a) {
     DroppedEntry e;
     return pipeline::DroppedRow(row, a, &e) ? writer.AddDropped(std::move(e)) : Status::OK();

@@ -1,4 +1,4 @@
-// The compact version 2 catalog and the in-place upgrade of version 1 catalogs.
+// The compact catalog (versions 2 and 3) and the in-place upgrades of older catalogs.
 #include <boost/test/unit_test.hpp>
 
 #include <sqlite3.h>
@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 
@@ -146,6 +147,15 @@ std::vector<Record> VariedRecords(uint64_t first, uint64_t last) {
 
 constexpr int kDocuments = 45;
 
+// Two runs of VariedRecords in small frames and shards: several of each.
+void WriteVariedRuns(const std::string& dir) {
+  ArchiveOptions small;
+  small.frame_bytes = 1 << 10;
+  small.shard_bytes = 6 << 10;
+  WriteRun(dir, VariedRecords(1, 30), small);
+  WriteRun(dir, VariedRecords(31, kDocuments), small);
+}
+
 struct V1Archive {
   std::vector<std::string> listed;   // every field, as the reader lists them
   std::vector<std::string> v1_rows;  // SELECT of the version 1 columns, as text
@@ -154,11 +164,7 @@ struct V1Archive {
 // Writes an archive, then replaces its catalog with a version 1 catalog holding the same
 // rows, built with the version 1 SQL.
 V1Archive MakeV1Archive(const std::string& dir) {
-  ArchiveOptions small;
-  small.frame_bytes = 1 << 10;
-  small.shard_bytes = 6 << 10;
-  WriteRun(dir, VariedRecords(1, 30), small);
-  WriteRun(dir, VariedRecords(31, kDocuments), small);
+  WriteVariedRuns(dir);
   V1Archive out;
   std::vector<CatalogEntry> entries;
   BOOST_REQUIRE(OpenReader(dir)->List({}, [&](const CatalogEntry& e) {
@@ -229,7 +235,7 @@ BOOST_AUTO_TEST_CASE(a_writer_upgrades_version_1_keeping_every_field) {
   const V1Archive v1 = MakeV1Archive(dir.path());
   const ArchiveStats before = OpenReader(dir.path())->Stats().value();
   OpenWriter(dir.path()).reset();
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
   // Sums kept per shard give what version 1 summed over every document.
   const ArchiveStats after = OpenReader(dir.path())->Stats().value();
@@ -275,7 +281,7 @@ BOOST_AUTO_TEST_CASE(a_writer_killed_during_the_upgrade_leaves_version_1_intact)
   BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") ==
                  v1.v1_rows, boost::test_tools::per_element());
   OpenWriter(dir.path()).reset();  // the next writer upgrades it
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   BOOST_TEST(ListAll(dir.path()) == v1.listed, boost::test_tools::per_element());
 }
 
@@ -286,7 +292,7 @@ BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
   const auto before = Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal");
   auto w = ArchiveWriter::Open(dir.path(), {});
   BOOST_REQUIRE(!w.ok());
-  BOOST_TEST(w.status().message().find("upgrading the catalog from version 1 to 2") != std::string::npos);
+  BOOST_TEST(w.status().message().find("upgrading the catalog from version 1 to 3") != std::string::npos);
   BOOST_TEST(w.status().message().find("not-hex-at-all!!") != std::string::npos);
   BOOST_TEST(UserVersion(dir.path()) == "1");
   BOOST_TEST(Db(dir.path()).Rows(std::string("SELECT ") + kV1Columns + " FROM documents ORDER BY ordinal") == before,
@@ -294,13 +300,81 @@ BOOST_AUTO_TEST_CASE(a_failed_upgrade_says_why_and_leaves_version_1_intact) {
   BOOST_TEST(OpenReader(dir.path())->Stats().value().documents == uint64_t(kDocuments));
 }
 
+// Version 2's `documents` table and indexes as releases made them, filled from version 3.
+constexpr const char* kToV2 = R"sql(
+CREATE TABLE documents_v2(
+  ordinal INTEGER PRIMARY KEY, id INTEGER NOT NULL, digest, simhash INTEGER, sketch BLOB,
+  url_prefix INTEGER, url_rest TEXT NOT NULL, url_hash INTEGER, source_prefix INTEGER,
+  source_rest NOT NULL, title TEXT, date, run INTEGER, archived_at TEXT, kind INTEGER,
+  frame INTEGER NOT NULL, record_offset INTEGER, record_size INTEGER, original_size INTEGER,
+  extraction INTEGER, crawled_at);
+INSERT INTO documents_v2 SELECT ordinal, id, digest, simhash, sketch, url_prefix, url_rest,
+  (SELECT hash FROM url_hashes h WHERE h.ordinal = d.ordinal), source_prefix, source_rest, title,
+  date, run, archived_at, kind, frame, record_offset, record_size, original_size, extraction,
+  crawled_at FROM documents d;
+DROP TABLE documents; DROP TABLE url_hashes;
+PRAGMA legacy_alter_table = ON;  -- documents_view is left as it is: it names `documents`
+ALTER TABLE documents_v2 RENAME TO documents;
+CREATE UNIQUE INDEX documents_id ON documents(id); CREATE INDEX documents_url_hash ON documents(url_hash);
+PRAGMA user_version = 2;
+)sql";
+
+// Version 2 (a UNIQUE index on the whole id, the URL hash in each row) is read as it is;
+// the next writer moves the hashes to `url_hashes`, replaces the index, changes nothing else.
+BOOST_AUTO_TEST_CASE(a_version_2_catalog_is_read_as_it_is_and_upgraded) {
+  ScratchDir dir;
+  WriteVariedRuns(dir.path());
+  const std::vector<Record> records = VariedRecords(1, kDocuments);
+  const std::vector<std::string> listed = ListAll(dir.path());
+  const std::string hashes = "SELECT hash, ordinal FROM url_hashes ORDER BY ordinal";
+  const std::vector<std::string> written_hashes = Db(dir.path()).Rows(hashes);
+  BOOST_TEST(written_hashes.size() == size_t(std::count_if(records.begin(), records.end(),
+                                                           [](const Record& r) { return !r.url.empty(); })));
+  Db(dir.path()).Exec(kToV2);
+  const auto finds_all = [&](const ArchiveReader& reader) {
+    for (const Record& r : records) {
+      BOOST_TEST(reader.Find(r.id).value().source == r.source);
+      if (!r.url.empty()) BOOST_TEST(reader.Find(r.url).value().url == r.url);
+    }
+    BOOST_TEST(reader.Find("").value().id == MakeRecord(8).id);  // the first without a URL
+    BOOST_TEST(!reader.Find(Hex64(0x96b1c2c88402321full)).ok());
+    BOOST_TEST(reader.Verify().empty());
+  };
+  finds_all(*OpenReader(dir.path()));
+  CheckFingerprints(records, [&](auto&& fn) { return OpenReader(dir.path())->ForEachFingerprint(fn); });
+  BOOST_TEST(ListAll(dir.path()) == listed, boost::test_tools::per_element());
+  BOOST_TEST(UserVersion(dir.path()) == "2");  // a reader never changes the catalog
+  auto w = OpenWriter(dir.path());
+  BOOST_TEST(UserVersion(dir.path()) == "3");
+  BOOST_TEST(Db(dir.path()).Rows("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'documents' "
+                                 "ORDER BY name") == std::vector<std::string>{"documents_id_high"},
+             boost::test_tools::per_element());
+  BOOST_TEST(Db(dir.path()).Rows(hashes) == written_hashes, boost::test_tools::per_element());
+  BOOST_TEST(Db(dir.path()).One("SELECT COUNT(*) FROM pragma_table_info('documents') WHERE name = 'url_hash'") == "0");
+  BOOST_REQUIRE(w->BeginRun("{}").ok());
+  BOOST_TEST(!w->Add(MakeRecord(3)).ok());  // ids stay unique without the UNIQUE index
+  BOOST_TEST(w->Add(MakeRecord(100)).ok());
+  BOOST_REQUIRE(w->FinishRun("{}").ok());
+  w.reset();
+  const std::vector<std::string> now = ListAll(dir.path());
+  BOOST_TEST(std::vector<std::string>(now.begin(), now.end() - 1) == listed, boost::test_tools::per_element());
+  finds_all(*OpenReader(dir.path()));
+  BOOST_TEST(OpenReader(dir.path())->Find(MakeRecord(100).id).ok());
+}
+
+// No UNIQUE index keeps ids unique since version 3: reindex checks the rows it reads back.
+BOOST_AUTO_TEST_CASE(reindex_refuses_a_document_stored_twice) {
+  ScratchDir dir;
+  WriteRun(dir.path(), VariedRecords(1, 5));
+  const std::string shard = dir.path() + "/000001.jsonl.zst", copy = dir.path() + "/000002.jsonl.zst";
+  BOOST_REQUIRE(std::system(("cp " + shard + " " + copy).c_str()) == 0);
+  const Status s = Reindex(dir.path());
+  BOOST_TEST(s.message().find("is stored twice") != std::string::npos, s.message());
+}
+
 BOOST_AUTO_TEST_CASE(reindex_writes_the_rows_the_writer_wrote) {
   ScratchDir dir;
-  ArchiveOptions small;
-  small.frame_bytes = 1 << 10;
-  small.shard_bytes = 6 << 10;
-  WriteRun(dir.path(), VariedRecords(1, 30), small);
-  WriteRun(dir.path(), VariedRecords(31, kDocuments), small);
+  WriteVariedRuns(dir.path());
   const std::string all = "SELECT * FROM documents ORDER BY ordinal";
   const std::string shards = "SELECT id, name, records, original_bytes FROM shards ORDER BY id";
   const auto written = Db(dir.path()).Rows(all);
@@ -340,12 +414,12 @@ BOOST_AUTO_TEST_CASE(other_databases_and_newer_catalogs_are_refused_untouched) {
 
   ScratchDir newer;
   WriteRun(newer.path(), {MakeRecord(1)});
-  Db(newer.path()).Exec("PRAGMA user_version = 3");
+  Db(newer.path()).Exec("PRAGMA user_version = 4");
   for (bool writer : {false, true}) {
     const Status s = writer ? ArchiveWriter::Open(newer.path(), {}).status() : ArchiveReader::Open(newer.path()).status();
     BOOST_TEST(s.message().find("written by a newer simshard") != std::string::npos);
   }
-  BOOST_TEST(UserVersion(newer.path()) == "3");
+  BOOST_TEST(UserVersion(newer.path()) == "4");
 }
 
 // List filters run in SQL on version 2 (on a URL's host prefix and rest, or on the whole
@@ -400,7 +474,7 @@ BOOST_AUTO_TEST_CASE(repair_of_a_version_1_archive_lists_what_was_lost) {
   bool lost_last = false;
   for (const LostDocument& d : report->lost) lost_last |= d.id == last.id && d.source == last.source;
   BOOST_TEST(lost_last);
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
   auto reader = OpenReader(dir.path());
   BOOST_TEST(reader->Verify().empty());
   BOOST_TEST(reader->Stats().value().documents == kDocuments - report->lost.size());
@@ -522,5 +596,5 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_without_the_extraction_column_gets_it) 
   std::vector<std::string> now = ListAll(dir.path());
   now.pop_back();
   BOOST_TEST(now == listed, boost::test_tools::per_element());
-  BOOST_TEST(UserVersion(dir.path()) == "2");
+  BOOST_TEST(UserVersion(dir.path()) == "3");
 }

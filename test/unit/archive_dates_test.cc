@@ -83,5 +83,5 @@ BOOST_AUTO_TEST_CASE(a_version_2_catalog_without_crawl_times_gets_the_column) {
   WriteRun(dir.path(), {records[1]});
   BOOST_TEST(CatalogRows(dir.path(), "SELECT ordinal, crawled_at FROM documents_view ORDER BY ordinal") ==
              "1|\n2|2024-05-02T10:00:00.250Z\n");
-  BOOST_TEST(CatalogRows(dir.path(), "PRAGMA user_version") == "2\n");
+  BOOST_TEST(CatalogRows(dir.path(), "PRAGMA user_version") == "3\n");
 }

@@ -9,6 +9,7 @@
 #include <random>
 #include <sstream>
 
+#include "pipeline/archive_state.h"
 #include "pipeline/decider.h"
 #include "pipeline/report.h"
 #include "pipeline/run_loop.h"
@@ -262,6 +263,25 @@ BOOST_AUTO_TEST_CASE(chrome_model_is_kept_per_finished_run_only) {
   BOOST_TEST(third->run_id == 3u);
   BOOST_TEST(!state("chrome_model.3").empty());
   BOOST_TEST(state("chrome_model.1").empty());  // replaced by the newer one
+
+  // Kept as a zstd frame; the plain text older catalogs hold loads as well.
+  Result<std::string> text = pipeline::UnpackChromeModel(state("chrome_model.3"));
+  BOOST_REQUIRE(text.ok());
+  BOOST_TEST(text->starts_with("chrome-model "));
+  BOOST_TEST(pipeline::UnpackChromeModel(*text).value() == *text);
+  const std::string many = *text + std::string(4096, 'a');
+  const std::string packed = pipeline::PackChromeModel(many);
+  BOOST_TEST(packed.size() < many.size());
+  BOOST_TEST(pipeline::UnpackChromeModel(packed).value() == many);
+  BOOST_TEST(!pipeline::UnpackChromeModel(packed.substr(0, packed.size() - 1)).ok());
+  {
+    Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(dir, ArchiveOptions{});
+    BOOST_REQUIRE(writer.ok());
+    BOOST_REQUIRE((*writer)->PutState("chrome_model.3", *text).ok());
+  }
+  Result<RunSummary> fourth = RunArchive(crawl.Options("a", "r4.jsonl", 1));
+  BOOST_REQUIRE_MESSAGE(fourth.ok(), fourth.status().message());
+  BOOST_TEST(pipeline::UnpackChromeModel(state("chrome_model.4")).value() == *text);
 }
 
 BOOST_AUTO_TEST_CASE(decider_numbers_new_documents_after_the_archived_ones) {
