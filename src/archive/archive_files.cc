@@ -35,7 +35,7 @@ Result<std::vector<std::string>> ListShardFiles(const std::string& dir) {
     uint64_t number = 0;
     if (shard::ParseShardName(name, &number)) found.emplace_back(number, name);
   }
-  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  if (ec) return Status::IOError(dir + ": cannot list the archive folder: " + ec.message());
   std::sort(found.begin(), found.end());
   std::vector<std::string> names;
   for (auto& [n, name] : found) names.push_back(std::move(name));
@@ -49,32 +49,32 @@ Result<std::vector<std::string>> RemoveTempFiles(const std::string& dir) {
     const std::string name = it->path().filename().string();
     if (!name.ends_with(shard::kTempSuffix)) continue;
     if (::unlink(it->path().c_str()) != 0) {
-      return Status::Error(it->path().string() + ": cannot remove a leftover temp file");
+      return Status::IOError(it->path().string() + ": cannot remove a leftover temp file");
     }
     removed.push_back(name);
   }
-  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  if (ec) return Status::IOError(dir + ": cannot list the archive folder: " + ec.message());
   return removed;
 }
 
 Status MakeArchiveDir(const std::string& dir) {
   boost::system::error_code ec;
   const bool created = fs::create_directories(dir, ec);
-  if (ec) return Status::Error(dir + ": cannot create the archive folder: " + ec.message());
-  if (!fs::is_directory(dir, ec)) return Status::Error(dir + ": not a folder");
+  if (ec) return Status::IOError(dir + ": cannot create the archive folder: " + ec.message());
+  if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + ": not a folder");
   if (created) ::chmod(dir.c_str(), 0755);
   return Status::OK();
 }
 
 Result<std::string> FileChecksum(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return Status::IOError(path + ": cannot open: " + ErrnoText());
   StreamHash64 hash;
   std::string buf(1 << 20, '\0');
   for (;;) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Error(path + ": read failed: " + ErrnoText());
+    if (n < 0) return Status::IOError(path + ": read failed: " + ErrnoText());
     if (n == 0) return Hex64(hash.Digest());
     hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
@@ -93,7 +93,7 @@ Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) 
   }));
   const std::string path = dir + "/" + name;
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::Error(path + ": cannot stat: " + ErrnoText());
+  if (::stat(path.c_str(), &st) != 0) return Status::IOError(path + ": cannot stat: " + ErrnoText());
   auto checksum = FileChecksum(path);
   if (!checksum.ok()) return checksum.status();
   const shard::ShardIndex& index = file->index();

@@ -60,8 +60,6 @@ std::string DroppedKey(const std::string& url, const std::string& source) {
   return url.empty() ? std::string(1, '\0') + source : url;
 }
 
-bool NotFound(const Status& s) { return s.message() == "not found"; }
-
 class Writer final : public ArchiveWriter {
  public:
   Writer(std::string dir, ArchiveOptions options, WriterLock lock, std::unique_ptr<Catalog> catalog)
@@ -187,20 +185,20 @@ Status Writer::LoadIds() const {
 
 Status Writer::CheckNewId(const std::string& id, uint64_t* value) {
   if (!IsDocumentId(id) || !ParseHex64(id, value)) {
-    return Status::Error("document id \"" + id + "\" is not 16 lowercase hex digits");
+    return Status::InvalidArgument("document id \"" + id + "\" is not 16 lowercase hex digits");
   }
-  if (open_ids_.count(*value) != 0) return Status::Error("document id " + id + " is already in this run");
+  if (open_ids_.count(*value) != 0) return Status::InvalidArgument("document id " + id + " is already in this run");
   if (!ids_ready_) SIMSHARD_RETURN_IF_ERROR(LoadIds());
   if (!ids_.MayContain(*value)) return Status::OK();
   auto known = catalog_->HasId(*value);
   if (!known.ok()) return known.status();
-  if (*known) return Status::Error("document id " + id + " is already in the archive");
+  if (*known) return Status::InvalidArgument("document id " + id + " is already in the archive");
   return Status::OK();
 }
 
 Result<uint64_t> Writer::Add(Record record) {
   if (!failed_.ok()) return failed_;
-  if (run_ == 0) return Status::Error("Add called before BeginRun");
+  if (run_ == 0) return Status::InvalidArgument("Add called before BeginRun");
   uint64_t id = 0;
   SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id, &id));
   record.run = run_;
@@ -253,21 +251,21 @@ Result<bool> Writer::Known(const DroppedEntry& e) const {
   if (!e.url.empty()) {
     auto doc = catalog_->FindByUrl(e.url);
     if (doc.ok()) return true;
-    if (!NotFound(doc.status())) return doc.status();
+    if (!doc.status().IsNotFound()) return doc.status();
   } else {  // no URL: only the document it repeats, seen again (a killed run re-run)
     auto doc = catalog_->FindById(e.duplicate_of);
     if (doc.ok() && doc->url.empty() && doc->source == e.source) return true;
-    if (!doc.ok() && !NotFound(doc.status())) return doc.status();
+    if (!doc.ok() && !doc.status().IsNotFound()) return doc.status();
   }
   auto dropped = catalog_->FindDropped(e.url, e.source);
   if (dropped.ok()) return true;
-  if (!NotFound(dropped.status())) return dropped.status();
+  if (!dropped.status().IsNotFound()) return dropped.status();
   return false;
 }
 
 Status Writer::AddDropped(DroppedEntry entry) {
   if (!failed_.ok()) return failed_;
-  if (run_ == 0) return Status::Error("AddDropped called before BeginRun");
+  if (run_ == 0) return Status::InvalidArgument("AddDropped called before BeginRun");
   if (!run_keys_.insert(DroppedKey(entry.url, entry.source)).second) return Status::OK();
   auto known = Known(entry);
   if (!known.ok()) return known.status();

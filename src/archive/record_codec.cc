@@ -238,9 +238,9 @@ Result<std::string> SpliceText(std::string_view record_json, std::string_view ke
       return out;
     }
   } catch (const simdjson::simdjson_error& e) {
-    return Status::Error(std::string("embedded record does not parse: ") + e.what());
+    return Status::Corruption(std::string("embedded record does not parse: ") + e.what());
   }
-  return Status::Error("embedded record has no null member \"" + std::string(key) + "\"");
+  return Status::Corruption("embedded record has no null member \"" + std::string(key) + "\"");
 }
 
 std::string_view RawJsonOf(ondemand::value value) {
@@ -255,7 +255,7 @@ Result<OriginalKind> ParseKind(std::string_view name) {
   if (name == "text") return OriginalKind::kText;
   if (name == "html") return OriginalKind::kHtml;
   if (name == "json") return OriginalKind::kJsonRecord;
-  return Status::Error("unknown kind \"" + std::string(name) + "\"");
+  return Status::Corruption("unknown kind \"" + std::string(name) + "\"");
 }
 
 // "weak" and "empty"; "extracted" is never written (the field is left out) but read.
@@ -263,11 +263,11 @@ Result<Extraction> ParseExtraction(std::string_view name) {
   for (Extraction e : {Extraction::kExtracted, Extraction::kWeak, Extraction::kEmpty}) {
     if (name == ExtractionName(e)) return e;
   }
-  return Status::Error("unknown extraction \"" + std::string(name) + "\"");
+  return Status::Corruption("unknown extraction \"" + std::string(name) + "\"");
 }
 
 Status DecodeBase64Field(std::string_view key, std::string_view value, std::string* out) {
-  if (!Base64Decode(value, out)) return Status::Error("field " + std::string(key) + " is not base64");
+  if (!Base64Decode(value, out)) return Status::Corruption("field " + std::string(key) + " is not base64");
   return Status::OK();
 }
 
@@ -299,9 +299,9 @@ Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
     p->embedded = RawJsonOf(value);
     p->has_embedded = true;
   } else if (key == "simhash") {
-    if (!ParseHex64(std::string_view(value.get_string()), &r.simhash)) return Status::Error("bad simhash");
+    if (!ParseHex64(std::string_view(value.get_string()), &r.simhash)) return Status::Corruption("bad simhash");
   } else if (key == "sketch") {
-    if (!HexDecode(std::string_view(value.get_string()), &r.sketch)) return Status::Error("bad sketch");
+    if (!HexDecode(std::string_view(value.get_string()), &r.sketch)) return Status::Corruption("bad sketch");
   } else if (key == "kind") {
     auto kind = ParseKind(value.get_string());
     if (!kind.ok()) return kind.status();
@@ -373,9 +373,9 @@ Result<Record> DecodeRecord(std::string_view line, uint64_t* ordinal) {
       SIMSHARD_RETURN_IF_ERROR(ParseField(key, field.value(), &p).WithContext("record field " + key));
     }
   } catch (const simdjson::simdjson_error& e) {
-    return Status::Error(std::string("record does not parse: ") + e.what());
+    return Status::Corruption(std::string("record does not parse: ") + e.what());
   }
-  if (p.record.id.empty()) return Status::Error("record has no id");
+  if (p.record.id.empty()) return Status::Corruption("record has no id");
   if (p.has_embedded) {
     if (p.text_key.empty()) {
       p.record.original = std::move(p.embedded);
@@ -393,7 +393,7 @@ Result<std::string> DecodeRecordId(std::string_view line) {
   // The writer always puts the id first: {"id":"<16 hex>",...
   constexpr std::string_view kPrefix = "{\"id\":\"";
   if (line.size() < kPrefix.size() + 17 || !line.starts_with(kPrefix) || line[kPrefix.size() + 16] != '"') {
-    return Status::Error("record does not start with its id");
+    return Status::Corruption("record does not start with its id");
   }
   return std::string(line.substr(kPrefix.size(), 16));
 }

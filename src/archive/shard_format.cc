@@ -19,7 +19,7 @@ void PutSkippableHeader(std::string* out, uint32_t magic, size_t payload) {
 }
 
 Status Corrupt(const std::string& name, const std::string& what) {
-  return Status::Error(name + ": " + what);
+  return Status::Corruption(name + ": " + what);
 }
 
 Status CheckSkippableHeader(std::string_view bytes, uint32_t magic, size_t payload,
@@ -157,17 +157,17 @@ Result<ShardIndex> ReadShardIndex(std::string_view file, const std::string& name
 
 Result<std::string> DecompressFrame(std::string_view compressed) {
   const unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Error("not a zstd frame");
-  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Error("zstd frame without a content size");
-  if (size > kMaxFrameBytes) return Status::Error("frame would inflate to " + std::to_string(size) + " bytes");
+  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Corruption("not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Corruption("zstd frame without a content size");
+  if (size > kMaxFrameBytes) return Status::Corruption("frame would inflate to " + std::to_string(size) + " bytes");
   std::string out(size, '\0');
   struct FreeDctx {
     void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
   };
   thread_local std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx(ZSTD_createDCtx());
   const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n)) return Status::Error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  if (n != size) return Status::Error("frame decompressed to a different size than its header says");
+  if (ZSTD_isError(n)) return Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
+  if (n != size) return Status::Corruption("frame decompressed to a different size than its header says");
   return out;
 }
 

@@ -13,7 +13,7 @@ namespace {
 constexpr size_t kFlushBytes = 1 << 20;
 
 Status IoError(const std::string& what, const std::string& path) {
-  return Status::Error("report " + path + ": " + what + ": " + std::strerror(errno));
+  return Status::IOError("report " + path + ": " + what + ": " + std::strerror(errno));
 }
 }  // namespace
 

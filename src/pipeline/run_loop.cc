@@ -145,11 +145,11 @@ Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* 
 }  // namespace
 
 Status CheckInputsExist(const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return Status::Error("no input given");
+  if (inputs.empty()) return Status::InvalidArgument("no input given");
   for (const std::string& input : inputs) {
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0) {
-      return Status::Error("input " + input + ": " + std::strerror(errno));
+      return Status::IOError("input " + input + ": " + std::strerror(errno));
     }
   }
   return Status::OK();
@@ -165,8 +165,8 @@ Status CheckOutsideInputs(const std::vector<std::string>& inputs, const std::str
     if (ec) continue;
     auto mismatch = std::mismatch(in.begin(), in.end(), output.begin(), output.end());
     if (mismatch.first == in.end()) {
-      return Status::Error(what + " " + path + " is inside input " + input + ": " + consequence +
-                           "; put it elsewhere");
+      return Status::InvalidArgument(what + " " + path + " is inside input " + input + ": " + consequence +
+                                     "; put it elsewhere");
     }
   }
   return Status::OK();
@@ -184,7 +184,7 @@ Status CheckRunPaths(const RunOptions& options) {
     if (path->empty()) continue;
     std::FILE* f = std::fopen(path->c_str(), "wb");
     if (f == nullptr) {
-      return Status::Error(std::string(what) + " " + *path + ": cannot create: " + std::strerror(errno));
+      return Status::IOError(std::string(what) + " " + *path + ": cannot create: " + std::strerror(errno));
     }
     std::fclose(f);
   }

@@ -56,20 +56,20 @@ Status WriteScript(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out || ::chmod(path.c_str(), 0755) != 0) return Status::Error(path + ": cannot write job script");
+  if (!out || ::chmod(path.c_str(), 0755) != 0) return Status::IOError(path + ": cannot write job script");
   return Status::OK();
 }
 
 // sbatch --parsable prints "<job id>[;<cluster>]".
 Result<std::string> Submit(std::vector<std::string> argv) {
   Result<ProgramOutput> sbatch = RunProgram(argv);
-  if (!sbatch.ok()) return Status::Error(sbatch.status().message() + " (is Slurm installed here?)");
+  if (!sbatch.ok()) return Status::IOError(sbatch.status().message() + " (is Slurm installed here?)");
   if (sbatch->exit_code != 0) {
-    return Status::Error("sbatch failed (exit " + std::to_string(sbatch->exit_code) + "): " +
-                         sbatch->err.substr(0, sbatch->err.find_last_not_of('\n') + 1));
+    return Status::IOError("sbatch failed (exit " + std::to_string(sbatch->exit_code) + "): " +
+                           sbatch->err.substr(0, sbatch->err.find_last_not_of('\n') + 1));
   }
   std::string id = sbatch->out.substr(0, sbatch->out.find_first_of(";\n"));
-  if (id.empty()) return Status::Error("sbatch printed no job id");
+  if (id.empty()) return Status::IOError("sbatch printed no job id");
   return id;
 }
 
@@ -99,7 +99,7 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
                                 const std::string& binary, const std::string& cwd) {
   for (const std::string& dir : {plan.work_dir + "/slurm", plan.work_dir + "/logs"}) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-      return Status::Error(dir + ": cannot create: " + std::strerror(errno));
+      return Status::IOError(dir + ": cannot create: " + std::strerror(errno));
   }
   ::unlink(DecideExitCodePath(plan).c_str());
   const std::string analyze = plan.work_dir + "/slurm/analyze.sh";
@@ -156,12 +156,12 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
   if (code_file >> code) return code;
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) {
-    return Status::Error("analyse task(s) " + TaskList(missing) + " did not finish (see " +
-                         StageLogPath(plan, "analyze-<task>.log") +
-                         "); run the same command again to resubmit only those");
+    return Status::IOError("analyse task(s) " + TaskList(missing) + " did not finish (see " +
+                           StageLogPath(plan, "analyze-<task>.log") +
+                           "); run the same command again to resubmit only those");
   }
-  return Status::Error("the decide job did not finish (see " + StageLogPath(plan, "decide.err") +
-                       "); run the same command again to resubmit it");
+  return Status::IOError("the decide job did not finish (see " + StageLogPath(plan, "decide.err") +
+                         "); run the same command again to resubmit it");
 }
 
 }  // namespace simshard

@@ -59,7 +59,7 @@ bool GetByte(std::string_view in, size_t* pos, uint8_t* v) {
 
 Status WriteAll(std::FILE* f, std::string_view bytes, const std::string& path) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
-    return Status::Error("stage file " + path + ": cannot write: " + std::strerror(errno));
+    return Status::IOError("stage file " + path + ": cannot write: " + std::strerror(errno));
   return Status::OK();
 }
 
@@ -122,7 +122,7 @@ Status StageWriter::Open(const std::string& path) {
   temp_path_ = path + ".tmp";
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr)
-    return Status::Error("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
+    return Status::IOError("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
   return WriteAll(file_, kMagic, temp_path_);
 }
 
@@ -136,7 +136,7 @@ Status StageWriter::FlushBlock() {
   if (block_.empty()) return Status::OK();
   std::string frame(ZSTD_compressBound(block_.size()), '\0');
   const size_t n = ZSTD_compress(frame.data(), frame.size(), block_.data(), block_.size(), kLevel);
-  if (ZSTD_isError(n)) return Status::Error("stage file " + path_ + ": " + ZSTD_getErrorName(n));
+  if (ZSTD_isError(n)) return Status::IOError("stage file " + path_ + ": " + ZSTD_getErrorName(n));
   frame.resize(n);
   std::string size;
   PutU64(n, &size);
@@ -154,12 +154,12 @@ Status StageWriter::Finish() {
   end.append(kEnd);
   SIMSHARD_RETURN_IF_ERROR(WriteAll(file_, end, temp_path_));
   if (std::fflush(file_) != 0)
-    return Status::Error("stage file " + temp_path_ + ": cannot write: " + std::strerror(errno));
+    return Status::IOError("stage file " + temp_path_ + ": cannot write: " + std::strerror(errno));
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_path_));
   std::fclose(file_);
   file_ = nullptr;
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
-    return Status::Error("stage file " + path_ + ": cannot rename into place: " + std::strerror(errno));
+    return Status::IOError("stage file " + path_ + ": cannot rename into place: " + std::strerror(errno));
   return FsyncParentDir(path_);
 }
 
@@ -171,15 +171,15 @@ Status StageReader::Open(const std::string& path) {
   path_ = path;
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr)
-    return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
+    return Status::IOError("stage file " + path + ": cannot open: " + std::strerror(errno));
   std::string magic(kMagic.size(), '\0');
   if (std::fread(magic.data(), 1, magic.size(), file_) != magic.size() || magic != kMagic)
-    return Status::Error("stage file " + path + ": not a stage file (run its task again)");
+    return Status::Corruption("stage file " + path + ": not a stage file (run its task again)");
   return Status::OK();
 }
 
 bool StageReader::Fail(const std::string& what) {
-  status_ = Status::Error("stage file " + path_ + ": " + what + " (run its task again)");
+  status_ = Status::Corruption("stage file " + path_ + ": " + what + " (run its task again)");
   return false;
 }
 
@@ -237,7 +237,7 @@ Status LineRenumberer::Fix(Document* doc) {
   const char* digits = doc->source.data() + hash + 1;
   const auto [end, ec] = std::from_chars(digits, doc->source.data() + doc->source.size(), line);
   if (hash == std::string::npos || ec != std::errc() || end != doc->source.data() + doc->source.size())
-    return Status::Error("stage record " + doc->source + ": no line number to renumber");
+    return Status::Corruption("stage record " + doc->source + ": no line number to renumber");
   doc->source.resize(hash + 1);
   doc->source += std::to_string(line + counted.lines);
   doc->piece_begin = 0;
@@ -250,7 +250,7 @@ Status LineRenumberer::CountLines(const std::string& path, uint64_t offset, Coun
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr || ::fseeko(file, static_cast<off_t>(counted->offset), SEEK_SET) != 0) {
     if (file) std::fclose(file);
-    return Status::Error(path + ": cannot read it again to number its lines: " + std::strerror(errno));
+    return Status::IOError(path + ": cannot read it again to number its lines: " + std::strerror(errno));
   }
   std::string buf(1 << 20, '\0');
   while (counted->offset < offset) {
@@ -262,7 +262,7 @@ Status LineRenumberer::CountLines(const std::string& path, uint64_t offset, Coun
     counted->offset += got;
   }
   std::fclose(file);
-  if (counted->offset != offset) return Status::Error(path + ": changed since its pieces were read (shorter now)");
+  if (counted->offset != offset) return Status::Corruption(path + ": changed since its pieces were read (shorter now)");
   return Status::OK();
 }
 

@@ -25,7 +25,7 @@ Status WriteAll(int fd, std::string_view data, const std::string& path) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::Error(path + ": write failed: " + ErrnoText());
+      return Status::IOError(path + ": write failed: " + ErrnoText());
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -39,11 +39,11 @@ Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std
     const ssize_t r = ::pread(fd, out->data() + done, n - done, static_cast<off_t>(offset + done));
     if (r < 0) {
       if (errno == EINTR) continue;
-      return Status::Error(path + ": read failed: " + ErrnoText());
+      return Status::IOError(path + ": read failed: " + ErrnoText());
     }
     if (r == 0) {
-      return Status::Error(path + ": file ends at byte " + std::to_string(offset + done) +
-                           ", expected " + std::to_string(offset + n));
+      return Status::IOError(path + ": file ends at byte " + std::to_string(offset + done) +
+                             ", expected " + std::to_string(offset + n));
     }
     done += static_cast<size_t>(r);
   }
@@ -52,18 +52,18 @@ Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std
 
 Result<uint64_t> FileSize(int fd, const std::string& path) {
   struct stat st;
-  if (::fstat(fd, &st) != 0) return Status::Error(path + ": stat failed: " + ErrnoText());
+  if (::fstat(fd, &st) != 0) return Status::IOError(path + ": stat failed: " + ErrnoText());
   return static_cast<uint64_t>(st.st_size);
 }
 
 Status FsyncFd(int fd, const std::string& path) {
-  if (::fsync(fd) != 0) return Status::Error(path + ": fsync failed: " + ErrnoText());
+  if (::fsync(fd) != 0) return Status::IOError(path + ": fsync failed: " + ErrnoText());
   return Status::OK();
 }
 
 Status FsyncDir(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(dir + ": cannot open folder: " + ErrnoText());
+  if (!fd.valid()) return Status::IOError(dir + ": cannot open folder: " + ErrnoText());
   return FsyncFd(fd.get(), dir);
 }
 
@@ -75,7 +75,7 @@ Status FsyncParentDir(const std::string& path) {
 
 Result<std::string> ReadFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return Status::IOError(path + ": cannot open: " + ErrnoText());
   auto size = FileSize(fd.get(), path);
   if (!size.ok()) return size.status();
   std::string out;
