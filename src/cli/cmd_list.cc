@@ -135,8 +135,7 @@ int ListCommand(const std::vector<std::string>& args) {
   }
   flush(0);
   if (!st.ok()) return Fail(help.name, st);
-  if (write_failed || std::fflush(stdout) != 0) return Fail(help.name, "cannot write to stdout");
-  return kOk;
+  return Fail(help.name, FlushStdout(write_failed));
 }
 
 }  // namespace simshard::cli

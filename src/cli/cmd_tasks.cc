@@ -55,7 +55,7 @@ Status WriteWhole(const std::string& path, const std::string& bytes) {
   out << bytes;
   out.close();
   if (!out || std::rename(temp.c_str(), path.c_str()) != 0)
-    return Status::Error(path + ": cannot write");
+    return Status::IOError(path + ": cannot write");
   return Status::OK();
 }
 
@@ -93,13 +93,13 @@ Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
                       const std::vector<std::string>& args, const RunOptions& run) {
   boost::system::error_code ec;
   fs::create_directories(plan.work_dir + "/logs", ec);
-  if (ec) return Status::Error("work folder " + plan.work_dir + ": " + ec.message());
+  if (ec) return Status::IOError("work folder " + plan.work_dir + ": " + ec.message());
   const std::string identity_path = plan.work_dir + "/run";
   const std::string identity = RunIdentity(name, run, plan.tasks);
   if (fs::exists(identity_path) && ReadOrEmpty(identity_path) != identity && PendingTasks(plan).size() < plan.tasks) {
-    return Status::Error("work folder " + plan.work_dir +
-                         " holds the slices of another run (other inputs or options); give "
-                         "another --work-dir, or remove that folder to start over");
+    return Status::InvalidArgument("work folder " + plan.work_dir +
+                                   " holds the slices of another run (other inputs or options); give "
+                                   "another --work-dir, or remove that folder to start over");
   }
   SIMSHARD_RETURN_IF_ERROR(WriteWhole(identity_path, identity));
   return WriteWhole(plan.work_dir + "/command", CommandFile(name, args));
@@ -257,7 +257,7 @@ int StageCommand(const std::vector<std::string>& args) {
   for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
     run_args.push_back(command.substr(pos, end - pos));
   if (run_args.empty() || (run_args[0] != "archive" && run_args[0] != "dedup"))
-    return Fail("stage", "no run recorded in work folder " + work_dir + " (its file `command`)");
+    return Fail("stage", Status::NotFound("no run recorded in work folder " + work_dir + " (its file `command`)"));
   const bool archive = run_args[0] == "archive";
   run_args.erase(run_args.begin());
   const CommandHelp run_help = RunCommandHelp(archive);
