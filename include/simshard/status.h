@@ -38,8 +38,9 @@ class Status {
   static Status IOError(std::string message) { return Status(Code::kIOError, std::move(message)); }
   static Status Busy(std::string message) { return Status(Code::kBusy, std::move(message)); }
   static Status Repairable(std::string message) { return Status(Code::kRepairable, std::move(message)); }
-  // Deprecated: kept so that code written before the codes existed still compiles (it gets
-  // kUnknown, which the command line treats as any fatal error). New code names its code.
+  // Kept so that code written before the codes existed still compiles (it gets kUnknown,
+  // which the command line treats as any fatal error); the warning points at each use.
+  [[deprecated("name the error's code: Status::IOError(...), Status::Corruption(...), ...")]]
   static Status Error(std::string message) { return Status(Code::kUnknown, std::move(message)); }
 
   bool ok() const { return code_ == Code::kOk; }
