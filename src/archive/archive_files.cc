@@ -68,13 +68,13 @@ Status MakeArchiveDir(const std::string& dir) {
 
 Result<std::string> FileChecksum(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IOError(path + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open");
   StreamHash64 hash;
   std::string buf(1 << 20, '\0');
   for (;;) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::IOError(path + ": read failed: " + ErrnoText());
+    if (n < 0) return PosixError(path + ": read failed");
     if (n == 0) return Hex64(hash.Digest());
     hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
@@ -93,7 +93,7 @@ Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) 
   }));
   const std::string path = dir + "/" + name;
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::IOError(path + ": cannot stat: " + ErrnoText());
+  if (::stat(path.c_str(), &st) != 0) return PosixError(path + ": cannot stat");
   auto checksum = FileChecksum(path);
   if (!checksum.ok()) return checksum.status();
   const shard::ShardIndex& index = file->index();

@@ -13,6 +13,7 @@
 #include "archive/verify.h"
 #include "simshard/archive.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 namespace {
@@ -124,7 +125,7 @@ Result<int> Reader::ShardFd(const std::string& name) const {
   if (!shard::ParseShardName(name, &ignored)) return Status::Corruption("catalog names a bad shard \"" + name + "\"");
   const std::string path = dir_ + "/" + name;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IOError(path + ": cannot open shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open shard");
   const int raw = fd.get();
   fds_.emplace(name, std::move(fd));
   return raw;

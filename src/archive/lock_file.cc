@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file_util.h"
+
 namespace simshard {
 namespace {
 
@@ -28,7 +30,7 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
   bool writable = fd.valid();
   if (!fd.valid() && errno == EACCES) fd.reset(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) {
-    return Status::IOError(path + ": cannot open the archive's lock file: " + ErrnoText());
+    return PosixError(path + ": cannot open the archive's lock file");
   }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -40,11 +42,11 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
       return Status::Busy("archive " + dir + " is being written by another simshard (pid " +
                           HolderPid(fd.get()) + ", lock file " + path + ")");
     }
-    return Status::IOError(path + ": cannot lock: " + ErrnoText());
+    return PosixError(path + ": cannot lock");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (writable && (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0)) {
-    return Status::IOError(path + ": cannot write the lock file: " + ErrnoText());
+    return PosixError(path + ": cannot write the lock file");
   }
   return WriterLock(std::move(fd));
 }

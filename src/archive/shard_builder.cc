@@ -7,6 +7,7 @@
 #include "archive/parity.h"
 #include "util/crash_point.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 
@@ -17,7 +18,7 @@ Result<std::unique_ptr<ShardBuilder>> ShardBuilder::Create(const std::string& di
   const std::string temp = dir + "/" + name + std::string(shard::kTempSuffix);
   // Read and write: the parity of the frames is computed from the file at the seal.
   UniqueFd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!fd.valid()) return Status::IOError(temp + ": cannot create shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(temp + ": cannot create shard");
   return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(sink), std::move(fd)));
 }
 
@@ -136,11 +137,11 @@ Status ShardBuilder::Seal() {
   SIMSHARD_RETURN_IF_ERROR(WriteBytes(shard::EncodeIndexFrames(index_)));
   CrashPoint("before-shard-fsync");
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd_.get(), temp_path_));
-  if (::close(fd_.release()) != 0) return Status::IOError(temp_path_ + ": close failed: " + ErrnoText());
+  if (::close(fd_.release()) != 0) return PosixError(temp_path_ + ": close failed");
   CrashPoint("before-shard-rename");
   const std::string final_path = dir_ + "/" + name_;
   if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
-    return Status::IOError(final_path + ": cannot rename the sealed shard into place: " + ErrnoText());
+    return PosixError(final_path + ": cannot rename the sealed shard into place");
   }
   sealed_ = true;
   SIMSHARD_RETURN_IF_ERROR(FsyncDir(dir_));

@@ -5,13 +5,14 @@
 
 #include "archive/record_codec.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 
 Result<ShardFile> ShardFile::Open(const std::string& dir, const std::string& name) {
   const std::string path = dir + "/" + name;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IOError(path + ": cannot open shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open shard");
   auto index = shard::ReadShardIndex(fd.get(), name);
   if (!index.ok()) return index.status();
   return ShardFile(name, std::move(fd), std::move(index).value());

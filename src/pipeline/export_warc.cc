@@ -240,7 +240,7 @@ class WarcOutput {
     path_ = path;
     temp_ = path + ".tmp";
     file_ = std::fopen(temp_.c_str(), "wb");
-    if (file_ == nullptr) return Status::IOError("output " + temp_ + ": cannot create: " + ErrnoText());
+    if (file_ == nullptr) return PosixError("output " + temp_ + ": cannot create");
     return Status::OK();
   }
   // Instead of the WARC file, its CDXJ index: each record's line, naming `warc_name`.
@@ -253,7 +253,7 @@ class WarcOutput {
     if (index_) {
       cdxj_.push_back(CdxjLine(record, bytes_, member_.size(), warc_name_));
     } else if (std::fwrite(member_.data(), 1, member_.size(), file_) != member_.size()) {
-      return Status::IOError("output " + temp_ + ": write failed: " + ErrnoText());
+      return PosixError("output " + temp_ + ": write failed");
     }
     bytes_ += member_.size();
     return Status::OK();
@@ -263,15 +263,15 @@ class WarcOutput {
       std::sort(cdxj_.begin(), cdxj_.end());
       for (const std::string& line : cdxj_) {
         if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF)
-          return Status::IOError("output " + temp_ + ": write failed: " + ErrnoText());
+          return PosixError("output " + temp_ + ": write failed");
       }
     }
-    if (std::fflush(file_) != 0) return Status::IOError("output " + temp_ + ": write failed: " + ErrnoText());
+    if (std::fflush(file_) != 0) return PosixError("output " + temp_ + ": write failed");
     SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_));
     std::fclose(file_);
     file_ = nullptr;
     if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return Status::IOError("output " + path_ + ": cannot rename into place: " + ErrnoText());
+      return PosixError("output " + path_ + ": cannot rename into place");
     }
     return FsyncParentDir(path_);
   }

@@ -47,7 +47,7 @@ ExtractOutput::~ExtractOutput() {
 }
 
 Status ExtractOutput::IoError(const std::string& what) const {
-  return Status::IOError(name_ + ": " + what + ": " + std::strerror(errno));
+  return PosixError(name_ + ": " + what);
 }
 
 Status ExtractOutput::Open(const std::string& path, std::FILE* stream) {

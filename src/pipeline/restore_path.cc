@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "util/file_util.h"
+
 namespace simshard::pipeline {
 
 namespace {
@@ -63,7 +65,7 @@ std::vector<std::string> SafeComponents(std::string_view source) {
 }
 
 Status Errno(const std::string& what, const std::string& path) {
-  return Status::IOError(path + ": " + what + ": " + std::strerror(errno));
+  return PosixError(path + ": " + what);
 }
 
 // Makes `dir` a real folder (not a link to one elsewhere).

@@ -16,6 +16,7 @@
 
 #include "pipeline/bounded_queue.h"
 #include "pipeline/report.h"
+#include "util/file_util.h"
 #include "util/json_writer.h"
 #include "util/thread_name.h"
 
@@ -149,7 +150,7 @@ Status CheckInputsExist(const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0) {
-      return Status::IOError("input " + input + ": " + std::strerror(errno));
+      return PosixError("input " + input);
     }
   }
   return Status::OK();
@@ -184,7 +185,7 @@ Status CheckRunPaths(const RunOptions& options) {
     if (path->empty()) continue;
     std::FILE* f = std::fopen(path->c_str(), "wb");
     if (f == nullptr) {
-      return Status::IOError(std::string(what) + " " + *path + ": cannot create: " + std::strerror(errno));
+      return PosixError(std::string(what) + " " + *path + ": cannot create");
     }
     std::fclose(f);
   }

@@ -20,12 +20,19 @@ void UniqueFd::reset(int fd) {
 
 std::string ErrnoText() { return std::strerror(errno); }
 
+Status PosixError(const std::string& context) {
+  const int error = errno;
+  std::string message = context + ": " + std::strerror(error);
+  if (error == ENOENT) return Status::NotFound(std::move(message));
+  return Status::IOError(std::move(message));
+}
+
 Status WriteAll(int fd, std::string_view data, const std::string& path) {
   while (!data.empty()) {
     const ssize_t n = ::write(fd, data.data(), data.size());
     if (n < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError(path + ": write failed: " + ErrnoText());
+      return PosixError(path + ": write failed");
     }
     data.remove_prefix(static_cast<size_t>(n));
   }
@@ -39,7 +46,7 @@ Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std
     const ssize_t r = ::pread(fd, out->data() + done, n - done, static_cast<off_t>(offset + done));
     if (r < 0) {
       if (errno == EINTR) continue;
-      return Status::IOError(path + ": read failed: " + ErrnoText());
+      return PosixError(path + ": read failed");
     }
     if (r == 0) {
       return Status::IOError(path + ": file ends at byte " + std::to_string(offset + done) +
@@ -52,18 +59,18 @@ Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std
 
 Result<uint64_t> FileSize(int fd, const std::string& path) {
   struct stat st;
-  if (::fstat(fd, &st) != 0) return Status::IOError(path + ": stat failed: " + ErrnoText());
+  if (::fstat(fd, &st) != 0) return PosixError(path + ": stat failed");
   return static_cast<uint64_t>(st.st_size);
 }
 
 Status FsyncFd(int fd, const std::string& path) {
-  if (::fsync(fd) != 0) return Status::IOError(path + ": fsync failed: " + ErrnoText());
+  if (::fsync(fd) != 0) return PosixError(path + ": fsync failed");
   return Status::OK();
 }
 
 Status FsyncDir(const std::string& dir) {
   UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IOError(dir + ": cannot open folder: " + ErrnoText());
+  if (!fd.valid()) return PosixError(dir + ": cannot open folder");
   return FsyncFd(fd.get(), dir);
 }
 
@@ -75,7 +82,7 @@ Status FsyncParentDir(const std::string& path) {
 
 Result<std::string> ReadFile(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::IOError(path + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open");
   auto size = FileSize(fd.get(), path);
   if (!size.ok()) return size.status();
   std::string out;

@@ -2,9 +2,11 @@
 // Result and SIMSHARD_RETURN_IF_ERROR carry a Status through unchanged.
 #include <boost/test/unit_test.hpp>
 
+#include <cerrno>
 #include <vector>
 
 #include "simshard/status.h"
+#include "util/file_util.h"
 
 using simshard::Result;
 using simshard::Status;
@@ -89,4 +91,15 @@ BOOST_AUTO_TEST_CASE(result_and_return_if_error_carry_the_status_unchanged) {
   BOOST_TEST(busy.IsBusy());
   BOOST_TEST(busy.message() == "locked");
   BOOST_TEST(FailsWith(Status::OK()).IsNotFound());
+}
+
+BOOST_AUTO_TEST_CASE(a_missing_file_is_not_found_and_other_system_errors_are_io_errors) {
+  errno = ENOENT;
+  const Status missing = simshard::PosixError("shard 000001.jsonl.zst: cannot open");
+  BOOST_TEST(missing.IsNotFound());
+  BOOST_TEST(missing.message() == "shard 000001.jsonl.zst: cannot open: No such file or directory");
+  errno = ENOSPC;
+  const Status full = simshard::PosixError("report r.jsonl: write failed");
+  BOOST_TEST(full.IsIOError());
+  BOOST_TEST(full.message() == "report r.jsonl: write failed: No space left on device");
 }
