@@ -78,6 +78,13 @@ int Fail(const std::string& command, const Status& status) {
   return ExitCodeFor(status);
 }
 
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // the old call, kept for merging
+int Fail(const std::string& command, const std::string& message) {
+  return Fail(command, Status::Error(message));
+}
+#pragma GCC diagnostic pop
+
 Status FlushStdout(bool write_failed) {
   if (std::fflush(stdout) != 0 || write_failed) return Status::IOError("cannot write to stdout");
   return Status::OK();

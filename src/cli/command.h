@@ -57,6 +57,10 @@ int ExitCodeFor(const Status& status, bool skipped_inputs);
 // "simshard <command>: <message>" on stderr; returns ExitCodeFor(status). An OK status
 // prints nothing (and gives kOk).
 int Fail(const std::string& command, const Status& status);
+// Kept for code written before the codes (other branches): the message as an error of code
+// Unknown, which exits kFatal.
+[[deprecated("give the error its code: Fail(command, Status::IOError(...))")]]
+int Fail(const std::string& command, const std::string& message);
 // OK when everything written to stdout got out (and `write_failed` is false); else the
 // IOError "cannot write to stdout".
 Status FlushStdout(bool write_failed = false);
