@@ -4,9 +4,10 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "util/file_util.h"
 
 namespace simshard::scan {
 namespace {
@@ -28,13 +29,13 @@ bool HasZstdMagic(std::string_view s) {
 
 FileSource::FileSource(const std::string& path) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) status_ = Status::IOError(std::string("cannot open: ") + std::strerror(errno));
+  if (!file_) status_ = PosixError("cannot open");
 }
 
 FileSource::FileSource(const std::string& path, uint64_t begin, uint64_t end) : FileSource(path) {
   limit_ = end > begin ? end - begin : 0;
   if (file_ && ::fseeko(file_, static_cast<off_t>(begin), SEEK_SET) != 0)
-    status_ = Status::IOError(std::string("cannot seek: ") + std::strerror(errno));
+    status_ = PosixError("cannot seek");
 }
 
 FileSource::~FileSource() {
@@ -46,7 +47,7 @@ size_t FileSource::Read(char* buf, size_t n) {
   n = static_cast<size_t>(std::min<uint64_t>(n, limit_ - offset_));
   if (n == 0) return 0;
   const size_t got = std::fread(buf, 1, n, file_);
-  if (got < n && std::ferror(file_)) status_ = Status::IOError(std::string("read error: ") + std::strerror(errno));
+  if (got < n && std::ferror(file_)) status_ = PosixError("read error");
   offset_ += got;
   return got;
 }
