@@ -71,6 +71,97 @@ uint64_t RunLookups(const DedupIndex& index, const std::vector<Fingerprint>& que
   return found;
 }
 
+// The stored documents: random fingerprints, every tenth a near neighbour (1 to `radius`
+// bits away, same sketch) of an earlier one, each with a random digest.
+void MakeStored(std::mt19937_64& rng, uint64_t documents, int radius, std::vector<Fingerprint>* stored,
+                std::vector<Digest>* digests) {
+  stored->reserve(documents);
+  digests->reserve(documents);
+  for (uint64_t i = 0; i < documents; ++i) {
+    Fingerprint fp = RandomFingerprint(rng);
+    if (i % 10 == 9) {
+      fp = (*stored)[rng() % i];
+      fp.simhash = FlipRandomBits(rng, fp.simhash, 1 + static_cast<int>(rng() % radius));
+    }
+    stored->push_back(fp);
+    digests->push_back(Digest{rng(), rng()});
+  }
+}
+
+// Startup of a nightly run: the catalog's documents reserved, added, indexed.
+void SeedIndex(DedupIndex* index, const std::vector<Fingerprint>& stored, const std::vector<Digest>& digests) {
+  const uint64_t documents = stored.size();
+  const double seed_cpu = ThreadSeconds();
+  const auto start = Clock::now();
+  index->Reserve(documents);
+  for (uint64_t i = 0; i < documents; ++i) index->Add(i, digests[i], stored[i]);
+  std::printf("  seeding (Reserve, Add of every document): %.2f CPU seconds (wall %.2f s)\n",
+              ThreadSeconds() - seed_cpu, SecondsSince(start));
+  const double bytes_per_doc = static_cast<double>(index->MemoryBytes()) / documents;
+  std::printf("  memory: %.1f bytes/document (index + digests + sketches + ordinals; target <= 128)\n",
+              bytes_per_doc);
+}
+
+// Half near neighbours (0 to `radius` bits from a stored document), half unrelated.
+std::vector<Fingerprint> MakeQueries(std::mt19937_64& rng, const std::vector<Fingerprint>& stored, int radius,
+                                     int count) {
+  std::vector<Fingerprint> queries;
+  for (int q = 0; q < count; ++q) {
+    Fingerprint fp = q % 2 ? RandomFingerprint(rng) : stored[rng() % stored.size()];
+    if (q % 2 == 0) fp.simhash = FlipRandomBits(rng, fp.simhash, static_cast<int>(rng() % (radius + 1)));
+    queries.push_back(fp);
+  }
+  return queries;
+}
+
+// The lookups with the bucket scan in use, then with each slower one this CPU also runs
+// (other machines' speed). Returns the lookups per CPU second of the first.
+double ReportLookups(const DedupIndex& index, const std::vector<Fingerprint>& queries) {
+  const int count = static_cast<int>(queries.size());
+  const Digest absent{1, 2};
+  const DedupStats before = index.stats();
+  double index_seconds = 0;
+  double index_wall = 0;
+  const uint64_t found = RunLookups(index, queries, absent, &index_seconds, &index_wall);
+  const DedupStats stats = Difference(index.stats(), before);
+  std::printf("  index lookups: %.0f per CPU second (wall %.0f /s; target >= 100000), %llu of %d "
+              "found a near duplicate (bucket scan: %s)\n",
+              count / index_seconds, count / index_wall,
+              static_cast<unsigned long long>(found), count,
+              simshard::dedup_internal::ActivePartialScan().name);
+  std::printf("  per lookup: %.3f candidates within radius, %.3f false candidates (failed verification)\n",
+              static_cast<double>(stats.candidates) / stats.lookups,
+              static_cast<double>(stats.false_candidates) / stats.lookups);
+  simshard::dedup_internal::PartialScan scans[simshard::dedup_internal::kMaxPartialScans];
+  const int scan_count = simshard::dedup_internal::SupportedPartialScans(scans);
+  for (int s = 1; s < scan_count; ++s) {
+    const simshard::dedup_internal::ScopedPartialScan use(scans[s]);
+    double seconds = 0, wall = 0;
+    const uint64_t same = RunLookups(index, queries, absent, &seconds, &wall);
+    std::printf("    with the %s bucket scan: %.0f per CPU second (wall %.0f /s)%s\n", scans[s].name,
+                count / seconds, count / wall, same == found ? "" : ", DIFFERENT RESULTS");
+  }
+  return count / index_seconds;
+}
+
+// Baseline: compare the query against every stored SimHash (a sample of queries).
+double ReportLinearScan(const std::vector<Fingerprint>& stored, const std::vector<Fingerprint>& queries,
+                        int radius) {
+  std::vector<uint64_t> hashes;
+  hashes.reserve(stored.size());
+  for (const Fingerprint& fp : stored) hashes.push_back(fp.simhash);
+  const int kScanQueries = 20;
+  uint64_t within = 0;
+  const double cpu_start = ThreadSeconds();
+  for (int q = 0; q < kScanQueries; ++q) {
+    for (uint64_t h : hashes) within += simshard::HammingDistance(h, queries[q].simhash) <= radius;
+  }
+  const double scan_rate = kScanQueries / (ThreadSeconds() - cpu_start);
+  std::printf("  baseline linear scan: %.1f lookups per CPU second (%llu within radius over %d queries)\n",
+              scan_rate, static_cast<unsigned long long>(within), kScanQueries);
+  return scan_rate;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,75 +174,12 @@ int main(int argc, char** argv) {
               static_cast<unsigned long long>(documents), radius, options.min_similarity);
   std::vector<Fingerprint> stored;
   std::vector<Digest> digests;
-  stored.reserve(documents);
-  digests.reserve(documents);
-  for (uint64_t i = 0; i < documents; ++i) {
-    Fingerprint fp = RandomFingerprint(rng);
-    if (i % 10 == 9) {
-      fp = stored[rng() % i];
-      fp.simhash = FlipRandomBits(rng, fp.simhash, 1 + static_cast<int>(rng() % radius));
-    }
-    stored.push_back(fp);
-    digests.push_back(Digest{rng(), rng()});
-  }
-  // Startup of a nightly run: the catalog's documents reserved, added, indexed.
+  MakeStored(rng, documents, radius, &stored, &digests);
   DedupIndex index(options);
-  const double seed_cpu = ThreadSeconds();
-  const auto start = Clock::now();
-  index.Reserve(documents);
-  for (uint64_t i = 0; i < documents; ++i) index.Add(i, digests[i], stored[i]);
-  std::printf("  seeding (Reserve, Add of every document): %.2f CPU seconds (wall %.2f s)\n",
-              ThreadSeconds() - seed_cpu, SecondsSince(start));
-  const double bytes_per_doc = static_cast<double>(index.MemoryBytes()) / documents;
-  std::printf("  memory: %.1f bytes/document (index + digests + sketches + ordinals; target <= 128)\n",
-              bytes_per_doc);
-
-  const int kQueries = 200'000;
-  std::vector<Fingerprint> queries;
-  for (int q = 0; q < kQueries; ++q) {
-    Fingerprint fp = q % 2 ? RandomFingerprint(rng) : stored[rng() % documents];
-    if (q % 2 == 0) fp.simhash = FlipRandomBits(rng, fp.simhash, static_cast<int>(rng() % (radius + 1)));
-    queries.push_back(fp);
-  }
-  const Digest absent{1, 2};
-  const DedupStats before = index.stats();
-  double index_seconds = 0;
-  double index_wall = 0;
-  const uint64_t found = RunLookups(index, queries, absent, &index_seconds, &index_wall);
-  const DedupStats stats = Difference(index.stats(), before);
-  std::printf("  index lookups: %.0f per CPU second (wall %.0f /s; target >= 100000), %llu of %d "
-              "found a near duplicate (bucket scan: %s)\n",
-              kQueries / index_seconds, kQueries / index_wall,
-              static_cast<unsigned long long>(found), kQueries,
-              simshard::dedup_internal::ActivePartialScan().name);
-  std::printf("  per lookup: %.3f candidates within radius, %.3f false candidates (failed verification)\n",
-              static_cast<double>(stats.candidates) / stats.lookups,
-              static_cast<double>(stats.false_candidates) / stats.lookups);
-
-  // The slower versions of the bucket scan that this CPU also runs (other machines' speed).
-  simshard::dedup_internal::PartialScan scans[simshard::dedup_internal::kMaxPartialScans];
-  const int scan_count = simshard::dedup_internal::SupportedPartialScans(scans);
-  for (int s = 1; s < scan_count; ++s) {
-    const simshard::dedup_internal::ScopedPartialScan use(scans[s]);
-    double seconds = 0, wall = 0;
-    const uint64_t same = RunLookups(index, queries, absent, &seconds, &wall);
-    std::printf("    with the %s bucket scan: %.0f per CPU second (wall %.0f /s)%s\n", scans[s].name,
-                kQueries / seconds, kQueries / wall, same == found ? "" : ", DIFFERENT RESULTS");
-  }
-
-  // Baseline: compare the query against every stored SimHash (a sample of queries).
-  std::vector<uint64_t> hashes;
-  hashes.reserve(documents);
-  for (const Fingerprint& fp : stored) hashes.push_back(fp.simhash);
-  const int kScanQueries = 20;
-  uint64_t within = 0;
-  const double cpu_start = ThreadSeconds();
-  for (int q = 0; q < kScanQueries; ++q) {
-    for (uint64_t h : hashes) within += simshard::HammingDistance(h, queries[q].simhash) <= radius;
-  }
-  const double scan_rate = kScanQueries / (ThreadSeconds() - cpu_start);
-  std::printf("  baseline linear scan: %.1f lookups per CPU second (%llu within radius over %d queries)\n",
-              scan_rate, static_cast<unsigned long long>(within), kScanQueries);
-  std::printf("  speedup over linear scan: %.0fx\n", kQueries / index_seconds / scan_rate);
+  SeedIndex(&index, stored, digests);
+  const std::vector<Fingerprint> queries = MakeQueries(rng, stored, radius, 200'000);
+  const double index_rate = ReportLookups(index, queries);
+  const double scan_rate = ReportLinearScan(stored, queries, radius);
+  std::printf("  speedup over linear scan: %.0fx\n", index_rate / scan_rate);
   return 0;
 }

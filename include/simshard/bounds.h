@@ -31,7 +31,7 @@ Status CheckBounds(std::string_view name, T value, const Bounds<T>& bounds) {
   if (bounds.Contains(value)) return Status::OK();
   std::ostringstream s;
   s << name << " " << value << " is out of range (" << bounds.Text() << ")";
-  return Status::Error(s.str());
+  return Status::InvalidArgument(s.str());
 }
 
 }  // namespace simshard

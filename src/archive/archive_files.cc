@@ -36,7 +36,7 @@ Result<std::vector<std::string>> ListShardFiles(const std::string& dir) {
     uint64_t number = 0;
     if (shard::ParseShardName(name, &number)) found.emplace_back(number, name);
   }
-  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  if (ec) return Status::IOError(dir + ": cannot list the archive folder: " + ec.message());
   std::sort(found.begin(), found.end());
   std::vector<std::string> names;
   for (auto& [n, name] : found) names.push_back(std::move(name));
@@ -50,32 +50,32 @@ Result<std::vector<std::string>> RemoveTempFiles(const std::string& dir) {
     const std::string name = it->path().filename().string();
     if (!name.ends_with(shard::kTempSuffix)) continue;
     if (::unlink(it->path().c_str()) != 0) {
-      return Status::Error(it->path().string() + ": cannot remove a leftover temp file");
+      return Status::IOError(it->path().string() + ": cannot remove a leftover temp file");
     }
     removed.push_back(name);
   }
-  if (ec) return Status::Error(dir + ": cannot list the archive folder: " + ec.message());
+  if (ec) return Status::IOError(dir + ": cannot list the archive folder: " + ec.message());
   return removed;
 }
 
 Status MakeArchiveDir(const std::string& dir) {
   boost::system::error_code ec;
   const bool created = fs::create_directories(dir, ec);
-  if (ec) return Status::Error(dir + ": cannot create the archive folder: " + ec.message());
-  if (!fs::is_directory(dir, ec)) return Status::Error(dir + ": not a folder");
+  if (ec) return Status::IOError(dir + ": cannot create the archive folder: " + ec.message());
+  if (!fs::is_directory(dir, ec)) return Status::InvalidArgument(dir + ": not a folder");
   if (created) ::chmod(dir.c_str(), 0755);
   return Status::OK();
 }
 
 Result<std::string> FileChecksum(const std::string& path) {
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(path + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open");
   StreamHash64 hash;
   std::string buf(1 << 20, '\0');
   for (;;) {
     const ssize_t n = ::read(fd.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Error(path + ": read failed: " + ErrnoText());
+    if (n < 0) return PosixError(path + ": read failed");
     if (n == 0) return Hex64(hash.Digest());
     hash.Update(std::string_view(buf.data(), static_cast<size_t>(n)));
   }
@@ -85,14 +85,14 @@ namespace {
 
 Status CopyFile(const std::string& from, const std::string& to) {
   UniqueFd in(::open(from.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!in.valid()) return Status::Error(from + ": cannot open: " + ErrnoText());
+  if (!in.valid()) return PosixError(from + ": cannot open");
   UniqueFd out(::open(to.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!out.valid()) return Status::Error(to + ": cannot create: " + ErrnoText());
+  if (!out.valid()) return PosixError(to + ": cannot create");
   std::string buf(1 << 20, '\0');
   for (;;) {
     const ssize_t n = ::read(in.get(), buf.data(), buf.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Status::Error(from + ": read failed: " + ErrnoText());
+    if (n < 0) return PosixError(from + ": read failed");
     if (n == 0) break;
     SIMSHARD_RETURN_IF_ERROR(WriteAll(out.get(), std::string_view(buf.data(), static_cast<size_t>(n)), to));
   }
@@ -105,15 +105,15 @@ Status PlaceFile(const std::string& from, const std::string& to, const std::stri
   const std::string temp = to + std::string(shard::kTempSuffix);
   ::unlink(temp.c_str());  // a killed merge's
   if (::link(from.c_str(), temp.c_str()) != 0) {
-    if (errno != EXDEV && errno != EPERM) return Status::Error(to + ": cannot link " + from + ": " + ErrnoText());
+    if (errno != EXDEV && errno != EPERM) return PosixError(to + ": cannot link " + from);
     SIMSHARD_RETURN_IF_ERROR(CopyFile(from, temp));
     auto copied = FileChecksum(temp);
     if (!copied.ok() || *copied != checksum) {
       ::unlink(temp.c_str());
-      return Status::Error(to + ": the copy of " + from + " does not read back as written");
+      return Status::IOError(to + ": the copy of " + from + " does not read back as written");
     }
   }
-  if (std::rename(temp.c_str(), to.c_str()) != 0) return Status::Error(to + ": cannot rename into place: " + ErrnoText());
+  if (std::rename(temp.c_str(), to.c_str()) != 0) return PosixError(to + ": cannot rename into place");
   return FsyncParentDir(to);
 }
 
@@ -130,7 +130,7 @@ Result<ShardRows> CollectShard(const std::string& dir, const std::string& name) 
   }));
   const std::string path = dir + "/" + name;
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return Status::Error(path + ": cannot stat: " + ErrnoText());
+  if (::stat(path.c_str(), &st) != 0) return PosixError(path + ": cannot stat");
   auto checksum = FileChecksum(path);
   if (!checksum.ok()) return checksum.status();
   const shard::ShardIndex& index = file->index();
@@ -148,7 +148,7 @@ Status CheckIdIsNew(const Catalog& catalog, const CatalogEntry& e) {
   if (!ParseHex64(e.id, &id)) return Status::OK();  // InsertDocument names the bad id
   auto known = catalog.HasId(id);
   if (!known.ok()) return known.status();
-  if (*known) return Status::Error("catalog: document " + e.id + " is stored twice");
+  if (*known) return Status::Corruption("catalog: document " + e.id + " is stored twice");
   return Status::OK();
 }
 

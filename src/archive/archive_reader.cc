@@ -13,6 +13,7 @@
 #include "archive/verify.h"
 #include "simshard/archive.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 namespace {
@@ -34,7 +35,7 @@ class Reader final : public ArchiveReader {
     }
     auto e = catalog_->FindByUrl(id_or_url);
     if (e.ok()) return e;
-    return Status::Error("no document with id or URL \"" + std::string(id_or_url) + "\" in " + dir_);
+    return Status::NotFound("no document with id or URL \"" + std::string(id_or_url) + "\" in " + dir_);
   }
 
   Result<Record> Read(const CatalogEntry& entry) const override;
@@ -48,7 +49,7 @@ class Reader final : public ArchiveReader {
   }
 
   Result<DroppedEntry> FindDropped(std::string_view url) const override {
-    if (url.empty()) return Status::Error("not found");
+    if (url.empty()) return Status::NotFound("not found");
     return catalog_->FindDropped(url);
   }
 
@@ -121,10 +122,10 @@ Result<int> Reader::ShardFd(const std::string& name) const {
   auto it = fds_.find(name);
   if (it != fds_.end()) return it->second.get();
   uint64_t ignored;
-  if (!shard::ParseShardName(name, &ignored)) return Status::Error("catalog names a bad shard \"" + name + "\"");
+  if (!shard::ParseShardName(name, &ignored)) return Status::Corruption("catalog names a bad shard \"" + name + "\"");
   const std::string path = dir_ + "/" + name;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(path + ": cannot open shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open shard");
   const int raw = fd.get();
   fds_.emplace(name, std::move(fd));
   return raw;
@@ -177,11 +178,11 @@ Result<Record> Reader::Read(const CatalogEntry& e) const {
   if (!frame.ok()) return frame.status().WithContext(where);
   const std::string& bytes = **frame;
   if (uint64_t(e.record_offset) + e.record_size > bytes.size()) {
-    return Status::Error(where + ": record of " + e.id + " lies outside the frame");
+    return Status::Corruption(where + ": record of " + e.id + " lies outside the frame");
   }
   auto record = DecodeRecord(std::string_view(bytes).substr(e.record_offset, e.record_size));
   if (!record.ok()) return record.status().WithContext(where);
-  if (record->id != e.id) return Status::Error(where + ": holds " + record->id + " where the catalog expects " + e.id);
+  if (record->id != e.id) return Status::Corruption(where + ": holds " + record->id + " where the catalog expects " + e.id);
   if (record->sketch.empty()) {  // not in the shard: the catalog keeps them (FORMAT.md, section 3)
     record->simhash = e.simhash;
     record->sketch = e.sketch;
@@ -194,7 +195,7 @@ Result<Record> Reader::Read(const CatalogEntry& e) const {
 Result<std::unique_ptr<ArchiveReader>> ArchiveReader::Open(const std::string& dir) {
   const std::string path = dir + "/" + std::string(kCatalogName);
   if (::access(path.c_str(), F_OK) != 0) {
-    return Status::Error(dir + ": not a simshard archive (no " + std::string(kCatalogName) + ")");
+    return Status::NotFound(dir + ": not a simshard archive (no " + std::string(kCatalogName) + ")");
   }
   auto catalog = Catalog::Open(path, true);
   if (!catalog.ok()) return catalog.status();

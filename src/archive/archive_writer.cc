@@ -61,8 +61,6 @@ std::string DroppedKey(const std::string& url, const std::string& source) {
   return url.empty() ? std::string(1, '\0') + source : url;
 }
 
-bool NotFound(const Status& s) { return s.message() == "not found"; }
-
 class Writer final : public ArchiveWriter {
  public:
   Writer(std::string dir, ArchiveOptions options, WriterLock lock, std::unique_ptr<Catalog> catalog)
@@ -193,20 +191,20 @@ Status Writer::LoadIds() const {
 
 Status Writer::CheckNewId(const std::string& id, uint64_t* value) {
   if (!IsDocumentId(id) || !ParseHex64(id, value)) {
-    return Status::Error("document id \"" + id + "\" is not 16 lowercase hex digits");
+    return Status::InvalidArgument("document id \"" + id + "\" is not 16 lowercase hex digits");
   }
-  if (open_ids_.count(*value) != 0) return Status::Error("document id " + id + " is already in this run");
+  if (open_ids_.count(*value) != 0) return Status::InvalidArgument("document id " + id + " is already in this run");
   if (!ids_ready_) SIMSHARD_RETURN_IF_ERROR(LoadIds());
   if (!ids_.MayContain(*value)) return Status::OK();
   auto known = catalog_->HasId(*value);
   if (!known.ok()) return known.status();
-  if (*known) return Status::Error("document id " + id + " is already in the archive");
+  if (*known) return Status::InvalidArgument("document id " + id + " is already in the archive");
   return Status::OK();
 }
 
 Result<uint64_t> Writer::Add(Record record) {
   if (!failed_.ok()) return failed_;
-  if (run_ == 0) return Status::Error("Add called before BeginRun");
+  if (run_ == 0) return Status::InvalidArgument("Add called before BeginRun");
   uint64_t id = 0;
   SIMSHARD_RETURN_IF_ERROR(CheckNewId(record.id, &id));
   record.run = run_;
@@ -259,21 +257,21 @@ Result<bool> Writer::Known(const DroppedEntry& e) const {
   if (!e.url.empty()) {
     auto doc = catalog_->FindByUrl(e.url);
     if (doc.ok()) return true;
-    if (!NotFound(doc.status())) return doc.status();
+    if (!doc.status().IsNotFound()) return doc.status();
   } else {  // no URL: only the document it repeats, seen again (a killed run re-run)
     auto doc = catalog_->FindById(e.duplicate_of);
     if (doc.ok() && doc->url.empty() && doc->source == e.source) return true;
-    if (!doc.ok() && !NotFound(doc.status())) return doc.status();
+    if (!doc.ok() && !doc.status().IsNotFound()) return doc.status();
   }
   auto dropped = catalog_->FindDropped(e.url, e.source);
   if (dropped.ok()) return true;
-  if (!NotFound(dropped.status())) return dropped.status();
+  if (!dropped.status().IsNotFound()) return dropped.status();
   return false;
 }
 
 Status Writer::AddDropped(DroppedEntry entry) {
   if (!failed_.ok()) return failed_;
-  if (run_ == 0) return Status::Error("AddDropped called before BeginRun");
+  if (run_ == 0) return Status::InvalidArgument("AddDropped called before BeginRun");
   if (!run_keys_.insert(DroppedKey(entry.url, entry.source)).second) return Status::OK();
   auto known = Known(entry);
   if (!known.ok()) return known.status();
@@ -327,7 +325,7 @@ Status Writer::FinishRun(const std::string& counts_json) {
 
 Status Writer::ContinueRun(uint64_t run, uint64_t first_ordinal) {
   if (run_ != 0 || next_ordinal_ != 1) {
-    return Status::Error(dir_ + ": a slice of a run needs a folder of its own, empty");
+    return Status::InvalidArgument(dir_ + ": a slice of a run needs a folder of its own, empty");
   }
   run_ = run;
   next_ordinal_ = first_ordinal;
@@ -341,7 +339,7 @@ Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
   auto row = ended->Step();
   if (!row.ok()) return row.status();
   if (*row && ended->Text(1) != options_json) {
-    return Status::Error("archive " + dir_ + " changed after this run was decided: its run " + std::to_string(run) +
+    return Status::InvalidArgument("archive " + dir_ + " changed after this run was decided: its run " + std::to_string(run) +
                          " is another run; remove the work folder and run the command again");
   }
   run_ = run;
@@ -353,7 +351,7 @@ Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
   const uint64_t runs = static_cast<uint64_t>(last->Int(0));
   if (runs + 1 != run) {
     run_ = 0;
-    return Status::Error("archive " + dir_ + " changed after this run was decided: it was to be run " +
+    return Status::InvalidArgument("archive " + dir_ + " changed after this run was decided: it was to be run " +
                          std::to_string(run) + ", but the archive has " + std::to_string(runs) +
                          " run(s) now; remove the work folder and run the command again");
   }
@@ -366,7 +364,7 @@ Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
 
 Status Writer::AdoptShards(const std::string& slice_dir) {
   if (!failed_.ok()) return failed_;
-  if (run_ == 0) return Status::Error("AdoptShards called before ResumeRun");
+  if (run_ == 0) return Status::InvalidArgument("AdoptShards called before ResumeRun");
   auto slice = Catalog::Open(slice_dir + "/" + std::string(kCatalogName), true);
   if (!slice.ok()) return slice.status().WithContext("slice " + slice_dir);
   auto shards = (*slice)->Shards();
@@ -381,7 +379,7 @@ Status Writer::AdoptShards(const std::string& slice_dir) {
 
 Status Writer::AdoptShard(const std::string& slice_dir, ShardRow shard, std::vector<CatalogEntry>* docs) {
   for (const CatalogEntry& e : *docs) run_keys_.insert(DroppedKey(e.url, e.source));
-  if (docs->empty()) return Status::Error("slice " + slice_dir + ": shard " + shard.name + " has no documents");
+  if (docs->empty()) return Status::Corruption("slice " + slice_dir + ": shard " + shard.name + " has no documents");
   uint64_t first = 0;
   ParseHex64(docs->front().id, &first);
   auto known = catalog_->HasId(first);

@@ -40,7 +40,7 @@ Result<bool> Statement::Step() {
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return Status::Error(std::string("catalog: ") + sqlite3_errmsg(db_));
+  return Status::IOError(std::string("catalog: ") + sqlite3_errmsg(db_));
 }
 
 void Statement::Reset() {
@@ -79,10 +79,10 @@ Status CreateCatalogAtomically(const std::string& path) {
     if (!catalog.ok()) return catalog.status();
   }  // closed: its WAL is checkpointed and removed
   UniqueFd fd(::open(temp.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(temp + ": cannot open: " + ErrnoText());
+  if (!fd.valid()) return Status::IOError(temp + ": cannot open: " + ErrnoText());
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd.get(), temp));
   if (::rename(temp.c_str(), path.c_str()) != 0) {
-    return Status::Error(path + ": cannot rename the new catalog into place: " + ErrnoText());
+    return Status::IOError(path + ": cannot rename the new catalog into place: " + ErrnoText());
   }
   return FsyncParentDir(path);
 }
@@ -99,7 +99,7 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
   if (rc != SQLITE_OK) {
     std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
-    return Status::Error(path + ": cannot open catalog: " + msg);
+    return Status::IOError(path + ": cannot open catalog: " + msg);
   }
   std::unique_ptr<Catalog> catalog(new Catalog(db, path));
   sqlite3_busy_timeout(db, 10000);
@@ -112,8 +112,8 @@ Result<std::unique_ptr<Catalog>> Catalog::Open(const std::string& path, bool rea
   }
   SIMSHARD_RETURN_IF_ERROR(catalog->ReadVersion());
   if (catalog->version_ < 1 || catalog->version_ > kCatalogVersion) {
-    return Status::Error(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
-                         (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
+    return Status::NotSupported(path + ": not a simshard catalog (user_version " + std::to_string(catalog->version_) +
+                                 (catalog->version_ > kCatalogVersion ? ", written by a newer simshard)" : ")"));
   }
   SIMSHARD_RETURN_IF_ERROR(catalog->ReadOptionalColumns());
   return catalog;
@@ -182,7 +182,7 @@ Status Catalog::CreateOrUpgrade() {
   if (s.ok() && version_ == 0) {
     auto has_tables = HasTables();
     if (!has_tables.ok()) s = has_tables.status();
-    else if (*has_tables) s = Status::Error(path_ + ": not a simshard catalog (user_version 0)");
+    else if (*has_tables) s = Status::NotSupported(path_ + ": not a simshard catalog (user_version 0)");
     if (s.ok()) {
       s = Exec(std::string(kSchemaTables) + std::string(kSchemaIndexes) + std::string(kSchemaView) +
                std::string(kSchemaDropped));
@@ -213,7 +213,7 @@ Catalog::~Catalog() {
 }
 
 Status Catalog::Error(std::string_view what) const {
-  return Status::Error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+  return Status::IOError(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
 }
 
 Result<Statement*> Catalog::Cached(const std::string& sql) const {
@@ -241,7 +241,7 @@ Status Catalog::Exec(std::string_view sql) const {
   if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = err ? err : sqlite3_errmsg(db_);
     sqlite3_free(err);
-    return Status::Error(path_ + ": " + msg);
+    return Status::IOError(path_ + ": " + msg);
   }
   return Status::OK();
 }
@@ -255,7 +255,7 @@ void Catalog::Rollback() const {
 Status Catalog::InsertShard(const ShardRow& row) const {
   uint64_t number = 0;
   if (!shard::ParseShardName(row.name, &number) || shard::ShardName(number) != row.name) {
-    return Status::Error(path_ + ": shard name \"" + row.name + "\" is not NNNNNN.jsonl.zst");
+    return Status::Corruption(path_ + ": shard name \"" + row.name + "\" is not NNNNNN.jsonl.zst");
   }
   auto st = Prepare(
       "INSERT OR REPLACE INTO shards(id, name, bytes, data_bytes, frames, records, checksum, sealed_at, run, "

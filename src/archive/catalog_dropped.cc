@@ -33,8 +33,8 @@ bool MatchesDropped(const ListFilter& f, const DroppedEntry& e) {
 Status Catalog::InsertDropped(const DroppedEntry& e) const {
   uint64_t of = 0;
   if (e.duplicate_of.size() != 16 || !ParseHex64(e.duplicate_of, &of)) {
-    return Status::Error("catalog: dropped " + e.url + ": duplicate_of \"" + e.duplicate_of +
-                         "\" is not a document id");
+    return Status::InvalidArgument("catalog: dropped " + e.url + ": duplicate_of \"" + e.duplicate_of +
+                                   "\" is not a document id");
   }
   auto st = Cached(
       "INSERT INTO dropped(key_hash, url_prefix, url_rest, source_prefix, source_rest, date, run, status, "
@@ -77,7 +77,7 @@ Result<bool> Catalog::DecodeDropped(const Statement& s, DroppedEntry* e) const {
 }
 
 Result<DroppedEntry> Catalog::FindDropped(std::string_view url, std::string_view source) const {
-  if (!has_dropped_ || version_ == 1) return Status::Error("not found");
+  if (!has_dropped_ || version_ == 1) return Status::NotFound("not found");
   auto st = Cached("SELECT " + std::string(kDroppedColumns) + std::string(kDroppedFrom) +
                    " WHERE d.key_hash = ?1 ORDER BY d.seq");
   if (!st.ok()) return st.status();
@@ -95,7 +95,7 @@ Result<DroppedEntry> Catalog::FindDropped(std::string_view url, std::string_view
     }
   }
   (*st)->Reset();
-  return Status::Error("not found");
+  return Status::NotFound("not found");
 }
 
 Status Catalog::ForEachDropped(const ListFilter& filter, const std::function<void(const DroppedEntry&)>& fn) const {

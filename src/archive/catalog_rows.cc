@@ -183,7 +183,7 @@ Result<int64_t> CatalogCache::FrameId(const CatalogEntry& e) {
   if (e.shard != checked_shard_) {
     uint64_t number = 0;
     if (!shard::ParseShardName(e.shard, &number) || shard::ShardName(number) != e.shard) {
-      return Status::Error("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
+      return Status::InvalidArgument("catalog: shard name \"" + e.shard + "\" is not NNNNNN.jsonl.zst");
     }
     checked_shard_ = e.shard;
     checked_shard_number_ = number;
@@ -231,7 +231,7 @@ Status CatalogCache::BindRow(const CatalogEntry& e, Statement* st) {
   if (!loaded_) SIMSHARD_RETURN_IF_ERROR(Load());
   uint64_t id = 0;
   if (e.id.size() != 16 || !IsLowerHex(e.id) || !ParseHex64(e.id, &id)) {
-    return Status::Error("catalog: document id \"" + e.id + "\" is not 16 lowercase hex digits");
+    return Status::InvalidArgument("catalog: document id \"" + e.id + "\" is not 16 lowercase hex digits");
   }
   st->BindInt(1, static_cast<int64_t>(e.ordinal)).BindInt(2, static_cast<int64_t>(id));
   SIMSHARD_RETURN_IF_ERROR(BindUrl(e.url, st, 3));
@@ -287,7 +287,7 @@ Status CatalogCache::Decode(const Statement& s, CatalogEntry* e) {
   if (!loaded_ || !DecodeInto(s, e)) {
     SIMSHARD_RETURN_IF_ERROR(Load());  // committed since the last load, or never loaded
     if (!DecodeInto(s, e)) {
-      return Status::Error("catalog: document " + e->id + " refers to a frame or prefix the catalog lacks");
+      return Status::Corruption("catalog: document " + e->id + " refers to a frame or prefix the catalog lacks");
     }
   }
   e->title.assign(s.View(kTitle));
@@ -448,13 +448,13 @@ Result<CatalogEntry> Catalog::FirstRow(Statement* st, std::string_view url, bool
     return entry;
   }
   st->Reset();
-  return Status::Error("not found");
+  return Status::NotFound("not found");
 }
 
 Result<CatalogEntry> Catalog::FindById(std::string_view id) const {
   // Cached: a batch restore looks up thousands of ids, and preparing was most of it.
   uint64_t value = 0;
-  if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::Error("not found");
+  if (id.size() != 16 || !IsLowerHex(id) || !ParseHex64(id, &value)) return Status::NotFound("not found");
   auto st = Cached(version_ == 1 ? "SELECT " + std::string(kV1Columns) + " FROM documents WHERE id = ?1"
                                  : "SELECT " + DocumentColumns("") + " FROM documents" + WhereId());
   if (!st.ok()) return st.status();

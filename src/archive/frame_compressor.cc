@@ -33,7 +33,7 @@ Result<CompressedFrame> CompressFrame(std::string_view raw, int level) {
   const size_t bound = ZSTD_compressBound(raw.size());
   if (scratch.size() < bound) scratch.resize(bound);
   const size_t n = ZSTD_compress2(cctx.get(), scratch.data(), bound, raw.data(), raw.size());
-  if (ZSTD_isError(n)) return Status::Error(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
+  if (ZSTD_isError(n)) return Status::IOError(std::string("zstd compression failed: ") + ZSTD_getErrorName(n));
   CompressedFrame frame;
   frame.bytes.assign(scratch.data(), n);
   frame.decompressed_size = static_cast<uint32_t>(raw.size());

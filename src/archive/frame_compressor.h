@@ -45,7 +45,7 @@ class FrameCompressor {
     std::string raw;
     bool done = false;
     bool taken = false;
-    Result<CompressedFrame> result = Status::Error("not compressed");
+    Result<CompressedFrame> result = Status::IOError("not compressed");
   };
   void WorkerLoop();
   void KeepSpare(std::string raw);  // called with mu_ held

@@ -6,6 +6,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/file_util.h"
+
 namespace simshard {
 namespace {
 
@@ -28,23 +30,23 @@ Result<WriterLock> WriterLock::Acquire(const std::string& dir) {
   bool writable = fd.valid();
   if (!fd.valid() && errno == EACCES) fd.reset(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (!fd.valid()) {
-    return Status::Error(path + ": cannot open the archive's lock file: " + ErrnoText());
+    return PosixError(path + ": cannot open the archive's lock file");
   }
   struct stat st;
   if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
-    return Status::Error(path + ": lock file is not a regular file");
+    return Status::InvalidArgument(path + ": lock file is not a regular file");
   }
   if (st.st_uid == ::geteuid() && (st.st_mode & 022) != 0) ::fchmod(fd.get(), st.st_mode & ~022);
   if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
     if (errno == EWOULDBLOCK) {
-      return Status::Error("archive " + dir + " is being written by another simshard (pid " +
-                           HolderPid(fd.get()) + ", lock file " + path + ")");
+      return Status::Busy("archive " + dir + " is being written by another simshard (pid " +
+                          HolderPid(fd.get()) + ", lock file " + path + ")");
     }
-    return Status::Error(path + ": cannot lock: " + ErrnoText());
+    return PosixError(path + ": cannot lock");
   }
   const std::string pid = std::to_string(::getpid()) + "\n";
   if (writable && (::ftruncate(fd.get(), 0) != 0 || ::pwrite(fd.get(), pid.data(), pid.size(), 0) < 0)) {
-    return Status::Error(path + ": cannot write the lock file: " + ErrnoText());
+    return PosixError(path + ": cannot write the lock file");
   }
   return WriterLock(std::move(fd));
 }

@@ -126,7 +126,7 @@ Status Decode(const GroupPlan& p, const std::vector<uint32_t>& have, std::vector
   std::vector<unsigned char> sub(p.k * p.k), inverse(p.k * p.k), rows(p.k * lost.size());
   for (uint32_t r = 0; r < p.k; ++r) std::copy_n(&a[have[r] * p.k], p.k, &sub[r * p.k]);
   if (gf_invert_matrix(sub.data(), inverse.data(), static_cast<int>(p.k)) != 0) {
-    return Status::Error("parity matrix is not invertible");  // cannot happen for Cauchy rows
+    return Status::Corruption("parity matrix is not invertible");  // cannot happen for Cauchy rows
   }
   for (size_t e = 0; e < lost.size(); ++e) std::copy_n(&inverse[lost[e] * p.k], p.k, &rows[e * p.k]);
   std::vector<unsigned char> tables(32 * p.k * lost.size());
@@ -236,8 +236,8 @@ Result<std::string> HealGroup(const ParityGroup& g, std::string_view file, uint3
     }
   }
   if (have.size() < p.k) {
-    return Status::Error("parity group " + std::to_string(p.group) + ": " + std::to_string(*damaged) +
-                         " of its blocks are damaged, its parity rebuilds at most " + std::to_string(p.m));
+    return Status::Corruption("parity group " + std::to_string(p.group) + ": " + std::to_string(*damaged) +
+                              " of its blocks are damaged, its parity rebuilds at most " + std::to_string(p.m));
   }
   std::string data(file.substr(p.start, std::min<uint64_t>(p.length, file.size() - std::min<uint64_t>(p.start, file.size()))));
   data.resize(p.length, '\0');
@@ -248,7 +248,7 @@ Result<std::string> HealGroup(const ParityGroup& g, std::string_view file, uint3
     const uint64_t at = uint64_t(lost[e]) * p.block_size;
     const uint64_t size = std::min<uint64_t>(p.block_size, p.length - at);
     if (shard::Checksum32(std::string_view(rebuilt[e]).substr(0, size)) != g.checksums[lost[e]]) {
-      return Status::Error("parity group " + std::to_string(p.group) + ": a rebuilt block does not match its checksum");
+      return Status::Corruption("parity group " + std::to_string(p.group) + ": a rebuilt block does not match its checksum");
     }
     data.replace(at, size, rebuilt[e], 0, size);
   }

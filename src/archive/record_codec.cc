@@ -220,42 +220,73 @@ void PutOriginal(JsonObjectWriter& w, std::string* out, const Record& r,
   }
 }
 
-// Puts `text` back, as a JSON string, in place of the null value of member `key`.
-Result<std::string> SpliceText(std::string_view record_json, std::string_view key, std::string_view text) {
-  const simdjson::padded_string padded(record_json);
-  try {
-    ondemand::document doc = OndemandParser().iterate(padded);
-    ondemand::object obj = doc.get_object();
-    for (auto field : obj) {
-      if (std::string_view(field.unescaped_key()) != key) continue;
-      ondemand::value value = field.value();
-      if (!value.is_null()) break;
-      const std::string_view raw = TrimRight(value.raw_json_token());
-      const size_t begin = static_cast<size_t>(raw.data() - padded.data());
-      std::string out(record_json.substr(0, begin));
-      AppendJsonString(&out, text);
-      out.append(record_json.substr(begin + raw.size()));
-      return out;
-    }
-  } catch (const simdjson::simdjson_error& e) {
-    return Status::Error(std::string("embedded record does not parse: ") + e.what());
-  }
-  return Status::Error("embedded record has no null member \"" + std::string(key) + "\"");
+// A line simdjson stops reading, as Corruption: "<what> does not parse: <simdjson's reason>".
+// The first error met is the one reported, as with simdjson's exceptions.
+Status Unparsable(std::string_view what, simdjson::error_code error) {
+  return Status::Corruption(std::string(what) + " does not parse: " + simdjson::error_message(error));
 }
 
-std::string_view RawJsonOf(ondemand::value value) {
-  switch (value.type()) {
-    case ondemand::json_type::object: return value.get_object().value().raw_json();
-    case ondemand::json_type::array: return value.get_array().value().raw_json();
-    default: return TrimRight(value.raw_json_token());
+// A line holding one JSON object, opened with the thread's parser: the padded copy and the
+// document must outlive the object. `error` is simdjson's, when the line is no object.
+struct ObjectLine {
+  explicit ObjectLine(std::string_view line) : padded(line) {
+    error = OndemandParser().iterate(padded).get(doc);
+    if (!error) error = doc.get_object().get(object);
   }
+  simdjson::padded_string padded;
+  ondemand::document doc;
+  ondemand::object object;
+  simdjson::error_code error = simdjson::SUCCESS;
+};
+
+// Puts `text` back, as a JSON string, in place of the null value of member `key`.
+Result<std::string> SpliceText(std::string_view record_json, std::string_view key, std::string_view text) {
+  ObjectLine line(record_json);
+  if (line.error) return Unparsable("embedded record", line.error);
+  simdjson::error_code error = simdjson::SUCCESS;
+  for (auto field : line.object) {
+    std::string_view name;
+    if ((error = field.unescaped_key().get(name))) return Unparsable("embedded record", error);
+    if (name != key) continue;
+    ondemand::value value;
+    bool null = false;
+    if (!(error = field.value().get(value))) error = value.is_null().get(null);
+    if (error) return Unparsable("embedded record", error);
+    if (!null) break;
+    const std::string_view raw = TrimRight(value.raw_json_token());
+    const size_t begin = static_cast<size_t>(raw.data() - line.padded.data());
+    std::string out(record_json.substr(0, begin));
+    AppendJsonString(&out, text);
+    out.append(record_json.substr(begin + raw.size()));
+    return out;
+  }
+  return Status::Corruption("embedded record has no null member \"" + std::string(key) + "\"");
+}
+
+// The raw JSON of an object or array value, or of a scalar's token, into `out`.
+simdjson::error_code RawJsonOf(ondemand::value value, std::string* out) {
+  ondemand::json_type type;
+  simdjson::error_code error = value.type().get(type);
+  std::string_view raw;
+  if (error) return error;
+  if (type == ondemand::json_type::object) {
+    ondemand::object object;
+    if (!(error = value.get_object().get(object))) error = object.raw_json().get(raw);
+  } else if (type == ondemand::json_type::array) {
+    ondemand::array array;
+    if (!(error = value.get_array().get(array))) error = array.raw_json().get(raw);
+  } else {
+    raw = TrimRight(value.raw_json_token());
+  }
+  if (!error) out->assign(raw);
+  return error;
 }
 
 Result<OriginalKind> ParseKind(std::string_view name) {
   if (name == "text") return OriginalKind::kText;
   if (name == "html") return OriginalKind::kHtml;
   if (name == "json") return OriginalKind::kJsonRecord;
-  return Status::Error("unknown kind \"" + std::string(name) + "\"");
+  return Status::Corruption("unknown kind \"" + std::string(name) + "\"");
 }
 
 // "weak" and "empty"; "extracted" is never written (the field is left out) but read.
@@ -263,11 +294,11 @@ Result<Extraction> ParseExtraction(std::string_view name) {
   for (Extraction e : {Extraction::kExtracted, Extraction::kWeak, Extraction::kEmpty}) {
     if (name == ExtractionName(e)) return e;
   }
-  return Status::Error("unknown extraction \"" + std::string(name) + "\"");
+  return Status::Corruption("unknown extraction \"" + std::string(name) + "\"");
 }
 
 Status DecodeBase64Field(std::string_view key, std::string_view value, std::string* out) {
-  if (!Base64Decode(value, out)) return Status::Error("field " + std::string(key) + " is not base64");
+  if (!Base64Decode(value, out)) return Status::Corruption("field " + std::string(key) + " is not base64");
   return Status::OK();
 }
 
@@ -279,49 +310,82 @@ struct Parsed {
   bool has_embedded = false;
 };
 
-Status ParseField(std::string_view key, ondemand::value value, Parsed* p) {
+// The member of the record a plain string field fills, or null.
+std::string* StringField(std::string_view key, Parsed* p) {
   Record& r = p->record;
-  const auto str = [&] { return std::string(std::string_view(value.get_string())); };
-  if (key == "id") r.id = str();
-  else if (key == "ordinal") p->ordinal = value.get_uint64();
-  else if (key == "url") r.url = str();
-  else if (key == "source") r.source = str();
-  else if (key == "title") r.title = str();
-  else if (key == "date") r.date = str();
-  else if (key == "archived_at") r.archived_at = str();
-  else if (key == "crawled_at") r.crawled_at = str();
-  else if (key == "run") r.run = value.get_uint64();
-  else if (key == "digest") r.digest = str();
-  else if (key == "text") r.text = str();
-  else if (key == "original") r.original = str();
-  else if (key == "record_text_key") p->text_key = str();
-  else if (key == "record") {
-    p->embedded = RawJsonOf(value);
-    p->has_embedded = true;
-  } else if (key == "simhash") {
-    if (!ParseHex64(std::string_view(value.get_string()), &r.simhash)) return Status::Error("bad simhash");
+  if (key == "id") return &r.id;
+  if (key == "url") return &r.url;
+  if (key == "source") return &r.source;
+  if (key == "title") return &r.title;
+  if (key == "date") return &r.date;
+  if (key == "archived_at") return &r.archived_at;
+  if (key == "crawled_at") return &r.crawled_at;
+  if (key == "digest") return &r.digest;
+  if (key == "text") return &r.text;
+  if (key == "original") return &r.original;
+  if (key == "record_text_key") return &p->text_key;
+  if (key == "warc_header") return &r.warc.header;
+  if (key == "warc_http_header") return &r.warc.http_header;
+  if (key == "warc_http_body") return &r.warc.http_body;
+  return nullptr;
+}
+
+// The member a `<key>_b64` field fills (bytes that are not UTF-8), or null.
+std::string* Base64Field(std::string_view key, Record* r) {
+  if (key == "original_b64") return &r->original;
+  if (key == "url_b64") return &r->url;
+  if (key == "source_b64") return &r->source;
+  if (key == "title_b64") return &r->title;
+  if (key == "date_b64") return &r->date;
+  if (key == "crawled_at_b64") return &r->crawled_at;
+  if (key == "warc_header_b64") return &r->warc.header;
+  if (key == "warc_http_header_b64") return &r->warc.http_header;
+  if (key == "warc_http_body_b64") return &r->warc.http_body;
+  return nullptr;
+}
+
+// The fields whose string value is decoded: a Corruption names what is wrong with it.
+Status ParseCodedField(std::string_view key, std::string_view value, Record* r) {
+  if (std::string* field = Base64Field(key, r)) return DecodeBase64Field(key, value, field);
+  if (key == "simhash") {
+    if (!ParseHex64(value, &r->simhash)) return Status::Corruption("bad simhash");
   } else if (key == "sketch") {
-    if (!HexDecode(std::string_view(value.get_string()), &r.sketch)) return Status::Error("bad sketch");
+    if (!HexDecode(value, &r->sketch)) return Status::Corruption("bad sketch");
   } else if (key == "kind") {
-    auto kind = ParseKind(value.get_string());
+    auto kind = ParseKind(value);
     if (!kind.ok()) return kind.status();
-    r.kind = *kind;
+    r->kind = *kind;
   } else if (key == "extraction") {
-    auto extraction = ParseExtraction(value.get_string());
+    auto extraction = ParseExtraction(value);
     if (!extraction.ok()) return extraction.status();
-    r.extraction = *extraction;
-  } else if (key == "original_b64") return DecodeBase64Field(key, value.get_string(), &r.original);
-  else if (key == "url_b64") return DecodeBase64Field(key, value.get_string(), &r.url);
-  else if (key == "source_b64") return DecodeBase64Field(key, value.get_string(), &r.source);
-  else if (key == "title_b64") return DecodeBase64Field(key, value.get_string(), &r.title);
-  else if (key == "date_b64") return DecodeBase64Field(key, value.get_string(), &r.date);
-  else if (key == "crawled_at_b64") return DecodeBase64Field(key, value.get_string(), &r.crawled_at);
-  else if (key == "warc_header") r.warc.header = str();
-  else if (key == "warc_http_header") r.warc.http_header = str();
-  else if (key == "warc_http_body") r.warc.http_body = str();
-  else if (key == "warc_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.header);
-  else if (key == "warc_http_header_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_header);
-  else if (key == "warc_http_body_b64") return DecodeBase64Field(key, value.get_string(), &r.warc.http_body);
+    r->extraction = *extraction;
+  }
+  return Status::OK();
+}
+
+bool IsCodedField(std::string_view key, Record* r) {
+  return Base64Field(key, r) != nullptr || key == "simhash" || key == "sketch" || key == "kind" ||
+         key == "extraction";
+}
+
+// Reads one field into `p`. Where the JSON itself does not read, `*json` gets simdjson's
+// error and the Status is OK; a value that reads but means nothing is a Corruption.
+Status ParseField(std::string_view key, ondemand::value value, Parsed* p, simdjson::error_code* json) {
+  Record& r = p->record;
+  if (key == "ordinal") {
+    *json = value.get_uint64().get(p->ordinal);
+  } else if (key == "run") {
+    *json = value.get_uint64().get(r.run);
+  } else if (key == "record") {
+    *json = RawJsonOf(value, &p->embedded);
+    p->has_embedded = true;
+  } else if (std::string* field = StringField(key, p)) {
+    std::string_view s;
+    if (!(*json = value.get_string().get(s))) field->assign(s);
+  } else if (IsCodedField(key, &r)) {
+    std::string_view s;
+    if (!(*json = value.get_string().get(s))) return ParseCodedField(key, s, &r);
+  }
   // Unknown fields are ignored, so later versions may add some.
   return Status::OK();
 }
@@ -365,17 +429,20 @@ void EncodeRecord(const Record& r, uint64_t ordinal, std::string* out) {
 
 Result<Record> DecodeRecord(std::string_view line, uint64_t* ordinal) {
   Parsed p;
-  const simdjson::padded_string padded(line);
-  try {
-    ondemand::document doc = OndemandParser().iterate(padded);
-    for (auto field : doc.get_object()) {
-      const std::string key(std::string_view(field.unescaped_key()));
-      SIMSHARD_RETURN_IF_ERROR(ParseField(key, field.value(), &p).WithContext("record field " + key));
-    }
-  } catch (const simdjson::simdjson_error& e) {
-    return Status::Error(std::string("record does not parse: ") + e.what());
+  ObjectLine object_line(line);
+  simdjson::error_code json = object_line.error;
+  if (json) return Unparsable("record", json);
+  for (auto field : object_line.object) {
+    std::string_view name;
+    ondemand::value value;
+    if (!(json = field.unescaped_key().get(name))) json = field.value().get(value);
+    if (json) return Unparsable("record", json);
+    const std::string key(name);
+    const Status parsed = ParseField(key, value, &p, &json);
+    if (json) return Unparsable("record", json);
+    SIMSHARD_RETURN_IF_ERROR(parsed.WithContext("record field " + key));
   }
-  if (p.record.id.empty()) return Status::Error("record has no id");
+  if (p.record.id.empty()) return Status::Corruption("record has no id");
   if (p.has_embedded) {
     if (p.text_key.empty()) {
       p.record.original = std::move(p.embedded);
@@ -393,7 +460,7 @@ Result<std::string> DecodeRecordId(std::string_view line) {
   // The writer always puts the id first: {"id":"<16 hex>",...
   constexpr std::string_view kPrefix = "{\"id\":\"";
   if (line.size() < kPrefix.size() + 17 || !line.starts_with(kPrefix) || line[kPrefix.size() + 16] != '"') {
-    return Status::Error("record does not start with its id");
+    return Status::Corruption("record does not start with its id");
   }
   return std::string(line.substr(kPrefix.size(), 16));
 }

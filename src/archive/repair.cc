@@ -78,11 +78,11 @@ Status RebuildCatalog(const std::string& dir, const Catalog& catalog) {
 Status ReplaceShard(const std::string& dir, const std::string& name, std::string_view bytes) {
   const std::string path = dir + "/" + name, temp = path + std::string(shard::kTempSuffix);
   UniqueFd fd(::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!fd.valid()) return Status::Error(temp + ": cannot create: " + ErrnoText());
+  if (!fd.valid()) return PosixError(temp + ": cannot create");
   SIMSHARD_RETURN_IF_ERROR(WriteAll(fd.get(), bytes, temp));
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd.get(), temp));
   fd.reset();
-  if (std::rename(temp.c_str(), path.c_str()) != 0) return Status::Error(path + ": cannot rename: " + ErrnoText());
+  if (std::rename(temp.c_str(), path.c_str()) != 0) return PosixError(path + ": cannot rename");
   return FsyncDir(dir);
 }
 
@@ -112,7 +112,7 @@ Status SalvageShard(const std::string& dir, const std::string& name, const std::
     return Status::OK();
   }
   if (std::rename(path.c_str(), (path + ".damaged").c_str()) != 0) {
-    return Status::Error(path + ": cannot move the damaged shard aside: " + ErrnoText());
+    return PosixError(path + ": cannot move the damaged shard aside");
   }
   if (healed.bytes.empty()) {
     actions->push_back(name + ": nothing readable (" + reason + "); moved aside as " + name + ".damaged");

@@ -7,6 +7,7 @@
 #include "archive/parity.h"
 #include "util/crash_point.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 
@@ -17,7 +18,7 @@ Result<std::unique_ptr<ShardBuilder>> ShardBuilder::Create(const std::string& di
   const std::string temp = dir + "/" + name + std::string(shard::kTempSuffix);
   // Read and write: the parity of the frames is computed from the file at the seal.
   UniqueFd fd(::open(temp.c_str(), O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
-  if (!fd.valid()) return Status::Error(temp + ": cannot create shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(temp + ": cannot create shard");
   return std::unique_ptr<ShardBuilder>(new ShardBuilder(dir, name, frame_bytes, compressor, std::move(sink), std::move(fd)));
 }
 
@@ -32,7 +33,7 @@ ShardBuilder::ShardBuilder(std::string dir, std::string name, uint32_t frame_byt
 ShardBuilder::~ShardBuilder() {
   if (!sealed_) {
     // Drop frames still being compressed so the shared compressor is clean for the next.
-    Result<CompressedFrame> ignored = Status::Error("");
+    Result<CompressedFrame> ignored = Status::IOError("");
     while (compressor_->Next(true, &ignored)) {
     }
     fd_.reset();
@@ -70,7 +71,7 @@ void ShardBuilder::CutFrame() {
 }
 
 Status ShardBuilder::WriteReadyFrames(bool wait_all) {
-  Result<CompressedFrame> frame = Status::Error("");
+  Result<CompressedFrame> frame = Status::IOError("");
   // Waiting while the queue is full bounds memory to a few frames per worker.
   while (compressor_->Next(wait_all || compressor_->full(), &frame)) {
     if (!frame.ok()) return frame.status().WithContext(temp_path_);
@@ -136,11 +137,11 @@ Status ShardBuilder::Seal() {
   SIMSHARD_RETURN_IF_ERROR(WriteBytes(shard::EncodeIndexFrames(index_)));
   CrashPoint("before-shard-fsync");
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fd_.get(), temp_path_));
-  if (::close(fd_.release()) != 0) return Status::Error(temp_path_ + ": close failed: " + ErrnoText());
+  if (::close(fd_.release()) != 0) return PosixError(temp_path_ + ": close failed");
   CrashPoint("before-shard-rename");
   const std::string final_path = dir_ + "/" + name_;
   if (::rename(temp_path_.c_str(), final_path.c_str()) != 0) {
-    return Status::Error(final_path + ": cannot rename the sealed shard into place: " + ErrnoText());
+    return PosixError(final_path + ": cannot rename the sealed shard into place");
   }
   sealed_ = true;
   SIMSHARD_RETURN_IF_ERROR(FsyncDir(dir_));

@@ -19,7 +19,7 @@ void PutSkippableHeader(std::string* out, uint32_t magic, size_t payload) {
 }
 
 Status Corrupt(const std::string& name, const std::string& what) {
-  return Status::Error(name + ": " + what);
+  return Status::Corruption(name + ": " + what);
 }
 
 Status CheckSkippableHeader(std::string_view bytes, uint32_t magic, size_t payload,
@@ -75,68 +75,97 @@ namespace {
 // Reads `n` bytes at `offset` of the shard into `out`.
 using ReadAt = std::function<Status(uint64_t offset, size_t n, std::string* out)>;
 
-Result<ShardIndex> ParseShardIndex(const Result<uint64_t>& size, const ReadAt& read, const std::string& name) {
-  if (!size.ok()) return size.status();
-  if (*size < kSkippableHeaderSize + kFooterSize) return Corrupt(name, "too short for a shard footer (cut short?)");
-  std::string footer;
-  SIMSHARD_RETURN_IF_ERROR(read(*size - kFooterSize, kFooterSize, &footer));
-  if (GetFixed32(footer.data() + 32) != kFooterMagic) return Corrupt(name, "no shard footer at the end (cut short?)");
-  ShardIndex index;
-  index.version = GetFixed32(footer.data() + 24) & 0xFFFF;
-  if (index.version != kFormatVersion && index.version != kFormatVersionNoParity) {
-    return Corrupt(name, "unknown shard format version " + std::to_string(index.version));
+// What the footer says: the counts and sizes, each part checked to fit the file.
+struct Footer {
+  uint64_t frames = 0, records = 0;
+  uint64_t table_size = 0, index_size = 0;  // seek table and record index, headers included
+};
+
+// Reads the footer into `footer` and the version and offsets it gives into `index`.
+Status ReadFooter(uint64_t size, const ReadAt& read, const std::string& name, Footer* footer, ShardIndex* index) {
+  if (size < kSkippableHeaderSize + kFooterSize) return Corrupt(name, "too short for a shard footer (cut short?)");
+  std::string bytes;
+  SIMSHARD_RETURN_IF_ERROR(read(size - kFooterSize, kFooterSize, &bytes));
+  if (GetFixed32(bytes.data() + 32) != kFooterMagic) return Corrupt(name, "no shard footer at the end (cut short?)");
+  index->version = GetFixed32(bytes.data() + 24) & 0xFFFF;
+  if (index->version != kFormatVersion && index->version != kFormatVersionNoParity) {
+    return Corrupt(name, "unknown shard format version " + std::to_string(index->version));
   }
-  const uint64_t frames = GetFixed32(footer.data());
-  const uint64_t records = GetFixed32(footer.data() + 4);
-  index.index_offset = GetFixed64(footer.data() + 8);
-  index.data_bytes = GetFixed64(footer.data() + 16);
-  const uint64_t table_size = kSkippableHeaderSize + frames * kSeekEntrySize + kFooterSize;
-  const uint64_t index_size = kSkippableHeaderSize + records * kIndexEntrySize + 4;
+  footer->frames = GetFixed32(bytes.data());
+  footer->records = GetFixed32(bytes.data() + 4);
+  index->index_offset = GetFixed64(bytes.data() + 8);
+  index->data_bytes = GetFixed64(bytes.data() + 16);
+  footer->table_size = kSkippableHeaderSize + footer->frames * kSeekEntrySize + kFooterSize;
+  footer->index_size = kSkippableHeaderSize + footer->records * kIndexEntrySize + 4;
   // Each part alone must fit in the file before their sum is trusted (no overflow).
-  if (index_size > *size || table_size > *size || index.index_offset > *size ||
-      index.index_offset + index_size + table_size != *size) {
+  if (footer->index_size > size || footer->table_size > size || index->index_offset > size ||
+      index->index_offset + footer->index_size + footer->table_size != size) {
     return Corrupt(name, "footer sizes do not match the file size");
   }
+  return Status::OK();
+}
+
+// Reads the seek table (before the footer) into index->frames and checks that it adds up
+// to the footer's sizes.
+Status ReadSeekTable(uint64_t size, const ReadAt& read, const std::string& name, const Footer& footer,
+                     ShardIndex* index) {
   std::string table;
-  SIMSHARD_RETURN_IF_ERROR(read(*size - table_size, table_size, &table));
-  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(table, kSeekTableMagic, table_size - 8, name, "seek table"));
-  const std::string_view checked(table.data() + 8, table_size - 8 - 8);
-  if (Checksum32(checked) != GetFixed32(table.data() + table_size - 8)) {
+  SIMSHARD_RETURN_IF_ERROR(read(size - footer.table_size, footer.table_size, &table));
+  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(table, kSeekTableMagic, footer.table_size - 8, name, "seek table"));
+  const std::string_view checked(table.data() + 8, footer.table_size - 8 - 8);
+  if (Checksum32(checked) != GetFixed32(table.data() + footer.table_size - 8)) {
     return Corrupt(name, "seek table checksum mismatch");
   }
   uint64_t offset = 0, data_bytes = 0;
-  for (uint64_t i = 0; i < frames; ++i) {
+  for (uint64_t i = 0; i < footer.frames; ++i) {
     const char* e = table.data() + 8 + i * kSeekEntrySize;
     FrameInfo f{offset, GetFixed32(e), GetFixed32(e + 4), GetFixed32(e + 8)};
     offset += f.compressed_size;
     data_bytes += f.decompressed_size;
-    index.frames.push_back(f);
+    index->frames.push_back(f);
   }
-  index.data_end = offset;
+  index->data_end = offset;
   // Version 1 has nothing between the data frames and the record index; version 2 the parity.
-  const bool gap_ok = index.version == kFormatVersionNoParity ? offset == index.index_offset : offset <= index.index_offset;
-  if (!gap_ok || data_bytes != index.data_bytes) {
+  const bool gap_ok = index->version == kFormatVersionNoParity ? offset == index->index_offset
+                                                               : offset <= index->index_offset;
+  if (!gap_ok || data_bytes != index->data_bytes) {
     return Corrupt(name, "seek table does not add up to the footer's sizes");
   }
+  return Status::OK();
+}
 
+// Reads the record index into index->records, each entry checked to lie inside its frame.
+Status ReadRecordIndex(const ReadAt& read, const std::string& name, const Footer& footer, ShardIndex* index) {
   std::string rec;
-  SIMSHARD_RETURN_IF_ERROR(read(index.index_offset, index_size, &rec));
-  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(rec, kIndexMagic, index_size - 8, name, "record index"));
-  const std::string_view entries(rec.data() + 8, records * kIndexEntrySize);
-  if (Checksum32(entries) != GetFixed32(rec.data() + index_size - 4)) {
+  SIMSHARD_RETURN_IF_ERROR(read(index->index_offset, footer.index_size, &rec));
+  SIMSHARD_RETURN_IF_ERROR(CheckSkippableHeader(rec, kIndexMagic, footer.index_size - 8, name, "record index"));
+  const std::string_view entries(rec.data() + 8, footer.records * kIndexEntrySize);
+  if (Checksum32(entries) != GetFixed32(rec.data() + footer.index_size - 4)) {
     return Corrupt(name, "record index checksum mismatch");
   }
-  for (uint64_t i = 0; i < records; ++i) {
+  for (uint64_t i = 0; i < footer.records; ++i) {
     const char* e = entries.data() + i * kIndexEntrySize;
     RecordInfo r{GetFixed64(e), GetFixed64(e + 8), GetFixed32(e + 16), GetFixed32(e + 20),
                  GetFixed32(e + 24), GetFixed32(e + 28)};
     // +1: every record ends with its newline inside the frame.
-    if (r.frame >= frames ||
-        uint64_t(r.offset) + r.length + 1 > index.frames[r.frame].decompressed_size) {
+    if (r.frame >= footer.frames ||
+        uint64_t(r.offset) + r.length + 1 > index->frames[r.frame].decompressed_size) {
       return Corrupt(name, "record index entry " + std::to_string(i) + " points outside its frame");
     }
-    index.records.push_back(r);
+    index->records.push_back(r);
   }
+  return Status::OK();
+}
+
+// The shard's index read from its end: footer, seek table, record index, in that order
+// (each part locates the next).
+Result<ShardIndex> ParseShardIndex(const Result<uint64_t>& size, const ReadAt& read, const std::string& name) {
+  if (!size.ok()) return size.status();
+  ShardIndex index;
+  Footer footer;
+  SIMSHARD_RETURN_IF_ERROR(ReadFooter(*size, read, name, &footer, &index));
+  SIMSHARD_RETURN_IF_ERROR(ReadSeekTable(*size, read, name, footer, &index));
+  SIMSHARD_RETURN_IF_ERROR(ReadRecordIndex(read, name, footer, &index));
   return index;
 }
 
@@ -157,17 +186,17 @@ Result<ShardIndex> ReadShardIndex(std::string_view file, const std::string& name
 
 Result<std::string> DecompressFrame(std::string_view compressed) {
   const unsigned long long size = ZSTD_getFrameContentSize(compressed.data(), compressed.size());
-  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Error("not a zstd frame");
-  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Error("zstd frame without a content size");
-  if (size > kMaxFrameBytes) return Status::Error("frame would inflate to " + std::to_string(size) + " bytes");
+  if (size == ZSTD_CONTENTSIZE_ERROR) return Status::Corruption("not a zstd frame");
+  if (size == ZSTD_CONTENTSIZE_UNKNOWN) return Status::Corruption("zstd frame without a content size");
+  if (size > kMaxFrameBytes) return Status::Corruption("frame would inflate to " + std::to_string(size) + " bytes");
   std::string out(size, '\0');
   struct FreeDctx {
     void operator()(ZSTD_DCtx* d) const { ZSTD_freeDCtx(d); }
   };
   thread_local std::unique_ptr<ZSTD_DCtx, FreeDctx> dctx(ZSTD_createDCtx());
   const size_t n = ZSTD_decompressDCtx(dctx.get(), out.data(), out.size(), compressed.data(), compressed.size());
-  if (ZSTD_isError(n)) return Status::Error(std::string("zstd: ") + ZSTD_getErrorName(n));
-  if (n != size) return Status::Error("frame decompressed to a different size than its header says");
+  if (ZSTD_isError(n)) return Status::Corruption(std::string("zstd: ") + ZSTD_getErrorName(n));
+  if (n != size) return Status::Corruption("frame decompressed to a different size than its header says");
   return out;
 }
 

@@ -172,7 +172,7 @@ std::vector<std::string> CheckParity(int fd, const shard::ShardIndex& index, con
     const uint64_t size = parity::ParityFrameSize(plan);
     Status read = PreadExact(fd, plan.start, plan.length, &data, name);
     if (read.ok()) read = at + size <= index.index_offset ? PreadExact(fd, at, size, &stored, name)
-                                                         : Status::Error("parity frames end past the record index");
+                                                         : Status::Corruption("parity frames end past the record index");
     if (!read.ok() || stored != parity::EncodeParityFrame(plan, data)) {
       problems.push_back("parity group " + std::to_string(plan.group) + " (frames " + std::to_string(plan.first_frame) +
                          "-" + std::to_string(plan.first_frame + plan.frame_count - 1) + ") is damaged" +

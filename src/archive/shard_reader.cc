@@ -5,13 +5,14 @@
 
 #include "archive/record_codec.h"
 #include "util/encoding.h"
+#include "util/file_util.h"
 
 namespace simshard {
 
 Result<ShardFile> ShardFile::Open(const std::string& dir, const std::string& name) {
   const std::string path = dir + "/" + name;
   UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return Status::Error(path + ": cannot open shard: " + ErrnoText());
+  if (!fd.valid()) return PosixError(path + ": cannot open shard");
   auto index = shard::ReadShardIndex(fd.get(), name);
   if (!index.ok()) return index.status();
   return ShardFile(name, std::move(fd), std::move(index).value());
@@ -19,7 +20,7 @@ Result<ShardFile> ShardFile::Open(const std::string& dir, const std::string& nam
 
 Result<std::string> ReadFrameAt(int fd, uint64_t frame_offset, uint64_t frame_size, const std::string& name) {
   if (frame_size > ZSTD_compressBound(shard::kMaxFrameBytes)) {
-    return Status::Error(name + ": frame size " + std::to_string(frame_size) + " is implausible");
+    return Status::Corruption(name + ": frame size " + std::to_string(frame_size) + " is implausible");
   }
   std::string compressed;
   SIMSHARD_RETURN_IF_ERROR(PreadExact(fd, frame_offset, frame_size, &compressed, name));
@@ -31,7 +32,7 @@ Result<std::string> ShardFile::ReadFrame(uint32_t i) const {
   auto data = ReadFrameAt(fd_.get(), f.offset, f.compressed_size, name_);
   if (!data.ok()) return data.status().WithContext(name_ + ": frame " + std::to_string(i));
   if (data->size() != f.decompressed_size || shard::Checksum32(*data) != f.checksum) {
-    return Status::Error(name_ + ": frame " + std::to_string(i) + ": does not match the seek table");
+    return Status::Corruption(name_ + ": frame " + std::to_string(i) + ": does not match the seek table");
   }
   return data;
 }
@@ -62,19 +63,19 @@ Status ForEachShardRecord(const ShardFile& shard,
       const shard::RecordInfo& info = index.records[next];
       const std::string_view line(frame->data() + info.offset, info.length);
       if (shard::Checksum32(line) != info.checksum || (*frame)[info.offset + info.length] != '\n') {
-        return Status::Error(where + ": record " + std::to_string(next) + " does not match the index");
+        return Status::Corruption(where + ": record " + std::to_string(next) + " does not match the index");
       }
       uint64_t ordinal = 0;
       auto record = DecodeRecord(line, &ordinal);
       if (!record.ok()) return record.status().WithContext(where);
       auto fast_id = DecodeRecordId(line);  // what verify reads: must agree
       if (record->id != Hex64(info.id) || ordinal != info.ordinal || !fast_id.ok() || *fast_id != record->id) {
-        return Status::Error(where + ": record " + record->id + " is not the one the index names");
+        return Status::Corruption(where + ": record " + record->id + " is not the one the index names");
       }
       SIMSHARD_RETURN_IF_ERROR(fn(EntryFor(*record, ordinal, shard.name(), index.frames[f], info), *record));
     }
   }
-  if (next != index.records.size()) return Status::Error(shard.name() + ": record index is not in frame order");
+  if (next != index.records.size()) return Status::Corruption(shard.name() + ": record index is not in frame order");
   return Status::OK();
 }
 

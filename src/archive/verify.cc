@@ -50,9 +50,9 @@ class LazyHeal {
 // Frame `f` rebuilt from the parity, or an error when the parity cannot rebuild it.
 Result<std::string> HealedFrame(const shard::FrameInfo& info, uint32_t f, const HealedShard& healed) {
   const bool lost = std::find(healed.lost_frames.begin(), healed.lost_frames.end(), f) != healed.lost_frames.end();
-  if (lost || info.offset + info.compressed_size > healed.data.size()) return Status::Error("cannot be healed");
+  if (lost || info.offset + info.compressed_size > healed.data.size()) return Status::Corruption("cannot be healed");
   auto data = shard::DecompressFrame(std::string_view(healed.data).substr(info.offset, info.compressed_size));
-  if (!data.ok() || shard::Checksum32(*data) != info.checksum) return Status::Error("cannot be healed");
+  if (!data.ok() || shard::Checksum32(*data) != info.checksum) return Status::Corruption("cannot be healed");
   return data;
 }
 
@@ -120,7 +120,7 @@ bool VerifyUnreadableShard(const std::string& name, const Status& why, uint32_t 
   VerifyFrames(name, healed.index, shard, [&](uint32_t f) -> Result<std::string> {
     const shard::FrameInfo& info = healed.index.frames[f];
     if (heal->file().substr(info.offset, info.compressed_size) != std::string_view(healed.bytes).substr(info.offset, info.compressed_size)) {
-      return Status::Error("its bytes are not what the parity rebuilds");
+      return Status::Corruption("its bytes are not what the parity rebuilds");
     }
     return shard::DecompressFrame(std::string_view(healed.bytes).substr(info.offset, info.compressed_size));
   }, heal, found, damage);

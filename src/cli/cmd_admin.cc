@@ -55,10 +55,10 @@ int VerifyCommand(const std::vector<std::string>& args) {
   const std::vector<Damage> damage = (*reader)->Verify();
   // A lost shard can mean thousands of lines: the first ones say where, --verbose says all.
   const size_t shown = log.verbose ? damage.size() : std::min<size_t>(damage.size(), 20);
-  for (size_t i = 0; i < shown; ++i) Fail(help.name, DamageLine(damage[i]));
+  for (size_t i = 0; i < shown; ++i) Complain(help.name, DamageLine(damage[i]));
   if (shown < damage.size()) {
-    Fail(help.name, "... and " + std::to_string(damage.size() - shown) +
-                        " more problems (--verbose lists them all); see simshard repair --help");
+    Complain(help.name, "... and " + std::to_string(damage.size() - shown) +
+                            " more problems (--verbose lists them all); see simshard repair --help");
   }
   const bool healable = std::all_of(damage.begin(), damage.end(), [](const Damage& d) { return d.healable; });
   Result<ArchiveStats> stats = (*reader)->Stats();
@@ -71,9 +71,10 @@ int VerifyCommand(const std::vector<std::string>& args) {
     std::cout << out << "\n";
   }
   if (!damage.empty()) {
-    if (!healable) return kFatal;
-    Fail(help.name, "every damage can be healed with nothing lost: run simshard repair --archive " + *dir);
-    return kRepairable;
+    // The damage lines above said what is lost; a repairable archive gets one more, the cure.
+    if (!healable) return ExitCodeFor(Status::Corruption("documents are lost"));
+    return Fail(help.name, Status::Repairable("every damage can be healed with nothing lost: "
+                                              "run simshard repair --archive " + *dir));
   }
   if (stats.ok()) {
     log.Info("simshard verify: ok, " + std::to_string(stats->documents) + " documents in " +
@@ -170,7 +171,7 @@ int RepairCommand(const std::vector<std::string>& args) {
     for (const LostDocument& d : report->lost) out += d.id + "\t" + d.url + "\t" + d.source + "\n";
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  return std::fflush(stdout) == 0 ? kOk : Fail(help.name, "cannot write to stdout");
+  return Fail(help.name, FlushStdout());
 }
 
 }  // namespace simshard::cli

@@ -8,8 +8,10 @@
 
 namespace simshard::cli {
 
-int ExportCommand(const std::vector<std::string>& args) {
-  const CommandHelp help{
+namespace {
+
+CommandHelp ExportHelp() {
+  return CommandHelp{
       "export", "simshard export --archive DIR --format warc --output FILE.warc.gz",
       "Writes the archive as WARC, one gzip member per record: each document read from a WARC\n"
       "file as the record it was read from (WARC header and block byte for byte), each other\n"
@@ -24,6 +26,9 @@ int ExportCommand(const std::vector<std::string>& args) {
       "same archive exports. --warc-name is the WARC file's name in the index.",
       "  simshard export --archive /srv/news --format warc --output news.warc.gz\n"
       "  simshard export --archive /srv/news --format cdxj --output news.cdxj --warc-name news.warc.gz"};
+}
+
+po::options_description ExportOptionsDescription() {
   po::options_description options("Export options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
@@ -33,8 +38,12 @@ int ExportCommand(const std::vector<std::string>& args) {
       ("warc-name", po::value<std::string>()->value_name("NAME"),
        "cdxj: the WARC file's name in the index (default: OUTPUT with .cdxj replaced by .warc.gz)");
   options.add(CommonOptions());
-  po::variables_map vm;
-  if (!ParseCommandLine(help, args, options, {}, &vm)) return kOk;
+  return options;
+}
+
+// The export the command line asks for; --warc-name defaults to OUTPUT named as the WARC
+// file. Throws UsageError.
+ExportOptions ToExportOptions(const po::variables_map& vm) {
   Require(vm, "archive");
   Require(vm, "output");
   ExportOptions opts;
@@ -48,25 +57,40 @@ int ExportCommand(const std::vector<std::string>& args) {
     const std::string base = opts.output_path.substr(opts.output_path.find_last_of('/') + 1);
     opts.warc_name = (base.ends_with(".cdxj") ? base.substr(0, base.size() - 5) : base) + ".warc.gz";
   }
-  const Log log = MakeLog(help.name, vm);
-  Result<ExportSummary> s = RunExport(opts);
-  if (!s.ok()) return Fail(help.name, s.status());
+  return opts;
+}
+
+// The --json summary on stdout, then the counts on stderr.
+void ReportExport(const po::variables_map& vm, const ExportOptions& opts, const ExportSummary& s) {
   if (vm["json"].as<bool>()) {
     std::string out;
     JsonObjectWriter w(&out);
-    w.Uint("originals", s->originals).Uint("resources", s->resources).Uint("revisits", s->revisits);
-    w.Uint("metadata", s->metadata).Uint("unreferenced", s->unreferenced).Uint("bytes", s->bytes);
+    w.Uint("originals", s.originals).Uint("resources", s.resources).Uint("revisits", s.revisits);
+    w.Uint("metadata", s.metadata).Uint("unreferenced", s.unreferenced).Uint("bytes", s.bytes);
     w.Close();
     std::cout << out << "\n";
   }
+  const Log log = MakeLog("export", vm);
   log.Info("simshard export: " + opts.output_path + (opts.format == "cdxj" ? " (index)" : "") + ": " +
-           std::to_string(s->originals) + " original WARC records, " +
-           std::to_string(s->resources) + " resource, " + std::to_string(s->revisits) + " revisit, " +
-           std::to_string(s->metadata) + " metadata records");
-  if (s->unreferenced > 0) {
-    log.Info("simshard export: " + std::to_string(s->unreferenced) +
+           std::to_string(s.originals) + " original WARC records, " +
+           std::to_string(s.resources) + " resource, " + std::to_string(s.revisits) + " revisit, " +
+           std::to_string(s.metadata) + " metadata records");
+  if (s.unreferenced > 0) {
+    log.Info("simshard export: " + std::to_string(s.unreferenced) +
              " dropped documents refer to documents the archive lost (not written)");
   }
+}
+
+}  // namespace
+
+int ExportCommand(const std::vector<std::string>& args) {
+  const CommandHelp help = ExportHelp();
+  po::variables_map vm;
+  if (!ParseCommandLine(help, args, ExportOptionsDescription(), {}, &vm)) return kOk;
+  const ExportOptions opts = ToExportOptions(vm);
+  Result<ExportSummary> summary = RunExport(opts);
+  if (!summary.ok()) return Fail(help.name, summary.status());
+  ReportExport(vm, opts, *summary);
   return kOk;
 }
 

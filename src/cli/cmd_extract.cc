@@ -115,7 +115,7 @@ int ExtractCommand(const std::vector<std::string>& args) {
     if (json) std::cout << ExtractSummaryJson(ExtractSummary{}, extract.output_path, code);
     return code;
   }
-  const int code = summary->any_skipped() ? kSkipped : kOk;
+  const int code = ExitCodeFor(summary.status(), summary->any_skipped());
   PrintExtractSummary(log, *summary);
   if (!extract.output_path.empty()) log.Detail("output written to " + extract.output_path);
   if (json) std::cout << ExtractSummaryJson(*summary, extract.output_path, code) << std::flush;

@@ -66,10 +66,8 @@ void AppendDroppedJsonLine(const DroppedEntry& d, std::string* out) {
   out->push_back('\n');
 }
 
-}  // namespace
-
-int ListCommand(const std::vector<std::string>& args) {
-  const CommandHelp help{
+CommandHelp ListHelp() {
+  return CommandHelp{
       "list", "simshard list --archive DIR [--format tsv|jsonl] [--url-prefix P] [--since D] [--until D]"
       " [--by archived|date|crawled] [--all]",
       "One line per archived document, in archive order: id, url, source, title, date, shard,\n"
@@ -87,6 +85,9 @@ int ListCommand(const std::vector<std::string>& args) {
       "and run.",
       "  simshard list --archive /srv/news --url-prefix https://example.org/ --since 2026-11-01\n"
       "  simshard list --archive /srv/news --format jsonl | jq -r .url"};
+}
+
+po::options_description ListOptions() {
   po::options_description options("List options");
   options.add_options()
       ("archive,a", po::value<std::string>()->value_name("DIR"), "the archive folder")
@@ -99,11 +100,11 @@ int ListCommand(const std::vector<std::string>& args) {
        "which time --since and --until compare with")
       ("all", po::bool_switch(), "also list the documents dropped as duplicates, with their status");
   options.add(CommonOptions());
-  po::variables_map vm;
-  if (!ParseCommandLine(help, args, options, {}, &vm)) return kOk;
-  Require(vm, "archive");
-  const std::string format = vm["format"].as<std::string>();
-  if (format != "tsv" && format != "jsonl") throw UsageError("--format must be tsv or jsonl");
+  return options;
+}
+
+// --url-prefix, --since, --until and --by. Throws UsageError.
+ListFilter ToListFilter(const po::variables_map& vm) {
   ListFilter filter;
   if (vm.count("url-prefix")) filter.url_prefix = vm["url-prefix"].as<std::string>();
   if (vm.count("since")) filter.since = vm["since"].as<std::string>();
@@ -112,10 +113,12 @@ int ListCommand(const std::vector<std::string>& args) {
   if (by == "date") filter.by = ListDate::kDate;
   else if (by == "crawled") filter.by = ListDate::kCrawled;
   else if (by != "archived") throw UsageError("--by must be archived, date or crawled");
+  return filter;
+}
 
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(vm["archive"].as<std::string>());
-  if (!reader.ok()) return Fail(help.name, reader.status());
-  const bool all = vm["all"].as<bool>();
+// Writes the listing to stdout in blocks of 64 KiB: the archived documents, then with `all`
+// the dropped ones. A failed write is an IOError once the listing is done.
+Status WriteListing(const ArchiveReader& reader, const ListFilter& filter, bool jsonl, bool all) {
   std::string out;
   bool write_failed = false;
   auto flush = [&](size_t at_least) {
@@ -123,20 +126,34 @@ int ListCommand(const std::vector<std::string>& args) {
     write_failed |= std::fwrite(out.data(), 1, out.size(), stdout) != out.size();
     out.clear();
   };
-  Status st = (*reader)->List(filter, [&](const CatalogEntry& e) {
-    format == "tsv" ? AppendTsv(e, all, &out) : AppendJsonLine(e, all, &out);
+  Status st = reader.List(filter, [&](const CatalogEntry& e) {
+    jsonl ? AppendJsonLine(e, all, &out) : AppendTsv(e, all, &out);
     flush(1 << 16);
   });
   if (st.ok() && all) {
-    st = (*reader)->ListDropped(filter, [&](const DroppedEntry& d) {
-      format == "tsv" ? AppendDroppedTsv(d, &out) : AppendDroppedJsonLine(d, &out);
+    st = reader.ListDropped(filter, [&](const DroppedEntry& d) {
+      jsonl ? AppendDroppedJsonLine(d, &out) : AppendDroppedTsv(d, &out);
       flush(1 << 16);
     });
   }
   flush(0);
-  if (!st.ok()) return Fail(help.name, st);
-  if (write_failed || std::fflush(stdout) != 0) return Fail(help.name, "cannot write to stdout");
-  return kOk;
+  SIMSHARD_RETURN_IF_ERROR(st);
+  return FlushStdout(write_failed);
+}
+
+}  // namespace
+
+int ListCommand(const std::vector<std::string>& args) {
+  const CommandHelp help = ListHelp();
+  po::variables_map vm;
+  if (!ParseCommandLine(help, args, ListOptions(), {}, &vm)) return kOk;
+  Require(vm, "archive");
+  const std::string format = vm["format"].as<std::string>();
+  if (format != "tsv" && format != "jsonl") throw UsageError("--format must be tsv or jsonl");
+  const ListFilter filter = ToListFilter(vm);
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(vm["archive"].as<std::string>());
+  if (!reader.ok()) return Fail(help.name, reader.status());
+  return Fail(help.name, WriteListing(**reader, filter, format == "jsonl", vm["all"].as<bool>()));
 }
 
 }  // namespace simshard::cli

@@ -57,7 +57,7 @@ Status ReadIdsFrom(const std::string& path, std::vector<std::string>* ids) {
   std::ifstream file;
   if (path != "-") {
     file.open(path);
-    if (!file) return Status::Error("--ids-from " + path + ": cannot open");
+    if (!file) return Status::IOError("--ids-from " + path + ": cannot open");
   }
   std::istream& in = path == "-" ? std::cin : file;
   for (std::string line; std::getline(in, line);) {
@@ -66,7 +66,7 @@ Status ReadIdsFrom(const std::string& path, std::vector<std::string>* ids) {
     const size_t last = line.find_last_not_of(" \t\r");
     ids->push_back(line.substr(first, last - first + 1));
   }
-  if (in.bad()) return Status::Error("--ids-from " + path + ": read error");
+  if (in.bad()) return Status::IOError("--ids-from " + path + ": read error");
   return Status::OK();
 }
 
@@ -89,13 +89,13 @@ Result<CatalogEntry> FindKept(const ArchiveReader& reader, const std::string& ke
   if (!dropped.ok()) return not_found;
   const std::string why = DroppedWhy(*dropped);
   if (exact) {
-    return Status::Error(key + " was not archived: it was dropped as a " + why +
-                         " (without --exact, restore writes that document)");
+    return Status::NotFound(key + " was not archived: it was dropped as a " + why +
+                            " (without --exact, restore writes that document)");
   }
   Result<CatalogEntry> kept = reader.Find(dropped->duplicate_of);
   if (!kept.ok()) {
-    return Status::Error(key + " was dropped as a " + why + ", which the archive no longer holds" +
-                         " (simshard repair lists lost documents)");
+    return Status::NotFound(key + " was dropped as a " + why + ", which the archive no longer holds" +
+                            " (simshard repair lists lost documents)");
   }
   log.Info("simshard restore: " + key + ": not archived itself, dropped as a " + why + "; writing " + kept->id);
   return kept;
@@ -197,8 +197,8 @@ std::vector<Wanted> LookUp(const ArchiveReader& reader, const RestoreRequest& re
 Result<std::string> BytesOf(const Record& record, const RestoreRequest& request) {
   std::string bytes = request.text ? record.text : request.warc ? WarcRecordBytes(record) : OriginalBytes(record);
   if (request.warc && bytes.empty()) {
-    return Status::Error(record.id + " was not read from a WARC file (" + record.source +
-                         "); simshard export --format warc writes it as a resource record");
+    return Status::NotSupported(record.id + " was not read from a WARC file (" + record.source +
+                                "); simshard export --format warc writes it as a resource record");
   }
   return bytes;
 }
@@ -216,7 +216,7 @@ int WriteAll(const ArchiveReader& reader, const std::vector<Wanted>& wanted,
       continue;
     }
     if (request.outdir.empty()) {
-      if (!WriteStdout(*bytes)) return Fail("restore", "cannot write to stdout");
+      if (!WriteStdout(*bytes)) return Fail("restore", FlushStdout(true));
       continue;
     }
     const std::string relative = pipeline::SafeRelativePath(record->source);
@@ -227,15 +227,15 @@ int WriteAll(const ArchiveReader& reader, const std::vector<Wanted>& wanted,
     }
     log.Detail(record->id + " -> " + request.outdir + "/" + relative);
   }
-  if (std::fflush(stdout) != 0) return Fail("restore", "cannot write to stdout");
-  return code;
+  const Status flushed = FlushStdout();
+  return flushed.ok() ? code : Fail("restore", flushed);
 }
 
 // The documents came back whole, but from parity: the shard itself is still damaged.
 void ReportHealedShards(const ArchiveReader& reader, const std::string& dir) {
   for (const std::string& shard : reader.HealedShards()) {
-    Fail("restore", dir + "/" + shard + " is damaged; what was restored from it was rebuilt in memory from its parity. "
-                    "Run simshard repair --archive " + dir + " to heal the shard on disk");
+    Complain("restore", dir + "/" + shard + " is damaged; what was restored from it was rebuilt in memory from its parity. "
+                        "Run simshard repair --archive " + dir + " to heal the shard on disk");
   }
 }
 

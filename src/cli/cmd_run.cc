@@ -122,7 +122,7 @@ int ExecuteRun(const CommandHelp& help, const po::variables_map& vm, RunOptions 
     }
     return code;
   }
-  const int code = summary->any_skipped() ? kSkipped : kOk;
+  const int code = ExitCodeFor(summary.status(), summary->any_skipped());
   PrintSummary(log, *summary, archive ? "archived" : "kept");
   if (!run.report_path.empty()) log.Detail("report written to " + run.report_path);
   if (vm["json"].as<bool>()) std::cout << SummaryJson(help.name, *summary, code) << std::flush;

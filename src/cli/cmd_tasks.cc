@@ -82,13 +82,13 @@ Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
                       const std::vector<std::string>& args, const RunOptions& run) {
   boost::system::error_code ec;
   fs::create_directories(plan.work_dir + "/logs", ec);
-  if (ec) return Status::Error("work folder " + plan.work_dir + ": " + ec.message());
+  if (ec) return Status::IOError("work folder " + plan.work_dir + ": " + ec.message());
   const std::string identity_path = plan.work_dir + "/run";
   const std::string identity = RunIdentity(name, run, plan.tasks);
   if (fs::exists(identity_path) && ReadOrEmpty(identity_path) != identity && PendingTasks(plan).size() < plan.tasks) {
-    return Status::Error("work folder " + plan.work_dir +
-                         " holds the slices of another run (other inputs or options); give "
-                         "another --work-dir, or remove that folder to start over");
+    return Status::InvalidArgument("work folder " + plan.work_dir +
+                                   " holds the slices of another run (other inputs or options); give "
+                                   "another --work-dir, or remove that folder to start over");
   }
   SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(identity_path, identity));
   return WriteFileDurably(plan.work_dir + "/command", CommandFile(name, args));
@@ -279,7 +279,7 @@ Result<RecordedRun> ReadRecordedRun(const std::string& work_dir) {
   for (size_t pos = 0, end; (end = command.find('\0', pos)) != std::string::npos; pos = end + 1)
     args.push_back(command.substr(pos, end - pos));
   if (args.empty() || (args[0] != "archive" && args[0] != "dedup"))
-    return Status::Error("no run recorded in work folder " + work_dir + " (its file `command`)");
+    return Status::NotFound("no run recorded in work folder " + work_dir + " (its file `command`)");
   RecordedRun r;
   r.archive = args[0] == "archive";
   args.erase(args.begin());

@@ -56,13 +56,38 @@ void Require(const po::variables_map& vm, const char* name) {
   if (!vm.count(name)) throw UsageError(std::string("missing --") + name);
 }
 
-int Fail(const std::string& command, const std::string& message) {
-  std::fprintf(stderr, "simshard %s: %s\n", command.c_str(), message.c_str());
+int ExitCodeFor(const Status& status) {
+  if (status.ok()) return kOk;
+  if (status.IsRepairable()) return kRepairable;
+  // NotFound, Corruption, IOError, Busy, InvalidArgument (a value the library refuses, which
+  // option parsing could not check, such as a task number past the run's)...: all fatal.
   return kFatal;
 }
 
+int ExitCodeFor(const Status& status, bool skipped_inputs) {
+  if (status.ok() && skipped_inputs) return kSkipped;
+  return ExitCodeFor(status);
+}
+
+void Complain(const std::string& command, const std::string& line) {
+  std::fprintf(stderr, "simshard %s: %s\n", command.c_str(), line.c_str());
+}
+
 int Fail(const std::string& command, const Status& status) {
-  return Fail(command, status.message());
+  if (!status.ok()) Complain(command, status.message());
+  return ExitCodeFor(status);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"  // the old call, kept for merging
+int Fail(const std::string& command, const std::string& message) {
+  return Fail(command, Status::Error(message));
+}
+#pragma GCC diagnostic pop
+
+Status FlushStdout(bool write_failed) {
+  if (std::fflush(stdout) != 0 || write_failed) return Status::IOError("cannot write to stdout");
+  return Status::OK();
 }
 
 void Log::Info(const std::string& line) const {

@@ -45,9 +45,28 @@ void PrintHelp(const CommandHelp& help, const po::options_description& options);
 // Requires an option the command cannot run without.
 void Require(const po::variables_map& vm, const char* name);
 
-// "simshard <command>: <message>" on stderr; returns kFatal.
+// The one place where how a command ended becomes its exit code (simshard.1, EXIT STATUS):
+// OK is kOk, damage that `repair` heals (IsRepairable) is kRepairable, every other error
+// kFatal. A usage error never becomes a Status: it is thrown (UsageError) and main() exits
+// kUsage.
+int ExitCodeFor(const Status& status);
+// A run that read its inputs: as above, except that an OK run which skipped inputs (each a
+// `skipped` row of the report) is kSkipped.
+int ExitCodeFor(const Status& status, bool skipped_inputs);
+
+// "simshard <command>: <message>" on stderr; returns ExitCodeFor(status). An OK status
+// prints nothing (and gives kOk).
 int Fail(const std::string& command, const Status& status);
+// Kept for code written before the codes (other branches): the message as an error of code
+// Unknown, which exits kFatal.
+[[deprecated("give the error its code: Fail(command, Status::IOError(...))")]]
 int Fail(const std::string& command, const std::string& message);
+// OK when everything written to stdout got out (and `write_failed` is false); else the
+// IOError "cannot write to stdout".
+Status FlushStdout(bool write_failed = false);
+// "simshard <command>: <line>" on stderr, for lines that decide no exit code (each damage
+// verify finds, a note about a healed shard).
+void Complain(const std::string& command, const std::string& line);
 
 // Logging on stderr, one line per event.
 struct Log {

@@ -274,7 +274,7 @@ std::string ChromeModel::Serialize() const {
 
 Result<ChromeModel> ChromeModel::Deserialize(std::string_view bytes) {
   const auto bad = [](std::string what) {
-    return Status::Error("chrome model in catalog: " + std::move(what));
+    return Status::Corruption("chrome model in catalog: " + std::move(what));
   };
   constexpr std::string_view kMagic = "chrome-model 1 ";
   if (!bytes.starts_with(kMagic)) return bad("unknown format");

@@ -17,7 +17,7 @@ Status SeedFromArchive(const ArchiveWriter& writer, Decider* decider) {
   Status bad;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
     if (!decider->Seed(r) && bad.ok()) {
-      bad = Status::Error("catalog: document " + Hex64(r.id) + " has a malformed digest");
+      bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
     }
   }));
   return bad;

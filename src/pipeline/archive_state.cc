@@ -18,17 +18,17 @@ Result<std::string> ReadState(const std::string& path, std::string_view key) {
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READONLY, nullptr);
   std::unique_ptr<sqlite3, SqliteCloser> db(raw);
-  if (rc != SQLITE_OK) return Status::Error(path + ": cannot open: " + sqlite3_errstr(rc));
+  if (rc != SQLITE_OK) return Status::IOError(path + ": cannot open: " + sqlite3_errstr(rc));
   sqlite3_stmt* st_raw = nullptr;
   if (sqlite3_prepare_v2(db.get(), "SELECT value FROM state WHERE key = ?1", -1, &st_raw,
                          nullptr) != SQLITE_OK) {
-    return Status::Error(path + ": " + sqlite3_errmsg(db.get()));
+    return Status::IOError(path + ": " + sqlite3_errmsg(db.get()));
   }
   std::unique_ptr<sqlite3_stmt, SqliteCloser> st(st_raw);
   sqlite3_bind_text(st.get(), 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
   const int step = sqlite3_step(st.get());
   if (step == SQLITE_DONE) return std::string();
-  if (step != SQLITE_ROW) return Status::Error(path + ": " + sqlite3_errmsg(db.get()));
+  if (step != SQLITE_ROW) return Status::IOError(path + ": " + sqlite3_errmsg(db.get()));
   const void* bytes = sqlite3_column_blob(st.get(), 0);
   const int size = sqlite3_column_bytes(st.get(), 0);
   return bytes ? std::string(static_cast<const char*>(bytes), size) : std::string();
@@ -46,9 +46,9 @@ Status CheckFingerprintConfig(const StateReader& state, const std::string& dir,
   if (!theirs.ok()) return theirs.status();
   *absent = theirs->empty();
   if (*absent || *theirs == ours) return Status::OK();
-  return Status::Error("archive " + dir + " was fingerprinted with \"" + *theirs +
-                       "\" but this simshard uses \"" + ours +
-                       "\": use the simshard version that made it, or a new archive");
+  return Status::NotSupported("archive " + dir + " was fingerprinted with \"" + *theirs +
+                              "\" but this simshard uses \"" + ours +
+                              "\": use the simshard version that made it, or a new archive");
 }
 
 std::string ChromeKey(uint64_t run) { return "chrome_model." + std::to_string(run); }
@@ -78,11 +78,11 @@ Result<std::string> UnpackChromeModel(std::string bytes) {
   if (!IsZstdFrame(bytes)) return bytes;
   const unsigned long long size = ZSTD_getFrameContentSize(bytes.data(), bytes.size());
   if (size == ZSTD_CONTENTSIZE_ERROR || size == ZSTD_CONTENTSIZE_UNKNOWN || size > kMaxChromeBytes) {
-    return Status::Error("the chrome model is not a whole zstd frame");
+    return Status::Corruption("the chrome model is not a whole zstd frame");
   }
   std::string text(size, '\0');
   const size_t n = ZSTD_decompress(text.data(), text.size(), bytes.data(), bytes.size());
-  if (ZSTD_isError(n) || n != size) return Status::Error("the chrome model does not decompress");
+  if (ZSTD_isError(n) || n != size) return Status::Corruption("the chrome model does not decompress");
   return text;
 }
 

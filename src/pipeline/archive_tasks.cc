@@ -81,13 +81,13 @@ std::string PlanText(const DecidedRun& r) {
 Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
   Result<std::string> text = ReadFile(PlanPath(plan));
   if (!text.ok()) {
-    return Status::Error("the decide stage has not finished: no " + PlanPath(plan) + "; run it (again) first");
+    return Status::InvalidArgument("the decide stage has not finished: no " + PlanPath(plan) + "; run it (again) first");
   }
   std::istringstream in(*text);
   std::string line, key;
   DecidedRun r;
   RunProgress& t = r.summary.totals;
-  if (!std::getline(in, line) || line != kPlanMagic) return Status::Error(PlanPath(plan) + ": not a decided run");
+  if (!std::getline(in, line) || line != kPlanMagic) return Status::Corruption(PlanPath(plan) + ": not a decided run");
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     fields >> key;
@@ -105,7 +105,7 @@ Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
     uint64_t n = 0;
     if (key == "skipped" && fields >> n) r.summary.skipped_by_reason[rest.substr(rest.find(' ') + 1)] = n;
   }
-  if (r.run == 0 || r.first_ordinal == 0) return Status::Error(PlanPath(plan) + ": damaged (run the decide task again)");
+  if (r.run == 0 || r.first_ordinal == 0) return Status::Corruption(PlanPath(plan) + ": damaged (run the decide task again)");
   return r;
 }
 
@@ -119,7 +119,7 @@ class DecisionFiles {
   // `seq` is the document's place in the whole input.
   Status Append(uint64_t seq, Decision* d) {
     while (slice_ < ends_.size() && seq >= ends_[slice_]) SIMSHARD_RETURN_IF_ERROR(FinishSlice());
-    if (slice_ == ends_.size()) return Status::Error("document " + std::to_string(seq) + " is in no slice");
+    if (slice_ == ends_.size()) return Status::Corruption("document " + std::to_string(seq) + " is in no slice");
     SIMSHARD_RETURN_IF_ERROR(OpenSlice());
     d->index = seq - (slice_ == 0 ? 0 : ends_[slice_ - 1]);
     return writer_->Append(*d);
@@ -185,7 +185,7 @@ void ApplyDecision(Decision&& d, Analyzed* a) {
 
 Status CheckTask(const TaskPlan& plan, unsigned task) {
   if (task < plan.tasks) return Status::OK();
-  return Status::Error("task " + std::to_string(task) + " is out of range: the run has " +
+  return Status::InvalidArgument("task " + std::to_string(task) + " is out of range: the run has " +
                        std::to_string(plan.tasks) + " tasks, numbered from 0");
 }
 
@@ -193,7 +193,7 @@ Status CheckTask(const TaskPlan& plan, unsigned task) {
 Status SeekDocument(pipeline::StageReader* slice, uint64_t index, uint64_t* read, Analyzed* a) {
   while (*read <= index) {
     if (!slice->Next(a)) {
-      return slice->status().ok() ? Status::Error("a stage file ends before its document " + std::to_string(index))
+      return slice->status().ok() ? Status::Corruption("a stage file ends before its document " + std::to_string(index))
                                   : slice->status();
     }
     ++*read;
@@ -220,7 +220,7 @@ Status WriteSlice(const TaskPlan& plan, unsigned task, const DecidedRun& run,
     ApplyDecision(std::move(d), &a);
     Result<uint64_t> added = writer->Add(pipeline::MakeRecord(std::move(a), id, run.run, run.archived_at));
     if (!added.ok()) return added.status();
-    if (*added != ordinal) return Status::Error("slice " + std::to_string(task) + ": documents out of order");
+    if (*added != ordinal) return Status::Corruption("slice " + std::to_string(task) + ": documents out of order");
   }
   SIMSHARD_RETURN_IF_ERROR(decisions.status());
   return writer->FinishRun("");
@@ -306,7 +306,7 @@ Status WriteArchiveTask(const RunOptions& options, const TaskPlan& plan, unsigne
   const std::string dir = WriteDir(plan, task);
   boost::system::error_code ec;
   fs::remove_all(dir, ec);  // what a killed attempt left: this one starts afresh
-  if (ec) return Status::Error(dir + ": cannot clear: " + ec.message());
+  if (ec) return Status::IOError(dir + ": cannot clear: " + ec.message());
   {
     Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(dir, WriterOptions(options));
     if (!writer.ok()) return writer.status();
@@ -321,7 +321,7 @@ Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& 
   if (!run.ok()) return run.status();
   const std::vector<unsigned> pending = PendingWriteTasks(plan);
   if (!pending.empty()) {
-    return Status::Error("the write stage is not complete: task(s) " + TaskList(pending) +
+    return Status::InvalidArgument("the write stage is not complete: task(s) " + TaskList(pending) +
                          " have not finished; run them (again) first");
   }
   const std::string& dir = options.archive_dir;
@@ -356,7 +356,7 @@ Status RemoveTaskFiles(const TaskPlan& plan) {
   }
   ::unlink(ChromePath(plan).c_str());
   ::unlink(PlanPath(plan).c_str());
-  return ec ? Status::Error(plan.work_dir + ": cannot remove the run's files: " + ec.message()) : Status::OK();
+  return ec ? Status::IOError(plan.work_dir + ": cannot remove the run's files: " + ec.message()) : Status::OK();
 }
 
 }  // namespace simshard

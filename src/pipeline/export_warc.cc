@@ -240,7 +240,7 @@ class WarcOutput {
     path_ = path;
     temp_ = path + ".tmp";
     file_ = std::fopen(temp_.c_str(), "wb");
-    if (file_ == nullptr) return Status::Error("output " + temp_ + ": cannot create: " + ErrnoText());
+    if (file_ == nullptr) return PosixError("output " + temp_ + ": cannot create");
     return Status::OK();
   }
   // Instead of the WARC file, its CDXJ index: each record's line, naming `warc_name`.
@@ -253,7 +253,7 @@ class WarcOutput {
     if (index_) {
       cdxj_.push_back(CdxjLine(record, bytes_, member_.size(), warc_name_));
     } else if (std::fwrite(member_.data(), 1, member_.size(), file_) != member_.size()) {
-      return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
+      return PosixError("output " + temp_ + ": write failed");
     }
     bytes_ += member_.size();
     return Status::OK();
@@ -263,15 +263,15 @@ class WarcOutput {
       std::sort(cdxj_.begin(), cdxj_.end());
       for (const std::string& line : cdxj_) {
         if (std::fwrite(line.data(), 1, line.size(), file_) != line.size() || std::fputc('\n', file_) == EOF)
-          return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
+          return PosixError("output " + temp_ + ": write failed");
       }
     }
-    if (std::fflush(file_) != 0) return Status::Error("output " + temp_ + ": write failed: " + ErrnoText());
+    if (std::fflush(file_) != 0) return PosixError("output " + temp_ + ": write failed");
     SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_));
     std::fclose(file_);
     file_ = nullptr;
     if (std::rename(temp_.c_str(), path_.c_str()) != 0) {
-      return Status::Error("output " + path_ + ": cannot rename into place: " + ErrnoText());
+      return PosixError("output " + path_ + ": cannot rename into place");
     }
     return FsyncParentDir(path_);
   }
@@ -281,7 +281,7 @@ class WarcOutput {
   Status Gzip(std::string_view data) {
     z_stream z{};
     if (deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-      return Status::Error("gzip: cannot start a member");
+      return Status::IOError("gzip: cannot start a member");
     }
     member_.resize(deflateBound(&z, data.size()));
     z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
@@ -291,7 +291,7 @@ class WarcOutput {
     const int rc = deflate(&z, Z_FINISH);
     member_.resize(z.total_out);
     deflateEnd(&z);
-    return rc == Z_STREAM_END ? Status::OK() : Status::Error("gzip: cannot compress a record");
+    return rc == Z_STREAM_END ? Status::OK() : Status::IOError("gzip: cannot compress a record");
   }
 
   std::string path_, temp_, member_;
@@ -349,7 +349,7 @@ Status ExportDropped(const ArchiveReader& reader, WarcOutput* out, const std::ma
 
 Result<ExportSummary> RunExport(const ExportOptions& options) {
   if (options.format != "warc" && options.format != "cdxj")
-    return Status::Error("export: unknown format \"" + options.format + "\"");
+    return Status::InvalidArgument("export: unknown format \"" + options.format + "\"");
   auto reader = ArchiveReader::Open(options.archive_dir);
   if (!reader.ok()) return reader.status();
   WarcOutput out;

@@ -47,7 +47,7 @@ ExtractOutput::~ExtractOutput() {
 }
 
 Status ExtractOutput::IoError(const std::string& what) const {
-  return Status::Error(name_ + ": " + what + ": " + std::strerror(errno));
+  return PosixError(name_ + ": " + what);
 }
 
 Status ExtractOutput::Open(const std::string& path, std::FILE* stream) {
@@ -61,7 +61,7 @@ Status ExtractOutput::Open(const std::string& path, std::FILE* stream) {
   name_ = "output " + path;
   struct stat st {};
   const bool exists = ::stat(path.c_str(), &st) == 0;
-  if (exists && S_ISDIR(st.st_mode)) return Status::Error("output " + path + " is a folder");
+  if (exists && S_ISDIR(st.st_mode)) return Status::InvalidArgument("output " + path + " is a folder");
   // A FIFO or a device cannot be renamed over, and holds no half file to fear.
   const bool in_place = exists && !S_ISREG(st.st_mode);
   if (!in_place) temp_ = path + ".tmp";

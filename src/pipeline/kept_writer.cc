@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/file_util.h"
 #include "util/json_writer.h"
 
 namespace simshard::pipeline {
@@ -30,7 +31,7 @@ Status KeptWriter::Open(const std::string& path) {
   if (path.empty()) return Status::OK();
   file_ = std::fopen(path.c_str(), "wb");
   if (file_ == nullptr) {
-    return Status::Error("kept file " + path + ": cannot create: " + std::strerror(errno));
+    return PosixError("kept file " + path + ": cannot create");
   }
   stream_ = std::make_unique<Stream>();
   ZSTD_CCtx_setParameter(stream_->cctx, ZSTD_c_compressionLevel, 3);
@@ -56,10 +57,10 @@ Status KeptWriter::Compress(bool end) {
     ZSTD_outBuffer out{stream_->out.data(), stream_->out.size(), 0};
     const size_t left = ZSTD_compressStream2(stream_->cctx, &out, &in, mode);
     if (ZSTD_isError(left)) {
-      return Status::Error("kept file " + path_ + ": " + ZSTD_getErrorName(left));
+      return Status::IOError("kept file " + path_ + ": " + ZSTD_getErrorName(left));
     }
     if (std::fwrite(out.dst, 1, out.pos, file_) != out.pos) {
-      return Status::Error("kept file " + path_ + ": write failed: " + std::strerror(errno));
+      return PosixError("kept file " + path_ + ": write failed");
     }
     const bool done = end ? left == 0 : in.pos == in.size;
     if (done) break;
@@ -74,7 +75,7 @@ Status KeptWriter::Close() {
   const bool closed = std::fclose(file_) == 0;
   file_ = nullptr;
   if (st.ok() && !closed) {
-    return Status::Error("kept file " + path_ + ": write failed: " + std::strerror(errno));
+    return PosixError("kept file " + path_ + ": write failed");
   }
   return st;
 }

@@ -5,6 +5,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/file_util.h"
 #include "util/json_writer.h"
 
 namespace simshard::pipeline {
@@ -13,7 +14,7 @@ namespace {
 constexpr size_t kFlushBytes = 1 << 20;
 
 Status IoError(const std::string& what, const std::string& path) {
-  return Status::Error("report " + path + ": " + what + ": " + std::strerror(errno));
+  return PosixError("report " + path + ": " + what);
 }
 }  // namespace
 

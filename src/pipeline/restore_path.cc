@@ -8,6 +8,8 @@
 #include <cstring>
 #include <vector>
 
+#include "util/file_util.h"
+
 namespace simshard::pipeline {
 
 namespace {
@@ -63,7 +65,7 @@ std::vector<std::string> SafeComponents(std::string_view source) {
 }
 
 Status Errno(const std::string& what, const std::string& path) {
-  return Status::Error(path + ": " + what + ": " + std::strerror(errno));
+  return PosixError(path + ": " + what);
 }
 
 // Makes `dir` a real folder (not a link to one elsewhere).
@@ -71,7 +73,7 @@ Status EnsureRealDirectory(const std::string& dir) {
   if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) return Errno("cannot create folder", dir);
   struct stat st {};
   if (::lstat(dir.c_str(), &st) != 0) return Errno("cannot stat", dir);
-  if (!S_ISDIR(st.st_mode)) return Status::Error(dir + ": exists and is not a folder");
+  if (!S_ISDIR(st.st_mode)) return Status::InvalidArgument(dir + ": exists and is not a folder");
   return Status::OK();
 }
 

@@ -47,8 +47,8 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
   Status bad;
   SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
     if (!out.decider->Seed(r) && bad.ok()) {
-      bad = Status::Error("archive " + dir + ": document " + Hex64(r.id) +
-                          " has a malformed digest");
+      bad = Status::Corruption("archive " + dir + ": document " + Hex64(r.id) +
+                               " has a malformed digest");
     }
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));

@@ -16,6 +16,7 @@
 
 #include "pipeline/bounded_queue.h"
 #include "pipeline/report.h"
+#include "util/file_util.h"
 #include "util/json_writer.h"
 #include "util/thread_name.h"
 
@@ -145,11 +146,11 @@ Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* 
 }  // namespace
 
 Status CheckInputsExist(const std::vector<std::string>& inputs) {
-  if (inputs.empty()) return Status::Error("no input given");
+  if (inputs.empty()) return Status::InvalidArgument("no input given");
   for (const std::string& input : inputs) {
     struct stat st {};
     if (::stat(input.c_str(), &st) != 0) {
-      return Status::Error("input " + input + ": " + std::strerror(errno));
+      return PosixError("input " + input);
     }
   }
   return Status::OK();
@@ -165,8 +166,8 @@ Status CheckOutsideInputs(const std::vector<std::string>& inputs, const std::str
     if (ec) continue;
     auto mismatch = std::mismatch(in.begin(), in.end(), output.begin(), output.end());
     if (mismatch.first == in.end()) {
-      return Status::Error(what + " " + path + " is inside input " + input + ": " + consequence +
-                           "; put it elsewhere");
+      return Status::InvalidArgument(what + " " + path + " is inside input " + input + ": " + consequence +
+                                     "; put it elsewhere");
     }
   }
   return Status::OK();
@@ -184,7 +185,7 @@ Status CheckRunPaths(const RunOptions& options) {
     if (path->empty()) continue;
     std::FILE* f = std::fopen(path->c_str(), "wb");
     if (f == nullptr) {
-      return Status::Error(std::string(what) + " " + *path + ": cannot create: " + std::strerror(errno));
+      return PosixError(std::string(what) + " " + *path + ": cannot create");
     }
     std::fclose(f);
   }

@@ -114,8 +114,8 @@ std::string TaskList(const std::vector<unsigned>& tasks) {
 
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
   if (task >= plan.tasks) {
-    return Status::Error("task " + std::to_string(task) + " is out of range: the run has " +
-                         std::to_string(plan.tasks) + " tasks, numbered from 0");
+    return Status::InvalidArgument("task " + std::to_string(task) + " is out of range: the run has " +
+                                   std::to_string(plan.tasks) + " tasks, numbered from 0");
   }
   const Scanner scanner(options.scan);
   Result<std::vector<InputUnit>> units = scanner.ListUnits(options.inputs);
@@ -144,8 +144,8 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
   const std::vector<unsigned> pending = PendingTasks(plan);
   if (!pending.empty()) {
-    return Status::Error("the analyse stage is not complete: no stage file in " + plan.work_dir +
-                         " for task(s) " + TaskList(pending) + "; run them (again) first");
+    return Status::InvalidArgument("the analyse stage is not complete: no stage file in " + plan.work_dir +
+                                   " for task(s) " + TaskList(pending) + "; run them (again) first");
   }
   options.stage_files.clear();
   for (unsigned t = 0; t < plan.tasks; ++t) {

@@ -59,20 +59,20 @@ Status WriteScript(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   out.close();
-  if (!out || ::chmod(path.c_str(), 0755) != 0) return Status::Error(path + ": cannot write job script");
+  if (!out || ::chmod(path.c_str(), 0755) != 0) return Status::IOError(path + ": cannot write job script");
   return Status::OK();
 }
 
 // sbatch --parsable prints "<job id>[;<cluster>]".
 Result<std::string> Submit(std::vector<std::string> argv) {
   Result<ProgramOutput> sbatch = RunProgram(argv);
-  if (!sbatch.ok()) return Status::Error(sbatch.status().message() + " (is Slurm installed here?)");
+  if (!sbatch.ok()) return Status::IOError(sbatch.status().message() + " (is Slurm installed here?)");
   if (sbatch->exit_code != 0) {
-    return Status::Error("sbatch failed (exit " + std::to_string(sbatch->exit_code) + "): " +
-                         sbatch->err.substr(0, sbatch->err.find_last_not_of('\n') + 1));
+    return Status::IOError("sbatch failed (exit " + std::to_string(sbatch->exit_code) + "): " +
+                           sbatch->err.substr(0, sbatch->err.find_last_not_of('\n') + 1));
   }
   std::string id = sbatch->out.substr(0, sbatch->out.find_first_of(";\n"));
-  if (id.empty()) return Status::Error("sbatch printed no job id");
+  if (id.empty()) return Status::IOError("sbatch printed no job id");
   return id;
 }
 
@@ -117,7 +117,7 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
                                 const std::string& binary, const std::string& cwd) {
   for (const std::string& dir : {plan.work_dir + "/slurm", plan.work_dir + "/logs"}) {
     if (::mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-      return Status::Error(dir + ": cannot create: " + std::strerror(errno));
+      return Status::IOError(dir + ": cannot create: " + std::strerror(errno));
   }
   ::unlink(ExitCodePath(plan).c_str());
   std::vector<std::string> stages = {"analyze", "decide"};
@@ -158,7 +158,7 @@ namespace {
 Result<std::string> OurJobsInQueue(const SlurmJobs& jobs) {
   Result<ProgramOutput> queue = RunProgram({"squeue", "--noheader", "--format=%F %T"});
   if (!queue.ok()) return queue.status();
-  if (queue->exit_code != 0) return Status::Error("squeue failed: " + queue->err);
+  if (queue->exit_code != 0) return Status::IOError("squeue failed: " + queue->err);
   std::string ours;
   std::istringstream lines(queue->out);
   for (std::string line; std::getline(lines, line);) {
@@ -177,21 +177,21 @@ bool Running(const std::string& queue, const std::string& job) {
 Status WhatFailed(const TaskPlan& plan) {
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) {
-    return Status::Error("analyse task(s) " + TaskList(missing) + " did not finish (see " +
-                         StageLogPath(plan, "analyze-<task>.log") +
-                         "); run the same command again to resubmit only those");
+    return Status::IOError("analyse task(s) " + TaskList(missing) + " did not finish (see " +
+                           StageLogPath(plan, "analyze-<task>.log") +
+                           "); run the same command again to resubmit only those");
   }
   if (plan.archive && ArchiveDecided(plan)) {
     const std::vector<unsigned> unwritten = PendingWriteTasks(plan);
     if (!unwritten.empty()) {
-      return Status::Error("write task(s) " + TaskList(unwritten) + " did not finish (see " +
-                           StageLogPath(plan, "write-<task>.log") +
-                           "); run the same command again to resubmit only those");
+      return Status::IOError("write task(s) " + TaskList(unwritten) + " did not finish (see " +
+                             StageLogPath(plan, "write-<task>.log") +
+                             "); run the same command again to resubmit only those");
     }
   }
   const std::string last = plan.archive && ArchiveDecided(plan) ? "merge" : "decide";
-  return Status::Error("the " + last + " job did not finish (see " + StageLogPath(plan, last + ".err") +
-                       "); run the same command again to resubmit it");
+  return Status::IOError("the " + last + " job did not finish (see " + StageLogPath(plan, last + ".err") +
+                         "); run the same command again to resubmit it");
 }
 
 }  // namespace

@@ -59,7 +59,7 @@ bool GetByte(std::string_view in, size_t* pos, uint8_t* v) {
 
 Status WriteAll(std::FILE* f, std::string_view bytes, const std::string& path) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
-    return Status::Error("stage file " + path + ": cannot write: " + std::strerror(errno));
+    return Status::IOError("stage file " + path + ": cannot write: " + std::strerror(errno));
   return Status::OK();
 }
 
@@ -184,7 +184,7 @@ Analyzed ForDecideTask(const Analyzed& a) {
 
 Result<uint64_t> StageRecordCount(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
+  if (f == nullptr) return Status::IOError("stage file " + path + ": cannot open: " + std::strerror(errno));
   char tail[8 + 8 + kEnd.size()];
   const bool read = std::fseek(f, -static_cast<long>(sizeof tail), SEEK_END) == 0 &&
                     std::fread(tail, 1, sizeof tail, f) == sizeof tail;
@@ -194,7 +194,7 @@ Result<uint64_t> StageRecordCount(const std::string& path) {
   const std::string_view bytes(tail, sizeof tail);
   if (!read || !GetU64(bytes, &pos, &zero) || zero != 0 || !GetU64(bytes, &pos, &count) ||
       bytes.substr(16) != kEnd)
-    return Status::Error("stage file " + path + ": damaged end (run its task again)");
+    return Status::Corruption("stage file " + path + ": damaged end (run its task again)");
   return count;
 }
 
@@ -209,7 +209,7 @@ Status StageWriter::Open(const std::string& path, std::string_view magic) {
   temp_path_ = path + ".tmp";
   file_ = std::fopen(temp_path_.c_str(), "wb");
   if (file_ == nullptr)
-    return Status::Error("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
+    return Status::IOError("stage file " + temp_path_ + ": cannot create: " + std::strerror(errno));
   return WriteAll(file_, magic, temp_path_);
 }
 
@@ -232,7 +232,7 @@ Status StageWriter::FlushBlock() {
   if (block_.empty()) return Status::OK();
   std::string frame(ZSTD_compressBound(block_.size()), '\0');
   const size_t n = ZSTD_compress(frame.data(), frame.size(), block_.data(), block_.size(), kLevel);
-  if (ZSTD_isError(n)) return Status::Error("stage file " + path_ + ": " + ZSTD_getErrorName(n));
+  if (ZSTD_isError(n)) return Status::IOError("stage file " + path_ + ": " + ZSTD_getErrorName(n));
   frame.resize(n);
   std::string size;
   PutU64(n, &size);
@@ -250,12 +250,12 @@ Status StageWriter::Finish() {
   end.append(kEnd);
   SIMSHARD_RETURN_IF_ERROR(WriteAll(file_, end, temp_path_));
   if (std::fflush(file_) != 0)
-    return Status::Error("stage file " + temp_path_ + ": cannot write: " + std::strerror(errno));
+    return Status::IOError("stage file " + temp_path_ + ": cannot write: " + std::strerror(errno));
   SIMSHARD_RETURN_IF_ERROR(FsyncFd(fileno(file_), temp_path_));
   std::fclose(file_);
   file_ = nullptr;
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
-    return Status::Error("stage file " + path_ + ": cannot rename into place: " + std::strerror(errno));
+    return Status::IOError("stage file " + path_ + ": cannot rename into place: " + std::strerror(errno));
   return FsyncParentDir(path_);
 }
 
@@ -267,15 +267,15 @@ Status StageReader::Open(const std::string& path, std::string_view magic) {
   path_ = path;
   file_ = std::fopen(path.c_str(), "rb");
   if (file_ == nullptr)
-    return Status::Error("stage file " + path + ": cannot open: " + std::strerror(errno));
+    return Status::IOError("stage file " + path + ": cannot open: " + std::strerror(errno));
   std::string head(magic.size(), '\0');
   if (std::fread(head.data(), 1, head.size(), file_) != head.size() || head != magic)
-    return Status::Error("stage file " + path + ": not a stage file (run its task again)");
+    return Status::Corruption("stage file " + path + ": not a stage file (run its task again)");
   return Status::OK();
 }
 
 bool StageReader::Fail(const std::string& what) {
-  status_ = Status::Error("stage file " + path_ + ": " + what + " (run its task again)");
+  status_ = Status::Corruption("stage file " + path_ + ": " + what + " (run its task again)");
   return false;
 }
 
@@ -346,7 +346,7 @@ Status LineRenumberer::Fix(Document* doc) {
   const char* digits = doc->source.data() + hash + 1;
   const auto [end, ec] = std::from_chars(digits, doc->source.data() + doc->source.size(), line);
   if (hash == std::string::npos || ec != std::errc() || end != doc->source.data() + doc->source.size())
-    return Status::Error("stage record " + doc->source + ": no line number to renumber");
+    return Status::Corruption("stage record " + doc->source + ": no line number to renumber");
   doc->source.resize(hash + 1);
   doc->source += std::to_string(line + counted.lines);
   doc->piece_begin = 0;
@@ -359,7 +359,7 @@ Status LineRenumberer::CountLines(const std::string& path, uint64_t offset, Coun
   std::FILE* file = std::fopen(path.c_str(), "rb");
   if (file == nullptr || ::fseeko(file, static_cast<off_t>(counted->offset), SEEK_SET) != 0) {
     if (file) std::fclose(file);
-    return Status::Error(path + ": cannot read it again to number its lines: " + std::strerror(errno));
+    return Status::IOError(path + ": cannot read it again to number its lines: " + std::strerror(errno));
   }
   std::string buf(1 << 20, '\0');
   while (counted->offset < offset) {
@@ -371,7 +371,7 @@ Status LineRenumberer::CountLines(const std::string& path, uint64_t offset, Coun
     counted->offset += got;
   }
   std::fclose(file);
-  if (counted->offset != offset) return Status::Error(path + ": changed since its pieces were read (shorter now)");
+  if (counted->offset != offset) return Status::Corruption(path + ": changed since its pieces were read (shorter now)");
   return Status::OK();
 }
 

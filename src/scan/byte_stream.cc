@@ -4,9 +4,10 @@
 #include <zstd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstring>
 #include <vector>
+
+#include "util/file_util.h"
 
 namespace simshard::scan {
 namespace {
@@ -28,13 +29,13 @@ bool HasZstdMagic(std::string_view s) {
 
 FileSource::FileSource(const std::string& path) {
   file_ = std::fopen(path.c_str(), "rb");
-  if (!file_) error_ = std::string("cannot open: ") + std::strerror(errno);
+  if (!file_) status_ = PosixError("cannot open");
 }
 
 FileSource::FileSource(const std::string& path, uint64_t begin, uint64_t end) : FileSource(path) {
   limit_ = end > begin ? end - begin : 0;
   if (file_ && ::fseeko(file_, static_cast<off_t>(begin), SEEK_SET) != 0)
-    error_ = std::string("cannot seek: ") + std::strerror(errno);
+    status_ = PosixError("cannot seek");
 }
 
 FileSource::~FileSource() {
@@ -42,11 +43,11 @@ FileSource::~FileSource() {
 }
 
 size_t FileSource::Read(char* buf, size_t n) {
-  if (!file_ || !error_.empty()) return 0;
+  if (!file_ || !status_.ok()) return 0;
   n = static_cast<size_t>(std::min<uint64_t>(n, limit_ - offset_));
   if (n == 0) return 0;
   const size_t got = std::fread(buf, 1, n, file_);
-  if (got < n && std::ferror(file_)) error_ = std::string("read error: ") + std::strerror(errno);
+  if (got < n && std::ferror(file_)) status_ = PosixError("read error");
   offset_ += got;
   return got;
 }
@@ -65,7 +66,7 @@ struct GzipSource::State {
 
 GzipSource::GzipSource(std::unique_ptr<ByteSource> inner)
     : inner_(std::move(inner)), state_(std::make_unique<State>()) {
-  if (inflateInit2(&state_->z, 15 + 16) != Z_OK) error_ = "cannot start gzip decoder";
+  if (inflateInit2(&state_->z, 15 + 16) != Z_OK) status_ = Status::IOError("cannot start gzip decoder");
   state_->members.emplace_back(0, inner_->file_offset());
 }
 
@@ -84,7 +85,7 @@ bool GzipSource::Refill(size_t want) {
     z.avail_in += static_cast<uInt>(got);
     if (got == 0) {
       state_->inner_eof = true;
-      if (!inner_->error().empty()) error_ = inner_->error();
+      if (!inner_->status().ok()) status_ = inner_->status();
     }
   }
   return z.avail_in >= want;
@@ -94,9 +95,9 @@ size_t GzipSource::Read(char* buf, size_t n) {
   State& s = *state_;
   z_stream& z = s.z;
   size_t produced = 0;
-  while (produced == 0 && !s.done && error_.empty()) {
+  while (produced == 0 && !s.done && status_.ok()) {
     if (!Refill(1)) {
-      if (error_.empty()) error_ = "truncated gzip stream";
+      if (status_.ok()) status_ = Status::Corruption("truncated gzip stream");
       break;
     }
     z.next_out = reinterpret_cast<Bytef*>(buf);
@@ -116,10 +117,10 @@ size_t GzipSource::Read(char* buf, size_t n) {
       s.members.emplace_back(s.total_out, inner_->file_offset() - z.avail_in);
       if (s.members.size() > 64) s.members.pop_front();
     } else if (rc == Z_BUF_ERROR) {
-      if (z.avail_in > 0) error_ = "corrupt gzip data";
+      if (z.avail_in > 0) status_ = Status::Corruption("corrupt gzip data");
       else continue;  // needs more input: Refill() above decides
     } else if (rc != Z_OK) {
-      error_ = std::string("corrupt gzip data: ") + (z.msg ? z.msg : "inflate failed");
+      status_ = Status::Corruption(std::string("corrupt gzip data: ") + (z.msg ? z.msg : "inflate failed"));
     }
   }
   return produced;
@@ -156,21 +157,21 @@ ZstdSource::~ZstdSource() = default;
 size_t ZstdSource::Read(char* buf, size_t n) {
   State& s = *state_;
   ZSTD_outBuffer out{buf, n, 0};
-  while (out.pos == 0 && error_.empty()) {
+  while (out.pos == 0 && status_.ok()) {
     if (s.input.pos == s.input.size) {
       if (s.inner_eof) break;
       const size_t got = inner_->Read(s.in.data(), s.in.size());
       if (got == 0) {
         s.inner_eof = true;
-        if (!inner_->error().empty()) error_ = inner_->error();
-        else if (s.last_rc != 0) error_ = "truncated zstd stream";
+        if (!inner_->status().ok()) status_ = inner_->status();
+        else if (s.last_rc != 0) status_ = Status::Corruption("truncated zstd stream");
         // A last frame may still have buffered output to flush.
       }
       s.input = ZSTD_inBuffer{s.in.data(), got, 0};
     }
     const size_t rc = ZSTD_decompressStream(s.z, &out, &s.input);
     if (ZSTD_isError(rc)) {
-      error_ = std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc);
+      status_ = Status::Corruption(std::string("corrupt zstd data: ") + ZSTD_getErrorName(rc));
       break;
     }
     s.last_rc = rc;
@@ -258,7 +259,7 @@ uint64_t StreamReader::Advance(uint64_t n, std::string* out) {
 std::unique_ptr<StreamReader> OpenDecoded(const std::string& path, std::string* layers) {
   std::unique_ptr<ByteSource> source = std::make_unique<FileSource>(path);
   layers->clear();
-  for (int depth = 0; depth < 4 && source->error().empty(); ++depth) {
+  for (int depth = 0; depth < 4 && source->status().ok(); ++depth) {
     // Sniff through a throwaway reader to see the magic, then reopen the layer chain.
     auto probe = std::make_unique<StreamReader>(std::move(source));
     const std::string_view head = probe->Peek(4);
@@ -285,8 +286,10 @@ std::unique_ptr<StreamReader> OpenDecoded(const std::string& path, std::string* 
   return reader;
 }
 
-bool InflateBody(std::string_view in, bool raw_deflate_allowed, uint64_t max_bytes,
-                 std::string* out, std::string* error) {
+Status InflateBody(std::string_view in, bool raw_deflate_allowed, uint64_t max_bytes,
+                   std::string* out) {
+  // Corruption with no message only when zlib cannot even start: the skip reason it was.
+  Status damage = Status::Corruption("");
   // windowBits 15+32 reads zlib or gzip headers; some servers send raw deflate instead.
   for (int attempt = 0; attempt < (raw_deflate_allowed ? 2 : 1); ++attempt) {
     z_stream z{};
@@ -305,14 +308,11 @@ bool InflateBody(std::string_view in, bool raw_deflate_allowed, uint64_t max_byt
     }
     const std::string msg = z.msg ? z.msg : "inflate failed";
     inflateEnd(&z);
-    if (rc == Z_STREAM_END || out->size() > max_bytes) return true;
-    if (rc == Z_BUF_ERROR || rc == Z_OK) {
-      *error = "truncated compressed HTTP body";
-      return false;
-    }
-    *error = "corrupt compressed HTTP body: " + msg;
+    if (rc == Z_STREAM_END || out->size() > max_bytes) return Status::OK();
+    if (rc == Z_BUF_ERROR || rc == Z_OK) return Status::Corruption("truncated compressed HTTP body");
+    damage = Status::Corruption("corrupt compressed HTTP body: " + msg);
   }
-  return false;
+  return damage;
 }
 
 }  // namespace simshard::scan

@@ -10,15 +10,18 @@
 #include <string>
 #include <utility>
 
+#include "simshard/status.h"
+
 namespace simshard::scan {
 
 class ByteSource {
  public:
   virtual ~ByteSource() = default;
-  // Reads up to `n` bytes into `buf`; 0 means end of stream or an error (see error()).
+  // Reads up to `n` bytes into `buf`; 0 means end of stream or an error (see status()).
   virtual size_t Read(char* buf, size_t n) = 0;
-  // Empty while the stream is sound; else one line saying what went wrong.
-  virtual const std::string& error() const = 0;
+  // OK while the stream is sound; else IOError (the file) or Corruption (the compressed
+  // data), whose message becomes the skip reason of what the damage cut short.
+  virtual const Status& status() const = 0;
   // Bytes consumed from the file on disk so far (for progress).
   virtual uint64_t file_offset() const = 0;
   // Offset in the file where the compression member holding `offset` (an offset in
@@ -30,20 +33,20 @@ class ByteSource {
 
 class FileSource : public ByteSource {
  public:
-  // Opens `path` for reading; on failure error() says why.
+  // Opens `path` for reading; on failure status() says why.
   explicit FileSource(const std::string& path);
   // Only bytes [begin, end) of it: a piece of a file (offsets count from `begin`).
   FileSource(const std::string& path, uint64_t begin, uint64_t end);
   ~FileSource() override;
   size_t Read(char* buf, size_t n) override;
-  const std::string& error() const override { return error_; }
+  const Status& status() const override { return status_; }
   uint64_t file_offset() const override { return offset_; }
 
  private:
   std::FILE* file_ = nullptr;
   uint64_t offset_ = 0;
   uint64_t limit_ = UINT64_MAX;  // bytes this source may read
-  std::string error_;
+  Status status_;
 };
 
 // Inflates a gzip stream with any number of members (as .warc.gz writes one per record).
@@ -52,7 +55,7 @@ class GzipSource : public ByteSource {
   explicit GzipSource(std::unique_ptr<ByteSource> inner);
   ~GzipSource() override;
   size_t Read(char* buf, size_t n) override;
-  const std::string& error() const override { return error_; }
+  const Status& status() const override { return status_; }
   uint64_t file_offset() const override { return inner_->file_offset(); }
   bool MemberFileOffset(uint64_t offset, uint64_t* file_offset) const override;
 
@@ -61,7 +64,7 @@ class GzipSource : public ByteSource {
   bool Refill(size_t want);
   std::unique_ptr<ByteSource> inner_;
   std::unique_ptr<State> state_;
-  std::string error_;
+  Status status_;
 };
 
 class ZstdSource : public ByteSource {
@@ -69,14 +72,14 @@ class ZstdSource : public ByteSource {
   explicit ZstdSource(std::unique_ptr<ByteSource> inner);
   ~ZstdSource() override;
   size_t Read(char* buf, size_t n) override;
-  const std::string& error() const override { return error_; }
+  const Status& status() const override { return status_; }
   uint64_t file_offset() const override { return inner_->file_offset(); }
 
  private:
   struct State;
   std::unique_ptr<ByteSource> inner_;
   std::unique_ptr<State> state_;
-  std::string error_;
+  Status status_;
 };
 
 // Buffered reading with lines, exact counts and look-ahead over a ByteSource.
@@ -98,7 +101,7 @@ class StreamReader {
   bool AtEnd();
 
   uint64_t offset() const { return offset_; }  // in the (decompressed) stream
-  const std::string& error() const { return source_->error(); }
+  const Status& status() const { return source_->status(); }
   // Bytes of the file on disk consumed up to the current position: exact for a plain
   // file, the decoder's input position (read ahead by a buffer) for a compressed one.
   uint64_t file_offset() const { return compressed_ ? source_->file_offset() : offset_; }
@@ -121,8 +124,8 @@ class StreamReader {
 std::unique_ptr<StreamReader> OpenDecoded(const std::string& path, std::string* layers);
 
 // One-shot inflate of an HTTP "Content-Encoding: gzip|deflate" body, stopping at
-// `max_bytes` + 1 bytes of output. Returns false with `*error` on damage.
-bool InflateBody(std::string_view in, bool raw_deflate_allowed, uint64_t max_bytes,
-                 std::string* out, std::string* error);
+// `max_bytes` + 1 bytes of output. Corruption (truncated or damaged body) on damage.
+Status InflateBody(std::string_view in, bool raw_deflate_allowed, uint64_t max_bytes,
+                   std::string* out);
 
 }  // namespace simshard::scan

@@ -22,9 +22,9 @@ void ScanWholeFile(StreamReader& reader, const std::string& source, ItemFormat f
     item.bytes.clear();
     item.bytes.shrink_to_fit();
     item.skip_reason = TooLargeReason(options.max_doc_bytes);
-  } else if (!reader.error().empty()) {
+  } else if (!reader.status().ok()) {
     item.bytes.clear();
-    item.skip_reason = reader.error();
+    item.skip_reason = reader.status().message();
   }
   sink.Add(std::move(item), reader.file_offset());
 }
@@ -53,8 +53,8 @@ void ScanFile(const std::string& source, const std::string& path, uint64_t file_
   std::unique_ptr<StreamReader> reader = OpenDecoded(path, &layers);
   const std::string_view head = reader->Peek(kSniffBytes);
   if (head.empty()) {
-    const std::string& error = reader->error();
-    sink.Add(SkipItem(source, error.empty() ? "empty file" : error), reader->file_offset());
+    const Status& read = reader->status();
+    sink.Add(SkipItem(source, read.ok() ? "empty file" : read.message()), reader->file_offset());
     sink.EndFile(file_size);
     return;
   }
@@ -102,8 +102,8 @@ void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOp
       add(SkipItem(line_source, TooLargeReason(options.max_doc_bytes)));
       continue;
     }
-    if (!terminated && !reader.error().empty()) {  // the line the damage cut short
-      add(SkipItem(line_source, reader.error()));
+    if (!terminated && !reader.status().ok()) {  // the line the damage cut short
+      add(SkipItem(line_source, reader.status().message()));
       return;
     }
     if (TrimAscii(line).empty()) continue;  // blank lines are not records
@@ -114,8 +114,8 @@ void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOp
     line = std::string();
     add(std::move(item));
   }
-  if (!reader.error().empty() && !sink.stopped())
-    add(SkipItem(source + "#" + std::to_string(line_no), reader.error()));
+  if (!reader.status().ok() && !sink.stopped())
+    add(SkipItem(source + "#" + std::to_string(line_no), reader.status().message()));
 }
 
 std::vector<InputUnit> CutIntoPieces(const InputUnit& unit, uint64_t piece_bytes) {

@@ -22,9 +22,9 @@ using scan::TrimAscii;
 
 constexpr size_t kMaxTitleBytes = 300;
 
+// What a page yields; a page that yields none is a Status whose message is its skip reason.
 struct Article {
   std::string text, title, url, date;
-  std::string error;
   std::string crawled_at;  // JSON Lines only: the record's crawl-time field
 };
 
@@ -38,15 +38,17 @@ std::string TitleOfPlainText(std::string_view text) {
   return std::string(first);
 }
 
-Article FromHtml(std::string_view utf8) {
-  scan::HtmlArticle html = scan::ExtractHtml(utf8);
+Result<Article> FromHtml(std::string_view utf8) {
+  Result<scan::HtmlArticle> parsed = scan::ExtractHtml(utf8);
+  if (!parsed.ok()) return parsed.status();
+  scan::HtmlArticle& html = *parsed;
   // gumbo turns an overflowing numeric entity (&#11999199991) into a byte that is not
   // UTF-8; the text we fingerprint must be the text we store. Copies only when needed.
   for (std::string* field : {&html.text, &html.title, &html.url, &html.date}) {
     if (!IsValidUtf8(*field)) *field = scan::Utf8WithReplacements(*field);
   }
   return Article{std::move(html.text), std::move(html.title), std::move(html.url),
-                 std::move(html.date), std::move(html.error), {}};
+                 std::move(html.date), {}};
 }
 
 Article FromText(std::string_view utf8) {
@@ -115,7 +117,7 @@ simdjson::error_code ParseRecord(simdjson::ondemand::parser& parser, std::string
   return error;
 }
 
-Article FromJsonRecord(const std::string& line, const JsonFields& names) {
+Result<Article> FromJsonRecord(const std::string& line, const JsonFields& names) {
   thread_local simdjson::ondemand::parser parser;
   thread_local JsonRecordFields fields;
   Article a;
@@ -127,18 +129,14 @@ Article FromJsonRecord(const std::string& line, const JsonFields& names) {
     const std::string decoded = scan::DecodeToUtf8(line, "");
     error = ParseRecord(parser, decoded, names, &fields);
   }
-  if (error) {
-    a.error = std::string("invalid JSON: ") + simdjson::error_message(error);
-    return a;
-  }
+  if (error) return Status::Corruption(std::string("invalid JSON: ") + simdjson::error_message(error));
   std::string text_field;
   const std::string_view* text = Pick(fields, names.text, &text_field);
-  if (!text) {
-    a.error = "no text field in JSON record";
-    return a;
-  }
+  if (!text) return Status::NotFound("no text field in JSON record");
   if (text_field == "html" || (TrimAscii(*text).starts_with("<") && scan::LooksLikeHtml(*text))) {
-    a = FromHtml(*text);
+    Result<Article> html = FromHtml(*text);
+    if (!html.ok()) return html.status();
+    a = std::move(html).value();
   } else {
     a.text = scan::TidyText(*text);
   }
@@ -164,14 +162,14 @@ Extraction ExtractionOf(std::string_view text) {
 }
 
 // Text or HTML bytes (file or HTTP payload): charset, then format.
-Article FromPage(const RawItem& item) {
-  if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Article{{}, {}, {}, {}, "binary content", {}};
+Result<Article> FromPage(const RawItem& item) {
+  if (scan::LooksBinary(std::string_view(item.bytes).substr(0, 8192))) return Status::NotSupported("binary content");
   bool html = item.format == ItemFormat::kHtml;
   if (item.format == ItemFormat::kUnknown) html = scan::LooksLikeHtml(item.bytes);
   std::string declared = item.charset;
   if (html && declared.empty()) declared = scan::HtmlMetaCharset(item.bytes);
   const std::string utf8 = scan::DecodeToUtf8(item.bytes, declared);
-  return html ? FromHtml(utf8) : FromText(utf8);
+  return html ? FromHtml(utf8) : Result<Article>(FromText(utf8));
 }
 
 // Where chrome is learned: the URL's host, else the folder the file is in.
@@ -187,7 +185,9 @@ std::string SiteOf(const Document& doc) {
 }  // namespace
 
 ArticleText ExtractArticle(std::string_view utf8_page, bool html) {
-  Article a = html ? FromHtml(utf8_page) : FromText(utf8_page);
+  // A page nested too deep yields no text: it reads as empty here, where nothing is skipped.
+  Result<Article> page = html ? FromHtml(utf8_page) : Result<Article>(FromText(utf8_page));
+  Article a = page.ok() ? std::move(page).value() : Article{};
   RemovePageChrome(&a.text);
   ArticleText out;
   out.extraction = ExtractionOf(a.text);
@@ -224,12 +224,13 @@ Document Extract(RawItem&& item, const ScanOptions& options) {
     doc.skip_reason = "larger than --max-doc-bytes (" + std::to_string(options.max_doc_bytes) + " bytes)";
     return doc;
   }
-  Article a = item.format == ItemFormat::kJsonLine ? FromJsonRecord(item.bytes, options.json_fields)
-                                                   : FromPage(item);
-  if (!a.error.empty()) {
-    doc.skip_reason = std::move(a.error);
+  Result<Article> page = item.format == ItemFormat::kJsonLine ? FromJsonRecord(item.bytes, options.json_fields)
+                                                              : FromPage(item);
+  if (!page.ok()) {
+    doc.skip_reason = page.status().message();
     return doc;
   }
+  Article& a = *page;
   if (item.format == ItemFormat::kUnknown && doc.kind == OriginalKind::kHtml &&
       !scan::LooksLikeHtml(item.bytes))
     doc.kind = OriginalKind::kText;

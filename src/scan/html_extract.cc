@@ -190,12 +190,11 @@ std::string WithoutScriptsAndComments(std::string_view html) {
   return out;
 }
 
-HtmlArticle ExtractHtml(std::string_view utf8_html) {
-  HtmlArticle article;
+Result<HtmlArticle> ExtractHtml(std::string_view utf8_html) {
   if (EstimateNesting(utf8_html) > kMaxHtmlNesting) {
-    article.error = "HTML nested deeper than " + std::to_string(kMaxHtmlNesting) + " elements";
-    return article;
+    return Status::NotSupported("HTML nested deeper than " + std::to_string(kMaxHtmlNesting) + " elements");
   }
+  HtmlArticle article;
   const JsonLd ld = ReadJsonLd(utf8_html);
   // Scripts, style sheets and comments are never text, and on real pages they are most
   // of the bytes: the parser need not tokenize them.

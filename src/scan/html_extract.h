@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "simshard/status.h"
+
 namespace simshard::scan {
 
 struct HtmlArticle {
@@ -12,7 +14,6 @@ struct HtmlArticle {
   std::string title;  // og:title, <title>, first <h1>
   std::string url;    // link rel=canonical, og:url (absolute URLs only)
   std::string date;   // article:published_time, <time datetime>, meta date
-  std::string error;  // non-empty: not extracted (nesting too deep)
 };
 
 // Elements deeper than this make the page a skipped input: gumbo frees its tree
@@ -27,6 +28,8 @@ int EstimateNesting(std::string_view html);
 // without comments: what the parser needs to see for article text.
 std::string WithoutScriptsAndComments(std::string_view html);
 
-HtmlArticle ExtractHtml(std::string_view utf8_html);
+// NotSupported for a page nested deeper than kMaxHtmlNesting: a skipped input, whose skip
+// reason is the message.
+Result<HtmlArticle> ExtractHtml(std::string_view utf8_html);
 
 }  // namespace simshard::scan

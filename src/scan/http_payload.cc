@@ -117,9 +117,9 @@ Payload DecodeHttpResponse(std::string_view block, uint64_t max_doc_bytes) {
     p.bytes.assign(body);
   } else if (enc == "gzip" || enc == "x-gzip" || enc == "deflate") {
     p.decoded = true;
-    std::string error;
-    if (!InflateBody(body, enc == "deflate", max_doc_bytes, &p.bytes, &error)) {
-      p.skip_reason = error;
+    const Status inflated = InflateBody(body, enc == "deflate", max_doc_bytes, &p.bytes);
+    if (!inflated.ok()) {
+      p.skip_reason = inflated.message();
       p.bytes.clear();
     }
   } else {

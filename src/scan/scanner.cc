@@ -77,7 +77,7 @@ Status CheckInputs(const std::vector<std::string>& inputs) {
   for (const std::string& input : inputs) {
     boost::system::error_code ec;
     fs::symlink_status(input, ec);
-    if (ec) return Status::Error("input " + input + ": " + ec.message());
+    if (ec) return Status::IOError("input " + input + ": " + ec.message());
   }
   return Status::OK();
 }

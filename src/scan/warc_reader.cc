@@ -32,21 +32,17 @@ bool ReadRawLine(StreamReader& reader, std::string* line, size_t max, bool* too_
   return true;
 }
 
-// Reads the header lines after "WARC/1.x"; false (with `*error`) on a broken header. The
-// lines are appended to `raw` as they were.
-bool ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* error, std::string* raw) {
+// Reads the header lines after "WARC/1.x"; Corruption on a broken header, whose message is
+// the record's skip reason. The lines are appended to `raw` as they were.
+Status ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* raw) {
   std::string line;
   bool too_long = false;
   for (int n = 0; n < kMaxHeaderLines; ++n) {
     if (!ReadRawLine(reader, &line, kMaxHeaderLine, &too_long, raw)) {
-      *error = "truncated WARC record header";
-      return false;
+      return Status::Corruption("truncated WARC record header");
     }
-    if (too_long) {
-      *error = "WARC header line too long";
-      return false;
-    }
-    if (line.empty()) return true;
+    if (too_long) return Status::Corruption("WARC header line too long");
+    if (line.empty()) return Status::OK();
     const size_t colon = line.find(':');
     if (colon == std::string::npos) continue;
     const std::string_view name = TrimAscii(std::string_view(line).substr(0, colon));
@@ -66,8 +62,7 @@ bool ReadWarcHeader(StreamReader& reader, WarcHeader* h, std::string* error, std
                                       h->content_length).ec == std::errc();
     }
   }
-  *error = "WARC record header too long";
-  return false;
+  return Status::Corruption("WARC record header too long");
 }
 
 bool IsDocumentRecord(const WarcHeader& h) {
@@ -126,11 +121,45 @@ RawItem PayloadItem(Payload&& payload, const WarcHeader& h, std::string source) 
   return item;
 }
 
+// The skip reason of a record the stream ends inside, with the stream's damage if any.
+std::string TruncatedReason(const StreamReader& reader) {
+  const Status& cause = reader.status();
+  return cause.ok() ? "truncated WARC record" : "truncated WARC record (" + cause.message() + ")";
+}
+
+// The skip reason of a record whose header is broken (`header`) or has no Content-Length.
+std::string HeaderSkipReason(const Status& header, const StreamReader& reader) {
+  if (!reader.status().ok()) return TruncatedReason(reader);
+  if (!header.ok()) return header.message();
+  return "WARC record without Content-Length; rest of file skipped";
+}
+
+// The document item of a whole record block: its payload decoded, or the reason it is not
+// archived (robots.txt, too large, an undecodable body).
+RawItem DocumentItem(std::string&& block, std::string&& raw_header, const WarcHeader& h,
+                     const std::string& record_source, const ScanOptions& options) {
+  const bool http = h.type == "response" && block.starts_with("HTTP/");
+  Payload payload = http ? DecodeHttpResponse(block, options.max_doc_bytes)
+                         : ResourcePayload(std::move(block), h.content_type);
+  if (payload.skip_reason.empty() && IsRobotsTxt(h.target_uri)) {
+    payload.bytes.clear();
+    payload.skip_reason = "crawler file (robots.txt)";
+  }
+  if (payload.skip_reason.empty() && payload.bytes.size() > options.max_doc_bytes) {
+    payload.bytes.clear();
+    payload.skip_reason = TooLargeReason(options.max_doc_bytes);
+  }
+  WarcOrigin origin = OriginOf(std::move(raw_header), payload, http ? std::string_view(block) : std::string_view());
+  RawItem item = PayloadItem(std::move(payload), h, record_source);
+  item.warc = std::move(origin);
+  return item;
+}
+
 }  // namespace
 
 void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions& options,
               ItemSink& sink) {
-  std::string line, error;
+  std::string line;
   bool too_long = false;
   while (!sink.stopped() && AtNextRecord(reader)) {
     const std::string record_source = source + "#" + std::to_string(RecordOffset(reader));
@@ -142,10 +171,9 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
       return;
     }
     WarcHeader h;
-    if (!ReadWarcHeader(reader, &h, &error, &raw_header) || !h.has_length) {
-      if (!reader.error().empty()) error = "truncated WARC record (" + reader.error() + ")";
-      if (error.empty()) error = "WARC record without Content-Length; rest of file skipped";
-      sink.Add(SkipItem(record_source, error), reader.file_offset());
+    const Status header = ReadWarcHeader(reader, &h, &raw_header);
+    if (!header.ok() || !h.has_length) {
+      sink.Add(SkipItem(record_source, HeaderSkipReason(header, reader)), reader.file_offset());
       return;
     }
     if (!IsDocumentRecord(h)) {
@@ -164,31 +192,16 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
     std::string block;
     block.reserve(h.content_length);
     if (reader.ReadInto(&block, h.content_length) < h.content_length) {
-      const std::string& cause = reader.error();
-      RawItem item = SkipItem(record_source, cause.empty() ? "truncated WARC record"
-                                                           : "truncated WARC record (" + cause + ")");
+      RawItem item = SkipItem(record_source, TruncatedReason(reader));
       item.url = h.target_uri;
       sink.Add(std::move(item), reader.file_offset());
       return;
     }
-    const bool http = h.type == "response" && block.starts_with("HTTP/");
-    Payload payload = http ? DecodeHttpResponse(block, options.max_doc_bytes)
-                           : ResourcePayload(std::move(block), h.content_type);
-    if (payload.skip_reason.empty() && IsRobotsTxt(h.target_uri)) {
-      payload.bytes.clear();
-      payload.skip_reason = "crawler file (robots.txt)";
-    }
-    if (payload.skip_reason.empty() && payload.bytes.size() > options.max_doc_bytes) {
-      payload.bytes.clear();
-      payload.skip_reason = TooLargeReason(options.max_doc_bytes);
-    }
-    WarcOrigin origin = OriginOf(std::move(raw_header), payload, http ? std::string_view(block) : std::string_view());
-    RawItem item = PayloadItem(std::move(payload), h, record_source);
-    item.warc = std::move(origin);
-    sink.Add(std::move(item), reader.file_offset());
+    sink.Add(DocumentItem(std::move(block), std::move(raw_header), h, record_source, options),
+             reader.file_offset());
   }
-  if (!reader.error().empty() && !sink.stopped())
-    sink.Add(SkipItem(source + "#" + std::to_string(reader.offset()), reader.error()),
+  if (!reader.status().ok() && !sink.stopped())
+    sink.Add(SkipItem(source + "#" + std::to_string(reader.offset()), reader.status().message()),
              reader.file_offset());
 }
 

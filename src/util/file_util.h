@@ -32,6 +32,10 @@ class UniqueFd {
 // The last OS error as text ("No space left on device").
 std::string ErrnoText();
 
+// The last OS error as a Status, "<context>: <ErrnoText()>": NotFound for a missing file or
+// folder (ENOENT), else IOError, as LevelDB's PosixError. Call it before errno can change.
+Status PosixError(const std::string& context);
+
 Status WriteAll(int fd, std::string_view data, const std::string& path);
 // Reads exactly `n` bytes at `offset`; fails when the file ends sooner.
 Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std::string& path);

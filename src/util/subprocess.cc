@@ -8,6 +8,8 @@
 #include <cerrno>
 #include <cstring>
 
+#include "util/file_util.h"
+
 namespace simshard {
 namespace {
 
@@ -39,15 +41,15 @@ void DrainPipes(int out_fd, int err_fd, ProgramOutput* result) {
 }  // namespace
 
 Result<ProgramOutput> RunProgram(const std::vector<std::string>& argv) {
-  if (argv.empty()) return Status::Error("no program to run");
+  if (argv.empty()) return Status::InvalidArgument("no program to run");
   int out_pipe[2], err_pipe[2], exec_pipe[2];
   if (::pipe(out_pipe) != 0 || ::pipe(err_pipe) != 0 || ::pipe2(exec_pipe, O_CLOEXEC) != 0)
-    return Status::Error(std::string("cannot run ") + argv[0] + ": " + std::strerror(errno));
+    return PosixError(std::string("cannot run ") + argv[0]);
   std::vector<char*> args;
   for (const std::string& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   const pid_t pid = ::fork();
-  if (pid < 0) return Status::Error(std::string("cannot run ") + argv[0] + ": " + std::strerror(errno));
+  if (pid < 0) return PosixError(std::string("cannot run ") + argv[0]);
   if (pid == 0) {
     ::dup2(out_pipe[1], 1);
     ::dup2(err_pipe[1], 2);
@@ -69,7 +71,7 @@ Result<ProgramOutput> RunProgram(const std::vector<std::string>& argv) {
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
   if (exec_failed)
-    return Status::Error(std::string("cannot run ") + argv[0] + ": " + std::strerror(exec_error));
+    return Status::IOError(std::string("cannot run ") + argv[0] + ": " + std::strerror(exec_error));
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return result;
 }

@@ -30,7 +30,7 @@ Group MakeGroup(uint64_t length, uint32_t seed) {
 
 Result<std::string> Heal(const std::string& file, uint32_t* damaged) {
   const auto groups = parity::FindParityGroups(file, 0, file.size());
-  if (groups.size() != 1) return Status::Error("no parity group found");
+  if (groups.size() != 1) return Status::NotFound("no parity group found");
   return parity::HealGroup(groups[0], file, damaged);
 }
 

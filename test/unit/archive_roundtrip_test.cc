@@ -103,6 +103,7 @@ BOOST_AUTO_TEST_CASE(refuses_bad_and_repeated_ids) {
   BOOST_REQUIRE(w->BeginRun("{}").ok());
   auto again = w->Add(MakeRecord(1));
   BOOST_TEST(!again.ok());
+  BOOST_TEST(again.status().IsInvalidArgument());
   BOOST_TEST(again.status().message().find("already in the archive") != std::string::npos);
   Record upper = MakeRecord(2);
   upper.id = "ABCDEF0123456789";
@@ -223,4 +224,17 @@ BOOST_AUTO_TEST_CASE(reads_in_any_order_across_frames_and_shards) {
       BOOST_TEST(got->text == records[k].text);
     }
   }
+}
+
+BOOST_AUTO_TEST_CASE(errors_carry_the_codes_callers_branch_on) {
+  ScratchDir dir;
+  WriteRun(dir.path(), {MakeRecord(1)});
+  auto reader = OpenReader(dir.path());
+  BOOST_TEST(reader->Find("0000000000000000").status().IsNotFound());
+  BOOST_TEST(reader->Find("https://example.org/never-archived").status().IsNotFound());
+  BOOST_TEST(ArchiveReader::Open(dir.path() + "/missing").status().IsNotFound());
+  auto writer = OpenWriter(dir.path());
+  auto second = ArchiveWriter::Open(dir.path(), {});
+  BOOST_REQUIRE(!second.ok());
+  BOOST_TEST(second.status().IsBusy(), second.status().ToString());
 }

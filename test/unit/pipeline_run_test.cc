@@ -631,6 +631,7 @@ BOOST_AUTO_TEST_CASE(a_run_outside_an_options_bounds_is_refused_not_changed) {
   o.dedup.max_distance = 30;  // once run at 11 while the catalog recorded 30
   Result<RunSummary> run = RunArchive(o);
   BOOST_REQUIRE(!run.ok());
+  BOOST_TEST(run.status().IsInvalidArgument());
   BOOST_TEST(run.status().message() == "max_distance 30 is out of range (0 to 11)");
   BOOST_TEST(!fs::exists(crawl.root / "a"));  // refused before anything was created
   o = crawl.Options("", "r.jsonl", 1);
