@@ -339,8 +339,9 @@ Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
   auto row = ended->Step();
   if (!row.ok()) return row.status();
   if (*row && ended->Text(1) != options_json) {
-    return Status::InvalidArgument("archive " + dir_ + " changed after this run was decided: its run " + std::to_string(run) +
-                         " is another run; remove the work folder and run the command again");
+    return Status::InvalidArgument("archive " + dir_ + " changed after this run was decided: its run " +
+                                   std::to_string(run) +
+                                   " is another run; remove the work folder and run the command again");
   }
   run_ = run;
   if (*row) return ended->Int(0) != 0;  // a killed merge's row, or this run finished
@@ -352,8 +353,8 @@ Result<bool> Writer::ResumeRun(uint64_t run, const std::string& options_json) {
   if (runs + 1 != run) {
     run_ = 0;
     return Status::InvalidArgument("archive " + dir_ + " changed after this run was decided: it was to be run " +
-                         std::to_string(run) + ", but the archive has " + std::to_string(runs) +
-                         " run(s) now; remove the work folder and run the command again");
+                                   std::to_string(run) + ", but the archive has " + std::to_string(runs) +
+                                   " run(s) now; remove the work folder and run the command again");
   }
   auto insert = catalog_->Prepare("INSERT INTO runs(id, started_at, options) VALUES (?1, ?2, ?3)");
   if (!insert.ok()) return insert.status();
@@ -372,7 +373,9 @@ Status Writer::AdoptShards(const std::string& slice_dir) {
   std::map<std::string, std::vector<CatalogEntry>> docs;  // by shard name, in ordinal order
   SIMSHARD_RETURN_IF_ERROR((*slice)->ForEachDocument([&](const CatalogEntry& e) { docs[e.shard].push_back(e); }));
   for (ShardRow& shard : *shards) {
-    SIMSHARD_RETURN_IF_ERROR(AdoptShard(slice_dir, std::move(shard), &docs[shard.name]));
+    // Looked up before `shard` is moved into the call (argument order is unspecified).
+    std::vector<CatalogEntry>* rows = &docs[shard.name];
+    SIMSHARD_RETURN_IF_ERROR(AdoptShard(slice_dir, std::move(shard), rows));
   }
   return Status::OK();
 }
