@@ -100,6 +100,8 @@ std::string DecideFilePath(const TaskPlan& plan, unsigned task);
 std::vector<unsigned> PendingTasks(const TaskPlan& plan);
 // "0,3,7": task numbers as sbatch --array and messages give them.
 std::string TaskList(const std::vector<unsigned>& tasks);
+// InvalidArgument unless `task` is one of the plan's (0-based).
+Status CheckTaskNumber(const TaskPlan& plan, unsigned task);
 // Analyses slice `task` (0-based) of options.inputs into its stage file.
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 // `options` with stage_files set to every task's file (an archive run's: its decide
@@ -161,6 +163,8 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
 // Where the stage commands and the executor keep their files in the work folder.
 std::string StageLogPath(const TaskPlan& plan, const std::string& name);  // <work>/logs/<name>
 std::string ExitCodePath(const TaskPlan& plan);  // the run's exit code, once it ended
+// The stage whose job ends the run and writes its exit code: merge, or decide for dedup.
+std::string LastStage(const TaskPlan& plan);
 
 // `simshard archive`: every input document gets one decision and one report row.
 Result<RunSummary> RunArchive(const RunOptions& options);

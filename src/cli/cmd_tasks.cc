@@ -196,7 +196,7 @@ int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, con
   Result<int> code = WaitForSlurm(plan, *jobs, poll > 0 ? poll : kPollSeconds,
                                   [&](const SlurmProgress& p) { PrintProgress(log, plan, p); });
   // The last job's own summary and errors, as a run on this machine prints them.
-  const std::string last = plan.archive ? "merge" : "decide";
+  const std::string last = LastStage(plan);
   std::cout << ReadOrEmpty(StageLogPath(plan, last + ".out")) << std::flush;
   std::cerr << ReadOrEmpty(StageLogPath(plan, last + ".err")) << std::flush;
   if (!code.ok()) return Fail(help.name, code.status());
@@ -266,7 +266,6 @@ namespace {
 
 // The run a work folder records: its command line as the user gave it, parsed again.
 struct RecordedRun {
-  bool archive = false;
   CommandHelp help;
   po::variables_map vm;
   RunOptions options;
@@ -280,13 +279,13 @@ Result<RecordedRun> ReadRecordedRun(const std::string& work_dir) {
     args.push_back(command.substr(pos, end - pos));
   if (args.empty() || (args[0] != "archive" && args[0] != "dedup"))
     return Status::NotFound("no run recorded in work folder " + work_dir + " (its file `command`)");
-  RecordedRun r;
-  r.archive = args[0] == "archive";
+  const bool archive = args[0] == "archive";
   args.erase(args.begin());
-  r.help = RunCommandHelp(r.archive);
-  ParseCommandLine(r.help, args, RunOptionsDescription(r.archive), InputPositional(), &r.vm);
-  r.options = ToRunOptions(r.vm, r.archive);
-  r.plan = TaskPlan{work_dir, ToExecutor(r.vm).tasks, r.archive};
+  RecordedRun r;
+  r.help = RunCommandHelp(archive);
+  ParseCommandLine(r.help, args, RunOptionsDescription(archive), InputPositional(), &r.vm);
+  r.options = ToRunOptions(r.vm, archive);
+  r.plan = TaskPlan{work_dir, ToExecutor(r.vm).tasks, archive};
   return r;
 }
 
@@ -334,11 +333,11 @@ int StageCommand(const std::vector<std::string>& args) {
   const unsigned task = array ? TaskNumber(vm) : 0;
   Result<RecordedRun> r = ReadRecordedRun(vm["work-dir"].as<std::string>());
   if (!r.ok()) return Fail("stage", r.status());
-  if (!r->archive && (stage == "write" || stage == "merge"))
+  if (!r->plan.archive && (stage == "write" || stage == "merge"))
     throw UsageError("a dedup run has no " + stage + " stage: it ends with decide");
   if (array) return RunArrayTask(stage, *r, task);
   if (stage == "merge") return MergeHere(r->help, r->vm, r->options, r->plan);
-  return r->archive ? DecideArchiveHere(r->help, r->vm, r->options, r->plan)
+  return r->plan.archive ? DecideArchiveHere(r->help, r->vm, r->options, r->plan)
                     : DecideHere(r->help, r->vm, r->options, r->plan);
 }
 

@@ -2,7 +2,6 @@
 // input order, against the archive, as one machine decides), one write task per slice
 // (its kept documents into shards of its own) and one merge task (those shards taken into
 // the archive, the run committed). doc/FORMAT.md, section 10.
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <boost/filesystem.hpp>
@@ -42,11 +41,6 @@ std::string WrittenPath(const TaskPlan& plan, unsigned task) { return WriteDir(p
 std::string PlanPath(const TaskPlan& plan) { return plan.work_dir + "/decided.run"; }
 std::string ChromePath(const TaskPlan& plan) { return plan.work_dir + "/decided.chrome"; }
 
-bool Exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
-
 // What the decide task settled for the whole run: the merge commits it as it is.
 struct DecidedRun {
   uint64_t run = 0;            // the run's number in the archive
@@ -81,7 +75,8 @@ std::string PlanText(const DecidedRun& r) {
 Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
   Result<std::string> text = ReadFile(PlanPath(plan));
   if (!text.ok()) {
-    return Status::InvalidArgument("the decide stage has not finished: no " + PlanPath(plan) + "; run it (again) first");
+    return Status::InvalidArgument("the decide stage has not finished: no " + PlanPath(plan) +
+                                   "; run it (again) first");
   }
   std::istringstream in(*text);
   std::string line, key;
@@ -183,12 +178,6 @@ void ApplyDecision(Decision&& d, Analyzed* a) {
   if (d.text_changed) a->doc.text = std::move(d.text);
 }
 
-Status CheckTask(const TaskPlan& plan, unsigned task) {
-  if (task < plan.tasks) return Status::OK();
-  return Status::InvalidArgument("task " + std::to_string(task) + " is out of range: the run has " +
-                       std::to_string(plan.tasks) + " tasks, numbered from 0");
-}
-
 // Reads the slice's stage file up to its document `index` (documents come in order).
 Status SeekDocument(pipeline::StageReader* slice, uint64_t index, uint64_t* read, Analyzed* a) {
   while (*read <= index) {
@@ -249,12 +238,12 @@ Status AdoptSlices(const TaskPlan& plan, ArchiveWriter* writer) {
 
 }  // namespace
 
-bool ArchiveDecided(const TaskPlan& plan) { return Exists(PlanPath(plan)); }
+bool ArchiveDecided(const TaskPlan& plan) { return PathExists(PlanPath(plan)); }
 
 std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan) {
   std::vector<unsigned> pending;
   for (unsigned t = 0; t < plan.tasks; ++t)
-    if (!Exists(WrittenPath(plan, t))) pending.push_back(t);
+    if (!PathExists(WrittenPath(plan, t))) pending.push_back(t);
   return pending;
 }
 
@@ -300,7 +289,7 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
 }
 
 Status WriteArchiveTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
-  SIMSHARD_RETURN_IF_ERROR(CheckTask(plan, task));
+  SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
   Result<DecidedRun> run = ReadDecidedRun(plan);
   if (!run.ok()) return run.status();
   const std::string dir = WriteDir(plan, task);
@@ -322,7 +311,7 @@ Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& 
   const std::vector<unsigned> pending = PendingWriteTasks(plan);
   if (!pending.empty()) {
     return Status::InvalidArgument("the write stage is not complete: task(s) " + TaskList(pending) +
-                         " have not finished; run them (again) first");
+                                   " have not finished; run them (again) first");
   }
   const std::string& dir = options.archive_dir;
   Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(dir, WriterOptions(options));

@@ -1,6 +1,4 @@
 // A run cut into tasks: slices of the input analysed apart, decided together.
-#include <sys/stat.h>
-
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,6 +9,7 @@
 #include "simshard/fingerprint.h"
 #include "simshard/pipeline.h"
 #include "util/crash_point.h"
+#include "util/file_util.h"
 
 namespace simshard {
 namespace {
@@ -96,10 +95,8 @@ std::string DecideFilePath(const TaskPlan& plan, unsigned task) {
 
 std::vector<unsigned> PendingTasks(const TaskPlan& plan) {
   std::vector<unsigned> pending;
-  for (unsigned t = 0; t < plan.tasks; ++t) {
-    struct stat st;
-    if (::stat(StageFilePath(plan, t).c_str(), &st) != 0) pending.push_back(t);
-  }
+  for (unsigned t = 0; t < plan.tasks; ++t)
+    if (!PathExists(StageFilePath(plan, t))) pending.push_back(t);
   return pending;
 }
 
@@ -112,11 +109,14 @@ std::string TaskList(const std::vector<unsigned>& tasks) {
   return list;
 }
 
+Status CheckTaskNumber(const TaskPlan& plan, unsigned task) {
+  if (task < plan.tasks) return Status::OK();
+  return Status::InvalidArgument("task " + std::to_string(task) + " is out of range: the run has " +
+                                 std::to_string(plan.tasks) + " tasks, numbered from 0");
+}
+
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
-  if (task >= plan.tasks) {
-    return Status::InvalidArgument("task " + std::to_string(task) + " is out of range: the run has " +
-                                   std::to_string(plan.tasks) + " tasks, numbered from 0");
-  }
+  SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
   const Scanner scanner(options.scan);
   Result<std::vector<InputUnit>> units = scanner.ListUnits(options.inputs);
   if (!units.ok()) return units.status();
@@ -149,8 +149,7 @@ Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan) {
   }
   options.stage_files.clear();
   for (unsigned t = 0; t < plan.tasks; ++t) {
-    struct stat st;
-    const bool light = plan.archive && ::stat(DecideFilePath(plan, t).c_str(), &st) == 0;
+    const bool light = plan.archive && PathExists(DecideFilePath(plan, t));
     options.stage_files.push_back(light ? DecideFilePath(plan, t) : StageFilePath(plan, t));
   }
   return options;

@@ -10,15 +10,11 @@
 #include <thread>
 
 #include "simshard/pipeline.h"
+#include "util/file_util.h"
 #include "util/subprocess.h"
 
 namespace simshard {
 namespace {
-
-bool Exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0;
-}
 
 // 'word' for a bash script: single quotes, with each ' written as '\''.
 std::string ShellQuote(const std::string& word) {
@@ -46,8 +42,7 @@ std::string ScriptText(const std::string& stage, const TaskPlan& plan, const Slu
                   std::to_string(plan.tasks) + " task(s). Written and submitted by simshard.\n";
   s += "#SBATCH --job-name=simshard-" + stage + "\n" + ResourceLines(slurm);
   s += "cd " + ShellQuote(cwd) + " || exit 1\n";
-  const bool last = stage == (plan.archive ? "merge" : "decide");
-  if (!last) return s + "exec " + run + "\n";
+  if (stage != LastStage(plan)) return s + "exec " + run + "\n";
   const std::string rc = ShellQuote(ExitCodePath(plan));
   // Killed (a signal, a time limit) is no exit code of the run: `--wait` then says which
   // job did not finish, and running the command again resubmits it.
@@ -86,7 +81,7 @@ std::vector<std::string> SbatchCommand(const SlurmOptions& slurm) {
 unsigned CountFailed(const TaskPlan& plan, const std::string& stage) {
   unsigned failed = 0;
   for (unsigned t = 0; t < plan.tasks; ++t)
-    failed += Exists(StageLogPath(plan, stage + "-" + std::to_string(t) + ".failed"));
+    failed += PathExists(StageLogPath(plan, stage + "-" + std::to_string(t) + ".failed"));
   return failed;
 }
 
@@ -112,6 +107,8 @@ std::string StageLogPath(const TaskPlan& plan, const std::string& name) {
 }
 
 std::string ExitCodePath(const TaskPlan& plan) { return plan.work_dir + "/exit-code"; }
+
+std::string LastStage(const TaskPlan& plan) { return plan.archive ? "merge" : "decide"; }
 
 Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
                                 const std::string& binary, const std::string& cwd) {
@@ -141,8 +138,10 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
     return jobs;
   }
   if (!jobs.tasks.empty() || !ArchiveDecided(plan)) SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
-  jobs.write_tasks = jobs.decide_job.empty() ? PendingWriteTasks(plan) : std::vector<unsigned>();
-  if (!jobs.decide_job.empty()) {
+  // Deciding again starts every slice's writing afresh.
+  if (jobs.decide_job.empty()) {
+    jobs.write_tasks = PendingWriteTasks(plan);
+  } else {
     for (unsigned t = 0; t < plan.tasks; ++t) jobs.write_tasks.push_back(t);
   }
   if (!jobs.write_tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("write", &jobs.write_tasks, &jobs.write_job));
@@ -173,23 +172,23 @@ bool Running(const std::string& queue, const std::string& job) {
   return !job.empty() && queue.find(job + " RUNNING") != std::string::npos;
 }
 
+Status ArrayUnfinished(const TaskPlan& plan, const std::string& what, const std::string& stage,
+                       const std::vector<unsigned>& tasks) {
+  return Status::IOError(what + " task(s) " + TaskList(tasks) + " did not finish (see " +
+                         StageLogPath(plan, stage + "-<task>.log") +
+                         "); run the same command again to resubmit only those");
+}
+
 // Why the run has no exit code: the first stage with tasks that did not finish.
 Status WhatFailed(const TaskPlan& plan) {
   const std::vector<unsigned> missing = PendingTasks(plan);
-  if (!missing.empty()) {
-    return Status::IOError("analyse task(s) " + TaskList(missing) + " did not finish (see " +
-                           StageLogPath(plan, "analyze-<task>.log") +
-                           "); run the same command again to resubmit only those");
-  }
-  if (plan.archive && ArchiveDecided(plan)) {
+  if (!missing.empty()) return ArrayUnfinished(plan, "analyse", "analyze", missing);
+  const bool decided = plan.archive && ArchiveDecided(plan);
+  if (decided) {
     const std::vector<unsigned> unwritten = PendingWriteTasks(plan);
-    if (!unwritten.empty()) {
-      return Status::IOError("write task(s) " + TaskList(unwritten) + " did not finish (see " +
-                             StageLogPath(plan, "write-<task>.log") +
-                             "); run the same command again to resubmit only those");
-    }
+    if (!unwritten.empty()) return ArrayUnfinished(plan, "write", "write", unwritten);
   }
-  const std::string last = plan.archive && ArchiveDecided(plan) ? "merge" : "decide";
+  const std::string last = decided ? "merge" : "decide";
   return Status::IOError("the " + last + " job did not finish (see " + StageLogPath(plan, last + ".err") +
                          "); run the same command again to resubmit it");
 }
@@ -210,7 +209,7 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
     const std::string* queue = &*ours;
     const bool queued = !queue->empty();
     // The last job removes the run's files once it is done with them.
-    const bool ended = Exists(ExitCodePath(plan));
+    const bool ended = PathExists(ExitCodePath(plan));
     // Once decided, the slices are spent (the last task removes them): all were analysed.
     const bool decided = ended || (plan.archive && ArchiveDecided(plan));
     SlurmProgress now{plan.tasks,

@@ -57,6 +57,17 @@ bool GetByte(std::string_view in, size_t* pos, uint8_t* v) {
   return true;
 }
 
+void PutSketch(const Sketch& sketch, std::string* out) {
+  out->append(reinterpret_cast<const char*>(sketch.data()), sketch.size());
+}
+
+bool GetSketch(std::string_view in, size_t* pos, Sketch* sketch) {
+  if (in.size() - *pos < sketch->size()) return false;
+  std::memcpy(sketch->data(), in.data() + *pos, sketch->size());
+  *pos += sketch->size();
+  return true;
+}
+
 Status WriteAll(std::FILE* f, std::string_view bytes, const std::string& path) {
   if (std::fwrite(bytes.data(), 1, bytes.size(), f) != bytes.size())
     return Status::IOError("stage file " + path + ": cannot write: " + std::strerror(errno));
@@ -81,7 +92,7 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out) {
   PutU64(a.fingerprint.simhash, out);
   PutU64(a.raw_digest.high, out);
   PutU64(a.raw_digest.low, out);
-  out->append(reinterpret_cast<const char*>(a.fingerprint.sketch.data()), a.fingerprint.sketch.size());
+  PutSketch(a.fingerprint.sketch, out);
   PutU64(a.paragraph_keys.size(), out);
   for (uint64_t key : a.paragraph_keys) PutU64(key, out);
 }
@@ -104,10 +115,7 @@ bool DecodeAnalyzed(std::string_view in, size_t* pos, Analyzed* a) {
       !GetU64(in, pos, &a->digest.low) || !GetU64(in, pos, &a->fingerprint.simhash) ||
       !GetU64(in, pos, &a->raw_digest.high) || !GetU64(in, pos, &a->raw_digest.low))
     return false;
-  Sketch& sketch = a->fingerprint.sketch;
-  if (in.size() - *pos < sketch.size()) return false;
-  std::memcpy(sketch.data(), in.data() + *pos, sketch.size());
-  *pos += sketch.size();
+  if (!GetSketch(in, pos, &a->fingerprint.sketch)) return false;
   if (!GetU64(in, pos, &keys) || (in.size() - *pos) / 8 < keys) return false;
   a->paragraph_keys.resize(keys);
   for (uint64_t& key : a->paragraph_keys) GetU64(in, pos, &key);
@@ -119,7 +127,7 @@ void EncodeDecision(const Decision& d, std::string* out) {
   if (d.kept) {
     for (uint64_t v : {d.index, d.ordinal, d.digest.high, d.digest.low, d.fingerprint.simhash}) PutU64(v, out);
     out->push_back(static_cast<char>(d.extraction));
-    out->append(reinterpret_cast<const char*>(d.fingerprint.sketch.data()), d.fingerprint.sketch.size());
+    PutSketch(d.fingerprint.sketch, out);
     PutBytes(d.source, out);
     out->push_back(d.text_changed ? 1 : 0);
     PutBytes(d.text_changed ? std::string_view(d.text) : std::string_view(), out);
@@ -140,10 +148,7 @@ bool DecodeKept(std::string_view in, size_t* pos, Decision* d) {
   uint8_t extraction = 0, changed = 0;
   if (!GetByte(in, pos, &extraction) || extraction > 2) return false;
   d->extraction = static_cast<Extraction>(extraction);
-  Sketch& sketch = d->fingerprint.sketch;
-  if (in.size() - *pos < sketch.size()) return false;
-  std::memcpy(sketch.data(), in.data() + *pos, sketch.size());
-  *pos += sketch.size();
+  if (!GetSketch(in, pos, &d->fingerprint.sketch)) return false;
   if (!GetBytes(in, pos, &d->source) || !GetByte(in, pos, &changed) || changed > 1) return false;
   d->text_changed = changed == 1;
   return GetBytes(in, pos, &d->text);

@@ -36,6 +36,9 @@ std::string ErrnoText();
 // folder (ENOENT), else IOError, as LevelDB's PosixError. Call it before errno can change.
 Status PosixError(const std::string& context);
 
+// Whether `path` names anything (a marker file the run's stages leave for each other).
+bool PathExists(const std::string& path);
+
 Status WriteAll(int fd, std::string_view data, const std::string& path);
 // Reads exactly `n` bytes at `offset`; fails when the file ends sooner.
 Status PreadExact(int fd, uint64_t offset, size_t n, std::string* out, const std::string& path);
