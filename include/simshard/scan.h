@@ -29,8 +29,9 @@ struct JsonFields {
 struct ScanOptions {
   uint64_t max_doc_bytes = 16ull << 20;  // larger documents (also once inflated) are skipped
   JsonFields json_fields;
-  // ListUnits cuts an uncompressed JSON Lines file larger than this into pieces of about
-  // this size, at line ends, so that a run cut into tasks shares out one large feed.
+  // ListUnits cuts an uncompressed JSON Lines or WARC file larger than this into pieces
+  // of about this size, at line ends or record starts, so that a run cut into tasks
+  // shares out one large file.
   uint64_t piece_bytes = 64ull << 20;
 };
 
@@ -63,9 +64,10 @@ struct InputUnit {
   std::string source;  // its name in reports (input as given, joined with the path below it)
   uint64_t bytes = 0;  // its size as stored (of a piece: the piece's)
   std::string skip_reason;
-  // A piece of a JSON Lines file: bytes [begin, end), cut just after a line end. Both 0
-  // for a whole file.
+  // A piece of a large plain JSON Lines or WARC file: bytes [begin, end), cut just after
+  // a line end or at a record's start. Both 0 for a whole file.
   uint64_t begin = 0, end = 0;
+  bool warc = false;  // a piece of a WARC file (else of a JSON Lines file)
 };
 
 class Scanner {

@@ -118,36 +118,66 @@ void ScanJsonLines(StreamReader& reader, const std::string& source, const ScanOp
     add(SkipItem(source + "#" + std::to_string(line_no), reader.status().message()));
 }
 
+namespace {
+
+// Each cut goes just after the first line end at or after piece_bytes past the last cut.
+std::vector<uint64_t> JsonLinesCuts(const InputUnit& unit, uint64_t piece_bytes) {
+  std::vector<uint64_t> cuts;
+  StreamReader lines(std::make_unique<FileSource>(unit.path));
+  std::string skipped;
+  bool too_long = false;
+  for (uint64_t begin = 0;;) {
+    const uint64_t target = begin + std::max<uint64_t>(piece_bytes, 2);
+    if (target >= unit.bytes) break;
+    lines.Skip(target - 1 - lines.offset());  // to the byte before the target
+    lines.ReadLine(&skipped, 0, &too_long);   // to just past the line end from there
+    begin = lines.offset();
+    if (begin >= unit.bytes) break;
+    cuts.push_back(begin);
+  }
+  return cuts;
+}
+
+// `unit` as the pieces between `cuts` (ascending offsets inside the file).
+std::vector<InputUnit> PiecesBetween(const InputUnit& unit, const std::vector<uint64_t>& cuts, bool warc) {
+  std::vector<InputUnit> pieces;
+  uint64_t begin = 0;
+  for (size_t i = 0; i <= cuts.size(); ++i) {
+    const uint64_t end = i < cuts.size() ? cuts[i] : unit.bytes;
+    InputUnit piece = unit;
+    piece.begin = begin;
+    piece.end = end;
+    piece.bytes = end - begin;
+    piece.warc = warc;
+    pieces.push_back(std::move(piece));
+    begin = end;
+  }
+  return pieces;
+}
+
+}  // namespace
+
 std::vector<InputUnit> CutIntoPieces(const InputUnit& unit, uint64_t piece_bytes) {
   if (!unit.skip_reason.empty() || unit.end != 0 || piece_bytes == 0 || unit.bytes <= piece_bytes)
     return {unit};
   std::string layers;
   std::unique_ptr<StreamReader> reader = OpenDecoded(unit.path, &layers);
-  if (!layers.empty() ||
-      DetectFormat(StripCompressionSuffix(unit.path), reader->Peek(kSniffBytes)) != FileFormat::kJsonLines)
-    return {unit};  // only plain JSON Lines can be entered in the middle
-  std::vector<InputUnit> pieces;
-  uint64_t begin = 0;
-  StreamReader lines(std::make_unique<FileSource>(unit.path));
-  std::string skipped;
-  bool too_long = false;
-  // Each cut goes just after the first line end at or after piece_bytes past the last cut.
-  while (begin < unit.bytes) {
-    const uint64_t target = begin + std::max<uint64_t>(piece_bytes, 2);
-    uint64_t end = unit.bytes;
-    if (target < unit.bytes) {
-      lines.Skip(target - 1 - lines.offset());  // to the byte before the target
-      lines.ReadLine(&skipped, 0, &too_long);   // to just past the line end from there
-      end = std::min(unit.bytes, lines.offset());
-    }
-    InputUnit piece = unit;
-    piece.begin = begin;
-    piece.end = end;
-    piece.bytes = end - begin;
-    pieces.push_back(std::move(piece));
-    begin = end;
+  if (!layers.empty()) return {unit};  // a compressed stream cannot be entered in the middle
+  std::vector<uint64_t> cuts;
+  const FileFormat format = DetectFormat(StripCompressionSuffix(unit.path), reader->Peek(kSniffBytes));
+  if (format == FileFormat::kJsonLines) {
+    cuts = JsonLinesCuts(unit, piece_bytes);
+  } else if (format == FileFormat::kWarc) {
+    cuts = WarcCuts(unit.path, unit.bytes, piece_bytes);
   }
-  return pieces;
+  if (cuts.empty()) return {unit};
+  return PiecesBetween(unit, cuts, format == FileFormat::kWarc);
+}
+
+void ScanWarcPiece(const InputUnit& unit, const ScanOptions& options, ItemSink& sink) {
+  StreamReader reader(std::make_unique<FileSource>(unit.path, unit.begin, unit.end));
+  ScanWarc(reader, unit.source, options, sink, unit.begin);
+  sink.EndFile(unit.end - unit.begin);
 }
 
 void ScanJsonLinesPiece(const InputUnit& unit, const ScanOptions& options, ItemSink& sink) {

@@ -128,7 +128,9 @@ Status Scanner::ScanUnits(std::span<const InputUnit> units,
       items.EndFile(0);
       continue;
     }
-    if (unit.end != 0) {
+    if (unit.end != 0 && unit.warc) {
+      scan::ScanWarcPiece(unit, options_, items);
+    } else if (unit.end != 0) {
       scan::ScanJsonLinesPiece(unit, options_, items);
     } else {
       scan::ScanFile(unit.source, unit.path, unit.bytes, options_, items);

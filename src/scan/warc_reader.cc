@@ -1,7 +1,10 @@
 // WARC 1.0/1.1 records, read one at a time from a stream (plain, gzip per record, zstd).
 #include "scan/warc_reader.h"
 
+#include <algorithm>
 #include <charconv>
+#include <cstdio>
+#include <memory>
 
 #include "scan/containers.h"
 #include "scan/http_payload.h"
@@ -93,10 +96,10 @@ bool AtNextRecord(StreamReader& reader) {
 
 // The record's position: the gzip member's offset in the file when each record has its
 // own member (as CDX indexes count), else the offset in the uncompressed stream.
-uint64_t RecordOffset(StreamReader& reader) {
+uint64_t RecordOffset(StreamReader& reader, uint64_t base_offset) {
   uint64_t file_offset = 0;
   if (reader.source().MemberFileOffset(reader.offset(), &file_offset)) return file_offset;
-  return reader.offset();
+  return base_offset + reader.offset();
 }
 
 // The record's headers, and its body as transferred when the payload is not that.
@@ -158,11 +161,11 @@ RawItem DocumentItem(std::string&& block, std::string&& raw_header, const WarcHe
 }  // namespace
 
 void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions& options,
-              ItemSink& sink) {
+              ItemSink& sink, uint64_t base_offset) {
   std::string line;
   bool too_long = false;
   while (!sink.stopped() && AtNextRecord(reader)) {
-    const std::string record_source = source + "#" + std::to_string(RecordOffset(reader));
+    const std::string record_source = source + "#" + std::to_string(RecordOffset(reader, base_offset));
     std::string raw_header;
     ReadRawLine(reader, &line, 64, &too_long, &raw_header);
     if (!line.starts_with("WARC/1.")) {
@@ -201,8 +204,86 @@ void ScanWarc(StreamReader& reader, const std::string& source, const ScanOptions
              reader.file_offset());
   }
   if (!reader.status().ok() && !sink.stopped())
-    sink.Add(SkipItem(source + "#" + std::to_string(reader.offset()), reader.status().message()),
+    sink.Add(SkipItem(source + "#" + std::to_string(base_offset + reader.offset()), reader.status().message()),
              reader.file_offset());
+}
+
+namespace {
+
+enum class Step { kRecord, kEnd, kStop };
+
+// Bytes already read into memory, as a ByteSource: a window of the file.
+class WindowSource : public ByteSource {
+ public:
+  explicit WindowSource(std::string_view bytes) : bytes_(bytes) {}
+  size_t Read(char* buf, size_t n) override {
+    n = std::min(n, bytes_.size() - offset_);
+    std::copy_n(bytes_.data() + offset_, n, buf);
+    offset_ += n;
+    return n;
+  }
+  const Status& status() const override { return status_; }
+  uint64_t file_offset() const override { return offset_; }
+
+ private:
+  std::string_view bytes_;
+  size_t offset_ = 0;
+  Status status_;
+};
+
+// Reads, as ScanWarc does, the blank lines from `*pos` and the record header after them,
+// through a window of the file that grows until the header fits. On kRecord, `*start` is
+// the record's offset and `*pos` the offset just past its block. kStop where ScanWarc
+// would stop or skip the rest (no record, a broken header, a block past the end, a read
+// error), and where a header does not fit the largest window.
+Step StepOverRecord(std::FILE* file, uint64_t size, uint64_t* pos, uint64_t* start) {
+  constexpr uint64_t kFirstWindow = 4 << 10, kLastWindow = 64 << 20;
+  std::string bytes;
+  for (uint64_t window = kFirstWindow; window <= kLastWindow; window *= 16) {
+    const uint64_t end = std::min(size, *pos + window);
+    const bool whole = end == size;  // else a failure may be the window's edge: widen it
+    bytes.resize(end - *pos);
+    if (::fseeko(file, static_cast<off_t>(*pos), SEEK_SET) != 0 ||
+        std::fread(bytes.data(), 1, bytes.size(), file) != bytes.size())
+      return Step::kStop;
+    StreamReader reader(std::make_unique<WindowSource>(bytes));
+    if (!AtNextRecord(reader)) {
+      if (whole) return Step::kEnd;
+      continue;
+    }
+    const uint64_t record = *pos + reader.offset();
+    std::string line, raw;
+    bool too_long = false;
+    ReadRawLine(reader, &line, 64, &too_long, &raw);
+    WarcHeader h;
+    if (!line.starts_with("WARC/1.") || !ReadWarcHeader(reader, &h, &raw).ok() || !h.has_length) {
+      if (whole) return Step::kStop;
+      continue;
+    }
+    const uint64_t next = *pos + reader.offset() + h.content_length;
+    if (next > size || next < record) return Step::kStop;  // the block runs past the end
+    *start = record;
+    *pos = next;
+    return Step::kRecord;
+  }
+  return Step::kStop;
+}
+
+}  // namespace
+
+std::vector<uint64_t> WarcCuts(const std::string& path, uint64_t size, uint64_t piece_bytes) {
+  std::vector<uint64_t> cuts;
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return cuts;  // the file stays whole; its scan says why it fails
+  uint64_t pos = 0, last_cut = 0, start = 0;
+  while (StepOverRecord(file, size, &pos, &start) == Step::kRecord) {
+    if (start > 0 && start - last_cut >= piece_bytes) {
+      cuts.push_back(start);
+      last_cut = start;
+    }
+  }
+  std::fclose(file);
+  return cuts;
 }
 
 }  // namespace simshard::scan

@@ -584,6 +584,27 @@ BOOST_AUTO_TEST_CASE(a_stage_record_carries_every_field_the_decide_task_reads) {
   BOOST_TEST((b.digest == RawBytesDigest(a.doc.original)));
 }
 
+// `whole` run in one process, then cut into pieces of about 3 KB shared out to 4 tasks:
+// the units the cut run reads, and its report (which must equal the one-process one).
+struct CutRun {
+  std::vector<InputUnit> units;
+  std::string report;
+};
+
+CutRun RunWholeThenCut(const Crawl& crawl, const RunOptions& whole) {
+  BOOST_REQUIRE(RunDedup(whole).ok());
+  RunOptions cut = whole;
+  cut.report_path = (crawl.root / "cut.jsonl").string();
+  cut.scan.piece_bytes = 3000;
+  Result<std::vector<InputUnit>> units = Scanner(cut.scan).ListUnits(cut.inputs);
+  BOOST_REQUIRE(units.ok());
+  Result<RunSummary> run = RunInTasks(cut, (crawl.root / "work").string(), 4, false);
+  BOOST_REQUIRE_MESSAGE(run.ok(), run.status().message());
+  CutRun result{*units, ReadFile(crawl.root / "cut.jsonl")};
+  BOOST_TEST(result.report == ReadFile(whole.report_path));
+  return result;
+}
+
 BOOST_AUTO_TEST_CASE(a_large_json_lines_feed_is_shared_out_in_pieces_with_the_same_line_numbers) {
   Crawl crawl(30);
   // One feed of the crawl's stories and copies, with blank lines, a line too long to keep
@@ -603,26 +624,43 @@ BOOST_AUTO_TEST_CASE(a_large_json_lines_feed_is_shared_out_in_pieces_with_the_sa
   RunOptions whole = crawl.Options("", "whole.jsonl", 2);
   whole.inputs = {(crawl.root / "feed").string()};
   whole.scan.max_doc_bytes = 4000;
-  BOOST_REQUIRE(RunDedup(whole).ok());
-  RunOptions cut = whole;
-  cut.report_path = (crawl.root / "cut.jsonl").string();
-  cut.scan.piece_bytes = 3000;
-  Result<std::vector<InputUnit>> units = Scanner(cut.scan).ListUnits(cut.inputs);
-  BOOST_REQUIRE(units.ok());
-  BOOST_TEST(units->size() > 10u);
+  const CutRun cut = RunWholeThenCut(crawl, whole);
+  BOOST_TEST(cut.units.size() > 10u);
   uint64_t bytes = 0;
-  for (const InputUnit& u : *units) {
+  for (const InputUnit& u : cut.units) {
     BOOST_TEST((u.begin == 0 || feed[u.begin - 1] == '\n'), "a piece starts mid-line at " << u.begin);
     BOOST_TEST(u.begin == bytes);
     bytes = u.end;
   }
   BOOST_TEST(bytes == feed.size());
-  Result<RunSummary> run = RunInTasks(cut, (crawl.root / "work").string(), 4, false);
-  BOOST_REQUIRE_MESSAGE(run.ok(), run.status().message());
-  const std::string report = ReadFile(crawl.root / "cut.jsonl");
-  BOOST_TEST(report == ReadFile(crawl.root / "whole.jsonl"));
-  BOOST_TEST(report.find("day.jsonl#" + std::to_string(std::count(feed.begin(), feed.end(), '\n'))) !=
+  BOOST_TEST(cut.report.find("day.jsonl#" + std::to_string(std::count(feed.begin(), feed.end(), '\n'))) !=
              std::string::npos);
+}
+
+// The same for a large plain WARC file: cut at record starts, its records keep the byte
+// offsets of the whole file in the report, and the decisions are one machine's.
+BOOST_AUTO_TEST_CASE(a_large_plain_warc_is_shared_out_in_pieces_with_the_same_decisions) {
+  Crawl crawl(30);
+  std::string warc;
+  int n = 0;
+  for (fs::recursive_directory_iterator it(crawl.root / "crawl"), end; it != end; ++it) {
+    if (!fs::is_regular_file(it->path())) continue;
+    const std::string text = ReadFile(it->path());
+    warc += "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: https://wire.example/" +
+            std::to_string(n++) + "\r\nContent-Type: text/plain\r\nContent-Length: " +
+            std::to_string(text.size()) + "\r\n\r\n" + text + "\r\n\r\n";
+  }
+  WriteFile(crawl.root / "warc" / "day.warc", warc);
+  RunOptions whole = crawl.Options("", "whole.jsonl", 2);
+  whole.inputs = {(crawl.root / "warc").string()};
+  const CutRun cut = RunWholeThenCut(crawl, whole);
+  BOOST_TEST(cut.units.size() > 4u);
+  for (const InputUnit& u : cut.units) {
+    BOOST_TEST(u.warc);
+    BOOST_TEST((u.begin == 0 || warc.compare(u.begin, 8, "WARC/1.1") == 0));
+  }
+  const uint64_t last = cut.units.back().begin;
+  BOOST_TEST(cut.report.find("day.warc#" + std::to_string(last)) != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(a_run_outside_an_options_bounds_is_refused_not_changed) {

@@ -253,3 +253,78 @@ BOOST_AUTO_TEST_CASE(json_lines_keep_a_crawl_time_field_apart) {
   BOOST_TEST(docs[2].crawled_at == "");
 }
 
+
+namespace {
+
+struct Scanned {
+  std::string source, url, bytes, skip_reason;
+  bool operator==(const Scanned&) const = default;
+};
+
+std::vector<Scanned> Items(const Scanner& scanner, const std::vector<InputUnit>* units,
+                           const std::vector<std::string>& inputs) {
+  std::vector<Scanned> items;
+  auto add = [&](RawItem&& i) {
+    items.push_back({i.source, i.url, i.bytes, i.skip_reason});
+    return true;
+  };
+  const Status st = units ? scanner.ScanUnits(*units, add) : scanner.Scan(inputs, add);
+  if (!st.ok()) throw std::runtime_error(st.message());
+  return items;
+}
+
+}  // namespace
+
+// A run cut into tasks shares out one large plain WARC file: its pieces start at records
+// (never inside a block, even a block that holds a WARC file of its own, and never past
+// damage), and scanned piece after piece they give the items of the whole file, named by
+// their offsets in it.
+BOOST_AUTO_TEST_CASE(a_large_plain_warc_is_cut_at_record_starts_and_scans_as_the_whole) {
+  std::string file;
+  std::vector<uint64_t> starts;
+  uint64_t nested_begin = 0, nested_end = 0;
+  for (int round = 0; round < 12; ++round) {
+    for (const std::string& r : CrawlRecords()) {
+      starts.push_back(file.size());
+      file += r;
+      if (round % 4 == 1) file += "\n\r\n";  // extra blank lines between records
+    }
+    if (round == 5) {  // a crawled WARC file, stored whole in a resource record
+      starts.push_back(file.size());
+      nested_begin = file.size();
+      file += Record("resource", "http://site.example/old.warc", "application/warc", Join(CrawlRecords()));
+      nested_end = file.size();
+    }
+  }
+  const uint64_t sound = file.size();
+  file += CrawlRecords()[2].substr(0, 200);  // a record the file ends inside
+  ScratchDir dir;
+  const std::string path = dir.Write("big.warc", file);
+  ScanOptions options;
+  options.piece_bytes = 700;
+  const Scanner scanner(options);
+  Result<std::vector<InputUnit>> units = scanner.ListUnits({path});
+  BOOST_REQUIRE(units.ok());
+  BOOST_TEST(units->size() > 10u);
+  uint64_t next = 0;
+  for (const InputUnit& u : *units) {
+    BOOST_TEST(u.warc);
+    BOOST_TEST(u.begin == next);
+    BOOST_TEST((u.begin == 0 || std::count(starts.begin(), starts.end(), u.begin) == 1),
+               "a piece starts inside a record at " << u.begin);
+    BOOST_TEST(!(u.begin > nested_begin && u.begin < nested_end), "a cut inside the stored WARC");
+    BOOST_TEST((u.begin == 0 || u.begin - units->at(&u - units->data() - 1).begin >= 700));
+    BOOST_TEST((u.begin < sound || u.begin == 0));
+    next = u.end;
+  }
+  BOOST_TEST(next == file.size());
+  const std::vector<Scanned> whole = Items(scanner, nullptr, {path});
+  BOOST_TEST(whole.size() > 60u);
+  BOOST_TEST(Contains(whole.back().skip_reason, "truncated WARC record"));
+  BOOST_TEST((Items(scanner, &*units, {}) == whole));
+  // Compressed, the file is one unit: a gzip or zstd stream cannot be entered midway.
+  const std::string gz = dir.Write("big.warc.gz", Gzip(file));
+  Result<std::vector<InputUnit>> one = scanner.ListUnits({gz});
+  BOOST_REQUIRE(one.ok());
+  BOOST_TEST(one->size() == 1u);
+}
