@@ -42,7 +42,12 @@ struct ChromeStrip {
 // order on one thread so decisions do not depend on the thread count.
 class ChromeModel {
  public:
-  explicit ChromeModel(uint32_t min_pages = 3) : min_pages_(min_pages) {}
+  // Pages of a site a paragraph must be on to be chrome, for a new archive (an archive's
+  // model keeps the figure it was started with). At 3, a story's short quotes, found on
+  // three of a site's stories, became chrome (doc/INPUTS.md, "Page chrome").
+  static constexpr uint32_t kDefaultMinPages = 5;
+
+  explicit ChromeModel(uint32_t min_pages = kDefaultMinPages) : min_pages_(min_pages) {}
 
   // The keys of a text's paragraphs that the model learns from (short enough to be
   // chrome), each once: what Observe() wants for one page.

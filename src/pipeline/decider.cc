@@ -1,5 +1,7 @@
 #include "pipeline/decider.h"
 
+#include <xxhash.h>
+
 #include <algorithm>
 
 #include "scan/text_util.h"
@@ -9,9 +11,24 @@ namespace simshard::pipeline {
 
 std::string DocumentId(const Digest& digest) { return Hex64(digest.high); }
 
+// One index for all sites: each site's SimHashes and digests are XORed with a mask drawn
+// from its name. Within a site distances stay as they were; across sites two SimHashes lie
+// about 32 bits apart whatever their text, so a page of another site is found (and must
+// then pass the sketch check too) with a chance below 1e-10.
+bool CountedPages::RepeatsOrCount(std::string_view site, const Digest& digest, const Fingerprint& fp) {
+  const uint64_t mask = XXH3_64bits(site.data(), site.size());
+  const Digest masked_digest{digest.high ^ mask, digest.low ^ (mask * 0x9E3779B97F4A7C15ull)};
+  Fingerprint masked = fp;
+  masked.simhash ^= mask;
+  if (index_.Find(masked_digest, masked).kind != Match::Kind::kNone) return true;
+  index_.Add(++counted_, masked_digest, masked);
+  return false;
+}
+
 Decider::Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel chrome,
                  std::string kept_status)
-    : index_(dedup),
+    : counted_(dedup),
+      index_(dedup),
       fingerprinter_(std::move(fingerprinter)),
       chrome_(std::move(chrome)),
       kept_status_(std::move(kept_status)) {}
@@ -106,11 +123,12 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
   }
   if (a->doc.extraction == Extraction::kExtracted) StripChrome(a);
   if (a->doc.extraction != Extraction::kExtracted) return DecideWeak(*a, row);
+  // A story crawled again or copied on its own site is counted once: counting each copy
+  // would make its own short paragraphs chrome, change its fingerprint on the next night
+  // and hide it from its first copy.
+  if (counted_.RepeatsOrCount(a->doc.site, a->digest, a->fingerprint))
+    chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   const Match match = index_.Find(a->digest, a->fingerprint);
-  // Only pages the archive keeps count as pages of their site: a story crawled again or
-  // syndicated on the same site would otherwise make its own short paragraphs chrome
-  // on the next night, change its fingerprint and hide it from its first copy.
-  if (match.kind != Match::Kind::kNone) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   switch (match.kind) {
     case Match::Kind::kNone:
       row->status = kept_status_;

@@ -17,6 +17,22 @@ namespace simshard::pipeline {
 // 16 lowercase hex digits: the document id derived from its content digest.
 std::string DocumentId(const Digest& digest);
 
+// The pages the chrome model has counted, each site apart. A page that repeats one of them
+// (the same text, or a near duplicate by the run's own options) is the same story again,
+// on the same site: no evidence of chrome. Only pages of the same site are compared, so
+// what the model learns depends on the pages of each site, in input order, and on nothing
+// the run decides about copies across sites (doc/INPUTS.md, "Page chrome").
+class CountedPages {
+ public:
+  explicit CountedPages(const DedupOptions& options) : index_(options) {}
+  // True when `site` has a counted page that this one repeats; else it is counted now.
+  bool RepeatsOrCount(std::string_view site, const Digest& digest, const Fingerprint& fp);
+
+ private:
+  DedupIndex index_;  // fingerprints and digests under a mask of their site
+  uint64_t counted_ = 0;
+};
+
 class Decider {
  public:
   // `kept_status` is the report status of a new document ("archived", or "kept" when
@@ -34,7 +50,8 @@ class Decider {
   }
 
   // Learns and strips chrome (refingerprinting when text changed), then looks for an
-  // earlier document this one repeats. Fills `row` except for an archived id.
+  // earlier document this one repeats. What the chrome model learns does not depend on
+  // what is decided (CountedPages). Fills `row` except for an archived id.
   // Returns true when the document is new and should be kept.
   // A weak or empty page (as extracted, or once known chrome is out) is looked up by the
   // digest of its bytes alone and teaches the chrome model nothing (doc/DEDUP.md).
@@ -63,6 +80,7 @@ class Decider {
   bool DecideWeak(const Analyzed& a, ReportRow* row);
   std::string IdOf(uint64_t ordinal) const;
 
+  CountedPages counted_;
   DedupIndex index_;
   Fingerprinter fingerprinter_;
   ChromeModel chrome_;

@@ -8,6 +8,7 @@
 #include <random>
 #include <sstream>
 
+#include "decider_fixture.h"
 #include "pipeline/decider.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
@@ -19,29 +20,11 @@ using simshard::testing::ReadFile;
 using simshard::testing::WriteFile;
 using pipeline::Analyzed;
 using pipeline::Decider;
+using simshard::testing::AnalyzeItem;
+using simshard::testing::DecideAndKeep;
+using simshard::testing::OwnWords;
 
 namespace {
-
-Analyzed AnalyzeItem(const std::string& url, const std::string& bytes,
-                     ItemFormat format = ItemFormat::kText) {
-  RawItem item;
-  item.source = "crawl/" + std::to_string(std::hash<std::string>()(bytes)) + ".txt";
-  item.url = url;
-  item.format = format;
-  item.bytes = bytes;
-  item.input_bytes = bytes.size();
-  return pipeline::Analyze(std::move(item), ScanOptions{}, Fingerprinter());
-}
-
-// Decides `a` and registers it when kept, as the run loop does; the report row.
-ReportRow DecideAndKeep(Decider* decider, Analyzed a) {
-  ReportRow row;
-  if (decider->Decide(&a, &row)) {
-    row.id = pipeline::DocumentId(a.digest);
-    decider->KeepId(decider->next_ordinal(), a.digest.high, a.digest, a.fingerprint, a.doc.extraction);
-  }
-  return row;
-}
 
 // An HTML page whose story is drawn by a script: extraction leaves only its ad and share
 // labels, the same for every headline.
@@ -164,8 +147,8 @@ BOOST_AUTO_TEST_CASE(a_seeded_weak_page_is_an_exact_duplicate_only_of_its_bytes)
 BOOST_AUTO_TEST_CASE(a_page_the_chrome_model_leaves_thin_is_weak) {
   Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
   auto page = [](const std::string& story) { return kChromeA + "\n\n" + story + "\n\n" + kChromeB + "\n"; };
-  for (int i = 0; i < 3; ++i) {  // the site's two footer paragraphs become chrome
-    const ReportRow row = DecideAndKeep(&decider, AnalyzeItem("https://courier.example/" + std::to_string(i), page(Words(40, i))));
+  for (uint32_t i = 0; i < ChromeModel::kDefaultMinPages; ++i) {  // the site's two footer paragraphs become chrome
+    const ReportRow row = DecideAndKeep(&decider, AnalyzeItem("https://courier.example/" + std::to_string(i), page(OwnWords(40, i))));
     BOOST_TEST(row.extraction.empty());
   }
   Analyzed brief = AnalyzeItem("https://courier.example/brief", page(Words(10, 9)));
@@ -193,7 +176,7 @@ BOOST_AUTO_TEST_CASE(a_page_the_chrome_model_leaves_thin_is_weak) {
 BOOST_AUTO_TEST_CASE(weak_pages_teach_the_chrome_model_nothing) {
   Decider decider(DedupOptions::Defaults(), Fingerprinter(), ChromeModel());
   const std::string teaser = "Ferry services to the islands resume on Monday after the storm.";
-  for (int i = 0; i < 4; ++i) {
+  for (uint32_t i = 0; i <= ChromeModel::kDefaultMinPages; ++i) {
     const ReportRow row = DecideAndKeep(&decider, AnalyzeItem("https://courier.example/t" + std::to_string(i),
                                                               teaser + "\n\nPhoto " + std::to_string(i)));
     BOOST_TEST(row.extraction == "weak");
@@ -201,12 +184,12 @@ BOOST_AUTO_TEST_CASE(weak_pages_teach_the_chrome_model_nothing) {
   }
   BOOST_TEST(!decider.chrome().IsChrome("courier.example", ParagraphKey(teaser)));
   // A page that turns weak on the deciding thread is taken back from the counts as well.
-  for (int i = 0; i < 3; ++i) {
+  for (uint32_t i = 0; i < ChromeModel::kDefaultMinPages; ++i) {
     DecideAndKeep(&decider, AnalyzeItem("https://courier.example/s" + std::to_string(i),
-                                        kChromeA + "\n\n" + Words(40, i) + "\n\n" + kChromeB));
+                                        kChromeA + "\n\n" + OwnWords(40, i) + "\n\n" + kChromeB));
   }
   const std::string short_story = Words(8, 5);
-  for (int i = 0; i < 3; ++i) {
+  for (uint32_t i = 0; i <= ChromeModel::kDefaultMinPages; ++i) {
     const ReportRow row = DecideAndKeep(
         &decider, AnalyzeItem("https://courier.example/b" + std::to_string(i),
                               kChromeA + "\n\n" + short_story + "\n\nPhoto " + std::to_string(i) + "\n\n" + kChromeB));
