@@ -260,6 +260,9 @@ Step StepOverRecord(std::FILE* file, uint64_t size, uint64_t* pos, uint64_t* sta
       if (whole) return Step::kStop;
       continue;
     }
+    // A header that ends where the window does may have lost the "\n" of its blank line
+    // to the edge ("\r" alone reads as an empty line): widen the window to be sure.
+    if (!whole && reader.AtEnd()) continue;
     const uint64_t next = *pos + reader.offset() + h.content_length;
     if (next > size || next < record) return Step::kStop;  // the block runs past the end
     *start = record;

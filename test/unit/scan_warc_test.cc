@@ -1,6 +1,7 @@
 // WARC files: record types, HTTP payloads, compression per record, damage.
 #include <boost/test/unit_test.hpp>
 
+#include "scan/warc_reader.h"
 #include "scan_fixture.h"
 
 using namespace simshard;
@@ -327,4 +328,24 @@ BOOST_AUTO_TEST_CASE(a_large_plain_warc_is_cut_at_record_starts_and_scans_as_the
   Result<std::vector<InputUnit>> one = scanner.ListUnits({gz});
   BOOST_REQUIRE(one.ok());
   BOOST_TEST(one->size() == 1u);
+}
+
+// Headers are read through a window that starts at 4 KiB: records whose headers end at, or
+// a byte either side of, the window's edge are still walked over, so every record start is
+// a cut when the pieces may be as small as one byte.
+BOOST_AUTO_TEST_CASE(warc_cuts_find_every_record_whatever_its_header_length) {
+  std::string file;
+  std::vector<uint64_t> starts;
+  for (int pad = 3960; pad < 4120; ++pad) {
+    starts.push_back(file.size());
+    const std::string block = "Story " + std::to_string(pad) + ".";
+    file += "WARC/1.1\r\nWARC-Type: resource\r\nWARC-Target-URI: http://a.example/" + std::to_string(pad) +
+            "\r\nX-Pad: " + std::string(pad, 'p') + "\r\nContent-Length: " + std::to_string(block.size()) +
+            "\r\n\r\n" + block + "\r\n\r\n";
+  }
+  ScratchDir dir;
+  const std::string path = dir.Write("padded.warc", file);
+  std::vector<uint64_t> cuts = scan::WarcCuts(path, file.size(), 1);
+  starts.erase(starts.begin());  // no cut at the start of the file
+  BOOST_TEST(cuts == starts, boost::test_tools::per_element());
 }
