@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The learned chrome model's figures (doc/INPUTS.md, "Page chrome"): near copies found on
-# the bench crawl, pages archived again when the same crawl comes back as a second night,
-# and dragnet dev pages wrongly merged.
+# the bench crawl, pages archived again when the same crawl comes back on nights 2, 3 and
+# 4, and dragnet dev pages wrongly merged.
 #
 #   bench/chrome_counting.sh BUILD/simshard [DRAGNET_DIR]
 #
@@ -17,8 +17,9 @@ DATA=$(dirname "$BIN")/bench-data
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export SOURCE_DATE_EPOCH=1700000000
-"$BIN" archive "$DATA/crawl.jsonl" --archive "$WORK/a" --report "$WORK/night1.jsonl" --threads 2 --quiet >/dev/null
-"$BIN" archive "$DATA/crawl.jsonl" --archive "$WORK/a" --report "$WORK/night2.jsonl" --threads 2 --quiet >/dev/null
+for night in 1 2 3 4; do
+  "$BIN" archive "$DATA/crawl.jsonl" --archive "$WORK/a" --report "$WORK/night$night.jsonl" --threads 2 --quiet >/dev/null
+done
 if [ -n "$DRAGNET" ]; then
   "$BIN" archive "$DRAGNET/pages" --archive "$WORK/d" --report "$WORK/dragnet.jsonl" --threads 2 --quiet >/dev/null
 fi
@@ -36,9 +37,9 @@ for l in open(f"{work}/night1.jsonl"):
         dropped[n] = r["duplicate_of"]
 found = sum(1 for c, o in truth.items() if c in dropped and dropped[c] == line_id.get(o, dropped.get(o)))
 wrong = sum(1 for c in dropped if c not in truth)
-again = sum(1 for l in open(f"{work}/night2.jsonl") if '"status":"archived"' in l)
+again = [sum(1 for l in open(f"{work}/night{n}.jsonl") if '"status":"archived"' in l) for n in (2, 3, 4)]
 print(f"near copies found: {found} of {len(truth)} ({wrong} wrong drops)")
-print(f"archived again on night 2: {again}")
+print(f"archived again on nights 2 / 3 / 4: {' / '.join(map(str, again))}")
 if dragnet:
     rows = [json.loads(l) for l in open(f"{work}/dragnet.jsonl")]
     kept = {r["id"]: r["source"] for r in rows if r["status"] == "archived"}

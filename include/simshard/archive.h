@@ -53,6 +53,10 @@ struct CatalogEntry {
 
 // What seeding the dedup index needs of one archived document, read from binary catalog
 // columns without parsing text (fast on million-row catalogs).
+// The catalog's 32-bit hash of a document's address (its URL, else its source), as
+// ForEachSeenAddress gives them.
+int64_t AddressHash(std::string_view url_or_source);
+
 struct FingerprintRow {
   uint64_t ordinal = 0;
   uint64_t id = 0;                           // the 16 hex digits of the id, as a number
@@ -139,6 +143,10 @@ class ArchiveWriter {
 
   // Every committed document, in archive order, as the dedup index is seeded from it.
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
+  // The 32-bit address hash (doc/FORMAT.md, section 5) of every URL the archive has seen:
+  // archived documents' URLs and dropped documents' URLs (their sources when they had none).
+  // In no particular order, repeats possible.
+  virtual Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const = 0;
 
   // Small values kept in the catalog across nights (fingerprint config, chrome model).
   // A value put while a shard is open is committed together with that shard.
@@ -196,6 +204,8 @@ class ArchiveReader {
                              const std::function<void(const DroppedEntry&)>& fn) const = 0;
   // Every document's fingerprint, in archive order (`dedup --archive` seeds from it).
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
+  // As ArchiveWriter::ForEachSeenAddress.
+  virtual Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const = 0;
   virtual Result<ArchiveStats> Stats() const = 0;
   virtual Result<std::vector<RunInfo>> Runs() const = 0;
   // Reads every shard and checks checksums and catalog agreement; empty when intact.

@@ -48,6 +48,10 @@ class Reader final : public ArchiveReader {
     return catalog_->ForEachFingerprint(fn);
   }
 
+  Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const override {
+    return catalog_->ForEachSeenAddress(fn);
+  }
+
   Result<DroppedEntry> FindDropped(std::string_view url) const override {
     if (url.empty()) return Status::NotFound("not found");
     return catalog_->FindDropped(url);

@@ -69,6 +69,10 @@ class Writer final : public ArchiveWriter {
 
   Status Recover();
 
+  Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const override {
+    return catalog_->ForEachSeenAddress(fn);
+  }
+
   Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const override {
     ids_ready_ = false;
     ids_.Reset(next_ordinal_);

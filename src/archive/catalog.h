@@ -122,6 +122,8 @@ class Catalog {
   }
   // What the dedup index needs, read from binary columns (no text parsed), by ordinal.
   Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const;
+  // UrlHash of every archived URL and of every dropped row's key (catalog_dropped.cc).
+  Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const;
   // "not found" errors when absent. By URL: the earliest archived with that URL.
   Result<CatalogEntry> FindById(std::string_view id) const;
   Result<CatalogEntry> FindByUrl(std::string_view url) const;

@@ -432,6 +432,23 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
   });
 }
 
+Status Catalog::ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const {
+  if (version_ == 1) {  // text columns: hash the URLs here
+    SIMSHARD_RETURN_IF_ERROR(ForEachV1Document(*this, [&](const CatalogEntry& e) {
+      if (!e.url.empty()) fn(UrlHash(e.url));
+    }));
+  } else {
+    auto st = Prepare(version_ == 2 ? "SELECT url_hash FROM documents WHERE url_hash IS NOT NULL"
+                                    : "SELECT hash FROM url_hashes");
+    if (!st.ok()) return st.status();
+    SIMSHARD_RETURN_IF_ERROR(st->ForEachRow([&] { fn(st->Int(0)); }));
+  }
+  if (!has_dropped_) return Status::OK();
+  auto dropped = Prepare("SELECT key_hash FROM dropped");
+  if (!dropped.ok()) return dropped.status();
+  return dropped->ForEachRow([&] { fn(dropped->Int(0)); });
+}
+
 Result<CatalogEntry> Catalog::FirstRow(Statement* st, std::string_view url, bool check_url) const {
   CatalogEntry entry;
   for (;;) {

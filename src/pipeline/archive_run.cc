@@ -108,6 +108,8 @@ Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& 
   out.decider = std::make_unique<Decider>(options.dedup, fingerprinter, std::move(chrome->model));
   out.decider->Reserve(stats->documents);
   SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, out.decider.get()));
+  Decider* decider = out.decider.get();
+  SIMSHARD_RETURN_IF_ERROR(writer.ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
   if (options.on_event) {
     options.on_event("archive " + dir + ": " + std::to_string(stats->documents) + " documents from " +
                      std::to_string(stats->runs) + " earlier run(s) indexed" +

@@ -15,6 +15,16 @@ std::string DocumentId(const Digest& digest) { return Hex64(digest.high); }
 // from its name. Within a site distances stay as they were; across sites two SimHashes lie
 // about 32 bits apart whatever their text, so a page of another site is found (and must
 // then pass the sketch check too) with a chance below 1e-10.
+bool CountedPages::SeenAddress(int64_t hash) {
+  if (!seen_sorted_) {
+    std::sort(seen_.begin(), seen_.end());
+    seen_.erase(std::unique(seen_.begin(), seen_.end()), seen_.end());
+    seen_.shrink_to_fit();
+    seen_sorted_ = true;
+  }
+  return std::binary_search(seen_.begin(), seen_.end(), static_cast<int32_t>(hash));
+}
+
 bool CountedPages::RepeatsOrCount(std::string_view site, const Digest& digest, const Fingerprint& fp) {
   const uint64_t mask = XXH3_64bits(site.data(), site.size());
   const Digest masked_digest{digest.high ^ mask, digest.low ^ (mask * 0x9E3779B97F4A7C15ull)};
@@ -38,6 +48,7 @@ bool Decider::Seed(const FingerprintRow& row) {
   fp.simhash = row.simhash;
   std::copy_n(row.sketch.begin(), std::min(row.sketch.size(), fp.sketch.size()), fp.sketch.begin());
   KeepId(row.ordinal, row.id, Digest{row.digest_high, row.digest_low}, fp, row.extraction);
+  seeded_ordinal_ = std::max(seeded_ordinal_, row.ordinal);
   return row.digest_ok;
 }
 
@@ -113,6 +124,18 @@ bool Decider::DecideWeak(const Analyzed& a, ReportRow* row) {
   return false;
 }
 
+// Whether this page is evidence of its site's chrome. Not when the archive has seen its
+// address, or holds its text, from an earlier night: it counted then (counting it each
+// night it is crawled again would turn its own paragraphs into chrome); nor when it
+// repeats a page its site has counted tonight. None of this depends on what the run
+// decides: the archive is what it was when the run began.
+bool Decider::CountsForChrome(const Analyzed& a) {
+  if (counted_.SeenAddress(AddressHash(a.doc.url.empty() ? a.doc.source : a.doc.url))) return false;
+  const Match archived = index_.FindExact(a.digest);
+  if (archived.kind != Match::Kind::kNone && archived.ordinal <= seeded_ordinal_) return false;
+  return !counted_.RepeatsOrCount(a.doc.site, a.digest, a.fingerprint);
+}
+
 bool Decider::Decide(Analyzed* a, ReportRow* row) {
   row->source = a->doc.source;
   row->url = a->doc.url;
@@ -126,8 +149,7 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
   // A story crawled again or copied on its own site is counted once: counting each copy
   // would make its own short paragraphs chrome, change its fingerprint on the next night
   // and hide it from its first copy.
-  if (counted_.RepeatsOrCount(a->doc.site, a->digest, a->fingerprint))
-    chrome_.Unobserve(a->doc.site, a->paragraph_keys);
+  if (!CountsForChrome(*a)) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   const Match match = index_.Find(a->digest, a->fingerprint);
   switch (match.kind) {
     case Match::Kind::kNone:

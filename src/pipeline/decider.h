@@ -25,12 +25,19 @@ std::string DocumentId(const Digest& digest);
 class CountedPages {
  public:
   explicit CountedPages(const DedupOptions& options) : index_(options) {}
+  // An address (AddressHash) the archive has seen on an earlier night: a page there was
+  // counted then, and is not counted again however often it is crawled.
+  void AddSeenAddress(int64_t hash) { seen_.push_back(static_cast<int32_t>(hash)); }
+  void ReserveSeen(uint64_t addresses) { seen_.reserve(addresses); }
+  bool SeenAddress(int64_t hash);
   // True when `site` has a counted page that this one repeats; else it is counted now.
   bool RepeatsOrCount(std::string_view site, const Digest& digest, const Fingerprint& fp);
 
  private:
   DedupIndex index_;  // fingerprints and digests under a mask of their site
   uint64_t counted_ = 0;
+  std::vector<int32_t> seen_;  // sorted at the first lookup: 4 bytes an address
+  bool seen_sorted_ = false;
 };
 
 class Decider {
@@ -44,9 +51,12 @@ class Decider {
   // its catalog digest is malformed (it is still indexed by fingerprint). A weak or empty
   // one is indexed for exact lookups only.
   bool Seed(const FingerprintRow& row);
+  // An address the archive has seen (ArchiveWriter::ForEachSeenAddress).
+  void SeedSeenAddress(int64_t hash) { counted_.AddSeenAddress(hash); }
   void Reserve(uint64_t documents) {
     index_.Reserve(documents);
     ids_.reserve(documents);
+    counted_.ReserveSeen(documents);
   }
 
   // Learns and strips chrome (refingerprinting when text changed), then looks for an
@@ -78,6 +88,7 @@ class Decider {
   // A page found weak on this thread: marked, and taken back from the chrome counts.
   void MarkWeakHere(Analyzed* a, std::string why);
   bool DecideWeak(const Analyzed& a, ReportRow* row);
+  bool CountsForChrome(const Analyzed& a);
   std::string IdOf(uint64_t ordinal) const;
 
   CountedPages counted_;
@@ -86,6 +97,7 @@ class Decider {
   ChromeModel chrome_;
   std::vector<uint64_t> ids_;  // by ordinal - 1; 8 bytes a document, not a string
   uint64_t last_ordinal_ = 0;
+  uint64_t seeded_ordinal_ = 0;  // the archive's last: larger ordinals are tonight's
   const std::string kept_status_;
 };
 

@@ -53,6 +53,8 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
   if (!bad.ok()) return bad;
+  pipeline::Decider* decider = out.decider.get();
+  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
   return out;
 }
 

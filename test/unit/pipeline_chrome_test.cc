@@ -3,10 +3,12 @@
 // across sites (doc/INPUTS.md, "Page chrome").
 #include <boost/test/unit_test.hpp>
 
+#include <functional>
 #include <sstream>
 #include <vector>
 
 #include "decider_fixture.h"
+#include "simshard/archive.h"
 #include "simshard/normalize.h"
 
 using namespace simshard;
@@ -71,4 +73,40 @@ BOOST_AUTO_TEST_CASE(a_story_repeated_on_its_own_site_is_counted_once) {
     BOOST_TEST(again.duplicate_of == first.id);
   }
   BOOST_TEST(!decider.chrome().IsChrome("tribune.example", ParagraphKey(quote)));
+}
+
+namespace {
+
+// One night of the Tribune: two stories that quote the same line, and two more. `seed`
+// (optional) gives the decider what the archive holds from earlier nights.
+std::string TribuneNight(const ChromeModel& model, const std::string& quote,
+                         const std::function<void(Decider*)>& seed = {}) {
+  Decider decider(DedupOptions::Defaults(), Fingerprinter(), model);
+  if (seed) seed(&decider);
+  for (int i = 0; i < 4; ++i) {
+    const std::string story = (i < 2 ? quote + "\n\n" : "") + OwnWords(60, 20 + i);
+    DecideAndKeep(&decider, AnalyzeItem("https://tribune.example/" + std::to_string(i), TribunePage(story)));
+  }
+  return decider.chrome().Serialize();
+}
+
+}  // namespace
+
+// A page crawled again on a later night was counted on the night the archive first saw its
+// address (or its text): counting it each night would make the quote its two stories share
+// chrome by the third night.
+BOOST_AUTO_TEST_CASE(a_page_crawled_again_on_a_later_night_is_not_counted_again) {
+  const std::string quote = "\"The ferry will run all winter,\" the harbour master said.";
+  const std::string night1 = TribuneNight(ChromeModel(), quote);
+  std::string model = night1;
+  for (int night = 2; night <= 4; ++night) {
+    model = TribuneNight(ChromeModel::Deserialize(model).value(), quote, [](Decider* d) {
+      for (int i = 0; i < 4; ++i) d->SeedSeenAddress(AddressHash("https://tribune.example/" + std::to_string(i)));
+    });
+    BOOST_TEST(model == night1, "night " << night);
+  }
+  BOOST_TEST(!ChromeModel::Deserialize(model).value().IsChrome("tribune.example", ParagraphKey(quote)));
+  // Without the addresses, each night counts the pages again.
+  const std::string recounted = TribuneNight(ChromeModel::Deserialize(night1).value(), quote);
+  BOOST_TEST(recounted != night1);
 }
