@@ -16,6 +16,7 @@
 #include "pipeline/decider.h"
 #include "quality_corpus.h"
 #include "quality_eval.h"
+#include "simshard/archive.h"
 #include "simshard/dedup.h"
 #include "simshard/fingerprint.h"
 
@@ -64,7 +65,22 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
     auto chrome = simshard::ChromeModel::Deserialize(chrome_bytes);
     Decider decider(setting.options, fingerprinter, chrome.ok() ? *chrome : simshard::ChromeModel());
     decider.Reserve(kept.size());
-    for (const Kept& k : kept) decider.Keep(k.ordinal, k.id, k.digest, k.fingerprint, k.extraction);
+    // As a run seeds from the catalog: the earlier nights' documents, and the addresses of
+    // every page they saw (archived or dropped).
+    for (const Kept& k : kept) {
+      simshard::FingerprintRow row;
+      row.ordinal = k.ordinal;
+      row.id = std::stoull(k.id, nullptr, 16);  // as Keep() reads it
+      row.digest_high = k.digest.high;
+      row.digest_low = k.digest.low;
+      row.simhash = k.fingerprint.simhash;
+      row.sketch = std::string_view(reinterpret_cast<const char*>(k.fingerprint.sketch.data()),
+                                    sizeof k.fingerprint.sketch);
+      row.extraction = k.extraction;
+      decider.Seed(row);
+    }
+    for (size_t i = 0; i < night * per_night; ++i)
+      decider.SeedSeenAddress(simshard::AddressHash(items[i].url.empty() ? items[i].source : items[i].url));
     const size_t end = std::min(items.size(), (night + 1) * per_night);
     for (size_t i = night * per_night; i < end; ++i) {
       RawItem item = items[i];
