@@ -226,6 +226,12 @@ if [ -d "$ARCH" ] && [ "$archived_docs" -gt 0 ]; then
     near1=$(grep -c '"status":"near-duplicate"' "$WORK/report-t1.jsonl" || true)
     row "  same crawl again (night 2)" "$again archived again" "night 1: $near1 near copies" \
         "<= 2% of those" "$([ "$again" -le $((near1 / 50)) ] && echo ok || echo MISSED)"
+    # A third night: pages must not drift as the chrome model sees them again.
+    if "$BIN" archive "$CRAWL" --archive "$WORK/night2" --quiet --report "$WORK/report-night3.jsonl" >/dev/null; then
+      again3=$(grep -c '"status":"archived"' "$WORK/report-night3.jsonl" || true)
+      row "  same crawl again (night 3)" "$again3 archived again" "" "<= 2% of near copies" \
+          "$([ "$again3" -le $((near1 / 50)) ] && echo ok || echo MISSED)"
+    fi
   else
     row "  same crawl again (night 2)" "FAILED" "" "" ""
   fi
