@@ -80,7 +80,7 @@ std::vector<Decision> Run(const std::vector<RawItem>& items, const Setting& sett
       decider.Seed(row);
     }
     for (size_t i = 0; i < night * per_night; ++i)
-      decider.SeedSeenAddress(simshard::AddressHash(items[i].url.empty() ? items[i].source : items[i].url));
+      decider.SeedSeenAddress(simshard::AddressHash(items[i].url, items[i].source));
     const size_t end = std::min(items.size(), (night + 1) * per_night);
     for (size_t i = night * per_night; i < end; ++i) {
       RawItem item = items[i];

@@ -53,9 +53,9 @@ struct CatalogEntry {
 
 // What seeding the dedup index needs of one archived document, read from binary catalog
 // columns without parsing text (fast on million-row catalogs).
-// The catalog's 32-bit hash of a document's address (its URL, else its source), as
-// ForEachSeenAddress gives them.
-int64_t AddressHash(std::string_view url_or_source);
+// The catalog's 32-bit hash of a document's address: its URL, else its source (what a
+// dropped row is found by, and what ForEachSeenAddress gives).
+int64_t AddressHash(std::string_view url, std::string_view source);
 
 struct FingerprintRow {
   uint64_t ordinal = 0;

@@ -110,6 +110,8 @@ int64_t UrlHash(std::string_view url) {
   return static_cast<int32_t>(static_cast<uint32_t>(XXH3_64bits(url.data(), url.size())));
 }
 
-int64_t AddressHash(std::string_view url_or_source) { return UrlHash(url_or_source); }
+int64_t AddressHash(std::string_view url, std::string_view source) {
+  return UrlHash(url.empty() ? source : url);
+}
 
 }  // namespace simshard

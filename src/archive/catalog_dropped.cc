@@ -18,11 +18,6 @@ enum Col {
 };
 constexpr std::string_view kDroppedFrom = " FROM dropped d LEFT JOIN runs r ON r.id = d.run";
 
-// What a dropped row is found by: its URL, or its source when it has none.
-int64_t KeyHash(std::string_view url, std::string_view source) {
-  return UrlHash(url.empty() ? source : url);
-}
-
 bool MatchesDropped(const ListFilter& f, const DroppedEntry& e) {
   const std::string& time = f.by == ListDate::kDate ? e.date : f.by == ListDate::kCrawled ? e.crawled_at : e.archived_at;
   return e.url.starts_with(f.url_prefix) && InTimeRange(f, time);
@@ -42,7 +37,7 @@ Status Catalog::InsertDropped(const DroppedEntry& e) const {
   if (!st.ok()) return st.status();
   Statement* s = *st;
   SIMSHARD_RETURN_IF_ERROR(rows_->EnsureLoaded());
-  s->BindInt(1, KeyHash(e.url, e.source));
+  s->BindInt(1, AddressHash(e.url, e.source));
   SIMSHARD_RETURN_IF_ERROR(rows_->BindUrl(e.url, s, 2));
   SIMSHARD_RETURN_IF_ERROR(rows_->BindSource(e.source, s, 4));
   BindDate(s, 6, e.date);
@@ -64,7 +59,7 @@ Result<bool> Catalog::DecodeDropped(const Statement& s, DroppedEntry* e) const {
       return false;
     }
   }
-  if (KeyHash(e->url, e->source) != s.Int(kKeyHash)) return false;
+  if (AddressHash(e->url, e->source) != s.Int(kKeyHash)) return false;
   ReadDate(s, kDate, &e->date);
   ReadTime(s, kCrawledAt, &e->crawled_at);
   e->run = static_cast<uint64_t>(s.Int(kRun));
@@ -81,7 +76,7 @@ Result<DroppedEntry> Catalog::FindDropped(std::string_view url, std::string_view
   auto st = Cached("SELECT " + std::string(kDroppedColumns) + std::string(kDroppedFrom) +
                    " WHERE d.key_hash = ?1 ORDER BY d.seq");
   if (!st.ok()) return st.status();
-  (*st)->BindInt(1, KeyHash(url, source));
+  (*st)->BindInt(1, AddressHash(url, source));
   DroppedEntry e;
   for (;;) {
     auto row = (*st)->Step();

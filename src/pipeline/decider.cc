@@ -130,7 +130,7 @@ bool Decider::DecideWeak(const Analyzed& a, ReportRow* row) {
 // repeats a page its site has counted tonight. None of this depends on what the run
 // decides: the archive is what it was when the run began.
 bool Decider::CountsForChrome(const Analyzed& a) {
-  if (counted_.SeenAddress(AddressHash(a.doc.url.empty() ? a.doc.source : a.doc.url))) return false;
+  if (counted_.SeenAddress(AddressHash(a.doc.url, a.doc.source))) return false;
   const Match archived = index_.FindExact(a.digest);
   if (archived.kind != Match::Kind::kNone && archived.ordinal <= seeded_ordinal_) return false;
   return !counted_.RepeatsOrCount(a.doc.site, a.digest, a.fingerprint);

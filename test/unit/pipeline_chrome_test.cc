@@ -101,7 +101,7 @@ BOOST_AUTO_TEST_CASE(a_page_crawled_again_on_a_later_night_is_not_counted_again)
   std::string model = night1;
   for (int night = 2; night <= 4; ++night) {
     model = TribuneNight(ChromeModel::Deserialize(model).value(), quote, [](Decider* d) {
-      for (int i = 0; i < 4; ++i) d->SeedSeenAddress(AddressHash("https://tribune.example/" + std::to_string(i)));
+      for (int i = 0; i < 4; ++i) d->SeedSeenAddress(AddressHash("https://tribune.example/" + std::to_string(i), ""));
     });
     BOOST_TEST(model == night1, "night " << night);
   }
