@@ -11,10 +11,6 @@ namespace simshard::pipeline {
 
 std::string DocumentId(const Digest& digest) { return Hex64(digest.high); }
 
-// One index for all sites: each site's SimHashes and digests are XORed with a mask drawn
-// from its name. Within a site distances stay as they were; across sites two SimHashes lie
-// about 32 bits apart whatever their text, so a page of another site is found (and must
-// then pass the sketch check too) with a chance below 1e-10.
 bool CountedPages::SeenAddress(int64_t hash) {
   if (!seen_sorted_) {
     std::sort(seen_.begin(), seen_.end());
@@ -25,6 +21,10 @@ bool CountedPages::SeenAddress(int64_t hash) {
   return std::binary_search(seen_.begin(), seen_.end(), static_cast<int32_t>(hash));
 }
 
+// One index for all sites: each site's SimHashes and digests are XORed with a mask drawn
+// from its name. Within a site distances stay as they were; across sites two SimHashes lie
+// about 32 bits apart whatever their text, so a page of another site is found (and must
+// then pass the sketch check too) with a chance below 1e-10.
 bool CountedPages::RepeatsOrCount(std::string_view site, const Digest& digest, const Fingerprint& fp) {
   const uint64_t mask = XXH3_64bits(site.data(), site.size());
   const Digest masked_digest{digest.high ^ mask, digest.low ^ (mask * 0x9E3779B97F4A7C15ull)};
@@ -128,11 +128,12 @@ bool Decider::DecideWeak(const Analyzed& a, ReportRow* row) {
 // address, or holds its text, from an earlier night: it counted then (counting it each
 // night it is crawled again would turn its own paragraphs into chrome); nor when it
 // repeats a page its site has counted tonight. None of this depends on what the run
-// decides: the archive is what it was when the run began.
-bool Decider::CountsForChrome(const Analyzed& a) {
+// decides: the archive is what it was when the run began, and of `match` (the page's
+// lookup) only an exact match in the archive is asked about, which an earlier decision
+// cannot change: an equal digest is always found first, at its smallest ordinal.
+bool Decider::CountsForChrome(const Analyzed& a, const Match& match) {
   if (counted_.SeenAddress(AddressHash(a.doc.url, a.doc.source))) return false;
-  const Match archived = index_.FindExact(a.digest);
-  if (archived.kind != Match::Kind::kNone && archived.ordinal <= seeded_ordinal_) return false;
+  if (match.kind == Match::Kind::kExact && match.ordinal <= seeded_ordinal_) return false;
   return !counted_.RepeatsOrCount(a.doc.site, a.digest, a.fingerprint);
 }
 
@@ -149,8 +150,8 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
   // A story crawled again or copied on its own site is counted once: counting each copy
   // would make its own short paragraphs chrome, change its fingerprint on the next night
   // and hide it from its first copy.
-  if (!CountsForChrome(*a)) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   const Match match = index_.Find(a->digest, a->fingerprint);
+  if (!CountsForChrome(*a, match)) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   switch (match.kind) {
     case Match::Kind::kNone:
       row->status = kept_status_;

@@ -88,7 +88,7 @@ class Decider {
   // A page found weak on this thread: marked, and taken back from the chrome counts.
   void MarkWeakHere(Analyzed* a, std::string why);
   bool DecideWeak(const Analyzed& a, ReportRow* row);
-  bool CountsForChrome(const Analyzed& a);
+  bool CountsForChrome(const Analyzed& a, const Match& match);
   std::string IdOf(uint64_t ordinal) const;
 
   CountedPages counted_;
