@@ -33,6 +33,10 @@ struct ScanOptions {
   // of about this size, at line ends or record starts, so that a run cut into tasks
   // shares out one large file.
   uint64_t piece_bytes = 64ull << 20;
+  // When set, pieces are also at most the listed input's bytes / `pieces_wanted` (but not
+  // under 1 MiB): a run cut into tasks asks for a few pieces a task, so that one large file
+  // is shared out too.
+  unsigned pieces_wanted = 0;
 };
 
 // A document of up to 1 GiB is read whole into memory; 0 would skip every document.

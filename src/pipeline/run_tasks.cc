@@ -1,7 +1,6 @@
 // A run cut into tasks: slices of the input analysed apart, decided together.
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <memory>
 
@@ -116,24 +115,12 @@ Status CheckTaskNumber(const TaskPlan& plan, unsigned task) {
                                  std::to_string(plan.tasks) + " tasks, numbered from 0");
 }
 
-namespace {
-
-// The scan options of a run cut into `tasks`: large files in pieces of at most a quarter
-// of a task's share of the input (but not under 1 MiB), so that one large file is shared
-// out too. Every task works it out from the same inputs, so all cut them alike.
-ScanOptions TaskScanOptions(const RunOptions& options, unsigned tasks) {
-  constexpr uint64_t kMinPieceBytes = 1 << 20;
-  ScanOptions scan = options.scan;
-  const uint64_t share = Scanner::TotalInputBytes(options.inputs) / (4ull * tasks);
-  scan.piece_bytes = std::min(scan.piece_bytes, std::max(kMinPieceBytes, share));
-  return scan;
-}
-
-}  // namespace
-
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
   SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
-  const Scanner scanner(TaskScanOptions(options, plan.tasks));
+  // Four pieces a task at least: every task lists the same inputs, so all cut them alike.
+  ScanOptions scan = options.scan;
+  scan.pieces_wanted = 4 * plan.tasks;
+  const Scanner scanner(scan);
   Result<std::vector<InputUnit>> units = scanner.ListUnits(options.inputs);
   if (!units.ok()) return units.status();
   const std::span<const InputUnit> slice = SliceOf(*units, task, plan.tasks);

@@ -110,9 +110,16 @@ Result<std::vector<InputUnit>> Scanner::ListUnits(const std::vector<std::string>
   scan::ItemSink unused(ignore);  // the walker lists, it adds nothing
   Walker walker(options_, unused, &units);
   for (const std::string& input : inputs) walker.Visit(fs::path(input), input, 0);
+  uint64_t piece_bytes = options_.piece_bytes;
+  if (options_.pieces_wanted > 0) {
+    constexpr uint64_t kMinPieceBytes = 1 << 20;
+    uint64_t total = 0;
+    for (const InputUnit& unit : units) total += unit.bytes;
+    piece_bytes = std::min(piece_bytes, std::max(kMinPieceBytes, total / options_.pieces_wanted));
+  }
   std::vector<InputUnit> pieces;
   for (const InputUnit& unit : units) {
-    for (InputUnit& piece : scan::CutIntoPieces(unit, options_.piece_bytes))
+    for (InputUnit& piece : scan::CutIntoPieces(unit, piece_bytes))
       pieces.push_back(std::move(piece));
   }
   return pieces;

@@ -349,3 +349,22 @@ BOOST_AUTO_TEST_CASE(warc_cuts_find_every_record_whatever_its_header_length) {
   starts.erase(starts.begin());  // no cut at the start of the file
   BOOST_TEST(cuts == starts, boost::test_tools::per_element());
 }
+
+// A run cut into tasks asks for a few pieces a task: one large file is then cut below
+// piece_bytes, into pieces of the input's bytes / pieces_wanted, never under 1 MiB.
+BOOST_AUTO_TEST_CASE(pieces_wanted_shares_one_large_file_out) {
+  std::string feed;
+  for (int i = 0; feed.size() < (5u << 20); ++i)
+    feed += "{\"url\":\"https://a.example/" + std::to_string(i) + "\",\"text\":\"" + std::string(900, 'w') + "\"}\n";
+  ScratchDir dir;
+  const std::string path = dir.Write("feed.jsonl", feed);
+  ScanOptions options;
+  BOOST_TEST(Scanner(options).ListUnits({path})->size() == 1u);  // under the 64 MiB pieces
+  options.pieces_wanted = 4;
+  Result<std::vector<InputUnit>> four = Scanner(options).ListUnits({path});
+  BOOST_REQUIRE(four.ok());
+  BOOST_TEST(four->size() == 4u);
+  for (const InputUnit& u : *four) BOOST_TEST(u.bytes >= (1u << 20));
+  options.pieces_wanted = 64;  // 80 KB a piece would be asked for: 1 MiB is the floor
+  BOOST_TEST(Scanner(options).ListUnits({path})->size() == 5u);
+}
