@@ -117,7 +117,8 @@ Status CheckTaskNumber(const TaskPlan& plan, unsigned task) {
 
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
   SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
-  // Four pieces a task at least: every task lists the same inputs, so all cut them alike.
+  // Pieces of at most a quarter of a task's share: every task lists the same inputs, so all
+  // cut them alike.
   ScanOptions scan = options.scan;
   scan.pieces_wanted = 4 * plan.tasks;
   const Scanner scanner(scan);
