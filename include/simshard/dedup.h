@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 #include "simshard/bounds.h"
@@ -66,6 +67,13 @@ class DedupIndex {
   // The earliest added document (exact-only or not) with this digest, or kind kNone;
   // never a near match. Not counted in stats().
   Match FindExact(const Digest& digest) const;
+
+  // Every added document that is a near-duplicate candidate (not exact-only) within
+  // max_distance whose sketch similarity reaches min_similarity, as fn(ordinal, distance,
+  // similarity), in no particular order: the set Find takes the earliest of. Matching
+  // split across tasks asks this, and picks later, once it knows which were kept.
+  using NearFn = std::function<void(uint64_t ordinal, int distance, double similarity)>;
+  void ForEachNear(const Fingerprint& fp, const NearFn& fn) const;
 
   const DedupStats& stats() const;
   uint64_t size() const;

@@ -115,6 +115,14 @@ Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
 // - write (one task per slice): the slice's kept documents into shards of its own;
 // - merge (one task): those shards taken into the archive in slice order, the run
 //   committed. A merge run again after it was killed completes it.
+// Before decide, matching is split so that no task holds the whole dedup index:
+// - chrome (one task): every page through the site chrome model, in input order;
+// - match (one task per share): every page against a share of the archive's documents
+//   and of tonight's pages.
+Status RunChromeStage(const RunOptions& options, const TaskPlan& plan);
+Status RunMatchTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
+bool ArchiveChromed(const TaskPlan& plan);
+std::vector<unsigned> PendingMatchTasks(const TaskPlan& plan);
 Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan& plan);
 Status WriteArchiveTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& plan);
@@ -135,10 +143,13 @@ struct SlurmOptions {
 };
 struct SlurmJobs {
   std::string analyze_job;  // empty when every slice was already analysed
+  std::string chrome_job;   // archive runs: empty when not run again
+  std::string match_job;    // archive runs: empty when every share was already matched
   std::string decide_job;   // empty when an archive run was decided already
   std::string write_job;    // archive runs: empty when every slice was already written
   std::string merge_job;    // archive runs
   std::vector<unsigned> tasks;  // the analyse array indices submitted
+  std::vector<unsigned> match_tasks;  // the match array indices submitted
   std::vector<unsigned> write_tasks;  // the write array indices submitted
   // The job whose end is the run's end; it records the run's exit code.
   const std::string& last_job() const { return merge_job.empty() ? decide_job : merge_job; }
@@ -152,6 +163,8 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
 struct SlurmProgress {
   unsigned tasks = 0, done = 0, failed = 0;
   bool deciding = false;  // the analyse tasks are over and the decide job runs
+  bool chroming = false;  // archive runs: the chrome job runs
+  unsigned matched = 0;   // archive runs: match tasks done
   unsigned written = 0;   // archive runs: write tasks done
   bool merging = false;   // archive runs: the merge job runs
 };

@@ -131,6 +131,20 @@ int MergeHere(const CommandHelp& help, const po::variables_map& vm, const RunOpt
   return code;
 }
 
+// The chrome stage unless it is done, then every match task still to run.
+int MatchHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run, const TaskPlan& plan) {
+  const Log log = MakeLog(help.name, vm);
+  if (!ArchiveChromed(plan)) {
+    log.Detail("taking learned site chrome out of every page");
+    if (const Status chromed = RunChromeStage(run, plan); !chromed.ok()) return Fail(help.name, chromed);
+  }
+  for (unsigned t : PendingMatchTasks(plan)) {
+    log.Detail("matching against share " + std::to_string(t + 1) + " of " + std::to_string(plan.tasks));
+    if (const Status matched = RunMatchTask(run, plan, t); !matched.ok()) return Fail(help.name, matched);
+  }
+  return kOk;
+}
+
 int WriteHere(const CommandHelp& help, const RunOptions& run, const TaskPlan& plan, unsigned task) {
   const Status written = WriteArchiveTask(run, plan, task);
   return written.ok() ? kOk : Fail(help.name, written);
@@ -146,6 +160,7 @@ int RunTasksHere(const CommandHelp& help, const po::variables_map& vm, const Run
   }
   if (!plan.archive) return DecideHere(help, vm, run, plan);
   if (!ArchiveDecided(plan)) {
+    if (const int code = MatchHere(help, vm, run, plan); code != kOk) return code;
     if (const int code = DecideArchiveHere(help, vm, run, plan); code != kOk) return code;
   }
   for (unsigned t : PendingWriteTasks(plan)) {
@@ -164,8 +179,11 @@ std::string SelfPath() {
 void PrintProgress(const Log& log, const TaskPlan& plan, const SlurmProgress& p) {
   std::string line = "simshard " + log.command + ": slurm: " + std::to_string(p.done) + " of " +
                      std::to_string(p.tasks) + " analyse tasks done, " + std::to_string(p.failed) + " failed";
-  if (plan.archive) line += ", " + std::to_string(p.written) + " of " + std::to_string(p.tasks) + " write tasks done";
-  line += p.deciding ? "; deciding" : p.merging ? "; merging" : "";
+  if (plan.archive) {
+    line += ", " + std::to_string(p.matched) + " of " + std::to_string(p.tasks) + " match tasks done, " +
+            std::to_string(p.written) + " of " + std::to_string(p.tasks) + " write tasks done";
+  }
+  line += p.chroming ? "; taking out site chrome" : p.deciding ? "; deciding" : p.merging ? "; merging" : "";
   log.Info(line);
 }
 
@@ -177,6 +195,9 @@ std::string SubmittedLine(const TaskPlan& plan, const SlurmJobs& jobs) {
   if (plan.archive) {
     line += ", write job " + JobName(jobs.write_job) + " (" + std::to_string(jobs.write_tasks.size()) + " of " +
             std::to_string(plan.tasks) + " tasks), merge job " + jobs.merge_job;
+    // Added after the jobs this line has always named, so that scripts reading them still do.
+    line += "; before decide: chrome job " + JobName(jobs.chrome_job) + ", match job " + JobName(jobs.match_job) +
+            " (" + std::to_string(jobs.match_tasks.size()) + " of " + std::to_string(plan.tasks) + " tasks)";
   }
   return line;
 }
@@ -289,11 +310,12 @@ Result<RecordedRun> ReadRecordedRun(const std::string& work_dir) {
   return r;
 }
 
-// A task of an array (analyse or write); a failure leaves a note `--wait` counts.
+// A task of an array (analyse, match or write); a failure leaves a note `--wait` counts.
 int RunArrayTask(const std::string& stage, const RecordedRun& r, unsigned task) {
   const std::string failed = StageLogPath(r.plan, stage + "-" + std::to_string(task) + ".failed");
   ::unlink(failed.c_str());
   const Status done = stage == "analyze" ? RunAnalyzeTask(r.options, r.plan, task)
+                      : stage == "match" ? RunMatchTask(r.options, r.plan, task)
                                          : WriteArchiveTask(r.options, r.plan, task);
   if (done.ok()) return kOk;
   WriteFileDurably(failed, done.message() + "\n");
@@ -304,18 +326,20 @@ int RunArrayTask(const std::string& stage, const RecordedRun& r, unsigned task) 
 
 int StageCommand(const std::vector<std::string>& args) {
   const CommandHelp help{
-      "stage", "simshard stage analyze|decide|write|merge --work-dir DIR [--task N]",
+      "stage", "simshard stage analyze|chrome|match|decide|write|merge --work-dir DIR [--task N]",
       "Runs one task of a run cut into tasks (archive or dedup with --tasks or --executor\n"
       "slurm), with the options that run recorded in DIR. `analyze` reads slice N of the\n"
       "input into DIR; N comes from --task, else SLURM_ARRAY_TASK_ID, else\n"
       "JOB_COMPLETION_INDEX. `decide` decides every slice in input order and writes the\n"
-      "report (dedup: and the kept file), as the run would. An archive run then has\n"
-      "`write` (slice N's kept documents into shards of its own) and `merge` (every slice's\n"
-      "shards into the archive, the run committed). Exit codes: those of the run.",
+      "report (dedup: and the kept file), as the run would. An archive run has `chrome`\n"
+      "(every page through the site chrome model) and `match` (every page against share N\n"
+      "of the archive's and tonight's documents) before `decide`, then `write` (slice N's\n"
+      "kept documents into shards of its own) and `merge` (every slice's shards into the\n"
+      "archive, the run committed). Exit codes: those of the run.",
       "  SLURM_ARRAY_TASK_ID=3 simshard stage analyze --work-dir /srv/news/tasks"};
   po::options_description options("Stage options");
   options.add_options()
-      ("stage", po::value<std::string>()->value_name("analyze|decide|write|merge"), "which stage")
+      ("stage", po::value<std::string>()->value_name("analyze|chrome|match|decide|write|merge"), "which stage")
       ("work-dir", po::value<std::string>()->value_name("DIR"), "the run's work folder")
       ("task", po::value<int64_t>()->value_name("N"),
        WithRange("the task number", Bounds<int64_t>{0, kTasksBounds.max - 1}).c_str());
@@ -327,15 +351,20 @@ int StageCommand(const std::vector<std::string>& args) {
   Require(vm, "stage");
   Require(vm, "work-dir");
   const std::string stage = vm["stage"].as<std::string>();
-  if (stage != "analyze" && stage != "decide" && stage != "write" && stage != "merge")
-    throw UsageError("the stage must be analyze, decide, write or merge");
-  const bool array = stage == "analyze" || stage == "write";
+  if (stage != "analyze" && stage != "chrome" && stage != "match" && stage != "decide" && stage != "write" &&
+      stage != "merge")
+    throw UsageError("the stage must be analyze, chrome, match, decide, write or merge");
+  const bool array = stage == "analyze" || stage == "match" || stage == "write";
   const unsigned task = array ? TaskNumber(vm) : 0;
   Result<RecordedRun> r = ReadRecordedRun(vm["work-dir"].as<std::string>());
   if (!r.ok()) return Fail("stage", r.status());
-  if (!r->plan.archive && (stage == "write" || stage == "merge"))
-    throw UsageError("a dedup run has no " + stage + " stage: it ends with decide");
+  if (!r->plan.archive && stage != "analyze" && stage != "decide")
+    throw UsageError("a dedup run has no " + stage + " stage: it has analyze and decide");
   if (array) return RunArrayTask(stage, *r, task);
+  if (stage == "chrome") {
+    const Status chromed = RunChromeStage(r->options, r->plan);
+    return chromed.ok() ? kOk : Fail("stage", chromed);
+  }
   if (stage == "merge") return MergeHere(r->help, r->vm, r->options, r->plan);
   return r->plan.archive ? DecideArchiveHere(r->help, r->vm, r->options, r->plan)
                     : DecideHere(r->help, r->vm, r->options, r->plan);

@@ -294,6 +294,15 @@ Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
   return match;
 }
 
+void DedupIndex::ForEachNear(const Fingerprint& fp, const NearFn& fn) const {
+  Impl& m = *impl_;
+  m.IndexPending();
+  m.ForEachCandidate(fp.simhash, [&](uint32_t doc, int distance) {
+    const double similarity = SketchSimilarity(m.sketches[doc], fp.sketch);
+    if (similarity >= m.options.min_similarity) fn(m.ordinals[doc], distance, similarity);
+  });
+}
+
 const DedupStats& DedupIndex::stats() const { return impl_->stats; }
 uint64_t DedupIndex::size() const {
   return impl_->ordinals.size() + impl_->exact_only_ordinals.size();

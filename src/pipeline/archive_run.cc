@@ -86,7 +86,7 @@ bool DroppedRow(const ReportRow& row, const Analyzed& a, DroppedEntry* entry) {
   return true;
 }
 
-Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer) {
+Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer, bool seed) {
   const std::string& dir = options.archive_dir;
   const Fingerprinter fingerprinter;
   ArchiveDecider out;
@@ -106,6 +106,7 @@ Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& 
   if (!runs.ok()) return runs.status();
   out.runs = runs->empty() ? 0 : runs->back().id;
   out.decider = std::make_unique<Decider>(options.dedup, fingerprinter, std::move(chrome->model));
+  if (!seed) return out;
   out.decider->Reserve(stats->documents);
   SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, out.decider.get()));
   Decider* decider = out.decider.get();

@@ -15,14 +15,15 @@
 namespace simshard::pipeline {
 
 // The decider of a run on this archive: its fingerprint settings checked (and recorded on a
-// new archive), its chrome model loaded and its dedup index seeded with every document.
+// new archive), its chrome model loaded and, when `seed`, its dedup index seeded with
+// every document and its chrome counts with every address the archive has seen.
 struct ArchiveDecider {
   std::unique_ptr<Decider> decider;
   std::string config;      // the fingerprint settings' name
   std::string chrome_key;  // the state key of the chrome model loaded, empty when none
   uint64_t runs = 0;       // runs the archive has begun (the next is runs + 1)
 };
-Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer);
+Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer, bool seed = true);
 
 // The record a kept document is archived as.
 Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run, const std::string& archived_at);

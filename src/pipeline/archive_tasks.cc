@@ -12,7 +12,9 @@
 #include "pipeline/archive_run.h"
 #include "pipeline/archive_state.h"
 #include "pipeline/run_json.h"
+#include "pipeline/match_stages.h"
 #include "pipeline/run_loop.h"
+#include "pipeline/slice_files.h"
 #include "pipeline/stage_file.h"
 #include "simshard/pipeline.h"
 #include "util/clock.h"
@@ -29,17 +31,12 @@ using pipeline::Decision;
 
 constexpr std::string_view kPlanMagic = "simshard-decided-run 1";
 
-std::string SlicePath(const TaskPlan& plan, const char* kind, unsigned task) {
-  char name[64];
-  std::snprintf(name, sizeof name, "/%s-%05u-of-%05u", kind, task, plan.tasks);
-  return plan.work_dir + name;
-}
+using pipeline::TaskFilePath;
 
-std::string DecisionPath(const TaskPlan& plan, unsigned task) { return SlicePath(plan, "decided", task); }
-std::string WriteDir(const TaskPlan& plan, unsigned task) { return SlicePath(plan, "write", task); }
+std::string DecisionPath(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "decided", task); }
+std::string WriteDir(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "write", task); }
 std::string WrittenPath(const TaskPlan& plan, unsigned task) { return WriteDir(plan, task) + ".done"; }
 std::string PlanPath(const TaskPlan& plan) { return plan.work_dir + "/decided.run"; }
-std::string ChromePath(const TaskPlan& plan) { return plan.work_dir + "/decided.chrome"; }
 
 // What the decide task settled for the whole run: the merge commits it as it is.
 struct DecidedRun {
@@ -102,58 +99,6 @@ Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
   }
   if (r.run == 0 || r.first_ordinal == 0) return Status::Corruption(PlanPath(plan) + ": damaged (run the decide task again)");
   return r;
-}
-
-// The decide task's output: each decision goes to the file of the slice its document
-// came from. Slices are finished in order, empty ones too.
-class DecisionFiles {
- public:
-  DecisionFiles(const TaskPlan& plan, std::vector<uint64_t> slice_ends)
-      : plan_(plan), ends_(std::move(slice_ends)) {}
-
-  // `seq` is the document's place in the whole input.
-  Status Append(uint64_t seq, Decision* d) {
-    while (slice_ < ends_.size() && seq >= ends_[slice_]) SIMSHARD_RETURN_IF_ERROR(FinishSlice());
-    if (slice_ == ends_.size()) return Status::Corruption("document " + std::to_string(seq) + " is in no slice");
-    SIMSHARD_RETURN_IF_ERROR(OpenSlice());
-    d->index = seq - (slice_ == 0 ? 0 : ends_[slice_ - 1]);
-    return writer_->Append(*d);
-  }
-
-  Status Finish() {
-    while (slice_ < ends_.size()) SIMSHARD_RETURN_IF_ERROR(FinishSlice());
-    return Status::OK();
-  }
-
- private:
-  Status OpenSlice() {
-    if (writer_) return Status::OK();
-    writer_ = std::make_unique<pipeline::StageWriter>();
-    return writer_->Open(DecisionPath(plan_, static_cast<unsigned>(slice_)), pipeline::kDecisionMagic);
-  }
-  Status FinishSlice() {
-    SIMSHARD_RETURN_IF_ERROR(OpenSlice());
-    SIMSHARD_RETURN_IF_ERROR(writer_->Finish());
-    writer_.reset();
-    ++slice_;
-    return Status::OK();
-  }
-
-  const TaskPlan& plan_;
-  std::vector<uint64_t> ends_;  // one past each slice's last document
-  size_t slice_ = 0;
-  std::unique_ptr<pipeline::StageWriter> writer_;
-};
-
-Result<std::vector<uint64_t>> SliceEnds(const RunOptions& staged) {
-  std::vector<uint64_t> ends;
-  uint64_t total = 0;
-  for (const std::string& path : staged.stage_files) {
-    Result<uint64_t> n = pipeline::StageRecordCount(path);
-    if (!n.ok()) return n.status();
-    ends.push_back(total += *n);
-  }
-  return ends;
 }
 
 Decision KeptDecision(Analyzed& a, uint64_t ordinal) {
@@ -247,43 +192,53 @@ std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan) {
   return pending;
 }
 
+// The decisions, from the chrome stage's records and the match tasks' findings: this task
+// holds no dedup index (match_stages.h).
 Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan& plan) {
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
   Result<RunOptions> staged = DecideTaskOptions(options, plan);
   if (!staged.ok()) return staged.status();
+  Result<pipeline::ChromedRun> chromed = pipeline::ReadChromedRun(plan);
+  if (!chromed.ok()) return chromed.status();
+  if (const std::vector<unsigned> pending = PendingMatchTasks(plan); !pending.empty()) {
+    return Status::InvalidArgument("the match stage is not complete: task(s) " + TaskList(pending) +
+                                   " have not finished; run them (again) first");
+  }
   ::unlink(PlanPath(plan).c_str());  // decided again: what was written from before is stale
   for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(WrittenPath(plan, t).c_str());
-  Result<std::vector<uint64_t>> ends = SliceEnds(*staged);
+  Result<std::vector<uint64_t>> ends = pipeline::SliceEnds(staged->stage_files);
   if (!ends.ok()) return ends.status();
   std::unique_ptr<pipeline::AnalyzedStream> analysis = pipeline::StartAnalysis(*staged);
-  // The writer lock keeps other runs out while deciding; nothing is written but the
-  // fingerprint settings of a new archive.
+  // The writer lock keeps other runs out while deciding.
   Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(options.archive_dir, WriterOptions(options));
   if (!writer.ok()) return writer.status();
-  Result<pipeline::ArchiveDecider> prepared = pipeline::PrepareDecider(*staged, **writer);
+  Result<pipeline::ArchiveDecider> prepared = pipeline::PrepareDecider(*staged, **writer, /*seed=*/false);
   if (!prepared.ok()) return prepared.status();
-  pipeline::Decider& decider = *prepared->decider;
+  pipeline::MatchedDecider decider(plan, chromed->last_ordinal + 1);
+  SIMSHARD_RETURN_IF_ERROR(decider.Open());
   DecidedRun run{prepared->runs + 1, decider.next_ordinal(), UtcNowIso8601(), prepared->config,
                  prepared->chrome_key, NewToken(), {}};
-  DecisionFiles files(plan, std::move(*ends));
+  pipeline::PerSliceFiles files([&](unsigned t) { return DecisionPath(plan, t); }, pipeline::kDecisionMagic,
+                                std::move(*ends));
+  auto append = [&](uint64_t seq, Decision* d) -> Status {
+    Result<pipeline::StageWriter*> out = files.For(seq, &d->index);
+    return out.ok() ? (*out)->Append(*d) : out.status();
+  };
   uint64_t next_ordinal = run.first_ordinal;
   auto keep = [&](Analyzed&& a, const std::string&) -> Result<uint64_t> {
     Decision d = KeptDecision(a, next_ordinal++);
-    SIMSHARD_RETURN_IF_ERROR(files.Append(a.doc.seq, &d));
+    SIMSHARD_RETURN_IF_ERROR(append(a.doc.seq, &d));
     return d.ordinal;
   };
   auto decided = [&](const ReportRow& row, const Analyzed& a) {
     Decision d;
-    return pipeline::DroppedRow(row, a, &d.dropped) ? files.Append(a.doc.seq, &d) : Status::OK();
+    return pipeline::DroppedRow(row, a, &d.dropped) ? append(a.doc.seq, &d) : Status::OK();
   };
-  std::string chrome;
-  auto save_chrome_model = [&] { chrome = pipeline::PackChromeModel(decider.chrome().Serialize()); };
-  Result<RunSummary> summary =
-      pipeline::DecideAll(*staged, std::move(analysis), &decider, keep, decided, save_chrome_model);
+  Result<RunSummary> summary = pipeline::DecideAll(*staged, std::move(analysis), &decider, keep, decided);
+  SIMSHARD_RETURN_IF_ERROR(decider.status());
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(files.Finish());
   run.summary = *summary;
-  SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(ChromePath(plan), chrome));
   SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(PlanPath(plan), PlanText(run)));  // last: the stage is done
   return summary;
 }
@@ -325,7 +280,7 @@ Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& 
   summary.run_id = run->run;
   if (!*finished) {
     SIMSHARD_RETURN_IF_ERROR(AdoptSlices(plan, &writer));
-    Result<std::string> chrome = ReadFile(ChromePath(plan));
+    Result<std::string> chrome = ReadFile(pipeline::ChromeModelPath(plan));
     if (!chrome.ok()) return chrome.status();
     SIMSHARD_RETURN_IF_ERROR(writer.PutState(pipeline::ChromeKey(run->run), *chrome));
     SIMSHARD_RETURN_IF_ERROR(writer.FinishRun(pipeline::CountsJson(summary)));
@@ -339,12 +294,13 @@ Status RemoveTaskFiles(const TaskPlan& plan) {
   boost::system::error_code ec;
   for (unsigned t = 0; t < plan.tasks; ++t) {
     for (const std::string& path :
-         {StageFilePath(plan, t), DecideFilePath(plan, t), DecisionPath(plan, t), WrittenPath(plan, t)})
+         {StageFilePath(plan, t), DecideFilePath(plan, t), pipeline::ChromedPath(plan, t),
+          pipeline::MatchesPath(plan, t), DecisionPath(plan, t), WrittenPath(plan, t)})
       ::unlink(path.c_str());
     fs::remove_all(WriteDir(plan, t), ec);
   }
-  ::unlink(ChromePath(plan).c_str());
-  ::unlink(PlanPath(plan).c_str());
+  for (const std::string& path : {pipeline::ChromeModelPath(plan), pipeline::ChromedRunPath(plan), PlanPath(plan)})
+    ::unlink(path.c_str());
   return ec ? Status::IOError(plan.work_dir + ": cannot remove the run's files: " + ec.message()) : Status::OK();
 }
 

@@ -37,10 +37,8 @@ bool CountedPages::RepeatsOrCount(std::string_view site, const Digest& digest, c
 
 Decider::Decider(DedupOptions dedup, Fingerprinter fingerprinter, ChromeModel chrome,
                  std::string kept_status)
-    : counted_(dedup),
+    : learner_(dedup, std::move(fingerprinter), std::move(chrome)),
       index_(dedup),
-      fingerprinter_(std::move(fingerprinter)),
-      chrome_(std::move(chrome)),
       kept_status_(std::move(kept_status)) {}
 
 bool Decider::Seed(const FingerprintRow& row) {
@@ -80,12 +78,12 @@ std::string Decider::IdOf(uint64_t ordinal) const {
 // Weak pages teach the chrome model nothing. Distinct weak pages are all kept, so counting
 // them would let a site's failed extractions (the same teaser or caption on many pages)
 // make a story's own paragraphs chrome, as counting duplicates once did (doc/INPUTS.md).
-void Decider::MarkWeakHere(Analyzed* a, std::string why) {
+void ChromeLearner::MarkWeakHere(Analyzed* a, std::string why) {
   chrome_.Unobserve(a->doc.site, a->paragraph_keys);
   MarkWeak(a, Extraction::kWeak, std::move(why));
 }
 
-void Decider::StripChrome(Analyzed* a) {
+void ChromeLearner::Strip(Analyzed* a) {
   const std::string& site = a->doc.site;
   chrome_.Observe(site, a->paragraph_keys);
   ChromeStrip strip = chrome_.Apply(site, a->doc.text, a->paragraph_keys);
@@ -128,13 +126,11 @@ bool Decider::DecideWeak(const Analyzed& a, ReportRow* row) {
 // address, or holds its text, from an earlier night: it counted then (counting it each
 // night it is crawled again would turn its own paragraphs into chrome); nor when it
 // repeats a page its site has counted tonight. None of this depends on what the run
-// decides: the archive is what it was when the run began, and of `match` (the page's
-// lookup) only an exact match in the archive is asked about, which an earlier decision
-// cannot change: an equal digest is always found first, at its smallest ordinal.
-bool Decider::CountsForChrome(const Analyzed& a, const Match& match) {
-  if (counted_.SeenAddress(AddressHash(a.doc.url, a.doc.source))) return false;
-  if (match.kind == Match::Kind::kExact && match.ordinal <= seeded_ordinal_) return false;
-  return !counted_.RepeatsOrCount(a.doc.site, a.digest, a.fingerprint);
+// decides: the archive is what it was when the run began.
+void ChromeLearner::Count(const Analyzed& a, bool archive_holds_text) {
+  const bool counts = !counted_.SeenAddress(AddressHash(a.doc.url, a.doc.source)) && !archive_holds_text &&
+                      !counted_.RepeatsOrCount(a.doc.site, a.digest, a.fingerprint);
+  if (!counts) chrome_.Unobserve(a.doc.site, a.paragraph_keys);
 }
 
 bool Decider::Decide(Analyzed* a, ReportRow* row) {
@@ -145,13 +141,15 @@ bool Decider::Decide(Analyzed* a, ReportRow* row) {
     row->reason = a->doc.skip_reason;
     return false;
   }
-  if (a->doc.extraction == Extraction::kExtracted) StripChrome(a);
+  if (a->doc.extraction == Extraction::kExtracted) learner_.Strip(a);
   if (a->doc.extraction != Extraction::kExtracted) return DecideWeak(*a, row);
   // A story crawled again or copied on its own site is counted once: counting each copy
   // would make its own short paragraphs chrome, change its fingerprint on the next night
-  // and hide it from its first copy.
+  // and hide it from its first copy. Of the lookup only an exact match in the archive is
+  // asked about, which no decision of the run can change: an equal digest is always
+  // found first, at its smallest ordinal.
   const Match match = index_.Find(a->digest, a->fingerprint);
-  if (!CountsForChrome(*a, match)) chrome_.Unobserve(a->doc.site, a->paragraph_keys);
+  learner_.Count(*a, match.kind == Match::Kind::kExact && match.ordinal <= seeded_ordinal_);
   switch (match.kind) {
     case Match::Kind::kNone:
       row->status = kept_status_;

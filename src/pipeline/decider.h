@@ -40,7 +40,50 @@ class CountedPages {
   bool seen_sorted_ = false;
 };
 
-class Decider {
+// What the deciding loop (DecideAll) asks of a decider: one decision per document, in
+// input order, and the kept ones registered under the ordinal the archive gives them.
+class DocumentDecider {
+ public:
+  virtual ~DocumentDecider() = default;
+  // Fills `row` except for an archived id; true when the document is new and kept.
+  virtual bool Decide(Analyzed* a, ReportRow* row) = 0;
+  // Registers a kept document under `ordinal`, with its id's 16 hex digits as a number.
+  virtual void KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp,
+                      Extraction extraction) = 0;
+  // The ordinal the next kept document gets.
+  virtual uint64_t next_ordinal() const = 0;
+};
+
+// The per-site chrome model as a run uses it: learned from each site's pages in input
+// order, taken out of each page's text. What it learns depends on the pages of each site
+// and on the archive as the run found it, never on a dedup decision, so it can run as a
+// stage of its own before matching (doc/INPUTS.md, "Page chrome").
+class ChromeLearner {
+ public:
+  ChromeLearner(const DedupOptions& dedup, Fingerprinter fingerprinter, ChromeModel chrome)
+      : counted_(dedup), fingerprinter_(std::move(fingerprinter)), chrome_(std::move(chrome)) {}
+
+  void SeedSeenAddress(int64_t hash) { counted_.AddSeenAddress(hash); }
+  void ReserveSeen(uint64_t addresses) { counted_.ReserveSeen(addresses); }
+
+  // Learns from an extracted page and takes known chrome out of its text (refingerprinting
+  // it), or marks it weak when little or nothing else is left.
+  void Strip(Analyzed* a);
+  // After Strip, for a page still extracted: takes it back out of its site's counts unless
+  // it is evidence of chrome. `archive_holds_text`: the archive holds its digest.
+  void Count(const Analyzed& a, bool archive_holds_text);
+
+  const ChromeModel& chrome() const { return chrome_; }
+
+ private:
+  void MarkWeakHere(Analyzed* a, std::string why);
+
+  CountedPages counted_;
+  Fingerprinter fingerprinter_;
+  ChromeModel chrome_;
+};
+
+class Decider : public DocumentDecider {
  public:
   // `kept_status` is the report status of a new document ("archived", or "kept" when
   // nothing is archived).
@@ -52,20 +95,19 @@ class Decider {
   // one is indexed for exact lookups only.
   bool Seed(const FingerprintRow& row);
   // An address the archive has seen (ArchiveWriter::ForEachSeenAddress).
-  void SeedSeenAddress(int64_t hash) { counted_.AddSeenAddress(hash); }
+  void SeedSeenAddress(int64_t hash) { learner_.SeedSeenAddress(hash); }
   void Reserve(uint64_t documents) {
     index_.Reserve(documents);
     ids_.reserve(documents);
-    counted_.ReserveSeen(documents);
+    learner_.ReserveSeen(documents);
   }
 
-  // Learns and strips chrome (refingerprinting when text changed), then looks for an
-  // earlier document this one repeats. What the chrome model learns does not depend on
-  // what is decided (CountedPages). Fills `row` except for an archived id.
-  // Returns true when the document is new and should be kept.
+  // Learns and strips chrome (ChromeLearner), then looks for an earlier document this one
+  // repeats. Fills `row` except for an archived id. Returns true when the document is new
+  // and should be kept.
   // A weak or empty page (as extracted, or once known chrome is out) is looked up by the
   // digest of its bytes alone and teaches the chrome model nothing (doc/DEDUP.md).
-  bool Decide(Analyzed* a, ReportRow* row);
+  bool Decide(Analyzed* a, ReportRow* row) override;
 
   // Registers a kept document under `ordinal` (its archive order) and id; a weak or
   // empty one for exact lookups only.
@@ -73,28 +115,22 @@ class Decider {
             Extraction extraction = Extraction::kExtracted);
   // The same with the id's 16 hex digits as a number: nothing to parse.
   void KeepId(uint64_t ordinal, uint64_t id, const Digest& digest, const Fingerprint& fp,
-              Extraction extraction = Extraction::kExtracted);
+              Extraction extraction = Extraction::kExtracted) override;
 
   // The ordinal the next kept document gets: one past the largest seeded or kept, as the
   // archive numbers them, so the decider need not wait for the writer to learn it.
-  uint64_t next_ordinal() const { return last_ordinal_ + 1; }
+  uint64_t next_ordinal() const override { return last_ordinal_ + 1; }
 
   uint64_t indexed() const { return index_.size(); }
-  const ChromeModel& chrome() const { return chrome_; }
+  const ChromeModel& chrome() const { return learner_.chrome(); }
   const DedupStats& dedup_stats() const { return index_.stats(); }
 
  private:
-  void StripChrome(Analyzed* a);
-  // A page found weak on this thread: marked, and taken back from the chrome counts.
-  void MarkWeakHere(Analyzed* a, std::string why);
   bool DecideWeak(const Analyzed& a, ReportRow* row);
-  bool CountsForChrome(const Analyzed& a, const Match& match);
   std::string IdOf(uint64_t ordinal) const;
 
-  CountedPages counted_;
+  ChromeLearner learner_;
   DedupIndex index_;
-  Fingerprinter fingerprinter_;
-  ChromeModel chrome_;
   std::vector<uint64_t> ids_;  // by ordinal - 1; 8 bytes a document, not a string
   uint64_t last_ordinal_ = 0;
   uint64_t seeded_ordinal_ = 0;  // the archive's last: larger ordinals are tonight's

@@ -61,7 +61,7 @@ struct DecidedDoc {
 
 // Chrome, dedup and the id: everything later documents' decisions depend on. A kept
 // document is registered under the ordinal the archive will give it.
-DecidedDoc DecideNext(Analyzed&& a, Decider* decider) {
+DecidedDoc DecideNext(Analyzed&& a, DocumentDecider* decider) {
   DecidedDoc d{std::move(a), {}, false};
   d.kept = decider->Decide(&d.a, &d.row);
   if (d.kept) {
@@ -108,7 +108,7 @@ class Recorder {
 // encoding, catalog rows) and writes the report: two serial stages that overlap, for any
 // number of analysis workers. The order of both is the input order, so decisions, ids and
 // shard bytes are those of deciding and recording each document in turn.
-Status DecideAndRecordApart(AnalyzedStream* stream, Decider* decider, Recorder* recorder,
+Status DecideAndRecordApart(AnalyzedStream* stream, DocumentDecider* decider, Recorder* recorder,
                             const AfterLastDecisionFn& after_last_decision) {
   constexpr size_t kBatch = 64;
   BoundedQueue<std::vector<DecidedDoc>> decided(4);
@@ -198,14 +198,14 @@ std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options) {
                                           FullAnalysis(Fingerprinter()));
 }
 
-Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
+Result<RunSummary> DecideAll(const RunOptions& options, DocumentDecider* decider, const KeepFn& keep,
                              const DecidedFn& decided,
                              const AfterLastDecisionFn& after_last_decision) {
   return DecideAll(options, StartAnalysis(options), decider, keep, decided, after_last_decision);
 }
 
 Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<AnalyzedStream> stream,
-                             Decider* decider, const KeepFn& keep, const DecidedFn& decided,
+                             DocumentDecider* decider, const KeepFn& keep, const DecidedFn& decided,
                              const AfterLastDecisionFn& after_last_decision) {
   const auto start = Clock::now();
   RunSummary summary;

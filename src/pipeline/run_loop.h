@@ -41,12 +41,12 @@ using AfterLastDecisionFn = std::function<void()>;
 std::unique_ptr<AnalyzedStream> StartAnalysis(const RunOptions& options);
 
 // Runs the whole input through `decider`. Report rows go to options.report_path.
-Result<RunSummary> DecideAll(const RunOptions& options, Decider* decider, const KeepFn& keep,
+Result<RunSummary> DecideAll(const RunOptions& options, DocumentDecider* decider, const KeepFn& keep,
                              const DecidedFn& decided = {},
                              const AfterLastDecisionFn& after_last_decision = {});
 // The same, from a stream StartAnalysis(options) started.
 Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<AnalyzedStream> stream,
-                             Decider* decider, const KeepFn& keep, const DecidedFn& decided = {},
+                             DocumentDecider* decider, const KeepFn& keep, const DecidedFn& decided = {},
                              const AfterLastDecisionFn& after_last_decision = {});
 
 }  // namespace simshard::pipeline

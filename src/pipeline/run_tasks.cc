@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "pipeline/analyze.h"
+#include "pipeline/match_stages.h"
 #include "pipeline/stage_file.h"
 #include "simshard/fingerprint.h"
 #include "simshard/pipeline.h"
@@ -117,6 +118,11 @@ Status CheckTaskNumber(const TaskPlan& plan, unsigned task) {
 
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task) {
   SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
+  // A slice analysed again: what the later stages made of the slices is stale.
+  if (plan.archive) {
+    for (const std::string& path : {pipeline::ChromedRunPath(plan), plan.work_dir + "/decided.run"})
+      ::unlink(path.c_str());
+  }
   // Pieces of at most a quarter of a task's share: every task lists the same inputs, so all
   // cut them alike.
   ScanOptions scan = options.scan;

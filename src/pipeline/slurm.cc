@@ -118,7 +118,7 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
   }
   ::unlink(ExitCodePath(plan).c_str());
   std::vector<std::string> stages = {"analyze", "decide"};
-  if (plan.archive) stages.insert(stages.end(), {"write", "merge"});
+  if (plan.archive) stages.insert(stages.end(), {"chrome", "match", "write", "merge"});
   for (const std::string& stage : stages) {
     SIMSHARD_RETURN_IF_ERROR(WriteScript(plan.work_dir + "/slurm/" + stage + ".sh",
                                          ScriptText(stage, plan, slurm, binary, cwd)));
@@ -137,7 +137,17 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
     SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
     return jobs;
   }
-  if (!jobs.tasks.empty() || !ArchiveDecided(plan)) SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
+  if (!jobs.tasks.empty() || !ArchiveDecided(plan)) {
+    // Analysing again starts the chrome stage afresh, and that every share's matching.
+    if (!jobs.tasks.empty() || !ArchiveChromed(plan)) SIMSHARD_RETURN_IF_ERROR(submit("chrome", nullptr, &jobs.chrome_job));
+    if (jobs.chrome_job.empty()) {
+      jobs.match_tasks = PendingMatchTasks(plan);
+    } else {
+      for (unsigned t = 0; t < plan.tasks; ++t) jobs.match_tasks.push_back(t);
+    }
+    if (!jobs.match_tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("match", &jobs.match_tasks, &jobs.match_job));
+    SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
+  }
   // Deciding again starts every slice's writing afresh.
   if (jobs.decide_job.empty()) {
     jobs.write_tasks = PendingWriteTasks(plan);
@@ -162,7 +172,8 @@ Result<std::string> OurJobsInQueue(const SlurmJobs& jobs) {
   std::istringstream lines(queue->out);
   for (std::string line; std::getline(lines, line);) {
     const std::string id = line.substr(0, line.find(' '));
-    for (const std::string* job : {&jobs.analyze_job, &jobs.decide_job, &jobs.write_job, &jobs.merge_job})
+    for (const std::string* job :
+         {&jobs.analyze_job, &jobs.chrome_job, &jobs.match_job, &jobs.decide_job, &jobs.write_job, &jobs.merge_job})
       if (!job->empty() && id == *job) ours += line + "\n";
   }
   return ours;
@@ -184,6 +195,14 @@ Status WhatFailed(const TaskPlan& plan) {
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) return ArrayUnfinished(plan, "analyse", "analyze", missing);
   const bool decided = plan.archive && ArchiveDecided(plan);
+  if (plan.archive && !decided) {
+    if (!ArchiveChromed(plan)) {
+      return Status::IOError("the chrome job did not finish (see " + StageLogPath(plan, "chrome.err") +
+                             "); run the same command again to resubmit it");
+    }
+    const std::vector<unsigned> unmatched = PendingMatchTasks(plan);
+    if (!unmatched.empty()) return ArrayUnfinished(plan, "match", "match", unmatched);
+  }
   if (decided) {
     const std::vector<unsigned> unwritten = PendingWriteTasks(plan);
     if (!unwritten.empty()) return ArrayUnfinished(plan, "write", "write", unwritten);
@@ -197,7 +216,8 @@ Status WhatFailed(const TaskPlan& plan) {
 
 Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double poll_seconds,
                          const std::function<void(const SlurmProgress&)>& progress) {
-  SlurmProgress last{plan.tasks, ~0u, 0, false, 0, false};
+  SlurmProgress last;
+  last.done = ~0u;
   for (int failures = 0;;) {
     Result<std::string> ours = OurJobsInQueue(jobs);
     if (!ours.ok() && ++failures < 5) {  // the controller may be busy for a moment
@@ -212,16 +232,23 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
     const bool ended = PathExists(ExitCodePath(plan));
     // Once decided, the slices are spent (the last task removes them): all were analysed.
     const bool decided = ended || (plan.archive && ArchiveDecided(plan));
-    SlurmProgress now{plan.tasks,
-                      decided ? plan.tasks : plan.tasks - static_cast<unsigned>(PendingTasks(plan).size()),
-                      CountFailed(plan, "analyze") + CountFailed(plan, "write"), false, 0, false};
+    SlurmProgress now;
+    now.tasks = plan.tasks;
+    now.done = decided ? plan.tasks : plan.tasks - static_cast<unsigned>(PendingTasks(plan).size());
+    now.failed = CountFailed(plan, "analyze") + CountFailed(plan, "match") + CountFailed(plan, "write");
     now.deciding = queued && Running(*queue, jobs.decide_job);
+    now.chroming = queued && Running(*queue, jobs.chrome_job);
+    now.matched = decided ? plan.tasks
+                  : plan.archive && ArchiveChromed(plan)
+                      ? plan.tasks - static_cast<unsigned>(PendingMatchTasks(plan).size())
+                      : 0;
     now.written = ended && plan.archive ? plan.tasks
                   : plan.archive && decided ? plan.tasks - static_cast<unsigned>(PendingWriteTasks(plan).size())
                                             : 0;
     now.merging = queued && Running(*queue, jobs.merge_job);
     if (progress && (now.done != last.done || now.failed != last.failed || now.deciding != last.deciding ||
-                     now.written != last.written || now.merging != last.merging))
+                     now.chroming != last.chroming || now.matched != last.matched || now.written != last.written ||
+                     now.merging != last.merging))
       progress(now);
     last = now;
     if (!queued) break;

@@ -176,6 +176,74 @@ bool DecodeDecision(std::string_view in, size_t* pos, Decision* d) {
   return d->kept ? DecodeKept(in, pos, d) : DecodeDropped(in, pos, &d->dropped);
 }
 
+namespace {
+
+uint64_t DoubleBits(double v) { return std::bit_cast<uint64_t>(v); }
+double BitsDouble(uint64_t v) { return std::bit_cast<double>(v); }
+
+bool GetInt(std::string_view in, size_t* pos, int* v) {
+  uint64_t u = 0;
+  if (!GetU64(in, pos, &u)) return false;
+  *v = static_cast<int>(static_cast<int64_t>(u));
+  return true;
+}
+
+}  // namespace
+
+void EncodeChromed(const Chromed& c, std::string* out) {
+  out->push_back(static_cast<char>((c.skipped ? 1 : 0) | (c.text_changed ? 2 : 0)));
+  out->push_back(static_cast<char>(c.extraction));
+  for (uint64_t v : {c.digest.high, c.digest.low, c.fingerprint.simhash}) PutU64(v, out);
+  PutSketch(c.fingerprint.sketch, out);
+  PutBytes(c.weak_reason, out);
+  PutBytes(c.text_changed ? std::string_view(c.text) : std::string_view(), out);
+}
+
+bool DecodeChromed(std::string_view in, size_t* pos, Chromed* c) {
+  uint8_t flags = 0, extraction = 0;
+  if (!GetByte(in, pos, &flags) || !GetByte(in, pos, &extraction) || flags > 3 || extraction > 2) return false;
+  c->skipped = flags & 1;
+  c->text_changed = flags & 2;
+  c->extraction = static_cast<Extraction>(extraction);
+  return GetU64(in, pos, &c->digest.high) && GetU64(in, pos, &c->digest.low) &&
+         GetU64(in, pos, &c->fingerprint.simhash) && GetSketch(in, pos, &c->fingerprint.sketch) &&
+         GetBytes(in, pos, &c->weak_reason) && GetBytes(in, pos, &c->text);
+}
+
+void EncodeFinding(const Finding& f, std::string* out) {
+  for (uint64_t v : {f.seq, f.archive_exact, f.archive_exact_id, f.archive_near, f.archive_near_id,
+                     static_cast<uint64_t>(static_cast<int64_t>(f.archive_distance)), DoubleBits(f.archive_similarity),
+                     f.has_twin ? f.twin + 1 : 0, uint64_t{f.same_digest.size()}, uint64_t{f.near.size()}})
+    PutU64(v, out);
+  for (uint64_t seq : f.same_digest) PutU64(seq, out);
+  for (const Finding::Near& n : f.near) {
+    for (uint64_t v : {n.seq, static_cast<uint64_t>(static_cast<int64_t>(n.distance)), DoubleBits(n.similarity)})
+      PutU64(v, out);
+  }
+}
+
+bool DecodeFinding(std::string_view in, size_t* pos, Finding* f) {
+  uint64_t similarity = 0, twin = 0, same = 0, near = 0;
+  if (!GetU64(in, pos, &f->seq) || !GetU64(in, pos, &f->archive_exact) || !GetU64(in, pos, &f->archive_exact_id) ||
+      !GetU64(in, pos, &f->archive_near) || !GetU64(in, pos, &f->archive_near_id) ||
+      !GetInt(in, pos, &f->archive_distance) || !GetU64(in, pos, &similarity) || !GetU64(in, pos, &twin) ||
+      !GetU64(in, pos, &same) || !GetU64(in, pos, &near) || (in.size() - *pos) / 8 < same + 3 * near)
+    return false;
+  f->archive_similarity = BitsDouble(similarity);
+  f->has_twin = twin != 0;
+  f->twin = twin - f->has_twin;
+  f->same_digest.resize(same);
+  for (uint64_t& seq : f->same_digest) GetU64(in, pos, &seq);
+  f->near.resize(near);
+  for (Finding::Near& n : f->near) {
+    GetU64(in, pos, &n.seq);
+    GetInt(in, pos, &n.distance);
+    GetU64(in, pos, &similarity);
+    n.similarity = BitsDouble(similarity);
+  }
+  return true;
+}
+
 // A whole copy, then the heavy fields dropped: a field added to Document later is kept
 // unless it is dropped here too. The copy costs a few microseconds beside the extraction.
 Analyzed ForDecideTask(const Analyzed& a) {
@@ -225,6 +293,16 @@ Status StageWriter::Append(const Analyzed& a) {
 
 Status StageWriter::Append(const Decision& d) {
   EncodeDecision(d, &block_);
+  return Appended();
+}
+
+Status StageWriter::Append(const Chromed& c) {
+  EncodeChromed(c, &block_);
+  return Appended();
+}
+
+Status StageWriter::Append(const Finding& f) {
+  EncodeFinding(f, &block_);
   return Appended();
 }
 
@@ -336,6 +414,20 @@ bool StageReader::Next(Decision* d) {
   return NextRecord([d](std::string_view in, size_t* pos) {
     *d = Decision{};
     return DecodeDecision(in, pos, d);
+  });
+}
+
+bool StageReader::Next(Chromed* c) {
+  return NextRecord([c](std::string_view in, size_t* pos) {
+    *c = Chromed{};
+    return DecodeChromed(in, pos, c);
+  });
+}
+
+bool StageReader::Next(Finding* f) {
+  return NextRecord([f](std::string_view in, size_t* pos) {
+    *f = Finding{};
+    return DecodeFinding(in, pos, f);
   });
 }
 

@@ -41,9 +41,46 @@ struct Decision {
   DroppedEntry dropped;
 };
 
+// What the chrome stage settled about one document of a slice (one record for every
+// document, skipped ones too): its final extraction, digest, fingerprint and text.
+struct Chromed {
+  bool skipped = false;
+  Extraction extraction = Extraction::kExtracted;
+  std::string weak_reason;  // a page found weak here says why
+  Digest digest;            // a page found weak gets its bytes' digest
+  Fingerprint fingerprint;
+  bool text_changed = false;
+  std::string text;  // with learned chrome taken out; only when text_changed
+};
+
+// What one match task found about one page of tonight's input, among the documents it
+// holds (a share of the archive's, and of tonight's). Only pages with a finding get one.
+struct Finding {
+  uint64_t seq = 0;  // the page's place in the whole input
+  // The archive's earliest document with the page's digest, and its earliest near one
+  // (ordinal 0: none).
+  uint64_t archive_exact = 0, archive_exact_id = 0;
+  uint64_t archive_near = 0, archive_near_id = 0;
+  int archive_distance = 0;
+  double archive_similarity = 0;
+  // An earlier page of tonight with the same digest and fingerprint: this page is decided
+  // as that one was (doc/FORMAT.md, section 10).
+  bool has_twin = false;
+  uint64_t twin = 0;
+  std::vector<uint64_t> same_digest;  // earlier pages of tonight with the page's digest
+  struct Near {
+    uint64_t seq = 0;
+    int distance = 0;
+    double similarity = 0;
+  };
+  std::vector<Near> near;  // earlier pages of tonight it is a near-duplicate of
+};
+
 // The files of a run cut into tasks share one layout; the magic names what they hold.
 inline constexpr std::string_view kAnalyzedMagic = "simshard-stage 3\n";  // 3: the raw bytes' digest
 inline constexpr std::string_view kDecisionMagic = "simshard-decided 1\n";
+inline constexpr std::string_view kChromedMagic = "simshard-chromed 1\n";
+inline constexpr std::string_view kFindingMagic = "simshard-matches 1\n";
 
 class StageWriter {
  public:
@@ -55,6 +92,8 @@ class StageWriter {
   Status Open(const std::string& path, std::string_view magic = kAnalyzedMagic);
   Status Append(const Analyzed& a);
   Status Append(const Decision& d);
+  Status Append(const Chromed& c);
+  Status Append(const Finding& f);
   // Writes the end, syncs and renames the file into place.
   Status Finish();
 
@@ -79,6 +118,8 @@ class StageReader {
   // whether the file was complete and well formed).
   bool Next(Analyzed* a);
   bool Next(Decision* d);
+  bool Next(Chromed* c);
+  bool Next(Finding* f);
   const Status& status() const { return status_; }
 
  private:
@@ -116,6 +157,10 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out);
 bool DecodeAnalyzed(std::string_view bytes, size_t* pos, Analyzed* a);
 void EncodeDecision(const Decision& d, std::string* out);
 bool DecodeDecision(std::string_view bytes, size_t* pos, Decision* d);
+void EncodeChromed(const Chromed& c, std::string* out);
+bool DecodeChromed(std::string_view bytes, size_t* pos, Chromed* c);
+void EncodeFinding(const Finding& f, std::string* out);
+bool DecodeFinding(std::string_view bytes, size_t* pos, Finding* f);
 
 // What the decide task of an archive run reads of a document: all but its original bytes,
 // title and WARC headers (which the write task reads from the full stage file), with

@@ -2,9 +2,9 @@
 # A run cut into tasks, on a real one-node Slurm cluster this test starts itself (munge,
 # slurmctld, slurmd, each with its own files under the scratch folder): the report, ids
 # and archived documents equal a one-process run's, on the first night and the second; an
-# analyse task, a write task and the merge killed half way are each resubmitted alone by
-# running the same command again; without --wait the jobs are only submitted. Also --tasks
-# on this machine, and `stage` on its own.
+# analyse task, a match task, a write task and the merge killed half way are each
+# resubmitted alone by running the same command again; without --wait the jobs are only
+# submitted. Also --tasks on this machine, and `stage` on its own.
 source "$(dirname "$0")/cli_lib.bash"
 
 # Two archives that answer alike: the same documents, rows and restored bytes, whatever
@@ -44,7 +44,8 @@ grep -q "archived" out err || die "no run summary printed"
 err_has "4 of 4 write tasks done"
 cmp one-1.jsonl four-1.jsonl || die "4 Slurm tasks reported otherwise than one process"
 same_archives one four "4 Slurm tasks"
-[ -z "$(ls four/tasks/*.stage four/tasks/*.decide four/tasks/decided* four/tasks/write-* 2>/dev/null)" ] ||
+[ -z "$(ls four/tasks/*.stage four/tasks/*.decide four/tasks/decided* four/tasks/write-* four/tasks/chromed* \
+  four/tasks/matches-* 2>/dev/null)" ] ||
   die "the run's files were not removed after the run"
 
 step "one process, second night"
@@ -56,21 +57,25 @@ err_has "analyse task\(s\) 1 did not finish"
 [ "$(ls four/tasks/*.stage | wc -l)" = 3 ] || die "the three tasks that finished left no slices"
 must_exit 0 "$SIMSHARD" archive night2 --archive four --report four-2.jsonl --executor slurm \
   --tasks 4 --wait --verbose
-err_has "submitted analyse job [0-9]+ \(1 of 4 tasks\), decide job [0-9]+, write job [0-9]+ \(4 of 4 tasks\), merge job [0-9]+"
+err_has "submitted analyse job [0-9]+ \(1 of 4 tasks\), decide job [0-9]+, write job [0-9]+ \(4 of 4 tasks\), merge job [0-9]+; before decide: chrome job [0-9]+, match job [0-9]+ \(4 of 4 tasks\)"
 err_has "slurm: 4 of 4 analyse tasks done"
 cmp one-2.jsonl four-2.jsonl || die "the second night differs from one process's"
 same_archives one four "the second night"
 must_exit 0 "$SIMSHARD" verify --archive four --quiet
 
-step "a write task killed half way, then the merge: each resubmitted alone"
+step "a match task, a write task, then the merge killed half way: each resubmitted alone"
 make_crawl night3 60 --seed 23
 must_exit 0 "$SIMSHARD" archive night3 --archive one --report one-3.jsonl --quiet
-SIMSHARD_CRASH_AT=write-task-2 must_exit 1 "$SIMSHARD" archive night3 --archive four \
+SIMSHARD_CRASH_AT=match-task-1 must_exit 1 "$SIMSHARD" archive night3 --archive four \
   --report four-3.jsonl --executor slurm --tasks 3 --wait
+err_has "match task\(s\) 1 did not finish"
+SIMSHARD_CRASH_AT=write-task-2 must_exit 1 "$SIMSHARD" archive night3 --archive four \
+  --report four-3.jsonl --executor slurm --tasks 3 --wait --verbose
+err_has "decide job [0-9]+, write job [0-9]+ \(3 of 3 tasks\), merge job [0-9]+; before decide: chrome job \(none: done before\), match job [0-9]+ \(1 of 3 tasks\)"
 err_has "write task\(s\) 2 did not finish"
 SIMSHARD_CRASH_AT=before-merge-commit must_exit 1 "$SIMSHARD" archive night3 --archive four \
   --report four-3.jsonl --executor slurm --tasks 3 --wait --verbose
-err_has "submitted analyse job \(none: done before\) \(0 of 3 tasks\), decide job \(none: done before\), write job [0-9]+ \(1 of 3 tasks\), merge job [0-9]+"
+err_has "submitted analyse job \(none: done before\) \(0 of 3 tasks\), decide job \(none: done before\), write job [0-9]+ \(1 of 3 tasks\), merge job [0-9]+; before decide: chrome job \(none: done before\), match job \(none: done before\) \(0 of 3 tasks\)"
 err_has "the merge job did not finish"
 must_exit 0 "$SIMSHARD" archive night3 --archive four --report four-3.jsonl --executor slurm --tasks 3 --wait
 cmp one-3.jsonl four-3.jsonl || die "the third night differs from one process's"

@@ -16,12 +16,15 @@
 #include "pipeline/stage_file.h"
 #include "simshard/normalize.h"
 #include "simshard/pipeline.h"
+#include "task_run.h"
 #include "test_files.h"
 
 namespace fs = boost::filesystem;
 using namespace simshard;
 using simshard::testing::ReadFile;
 using simshard::testing::WriteFile;
+using simshard::testing::DecideInTasks;
+using simshard::testing::RunInTasks;
 
 namespace {
 
@@ -334,34 +337,6 @@ BOOST_AUTO_TEST_CASE(after_the_last_decision_runs_once_every_document_is_decided
 
 namespace {
 
-// A run cut into `tasks`, on this machine: each analyse task, then the decide task; an
-// archive run then each write task and the merge.
-Result<RunSummary> RunInTasks(const RunOptions& options, const std::string& work, unsigned tasks,
-                              bool archive) {
-  fs::create_directories(work);
-  const TaskPlan plan{work, tasks, archive};
-  for (unsigned t : PendingTasks(plan)) {
-    const Status analysed = RunAnalyzeTask(options, plan, t);
-    if (!analysed.ok()) return analysed;
-  }
-  if (!archive) {
-    Result<RunOptions> decide = DecideTaskOptions(options, plan);
-    if (!decide.ok()) return decide.status();
-    return RunDedup(*decide);
-  }
-  if (!ArchiveDecided(plan)) {
-    Result<RunSummary> decided = DecideArchiveTasks(options, plan);
-    if (!decided.ok()) return decided.status();
-  }
-  for (unsigned t : PendingWriteTasks(plan)) {
-    const Status written = WriteArchiveTask(options, plan, t);
-    if (!written.ok()) return written;
-  }
-  Result<RunSummary> merged = MergeArchiveTasks(options, plan);
-  if (merged.ok()) BOOST_REQUIRE(RemoveTaskFiles(plan).ok());
-  return merged;
-}
-
 std::vector<Damage> Verify(const fs::path& dir) {
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir.string());
   BOOST_REQUIRE(reader.ok());
@@ -438,7 +413,7 @@ BOOST_AUTO_TEST_CASE(a_merge_killed_half_way_is_completed_by_running_it_again) {
   const TaskPlan plan{(crawl.root / "work").string(), 3, true};
   fs::create_directories(plan.work_dir);
   for (unsigned t = 0; t < 3; ++t) BOOST_REQUIRE(RunAnalyzeTask(options, plan, t).ok());
-  BOOST_REQUIRE(DecideArchiveTasks(options, plan).ok());
+  BOOST_REQUIRE(DecideInTasks(options, plan).ok());
   BOOST_REQUIRE(WriteArchiveTask(options, plan, 0).ok());
   Result<RunSummary> early = MergeArchiveTasks(options, plan);
   BOOST_REQUIRE(!early.ok());
@@ -472,7 +447,7 @@ BOOST_AUTO_TEST_CASE(a_merge_into_an_archive_that_moved_on_is_refused) {
   const TaskPlan plan{(crawl.root / "work").string(), 2, true};
   fs::create_directories(plan.work_dir);
   for (unsigned t = 0; t < 2; ++t) BOOST_REQUIRE(RunAnalyzeTask(options, plan, t).ok());
-  BOOST_REQUIRE(DecideArchiveTasks(options, plan).ok());
+  BOOST_REQUIRE(DecideInTasks(options, plan).ok());
   for (unsigned t = 0; t < 2; ++t) BOOST_REQUIRE(WriteArchiveTask(options, plan, t).ok());
   BOOST_REQUIRE(RunArchive(crawl.Options("a", "other.jsonl", 1)).ok());  // takes run 1 first
   Result<RunSummary> stale = MergeArchiveTasks(options, plan);

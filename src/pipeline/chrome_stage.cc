@@ -1,0 +1,145 @@
+// The chrome stage of an archive run cut into tasks: every page through the site chrome
+// model in input order, as a one-machine run strips it (match_stages.h).
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <sstream>
+
+#include "pipeline/archive_state.h"
+#include "pipeline/match_stages.h"
+#include "pipeline/slice_files.h"
+#include "util/encoding.h"
+#include "util/file_util.h"
+
+namespace simshard::pipeline {
+namespace {
+
+constexpr std::string_view kChromedRunMagic = "simshard-chromed-run 1";
+
+// What the chrome model asks of the archive: the digests it holds (sorted, 16 bytes a
+// document) and the addresses it has seen.
+struct ArchiveForChrome {
+  std::unique_ptr<ChromeLearner> learner;  // with the archive's model and addresses
+  std::vector<Digest> digests;
+  uint64_t last_ordinal = 0;
+};
+
+bool DigestLess(const Digest& a, const Digest& b) {
+  return a.high != b.high ? a.high < b.high : a.low < b.low;
+}
+
+Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& writer) {
+  const std::string& dir = options.archive_dir;
+  const Fingerprinter fingerprinter;
+  const StateReader state = [&](std::string_view key) { return writer.GetState(key); };
+  bool new_archive = false;
+  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &new_archive));
+  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(kFingerprintKey, fingerprinter.config().Name()));
+  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
+  if (!reader.ok()) return reader.status();
+  Result<LoadedChrome> chrome = LoadChromeModel(state, **reader, dir);
+  if (!chrome.ok()) return chrome.status();
+  ArchiveForChrome out;
+  Status bad;
+  SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
+    if (!r.digest_ok && bad.ok()) bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
+    out.digests.push_back(Digest{r.digest_high, r.digest_low});
+    out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
+  }));
+  if (!bad.ok()) return bad;
+  std::sort(out.digests.begin(), out.digests.end(), DigestLess);
+  out.learner = std::make_unique<ChromeLearner>(options.dedup, fingerprinter, std::move(chrome->model));
+  ChromeLearner& learner = *out.learner;
+  SIMSHARD_RETURN_IF_ERROR(writer.ForEachSeenAddress([&](int64_t hash) { learner.SeedSeenAddress(hash); }));
+  return out;
+}
+
+Chromed ChromedOf(Analyzed&& a) {
+  Chromed c;
+  c.skipped = a.doc.skipped();
+  c.extraction = a.doc.extraction;
+  c.weak_reason = std::move(a.weak_reason);
+  c.digest = a.digest;
+  c.fingerprint = a.fingerprint;
+  c.text_changed = a.text_stripped;
+  if (c.text_changed) c.text = std::move(a.doc.text);
+  return c;
+}
+
+// Stale once the chrome stage runs again: what the stages after it wrote.
+void RemoveLaterStages(const TaskPlan& plan) {
+  ::unlink(ChromedRunPath(plan).c_str());
+  for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(MatchesPath(plan, t).c_str());
+  ::unlink((plan.work_dir + "/decided.run").c_str());
+}
+
+}  // namespace
+
+std::string TaskFilePath(const TaskPlan& plan, const char* kind, unsigned task) {
+  char name[64];
+  std::snprintf(name, sizeof name, "/%s-%05u-of-%05u", kind, task, plan.tasks);
+  return plan.work_dir + name;
+}
+
+std::string ChromedPath(const TaskPlan& plan, unsigned slice) { return TaskFilePath(plan, "chromed", slice); }
+std::string MatchesPath(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "matches", task); }
+std::string ChromeModelPath(const TaskPlan& plan) { return plan.work_dir + "/decided.chrome"; }
+std::string ChromedRunPath(const TaskPlan& plan) { return plan.work_dir + "/chromed.run"; }
+
+Result<ChromedRun> ReadChromedRun(const TaskPlan& plan) {
+  Result<std::string> text = ReadFile(ChromedRunPath(plan));
+  if (!text.ok()) {
+    return Status::InvalidArgument("the chrome stage has not finished: no " + ChromedRunPath(plan) +
+                                   "; run it (again) first");
+  }
+  std::istringstream in(*text);
+  std::string magic, key;
+  ChromedRun run;
+  if (!std::getline(in, magic) || magic != kChromedRunMagic || !(in >> key >> run.last_ordinal) ||
+      key != "last-ordinal")
+    return Status::Corruption(ChromedRunPath(plan) + ": damaged (run the chrome stage again)");
+  return run;
+}
+
+}  // namespace simshard::pipeline
+
+namespace simshard {
+
+bool ArchiveChromed(const TaskPlan& plan) { return PathExists(pipeline::ChromedRunPath(plan)); }
+
+Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
+  using namespace pipeline;
+  Result<RunOptions> staged = DecideTaskOptions(options, plan);
+  if (!staged.ok()) return staged.status();
+  RemoveLaterStages(plan);
+  Result<std::vector<uint64_t>> ends = SliceEnds(staged->stage_files);
+  if (!ends.ok()) return ends.status();
+  AnalyzedStream stream(staged->stage_files);
+  // The writer lock keeps other runs out; nothing is written but the fingerprint settings
+  // of a new archive.
+  Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(options.archive_dir, options.archive);
+  if (!writer.ok()) return writer.status();
+  Result<ArchiveForChrome> found = ReadArchive(options, **writer);
+  if (!found.ok()) return found.status();
+  ChromeLearner* learner = found->learner.get();
+  PerSliceFiles files([&](unsigned t) { return ChromedPath(plan, t); }, kChromedMagic, std::move(*ends));
+  while (std::optional<Analyzed> a = stream.Next()) {
+    if (!a->doc.skipped() && a->doc.extraction == Extraction::kExtracted) learner->Strip(&*a);
+    if (!a->doc.skipped() && a->doc.extraction == Extraction::kExtracted) {
+      learner->Count(*a, std::binary_search(found->digests.begin(), found->digests.end(), a->digest, DigestLess));
+    }
+    uint64_t index = 0;
+    Result<StageWriter*> out = files.For(a->doc.seq, &index);
+    if (!out.ok()) return out.status();
+    SIMSHARD_RETURN_IF_ERROR((*out)->Append(ChromedOf(std::move(*a))));
+  }
+  SIMSHARD_RETURN_IF_ERROR(stream.Finish());
+  SIMSHARD_RETURN_IF_ERROR(files.Finish());
+  SIMSHARD_RETURN_IF_ERROR(
+      WriteFileDurably(ChromeModelPath(plan), PackChromeModel(learner->chrome().Serialize())));
+  const std::string run = std::string(kChromedRunMagic) + "\nlast-ordinal " + std::to_string(found->last_ordinal) + "\n";
+  return WriteFileDurably(ChromedRunPath(plan), run);  // last: the stage is done
+}
+
+}  // namespace simshard
