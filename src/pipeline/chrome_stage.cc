@@ -40,7 +40,10 @@ Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& w
   if (!reader.ok()) return reader.status();
   Result<LoadedChrome> chrome = LoadChromeModel(state, **reader, dir);
   if (!chrome.ok()) return chrome.status();
+  Result<ArchiveStats> stats = (*reader)->Stats();
+  if (!stats.ok()) return stats.status();
   ArchiveForChrome out;
+  out.digests.reserve(stats->documents);
   Status bad;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
     if (!r.digest_ok && bad.ok()) bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
