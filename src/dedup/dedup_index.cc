@@ -294,6 +294,10 @@ Match DedupIndex::Find(const Digest& digest, const Fingerprint& fp) const {
   return match;
 }
 
+// With the POPCNT copy too, as Find.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__)
+__attribute__((target_clones("popcnt", "default")))
+#endif
 void DedupIndex::ForEachNear(const Fingerprint& fp, const NearFn& fn) const {
   Impl& m = *impl_;
   m.IndexPending();

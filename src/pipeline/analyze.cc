@@ -138,7 +138,7 @@ struct AnalyzedStream::Impl {
     LineRenumberer lines;
     for (const std::string& path : stage_files) {
       StageReader reader;
-      scan_status = reader.Open(path);
+      scan_status = reader.Open(path, magic);
       Analyzed a;
       while (scan_status.ok() && reader.Next(&a)) {
         a.doc.seq = seq++;
@@ -190,6 +190,7 @@ struct AnalyzedStream::Impl {
   const std::vector<std::string> inputs;
   std::optional<std::vector<InputUnit>> units;  // scanned instead of `inputs`
   std::vector<std::string> stage_files;  // replayed instead of scanning `inputs`
+  std::string_view magic = kAnalyzedMagic;  // of the stage files
   const ScanOptions scan;
   const AnalyzeFn analyze;
   const unsigned workers_count;
@@ -219,8 +220,12 @@ AnalyzedStream::AnalyzedStream(std::vector<InputUnit> units, ScanOptions scan, u
 }
 
 AnalyzedStream::AnalyzedStream(std::vector<std::string> stage_files)
+    : AnalyzedStream(std::move(stage_files), kAnalyzedMagic) {}
+
+AnalyzedStream::AnalyzedStream(std::vector<std::string> stage_files, std::string_view magic)
     : impl_(std::make_unique<Impl>(std::vector<std::string>{}, ScanOptions{}, 1, AnalyzeFn{})) {
   impl_->stage_files = std::move(stage_files);
+  impl_->magic = magic;
   impl_->Start();
 }
 

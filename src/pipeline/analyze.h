@@ -72,6 +72,8 @@ class AnalyzedStream {
   // Replays what the tasks of a run cut into tasks analysed, file after file (each a
   // slice of the input, in order: stage_file.h), numbered as one stream numbers them.
   explicit AnalyzedStream(std::vector<std::string> stage_files);
+  // The same over files of analysed records under another magic (the chrome stage's).
+  AnalyzedStream(std::vector<std::string> stage_files, std::string_view magic);
   ~AnalyzedStream();  // cancels and joins
   AnalyzedStream(const AnalyzedStream&) = delete;
   AnalyzedStream& operator=(const AnalyzedStream&) = delete;

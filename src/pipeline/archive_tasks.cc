@@ -206,9 +206,11 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
   }
   ::unlink(PlanPath(plan).c_str());  // decided again: what was written from before is stale
   for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(WrittenPath(plan, t).c_str());
-  Result<std::vector<uint64_t>> ends = pipeline::SliceEnds(staged->stage_files);
+  std::vector<std::string> chromed_files;
+  for (unsigned t = 0; t < plan.tasks; ++t) chromed_files.push_back(pipeline::ChromedPath(plan, t));
+  Result<std::vector<uint64_t>> ends = pipeline::SliceEnds(chromed_files);
   if (!ends.ok()) return ends.status();
-  std::unique_ptr<pipeline::AnalyzedStream> analysis = pipeline::StartAnalysis(*staged);
+  auto analysis = std::make_unique<pipeline::AnalyzedStream>(chromed_files, pipeline::kChromedMagic);
   // The writer lock keeps other runs out while deciding.
   Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(options.archive_dir, WriterOptions(options));
   if (!writer.ok()) return writer.status();

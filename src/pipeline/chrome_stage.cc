@@ -58,15 +58,24 @@ Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& w
   return out;
 }
 
-Chromed ChromedOf(Analyzed&& a) {
-  Chromed c;
-  c.skipped = a.doc.skipped();
-  c.extraction = a.doc.extraction;
+// What the stages after this one read of a page: its final extraction, digest and
+// fingerprint, what its report row and dropped row name, and its text only when learned
+// chrome was taken out of it (never empty then: a page left with nothing is weak).
+Analyzed Chromed(Analyzed&& a) {
+  Analyzed c;
+  Document& d = c.doc;
+  d.source = std::move(a.doc.source);
+  d.url = std::move(a.doc.url);
+  d.date = std::move(a.doc.date);
+  d.crawled_at = std::move(a.doc.crawled_at);
+  d.skip_reason = std::move(a.doc.skip_reason);
+  d.kind = a.doc.kind;
+  d.extraction = a.doc.extraction;
+  d.input_bytes = a.doc.input_bytes;
+  if (a.text_stripped) d.text = std::move(a.doc.text);
   c.weak_reason = std::move(a.weak_reason);
   c.digest = a.digest;
   c.fingerprint = a.fingerprint;
-  c.text_changed = a.text_stripped;
-  if (c.text_changed) c.text = std::move(a.doc.text);
   return c;
 }
 
@@ -135,7 +144,7 @@ Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
     uint64_t index = 0;
     Result<StageWriter*> out = files.For(a->doc.seq, &index);
     if (!out.ok()) return out.status();
-    SIMSHARD_RETURN_IF_ERROR((*out)->Append(ChromedOf(std::move(*a))));
+    SIMSHARD_RETURN_IF_ERROR((*out)->Append(Chromed(std::move(*a))));
   }
   SIMSHARD_RETURN_IF_ERROR(stream.Finish());
   SIMSHARD_RETURN_IF_ERROR(files.Finish());

@@ -45,10 +45,10 @@ class MatchShare {
 
   // What this share holds about page `seq`; then the page joins the share when it is one
   // of its own and no earlier page of the share is its twin (a twin is never kept).
-  Finding Ask(uint64_t seq, const Chromed& c) {
+  Finding Ask(uint64_t seq, const Analyzed& c) {
     Finding f;
     f.seq = seq;
-    const bool weak = c.extraction != Extraction::kExtracted;
+    const bool weak = c.doc.extraction != Extraction::kExtracted;
     const Match exact = index_.FindExact(c.digest);
     if (exact.kind == Match::Kind::kExact && exact.ordinal <= last_ordinal_) {
       f.archive_exact = exact.ordinal;
@@ -70,7 +70,7 @@ class MatchShare {
   };
   static constexpr uint32_t kNone = ~0u;
 
-  void FindSameDigest(const Chromed& c, bool weak, Finding* f) const {
+  void FindSameDigest(const Analyzed& c, bool weak, Finding* f) const {
     auto it = newest_.find(c.digest);
     if (it == newest_.end()) return;
     for (uint32_t e = it->second; e != kNone; e = tonight_[e].older) {
@@ -98,7 +98,7 @@ class MatchShare {
     });
   }
 
-  void Hold(uint64_t seq, const Chromed& c, bool weak) {
+  void Hold(uint64_t seq, const Analyzed& c, bool weak) {
     const uint64_t ordinal = last_ordinal_ + 1 + seq;  // after the archive's, in input order
     if (weak) {
       index_.AddExactOnly(ordinal, c.digest);
@@ -128,10 +128,10 @@ Status AskEveryPage(const TaskPlan& plan, MatchShare* share, StageWriter* out) {
   for (unsigned t = 0; t < plan.tasks; ++t) {
     StageReader chromed;
     SIMSHARD_RETURN_IF_ERROR(chromed.Open(ChromedPath(plan, t), kChromedMagic));
-    Chromed c;
+    Analyzed c;
     while (chromed.Next(&c)) {
       const uint64_t page = seq++;
-      if (c.skipped) continue;
+      if (c.doc.skipped()) continue;
       const Finding f = share->Ask(page, c);
       if (Found(f)) SIMSHARD_RETURN_IF_ERROR(out->Append(f));
     }

@@ -33,8 +33,8 @@ struct ChromedRun {
 Result<ChromedRun> ReadChromedRun(const TaskPlan& plan);
 
 // The decider of the decide task of a run whose matching was split: one decision per page
-// from the chrome stage's records and every match task's findings, in input order. Holds
-// a few bytes per page of tonight, and nothing of the archive.
+// of the chrome stage's files (read in input order by the deciding loop) from every match
+// task's findings. Holds a few bytes per page of tonight, and nothing of the archive.
 class MatchedDecider : public DocumentDecider {
  public:
   MatchedDecider(const TaskPlan& plan, uint64_t first_ordinal)
@@ -54,15 +54,12 @@ class MatchedDecider : public DocumentDecider {
     int distance = 0;
     double similarity = 0;
   };
-  bool NextChromed(Chromed* c);
   void CollectFindings(uint64_t seq);
   bool DecideFound(const Analyzed& a, ReportRow* row);
   bool Fail(Status status);
 
   const TaskPlan& plan_;
   uint64_t next_ordinal_;
-  unsigned slice_ = 0;  // the chrome stage's file being read
-  std::unique_ptr<StageReader> chromed_;
   std::vector<std::unique_ptr<StageReader>> matches_;
   std::vector<Finding> heads_;  // each match file's next finding
   std::vector<bool> has_head_;

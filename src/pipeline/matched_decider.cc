@@ -24,22 +24,6 @@ bool MatchedDecider::Fail(Status status) {
   return false;
 }
 
-bool MatchedDecider::NextChromed(Chromed* c) {
-  while (slice_ < plan_.tasks) {
-    if (!chromed_) {
-      chromed_ = std::make_unique<StageReader>();
-      const Status opened = chromed_->Open(ChromedPath(plan_, slice_), kChromedMagic);
-      if (!opened.ok()) return Fail(opened);
-    }
-    if (chromed_->Next(c)) return true;
-    if (!chromed_->status().ok()) return Fail(chromed_->status());
-    chromed_.reset();
-    ++slice_;
-  }
-  return Fail(Status::Corruption("the chrome stage's files hold fewer pages than the analyse stage's; "
-                                 "run the chrome stage again"));
-}
-
 // Each match file holds its findings in input order; those of page `seq` are taken.
 void MatchedDecider::CollectFindings(uint64_t seq) {
   found_.clear();
@@ -61,25 +45,14 @@ bool MatchedDecider::Decide(Analyzed* a, ReportRow* row) {
     kept_.resize(current_ + 1);
     ids_.resize(current_ + 1);
   }
-  Chromed c;
-  if (!NextChromed(&c)) return false;
   row->source = a->doc.source;
   row->url = a->doc.url;
-  if (c.skipped != a->doc.skipped()) return Fail(Status::Corruption("the chrome stage's files disagree with the "
-                                                                    "analyse stage's; run the chrome stage again"));
   if (a->doc.skipped()) {
     row->status = "skipped";
     row->reason = a->doc.skip_reason;
     return false;
   }
-  a->doc.extraction = c.extraction;
-  a->weak_reason = std::move(c.weak_reason);
-  a->digest = c.digest;
-  a->fingerprint = c.fingerprint;
-  if (c.text_changed) {
-    a->doc.text = std::move(c.text);
-    a->text_stripped = true;
-  }
+  a->text_stripped = !a->doc.text.empty();  // the chrome stage keeps the text it changed only
   CollectFindings(current_);
   return DecideFound(*a, row);
 }

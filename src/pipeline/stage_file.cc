@@ -190,26 +190,6 @@ bool GetInt(std::string_view in, size_t* pos, int* v) {
 
 }  // namespace
 
-void EncodeChromed(const Chromed& c, std::string* out) {
-  out->push_back(static_cast<char>((c.skipped ? 1 : 0) | (c.text_changed ? 2 : 0)));
-  out->push_back(static_cast<char>(c.extraction));
-  for (uint64_t v : {c.digest.high, c.digest.low, c.fingerprint.simhash}) PutU64(v, out);
-  PutSketch(c.fingerprint.sketch, out);
-  PutBytes(c.weak_reason, out);
-  PutBytes(c.text_changed ? std::string_view(c.text) : std::string_view(), out);
-}
-
-bool DecodeChromed(std::string_view in, size_t* pos, Chromed* c) {
-  uint8_t flags = 0, extraction = 0;
-  if (!GetByte(in, pos, &flags) || !GetByte(in, pos, &extraction) || flags > 3 || extraction > 2) return false;
-  c->skipped = flags & 1;
-  c->text_changed = flags & 2;
-  c->extraction = static_cast<Extraction>(extraction);
-  return GetU64(in, pos, &c->digest.high) && GetU64(in, pos, &c->digest.low) &&
-         GetU64(in, pos, &c->fingerprint.simhash) && GetSketch(in, pos, &c->fingerprint.sketch) &&
-         GetBytes(in, pos, &c->weak_reason) && GetBytes(in, pos, &c->text);
-}
-
 void EncodeFinding(const Finding& f, std::string* out) {
   for (uint64_t v : {f.seq, f.archive_exact, f.archive_exact_id, f.archive_near, f.archive_near_id,
                      static_cast<uint64_t>(static_cast<int64_t>(f.archive_distance)), DoubleBits(f.archive_similarity),
@@ -293,11 +273,6 @@ Status StageWriter::Append(const Analyzed& a) {
 
 Status StageWriter::Append(const Decision& d) {
   EncodeDecision(d, &block_);
-  return Appended();
-}
-
-Status StageWriter::Append(const Chromed& c) {
-  EncodeChromed(c, &block_);
   return Appended();
 }
 
@@ -414,13 +389,6 @@ bool StageReader::Next(Decision* d) {
   return NextRecord([d](std::string_view in, size_t* pos) {
     *d = Decision{};
     return DecodeDecision(in, pos, d);
-  });
-}
-
-bool StageReader::Next(Chromed* c) {
-  return NextRecord([c](std::string_view in, size_t* pos) {
-    *c = Chromed{};
-    return DecodeChromed(in, pos, c);
   });
 }
 

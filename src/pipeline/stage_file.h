@@ -41,18 +41,6 @@ struct Decision {
   DroppedEntry dropped;
 };
 
-// What the chrome stage settled about one document of a slice (one record for every
-// document, skipped ones too): its final extraction, digest, fingerprint and text.
-struct Chromed {
-  bool skipped = false;
-  Extraction extraction = Extraction::kExtracted;
-  std::string weak_reason;  // a page found weak here says why
-  Digest digest;            // a page found weak gets its bytes' digest
-  Fingerprint fingerprint;
-  bool text_changed = false;
-  std::string text;  // with learned chrome taken out; only when text_changed
-};
-
 // What one match task found about one page of tonight's input, among the documents it
 // holds (a share of the archive's, and of tonight's). Only pages with a finding get one.
 struct Finding {
@@ -79,6 +67,7 @@ struct Finding {
 // The files of a run cut into tasks share one layout; the magic names what they hold.
 inline constexpr std::string_view kAnalyzedMagic = "simshard-stage 3\n";  // 3: the raw bytes' digest
 inline constexpr std::string_view kDecisionMagic = "simshard-decided 1\n";
+// The chrome stage's files: analysed records as it left them (match_stages.h).
 inline constexpr std::string_view kChromedMagic = "simshard-chromed 1\n";
 inline constexpr std::string_view kFindingMagic = "simshard-matches 1\n";
 
@@ -92,7 +81,6 @@ class StageWriter {
   Status Open(const std::string& path, std::string_view magic = kAnalyzedMagic);
   Status Append(const Analyzed& a);
   Status Append(const Decision& d);
-  Status Append(const Chromed& c);
   Status Append(const Finding& f);
   // Writes the end, syncs and renames the file into place.
   Status Finish();
@@ -118,7 +106,6 @@ class StageReader {
   // whether the file was complete and well formed).
   bool Next(Analyzed* a);
   bool Next(Decision* d);
-  bool Next(Chromed* c);
   bool Next(Finding* f);
   const Status& status() const { return status_; }
 
@@ -157,8 +144,6 @@ void EncodeAnalyzed(const Analyzed& a, std::string* out);
 bool DecodeAnalyzed(std::string_view bytes, size_t* pos, Analyzed* a);
 void EncodeDecision(const Decision& d, std::string* out);
 bool DecodeDecision(std::string_view bytes, size_t* pos, Decision* d);
-void EncodeChromed(const Chromed& c, std::string* out);
-bool DecodeChromed(std::string_view bytes, size_t* pos, Chromed* c);
 void EncodeFinding(const Finding& f, std::string* out);
 bool DecodeFinding(std::string_view bytes, size_t* pos, Finding* f);
 
