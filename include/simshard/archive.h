@@ -204,6 +204,10 @@ class ArchiveReader {
                              const std::function<void(const DroppedEntry&)>& fn) const = 0;
   // Every document's fingerprint, in archive order (`dedup --archive` seeds from it).
   virtual Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const = 0;
+  // Those of the documents with ordinals `first` to `last` only (a match task's share),
+  // without reading the others.
+  virtual Status ForEachFingerprintBetween(uint64_t first, uint64_t last,
+                                           const std::function<void(const FingerprintRow&)>& fn) const = 0;
   // As ArchiveWriter::ForEachSeenAddress.
   virtual Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const = 0;
   virtual Result<ArchiveStats> Stats() const = 0;

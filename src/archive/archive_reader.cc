@@ -48,6 +48,11 @@ class Reader final : public ArchiveReader {
     return catalog_->ForEachFingerprint(fn);
   }
 
+  Status ForEachFingerprintBetween(uint64_t first, uint64_t last,
+                                   const std::function<void(const FingerprintRow&)>& fn) const override {
+    return catalog_->ForEachFingerprint(fn, first, last);
+  }
+
   Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const override {
     return catalog_->ForEachSeenAddress(fn);
   }

@@ -121,7 +121,9 @@ class Catalog {
     return ForEachDocument(ListFilter{}, fn);
   }
   // What the dedup index needs, read from binary columns (no text parsed), by ordinal.
-  Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const;
+  // Those with ordinals first to last only: a range of the primary key, read alone.
+  Status ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn, uint64_t first = 1,
+                            uint64_t last = INT64_MAX) const;
   // UrlHash of every archived URL and of every dropped row's key (catalog_dropped.cc).
   Status ForEachSeenAddress(const std::function<void(int64_t hash)>& fn) const;
   // "not found" errors when absent. By URL: the earliest archived with that URL.

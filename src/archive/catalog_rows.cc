@@ -394,10 +394,12 @@ Status Catalog::ForEachDocument(const ListFilter& filter, const std::function<vo
   });
 }
 
-Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn) const {
+Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow&)>& fn, uint64_t first,
+                                  uint64_t last) const {
   if (version_ == 1) {  // a reader of an archive no writer has upgraded yet: text columns
     FingerprintRow r;
     return ForEachV1Document(*this, [&](const CatalogEntry& e) {
+      if (e.ordinal < first || e.ordinal > last) return;
       r.ordinal = e.ordinal;
       r.id = 0;
       ParseHex64(e.id, &r.id);
@@ -408,8 +410,11 @@ Status Catalog::ForEachFingerprint(const std::function<void(const FingerprintRow
     });
   }
   auto st = Prepare(std::string("SELECT ordinal, id, digest, simhash, sketch, ") +
-                    (has_extraction_ ? "extraction" : "NULL") + " FROM documents ORDER BY ordinal");
+                    (has_extraction_ ? "extraction" : "NULL") +
+                    " FROM documents WHERE ordinal BETWEEN ?1 AND ?2 ORDER BY ordinal");
   if (!st.ok()) return st.status();
+  st->BindInt(1, static_cast<int64_t>(std::min<uint64_t>(first, INT64_MAX)));
+  st->BindInt(2, static_cast<int64_t>(std::min<uint64_t>(last, INT64_MAX)));
   FingerprintRow r;
   return st->ForEachRow([&] {
     r.ordinal = static_cast<uint64_t>(st->Int(0));

@@ -16,23 +16,28 @@ struct DigestHash {
   size_t operator()(const Digest& d) const { return static_cast<size_t>(d.low); }  // already a hash
 };
 
-// Share `task` of `tasks`: the archive's documents whose ordinal is task modulo tasks, and
-// tonight's pages whose place in the input is. A page is asked about with every share, so
-// each share reports what it holds: the archive's earliest equal and near documents, and
-// every earlier page of tonight with the same digest or near it. Which of those pages are
-// kept is known only in the decide task, which picks among them.
+// Share `task` of `tasks`: a range of the archive's ordinals (a tasks-th of them, read
+// alone from the catalog) and tonight's pages whose place in the input is task modulo
+// tasks. A page is asked about with every share, so each share reports what it holds: the
+// archive's earliest equal and near documents, and every earlier page of tonight with the
+// same digest or near it. Which of those pages are kept is known only in the decide task,
+// which picks among them.
 class MatchShare {
  public:
   MatchShare(const DedupOptions& options, const TaskPlan& plan, unsigned task, uint64_t last_ordinal)
-      : index_(options), task_(task), tasks_(plan.tasks), last_ordinal_(last_ordinal) {}
+      : index_(options),
+        task_(task),
+        tasks_(plan.tasks),
+        last_ordinal_(last_ordinal),
+        first_archived_(last_ordinal * task / plan.tasks + 1),
+        last_archived_(last_ordinal * (task + 1) / plan.tasks) {}
 
   Status SeedArchive(const ArchiveReader& reader) {
     Status bad;
-    archive_ids_.resize(last_ordinal_ / tasks_ + 1);
-    SIMSHARD_RETURN_IF_ERROR(reader.ForEachFingerprint([&](const FingerprintRow& r) {
-      if (r.ordinal % tasks_ != task_ || r.ordinal > last_ordinal_) return;
+    archive_ids_.resize(last_archived_ + 1 - first_archived_);
+    SIMSHARD_RETURN_IF_ERROR(reader.ForEachFingerprintBetween(first_archived_, last_archived_, [&](const FingerprintRow& r) {
       if (!r.digest_ok && bad.ok()) bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
-      archive_ids_[r.ordinal / tasks_] = r.id;
+      archive_ids_[r.ordinal - first_archived_] = r.id;
       const Digest digest{r.digest_high, r.digest_low};
       if (r.extraction != Extraction::kExtracted) return index_.AddExactOnly(r.ordinal, digest);
       Fingerprint fp;
@@ -52,7 +57,7 @@ class MatchShare {
     const Match exact = index_.FindExact(c.digest);
     if (exact.kind == Match::Kind::kExact && exact.ordinal <= last_ordinal_) {
       f.archive_exact = exact.ordinal;
-      f.archive_exact_id = archive_ids_[exact.ordinal / tasks_];
+      f.archive_exact_id = archive_ids_[exact.ordinal - first_archived_];
     }
     FindSameDigest(c, weak, &f);
     if (!weak && !f.has_twin) FindNear(c.fingerprint, &f);
@@ -91,7 +96,7 @@ class MatchShare {
         f->near.push_back({ordinal - last_ordinal_ - 1, distance, similarity});
       } else if (f->archive_near == 0 || ordinal < f->archive_near) {
         f->archive_near = ordinal;
-        f->archive_near_id = archive_ids_[ordinal / tasks_];
+        f->archive_near_id = archive_ids_[ordinal - first_archived_];
         f->archive_distance = distance;
         f->archive_similarity = similarity;
       }
@@ -113,7 +118,8 @@ class MatchShare {
   DedupIndex index_;
   const unsigned task_, tasks_;
   const uint64_t last_ordinal_;
-  std::vector<uint64_t> archive_ids_;  // by ordinal / tasks
+  const uint64_t first_archived_, last_archived_;  // the share of the archive's ordinals
+  std::vector<uint64_t> archive_ids_;  // by ordinal - first_archived_
   std::vector<Tonight> tonight_;
   std::unordered_map<Digest, uint32_t, DigestHash> newest_;  // digest -> its newest page here
 };
