@@ -207,8 +207,10 @@ bool DecodeFinding(std::string_view in, size_t* pos, Finding* f) {
   if (!GetU64(in, pos, &f->seq) || !GetU64(in, pos, &f->archive_exact) || !GetU64(in, pos, &f->archive_exact_id) ||
       !GetU64(in, pos, &f->archive_near) || !GetU64(in, pos, &f->archive_near_id) ||
       !GetInt(in, pos, &f->archive_distance) || !GetU64(in, pos, &similarity) || !GetU64(in, pos, &twin) ||
-      !GetU64(in, pos, &same) || !GetU64(in, pos, &near) || (in.size() - *pos) / 8 < same + 3 * near)
+      !GetU64(in, pos, &same) || !GetU64(in, pos, &near))
     return false;
+  const uint64_t words = (in.size() - *pos) / 8;  // each count checked alone first: no overflow
+  if (same > words || near > words || same + 3 * near > words) return false;
   f->archive_similarity = BitsDouble(similarity);
   f->has_twin = twin != 0;
   f->twin = twin - f->has_twin;

@@ -8,6 +8,7 @@
 #include <boost/filesystem.hpp>
 #include <random>
 
+#include "pipeline/stage_file.h"
 #include "simshard/pipeline.h"
 #include "task_run.h"
 #include "test_files.h"
@@ -148,4 +149,48 @@ BOOST_AUTO_TEST_CASE(split_matching_decides_as_one_process_on_chains_twins_and_l
   }
   ::unsetenv("SOURCE_DATE_EPOCH");
   fs::remove_all(root);
+}
+
+BOOST_AUTO_TEST_CASE(a_finding_reads_back_and_a_cut_or_lying_one_is_refused) {
+  pipeline::Finding f;
+  f.seq = 9;
+  f.archive_exact = 3;
+  f.archive_exact_id = 0xabc;
+  f.archive_near = 2;
+  f.archive_near_id = 0xdef;
+  f.archive_distance = 4;
+  f.archive_similarity = 0.625;
+  f.has_twin = true;
+  f.twin = 0;  // page 0 is a twin like any other
+  f.same_digest = {1, 4};
+  f.near = {{5, 3, 0.5}, {7, 0, 1.0}};
+  std::string bytes;
+  pipeline::EncodeFinding(f, &bytes);
+  size_t pos = 0;
+  pipeline::Finding g;
+  BOOST_REQUIRE(pipeline::DecodeFinding(bytes, &pos, &g));
+  BOOST_TEST(pos == bytes.size());
+  BOOST_TEST(g.seq == 9u);
+  BOOST_TEST(g.archive_exact_id == 0xabcu);
+  BOOST_TEST(g.archive_near == 2u);
+  BOOST_TEST(g.archive_distance == 4);
+  BOOST_TEST(g.archive_similarity == 0.625);
+  BOOST_TEST(g.has_twin);
+  BOOST_TEST(g.twin == 0u);
+  BOOST_TEST(g.same_digest == f.same_digest);
+  BOOST_REQUIRE(g.near.size() == 2u);
+  BOOST_TEST(g.near[1].seq == 7u);
+  BOOST_TEST(g.near[0].distance == 3);
+  BOOST_TEST(g.near[0].similarity == 0.5);
+  for (size_t cut = 0; cut < bytes.size(); ++cut) {
+    pos = 0;
+    BOOST_TEST(!pipeline::DecodeFinding(std::string_view(bytes).substr(0, cut), &pos, &g), cut);
+  }
+  // A count of near pages that claims more than the record holds, so large that three
+  // times it wraps around to a small number.
+  std::string lying = bytes;
+  const uint64_t wraps = (uint64_t{1} << 63) / 3 * 2 + 2;  // 3 * wraps = 2^64 + 2
+  for (int i = 0; i < 8; ++i) lying[9 * 8 + i] = static_cast<char>(wraps >> (8 * i));
+  pos = 0;
+  BOOST_TEST(!pipeline::DecodeFinding(lying, &pos, &g));
 }
