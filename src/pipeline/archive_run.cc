@@ -17,13 +17,17 @@ Status SeedFromArchive(const ArchiveWriter& writer, Decider* decider) {
   Status bad;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
     if (!decider->Seed(r) && bad.ok()) {
-      bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
+      bad = MalformedDigest(r);
     }
   }));
   return bad;
 }
 
 }  // namespace
+
+Status MalformedDigest(const FingerprintRow& row) {
+  return Status::Corruption("catalog: document " + Hex64(row.id) + " has a malformed digest");
+}
 
 std::set<std::string> ShardNames(const std::string& dir) {
   std::set<std::string> names;

@@ -25,6 +25,9 @@ struct ArchiveDecider {
 };
 Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer, bool seed = true);
 
+// What a catalog row with a malformed digest is reported as, wherever it is read.
+Status MalformedDigest(const FingerprintRow& row);
+
 // The record a kept document is archived as.
 Record MakeRecord(Analyzed&& a, const std::string& id, uint64_t run, const std::string& archived_at);
 

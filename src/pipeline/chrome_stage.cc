@@ -7,9 +7,9 @@
 #include <sstream>
 
 #include "pipeline/archive_state.h"
+#include "pipeline/archive_run.h"
 #include "pipeline/match_stages.h"
 #include "pipeline/slice_files.h"
-#include "util/encoding.h"
 #include "util/file_util.h"
 
 namespace simshard::pipeline {
@@ -46,7 +46,7 @@ Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& w
   out.digests.reserve(stats->documents);
   Status bad;
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
-    if (!r.digest_ok && bad.ok()) bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
+    if (!r.digest_ok && bad.ok()) bad = MalformedDigest(r);
     out.digests.push_back(Digest{r.digest_high, r.digest_low});
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
@@ -150,7 +150,8 @@ Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
   SIMSHARD_RETURN_IF_ERROR(files.Finish());
   SIMSHARD_RETURN_IF_ERROR(
       WriteFileDurably(ChromeModelPath(plan), PackChromeModel(learner->chrome().Serialize())));
-  const std::string run = std::string(kChromedRunMagic) + "\nlast-ordinal " + std::to_string(found->last_ordinal) + "\n";
+  const std::string run =
+      std::string(kChromedRunMagic) + "\nlast-ordinal " + std::to_string(found->last_ordinal) + "\n";
   return WriteFileDurably(ChromedRunPath(plan), run);  // last: the stage is done
 }
 

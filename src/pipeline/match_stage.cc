@@ -4,9 +4,9 @@
 
 #include <unordered_map>
 
+#include "pipeline/archive_run.h"
 #include "pipeline/match_stages.h"
 #include "util/crash_point.h"
-#include "util/encoding.h"
 #include "util/file_util.h"
 
 namespace simshard::pipeline {
@@ -35,8 +35,9 @@ class MatchShare {
   Status SeedArchive(const ArchiveReader& reader) {
     Status bad;
     archive_ids_.resize(last_archived_ + 1 - first_archived_);
-    SIMSHARD_RETURN_IF_ERROR(reader.ForEachFingerprintBetween(first_archived_, last_archived_, [&](const FingerprintRow& r) {
-      if (!r.digest_ok && bad.ok()) bad = Status::Corruption("catalog: document " + Hex64(r.id) + " has a malformed digest");
+    const uint64_t first = first_archived_;
+    SIMSHARD_RETURN_IF_ERROR(reader.ForEachFingerprintBetween(first, last_archived_, [&](const FingerprintRow& r) {
+      if (!r.digest_ok && bad.ok()) bad = MalformedDigest(r);
       archive_ids_[r.ordinal - first_archived_] = r.id;
       const Digest digest{r.digest_high, r.digest_low};
       if (r.extraction != Extraction::kExtracted) return index_.AddExactOnly(r.ordinal, digest);

@@ -139,7 +139,9 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
   }
   if (!jobs.tasks.empty() || !ArchiveDecided(plan)) {
     // Analysing again starts the chrome stage afresh, and that every share's matching.
-    if (!jobs.tasks.empty() || !ArchiveChromed(plan)) SIMSHARD_RETURN_IF_ERROR(submit("chrome", nullptr, &jobs.chrome_job));
+    if (!jobs.tasks.empty() || !ArchiveChromed(plan)) {
+      SIMSHARD_RETURN_IF_ERROR(submit("chrome", nullptr, &jobs.chrome_job));
+    }
     if (jobs.chrome_job.empty()) {
       jobs.match_tasks = PendingMatchTasks(plan);
     } else {

@@ -57,7 +57,8 @@ struct Feed {
   }
 };
 
-const std::string kTemplate = "Subscribe to the Harbour Gazette newsletter for the morning news, every day of the week.\\n\\n";
+const std::string kTemplate =
+    "Subscribe to the Harbour Gazette newsletter for the morning news, every day of the week.\\n\\n";
 
 // Night 1: 30 stories, each edited step by step on five sites (so that version 2 is near
 // version 1 but maybe not near version 0), version 0 mirrored word for word on other
