@@ -121,9 +121,12 @@ Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
 //   and of tonight's pages.
 Status RunChromeStage(const RunOptions& options, const TaskPlan& plan);
 Status RunMatchTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
-bool ArchiveChromed(const TaskPlan& plan);
+bool ChromeStageDone(const TaskPlan& plan);
 std::vector<unsigned> PendingMatchTasks(const TaskPlan& plan);
 Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan& plan);
+// A dedup run's decide task after the same chrome and match stages: the report and the
+// kept file, as `simshard dedup` writes them.
+Result<RunSummary> DecideDedupTasks(const RunOptions& options, const TaskPlan& plan);
 Status WriteArchiveTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 Result<RunSummary> MergeArchiveTasks(const RunOptions& options, const TaskPlan& plan);
 // Whether the decide stage has finished, and the write tasks still to run.

@@ -94,17 +94,15 @@ Status PrepareWorkDir(const TaskPlan& plan, const std::string& name,
   return WriteFileDurably(plan.work_dir + "/command", CommandFile(name, args));
 }
 
-// Once the decide task has run, the slices are spent: the next run starts afresh.
-void RemoveSlices(const TaskPlan& plan) {
-  for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(StageFilePath(plan, t).c_str());
-}
-
+// A dedup run's decide stage: the report and the kept file, then the run's files are spent.
 int DecideHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run,
                const TaskPlan& plan) {
-  Result<RunOptions> decide = DecideTaskOptions(run, plan);
-  if (!decide.ok()) return Fail(help.name, decide.status());
-  const int code = ExecuteRun(help, vm, *decide, false);
-  if (code == kOk || code == kSkipped) RemoveSlices(plan);
+  const int code =
+      ExecuteRun(help, vm, run, false, [&](const RunOptions& options) { return DecideDedupTasks(options, plan); });
+  if (code == kOk || code == kSkipped) {
+    const Status removed = RemoveTaskFiles(plan);
+    if (!removed.ok()) MakeLog(help.name, vm).Detail(removed.message());
+  }
   return code;
 }
 
@@ -134,7 +132,7 @@ int MergeHere(const CommandHelp& help, const po::variables_map& vm, const RunOpt
 // The chrome stage unless it is done, then every match task still to run.
 int MatchHere(const CommandHelp& help, const po::variables_map& vm, const RunOptions& run, const TaskPlan& plan) {
   const Log log = MakeLog(help.name, vm);
-  if (!ArchiveChromed(plan)) {
+  if (!ChromeStageDone(plan)) {
     log.Detail("taking learned site chrome out of every page");
     if (const Status chromed = RunChromeStage(run, plan); !chromed.ok()) return Fail(help.name, chromed);
   }
@@ -158,7 +156,10 @@ int RunTasksHere(const CommandHelp& help, const po::variables_map& vm, const Run
     const Status analysed = RunAnalyzeTask(run, plan, t);
     if (!analysed.ok()) return Fail(help.name, analysed);
   }
-  if (!plan.archive) return DecideHere(help, vm, run, plan);
+  if (!plan.archive) {
+    if (const int code = MatchHere(help, vm, run, plan); code != kOk) return code;
+    return DecideHere(help, vm, run, plan);
+  }
   if (!ArchiveDecided(plan)) {
     if (const int code = MatchHere(help, vm, run, plan); code != kOk) return code;
     if (const int code = DecideArchiveHere(help, vm, run, plan); code != kOk) return code;
@@ -179,10 +180,8 @@ std::string SelfPath() {
 void PrintProgress(const Log& log, const TaskPlan& plan, const SlurmProgress& p) {
   std::string line = "simshard " + log.command + ": slurm: " + std::to_string(p.done) + " of " +
                      std::to_string(p.tasks) + " analyse tasks done, " + std::to_string(p.failed) + " failed";
-  if (plan.archive) {
-    line += ", " + std::to_string(p.matched) + " of " + std::to_string(p.tasks) + " match tasks done, " +
-            std::to_string(p.written) + " of " + std::to_string(p.tasks) + " write tasks done";
-  }
+  line += ", " + std::to_string(p.matched) + " of " + std::to_string(p.tasks) + " match tasks done";
+  if (plan.archive) line += ", " + std::to_string(p.written) + " of " + std::to_string(p.tasks) + " write tasks done";
   line += p.chroming ? "; taking out site chrome" : p.deciding ? "; deciding" : p.merging ? "; merging" : "";
   log.Info(line);
 }
@@ -195,11 +194,10 @@ std::string SubmittedLine(const TaskPlan& plan, const SlurmJobs& jobs) {
   if (plan.archive) {
     line += ", write job " + JobName(jobs.write_job) + " (" + std::to_string(jobs.write_tasks.size()) + " of " +
             std::to_string(plan.tasks) + " tasks), merge job " + jobs.merge_job;
-    // Added after the jobs this line has always named, so that scripts reading them still do.
-    line += "; before decide: chrome job " + JobName(jobs.chrome_job) + ", match job " + JobName(jobs.match_job) +
-            " (" + std::to_string(jobs.match_tasks.size()) + " of " + std::to_string(plan.tasks) + " tasks)";
   }
-  return line;
+  // Added after the jobs this line has always named, so that scripts reading them still do.
+  return line + "; before decide: chrome job " + JobName(jobs.chrome_job) + ", match job " + JobName(jobs.match_job) +
+         " (" + std::to_string(jobs.match_tasks.size()) + " of " + std::to_string(plan.tasks) + " tasks)";
 }
 
 int SubmitAndMaybeWait(const CommandHelp& help, const po::variables_map& vm, const Executor& e,
@@ -358,8 +356,8 @@ int StageCommand(const std::vector<std::string>& args) {
   const unsigned task = array ? TaskNumber(vm) : 0;
   Result<RecordedRun> r = ReadRecordedRun(vm["work-dir"].as<std::string>());
   if (!r.ok()) return Fail("stage", r.status());
-  if (!r->plan.archive && stage != "analyze" && stage != "decide")
-    throw UsageError("a dedup run has no " + stage + " stage: it has analyze and decide");
+  if (!r->plan.archive && (stage == "write" || stage == "merge"))
+    throw UsageError("a dedup run has no " + stage + " stage: it ends with decide");
   if (array) return RunArrayTask(stage, *r, task);
   if (stage == "chrome") {
     const Status chromed = RunChromeStage(r->options, r->plan);

@@ -196,27 +196,20 @@ std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan) {
 // holds no dedup index (match_stages.h).
 Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan& plan) {
   SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
-  Result<RunOptions> staged = DecideTaskOptions(options, plan);
-  if (!staged.ok()) return staged.status();
-  Result<pipeline::ChromedRun> chromed = pipeline::ReadChromedRun(plan);
-  if (!chromed.ok()) return chromed.status();
-  if (const std::vector<unsigned> pending = PendingMatchTasks(plan); !pending.empty()) {
-    return Status::InvalidArgument("the match stage is not complete: task(s) " + TaskList(pending) +
-                                   " have not finished; run them (again) first");
-  }
+  Result<pipeline::MatchedRun> matched = pipeline::ReadMatchedRun(options, plan);
+  if (!matched.ok()) return matched.status();
+  const std::vector<std::string>& chromed_files = matched->chromed_files;
   ::unlink(PlanPath(plan).c_str());  // decided again: what was written from before is stale
   for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(WrittenPath(plan, t).c_str());
-  std::vector<std::string> chromed_files;
-  for (unsigned t = 0; t < plan.tasks; ++t) chromed_files.push_back(pipeline::ChromedPath(plan, t));
   Result<std::vector<uint64_t>> ends = pipeline::SliceEnds(chromed_files);
   if (!ends.ok()) return ends.status();
   auto analysis = std::make_unique<pipeline::AnalyzedStream>(chromed_files, pipeline::kChromedMagic);
   // The writer lock keeps other runs out while deciding.
   Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(options.archive_dir, WriterOptions(options));
   if (!writer.ok()) return writer.status();
-  Result<pipeline::ArchiveDecider> prepared = pipeline::PrepareDecider(*staged, **writer, /*seed=*/false);
+  Result<pipeline::ArchiveDecider> prepared = pipeline::PrepareDecider(options, **writer, /*seed=*/false);
   if (!prepared.ok()) return prepared.status();
-  pipeline::MatchedDecider decider(plan, chromed->last_ordinal + 1);
+  pipeline::MatchedDecider decider(plan, matched->chromed.last_ordinal + 1);
   SIMSHARD_RETURN_IF_ERROR(decider.Open());
   DecidedRun run{prepared->runs + 1, decider.next_ordinal(), UtcNowIso8601(), prepared->config,
                  prepared->chrome_key, NewToken(), {}};
@@ -236,8 +229,7 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
     Decision d;
     return pipeline::DroppedRow(row, a, &d.dropped) ? append(a.doc.seq, &d) : Status::OK();
   };
-  Result<RunSummary> summary = pipeline::DecideAll(*staged, std::move(analysis), &decider, keep, decided);
-  SIMSHARD_RETURN_IF_ERROR(decider.status());
+  Result<RunSummary> summary = pipeline::DecideAll(options, std::move(analysis), &decider, keep, decided);
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(files.Finish());
   run.summary = *summary;

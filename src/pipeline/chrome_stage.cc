@@ -29,13 +29,15 @@ bool DigestLess(const Digest& a, const Digest& b) {
   return a.high != b.high ? a.high < b.high : a.low < b.low;
 }
 
-Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& writer) {
+// The archive as the chrome model asks about it. `writer` (archive runs, which hold the
+// archive's lock) records the fingerprint settings of a new archive; `dedup --archive`
+// reads an archive someone else may be writing.
+Result<ArchiveForChrome> ReadArchive(const RunOptions& options, const StateReader& state, ArchiveWriter* writer) {
   const std::string& dir = options.archive_dir;
   const Fingerprinter fingerprinter;
-  const StateReader state = [&](std::string_view key) { return writer.GetState(key); };
-  bool new_archive = false;
-  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &new_archive));
-  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(kFingerprintKey, fingerprinter.config().Name()));
+  bool absent = false;
+  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &absent));
+  if (absent && writer) SIMSHARD_RETURN_IF_ERROR(writer->PutState(kFingerprintKey, fingerprinter.config().Name()));
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
   if (!reader.ok()) return reader.status();
   Result<LoadedChrome> chrome = LoadChromeModel(state, **reader, dir);
@@ -45,7 +47,7 @@ Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& w
   ArchiveForChrome out;
   out.digests.reserve(stats->documents);
   Status bad;
-  SIMSHARD_RETURN_IF_ERROR(writer.ForEachFingerprint([&](const FingerprintRow& r) {
+  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
     if (!r.digest_ok && bad.ok()) bad = MalformedDigest(r);
     out.digests.push_back(Digest{r.digest_high, r.digest_low});
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
@@ -54,14 +56,33 @@ Result<ArchiveForChrome> ReadArchive(const RunOptions& options, ArchiveWriter& w
   std::sort(out.digests.begin(), out.digests.end(), DigestLess);
   out.learner = std::make_unique<ChromeLearner>(options.dedup, fingerprinter, std::move(chrome->model));
   ChromeLearner& learner = *out.learner;
-  SIMSHARD_RETURN_IF_ERROR(writer.ForEachSeenAddress([&](int64_t hash) { learner.SeedSeenAddress(hash); }));
+  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachSeenAddress([&](int64_t hash) { learner.SeedSeenAddress(hash); }));
   return out;
+}
+
+// An archive run opens the archive as its writer, for the lock that keeps other runs out
+// (nothing is written but a new archive's fingerprint settings); a dedup run reads the
+// archive it is given, or starts from nothing.
+Result<ArchiveForChrome> OpenArchive(const RunOptions& options, const TaskPlan& plan,
+                                     std::unique_ptr<ArchiveWriter>* writer) {
+  if (plan.archive) {
+    Result<std::unique_ptr<ArchiveWriter>> opened = ArchiveWriter::Open(options.archive_dir, options.archive);
+    if (!opened.ok()) return opened.status();
+    *writer = std::move(opened).value();
+    ArchiveWriter* w = writer->get();
+    return ReadArchive(options, [w](std::string_view key) { return w->GetState(key); }, w);
+  }
+  if (!options.archive_dir.empty()) return ReadArchive(options, ReadOnlyState(options.archive_dir), nullptr);
+  ArchiveForChrome none;
+  none.learner = std::make_unique<ChromeLearner>(options.dedup, Fingerprinter(), ChromeModel());
+  return none;
 }
 
 // What the stages after this one read of a page: its final extraction, digest and
 // fingerprint, what its report row and dropped row name, and its text only when learned
-// chrome was taken out of it (never empty then: a page left with nothing is weak).
-Analyzed Chromed(Analyzed&& a) {
+// chrome was taken out of it (never empty then: a page left with nothing is weak). A
+// dedup run's kept file takes every kept page's title and text: those are kept for all.
+Analyzed Chromed(Analyzed&& a, bool archive) {
   Analyzed c;
   Document& d = c.doc;
   d.source = std::move(a.doc.source);
@@ -72,7 +93,8 @@ Analyzed Chromed(Analyzed&& a) {
   d.kind = a.doc.kind;
   d.extraction = a.doc.extraction;
   d.input_bytes = a.doc.input_bytes;
-  if (a.text_stripped) d.text = std::move(a.doc.text);
+  if (a.text_stripped || !archive) d.text = std::move(a.doc.text);
+  if (!archive) d.title = std::move(a.doc.title);
   c.weak_reason = std::move(a.weak_reason);
   c.digest = a.digest;
   c.fingerprint = a.fingerprint;
@@ -114,11 +136,25 @@ Result<ChromedRun> ReadChromedRun(const TaskPlan& plan) {
   return run;
 }
 
+Result<MatchedRun> ReadMatchedRun(const RunOptions& options, const TaskPlan& plan) {
+  Result<RunOptions> staged = DecideTaskOptions(options, plan);  // every slice analysed
+  if (!staged.ok()) return staged.status();
+  Result<ChromedRun> chromed = ReadChromedRun(plan);
+  if (!chromed.ok()) return chromed.status();
+  if (const std::vector<unsigned> pending = PendingMatchTasks(plan); !pending.empty()) {
+    return Status::InvalidArgument("the match stage is not complete: task(s) " + TaskList(pending) +
+                                   " have not finished; run them (again) first");
+  }
+  MatchedRun run{*chromed, {}};
+  for (unsigned t = 0; t < plan.tasks; ++t) run.chromed_files.push_back(ChromedPath(plan, t));
+  return run;
+}
+
 }  // namespace simshard::pipeline
 
 namespace simshard {
 
-bool ArchiveChromed(const TaskPlan& plan) { return PathExists(pipeline::ChromedRunPath(plan)); }
+bool ChromeStageDone(const TaskPlan& plan) { return PathExists(pipeline::ChromedRunPath(plan)); }
 
 Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
   using namespace pipeline;
@@ -128,11 +164,8 @@ Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
   Result<std::vector<uint64_t>> ends = SliceEnds(staged->stage_files);
   if (!ends.ok()) return ends.status();
   AnalyzedStream stream(staged->stage_files);
-  // The writer lock keeps other runs out; nothing is written but the fingerprint settings
-  // of a new archive.
-  Result<std::unique_ptr<ArchiveWriter>> writer = ArchiveWriter::Open(options.archive_dir, options.archive);
-  if (!writer.ok()) return writer.status();
-  Result<ArchiveForChrome> found = ReadArchive(options, **writer);
+  std::unique_ptr<ArchiveWriter> writer;
+  Result<ArchiveForChrome> found = OpenArchive(options, plan, &writer);
   if (!found.ok()) return found.status();
   ChromeLearner* learner = found->learner.get();
   PerSliceFiles files([&](unsigned t) { return ChromedPath(plan, t); }, kChromedMagic, std::move(*ends));
@@ -144,7 +177,7 @@ Status RunChromeStage(const RunOptions& options, const TaskPlan& plan) {
     uint64_t index = 0;
     Result<StageWriter*> out = files.For(a->doc.seq, &index);
     if (!out.ok()) return out.status();
-    SIMSHARD_RETURN_IF_ERROR((*out)->Append(Chromed(std::move(*a))));
+    SIMSHARD_RETURN_IF_ERROR((*out)->Append(Chromed(std::move(*a), plan.archive)));
   }
   SIMSHARD_RETURN_IF_ERROR(stream.Finish());
   SIMSHARD_RETURN_IF_ERROR(files.Finish());

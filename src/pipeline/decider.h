@@ -52,6 +52,9 @@ class DocumentDecider {
                       Extraction extraction) = 0;
   // The ordinal the next kept document gets.
   virtual uint64_t next_ordinal() const = 0;
+  // Damage met on the way that Decide could not return (files a decider reads); the
+  // deciding loop fails the run with it.
+  virtual Status status() const { return Status::OK(); }
 };
 
 // The per-site chrome model as a run uses it: learned from each site's pages in input

@@ -165,11 +165,12 @@ Status RunMatchTask(const RunOptions& options, const TaskPlan& plan, unsigned ta
   Result<ChromedRun> chromed = ReadChromedRun(plan);
   if (!chromed.ok()) return chromed.status();
   ::unlink((plan.work_dir + "/decided.run").c_str());  // decided from other findings: stale
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(options.archive_dir);
-  if (!reader.ok()) return reader.status();
   MatchShare share(options.dedup, plan, task, chromed->last_ordinal);
-  SIMSHARD_RETURN_IF_ERROR(share.SeedArchive(**reader));
-  reader->reset();
+  if (!options.archive_dir.empty()) {  // a dedup run may have none
+    Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(options.archive_dir);
+    if (!reader.ok()) return reader.status();
+    SIMSHARD_RETURN_IF_ERROR(share.SeedArchive(**reader));
+  }
   StageWriter out;
   SIMSHARD_RETURN_IF_ERROR(out.Open(MatchesPath(plan, task), kFindingMagic));
   SIMSHARD_RETURN_IF_ERROR(AskEveryPage(plan, &share, &out));

@@ -32,13 +32,23 @@ struct ChromedRun {
 };
 Result<ChromedRun> ReadChromedRun(const TaskPlan& plan);
 
+// What the decide task starts from: the chrome stage's run, once every stage before the
+// decide task is complete (else a message naming what to run again), and its files.
+struct MatchedRun {
+  ChromedRun chromed;
+  std::vector<std::string> chromed_files;  // in input order
+};
+Result<MatchedRun> ReadMatchedRun(const RunOptions& options, const TaskPlan& plan);
+
 // The decider of the decide task of a run whose matching was split: one decision per page
 // of the chrome stage's files (read in input order by the deciding loop) from every match
 // task's findings. Holds a few bytes per page of tonight, and nothing of the archive.
 class MatchedDecider : public DocumentDecider {
  public:
-  MatchedDecider(const TaskPlan& plan, uint64_t first_ordinal)
-      : plan_(plan), next_ordinal_(first_ordinal) {}
+  // `kept_status`: "archived", or "kept" for dedup, whose chromed records hold every
+  // page's text (not only the text chrome changed).
+  MatchedDecider(const TaskPlan& plan, uint64_t first_ordinal, std::string kept_status = "archived")
+      : plan_(plan), next_ordinal_(first_ordinal), kept_status_(std::move(kept_status)) {}
 
   Status Open();
   bool Decide(Analyzed* a, ReportRow* row) override;
@@ -46,7 +56,7 @@ class MatchedDecider : public DocumentDecider {
               Extraction extraction) override;
   uint64_t next_ordinal() const override { return next_ordinal_; }
   // Damage or disagreement met in the stage files (Decide cannot return it).
-  const Status& status() const { return status_; }
+  Status status() const override { return status_; }
 
  private:
   struct NearAnswer {
@@ -60,6 +70,7 @@ class MatchedDecider : public DocumentDecider {
 
   const TaskPlan& plan_;
   uint64_t next_ordinal_;
+  const std::string kept_status_;
   std::vector<std::unique_ptr<StageReader>> matches_;
   std::vector<Finding> heads_;  // each match file's next finding
   std::vector<bool> has_head_;

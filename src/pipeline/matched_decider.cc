@@ -52,7 +52,8 @@ bool MatchedDecider::Decide(Analyzed* a, ReportRow* row) {
     row->reason = a->doc.skip_reason;
     return false;
   }
-  a->text_stripped = !a->doc.text.empty();  // the chrome stage keeps the text it changed only
+  // An archive run's chrome stage keeps the text it changed only.
+  a->text_stripped = plan_.archive && !a->doc.text.empty();
   CollectFindings(current_);
   return DecideFound(*a, row);
 }
@@ -78,7 +79,7 @@ bool MatchedDecider::DecideFound(const Analyzed& a, ReportRow* row) {
     return false;
   }
   if (weak) {
-    row->status = "archived";
+    row->status = kept_status_;
     row->reason = a.weak_reason + ": kept apart from near-duplicate detection; exact duplicate only of identical bytes";
     return true;
   }
@@ -115,7 +116,7 @@ bool MatchedDecider::DecideFound(const Analyzed& a, ReportRow* row) {
     near = best != nullptr;
   }
   if (!near) {
-    row->status = "archived";
+    row->status = kept_status_;
     return true;
   }
   near_answers_[current_] = answer;

@@ -1,10 +1,12 @@
 // `simshard dedup`: the decisions of `archive` without writing an archive, optionally
 // against an existing archive opened read-only.
+#include <functional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "pipeline/archive_state.h"
 #include "pipeline/kept_writer.h"
+#include "pipeline/match_stages.h"
 #include "pipeline/report.h"
 #include "pipeline/run_loop.h"
 #include "simshard/pipeline.h"
@@ -19,8 +21,15 @@ using pipeline::Analyzed;
 // A decider seeded with the archive's documents (when there is one), and the ordinal
 // the next kept document gets.
 struct SeededDecider {
-  std::unique_ptr<pipeline::Decider> decider;
+  std::unique_ptr<pipeline::DocumentDecider> decider;
   uint64_t last_ordinal = 0;
+};
+
+// Where a dedup run's documents and its decider come from: its inputs and the archive, or,
+// for a run cut into tasks, the chrome stage's records and the match tasks' findings.
+struct DedupSource {
+  std::function<std::unique_ptr<pipeline::AnalyzedStream>()> documents;
+  std::function<Result<SeededDecider>()> decider;
 };
 
 // Against an archive, decisions start from what it knows: its documents, its chrome
@@ -29,8 +38,7 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
   SeededDecider out;
   const Fingerprinter fingerprinter;
   if (options.archive_dir.empty()) {
-    out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, ChromeModel(),
-                                                      "kept");
+    out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, ChromeModel(), "kept");
     return out;
   }
   const std::string& dir = options.archive_dir;
@@ -42,20 +50,22 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
       pipeline::CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &unrecorded));
   Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
   if (!chrome.ok()) return chrome.status();
-  out.decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter,
-                                                    std::move(chrome->model), "kept");
+  auto decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, std::move(chrome->model), "kept");
   Status bad;
   SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
-    if (!out.decider->Seed(r) && bad.ok()) {
-      bad = Status::Corruption("archive " + dir + ": document " + Hex64(r.id) +
-                               " has a malformed digest");
+    if (!decider->Seed(r) && bad.ok()) {
+      bad = Status::Corruption("archive " + dir + ": document " + Hex64(r.id) + " has a malformed digest");
     }
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
   if (!bad.ok()) return bad;
-  pipeline::Decider* decider = out.decider.get();
   SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
+  out.decider = std::move(decider);
   return out;
+}
+
+DedupSource FromInputs(const RunOptions& options) {
+  return {[&options] { return pipeline::StartAnalysis(options); }, [&options] { return MakeDecider(options); }};
 }
 
 // What --keep longest needs to know of each document after the first pass.
@@ -110,11 +120,12 @@ Status WriteReport(const std::string& path, const std::vector<Decided>& docs) {
 
 // Runs the input again (decisions are deterministic) and writes the documents whose
 // input position is in `kept` to the --kept file.
-Status WriteKeptSecondPass(const RunOptions& options, const std::unordered_set<uint64_t>& kept) {
+Status WriteKeptSecondPass(const RunOptions& options, const DedupSource& source,
+                           const std::unordered_set<uint64_t>& kept) {
   RunOptions again = options;
   again.report_path.clear();
   again.on_progress = nullptr;
-  Result<SeededDecider> seeded = MakeDecider(again);
+  Result<SeededDecider> seeded = source.decider();
   if (!seeded.ok()) return seeded.status();
   pipeline::KeptWriter writer;
   SIMSHARD_RETURN_IF_ERROR(writer.Open(options.kept_path));
@@ -124,13 +135,13 @@ Status WriteKeptSecondPass(const RunOptions& options, const std::unordered_set<u
   auto decided = [&](const ReportRow&, const Analyzed& a) -> Status {
     return kept.count(a.doc.seq) ? writer.Write(a, pipeline::DocumentId(a.digest)) : Status::OK();
   };
-  Result<RunSummary> run = pipeline::DecideAll(again, seeded->decider.get(), keep, decided);
+  Result<RunSummary> run = pipeline::DecideAll(again, source.documents(), seeded->decider.get(), keep, decided);
   if (!run.ok()) return run.status();
   return writer.Close();
 }
 
-Result<RunSummary> RunKeepLongest(const RunOptions& options) {
-  Result<SeededDecider> seeded = MakeDecider(options);
+Result<RunSummary> RunKeepLongest(const RunOptions& options, const DedupSource& source) {
+  Result<SeededDecider> seeded = source.decider();
   if (!seeded.ok()) return seeded.status();
   RunOptions first_pass = options;
   first_pass.report_path.clear();
@@ -142,7 +153,8 @@ Result<RunSummary> RunKeepLongest(const RunOptions& options) {
   auto keep = [&](Analyzed&&, const std::string&) -> Result<uint64_t> {
     return ++seeded->last_ordinal;
   };
-  Result<RunSummary> summary = pipeline::DecideAll(first_pass, seeded->decider.get(), keep, decided);
+  Result<RunSummary> summary =
+      pipeline::DecideAll(first_pass, source.documents(), seeded->decider.get(), keep, decided);
   if (!summary.ok()) return summary;
   PromoteLongest(&docs);
   SIMSHARD_RETURN_IF_ERROR(WriteReport(options.report_path, docs));
@@ -151,18 +163,15 @@ Result<RunSummary> RunKeepLongest(const RunOptions& options) {
   for (size_t i = 0; i < docs.size(); ++i) {
     if (docs[i].row.status == "kept") kept.insert(i);
   }
-  SIMSHARD_RETURN_IF_ERROR(WriteKeptSecondPass(options, kept));
+  SIMSHARD_RETURN_IF_ERROR(WriteKeptSecondPass(options, source, kept));
   return summary;
 }
 
-}  // namespace
-
-Result<RunSummary> RunDedup(const RunOptions& options) {
-  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
-  if (options.keep_longest) return RunKeepLongest(options);
+// The first kept document of each group, as it comes.
+Result<RunSummary> RunKeepFirst(const RunOptions& options, const DedupSource& source) {
   // Analysis runs while --archive's catalog is read into the dedup index.
-  std::unique_ptr<pipeline::AnalyzedStream> analysis = pipeline::StartAnalysis(options);
-  Result<SeededDecider> seeded = MakeDecider(options);
+  std::unique_ptr<pipeline::AnalyzedStream> analysis = source.documents();
+  Result<SeededDecider> seeded = source.decider();
   if (!seeded.ok()) return seeded.status();
   pipeline::KeptWriter kept;
   SIMSHARD_RETURN_IF_ERROR(kept.Open(options.kept_path));
@@ -174,6 +183,30 @@ Result<RunSummary> RunDedup(const RunOptions& options) {
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(kept.Close());
   return summary;
+}
+
+}  // namespace
+
+Result<RunSummary> RunDedup(const RunOptions& options) {
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
+  const DedupSource source = FromInputs(options);
+  return options.keep_longest ? RunKeepLongest(options, source) : RunKeepFirst(options, source);
+}
+
+Result<RunSummary> DecideDedupTasks(const RunOptions& options, const TaskPlan& plan) {
+  SIMSHARD_RETURN_IF_ERROR(pipeline::CheckRunPaths(options));
+  Result<pipeline::MatchedRun> matched = pipeline::ReadMatchedRun(options, plan);
+  if (!matched.ok()) return matched.status();
+  const std::vector<std::string>& files = matched->chromed_files;
+  const uint64_t last_ordinal = matched->chromed.last_ordinal;
+  DedupSource source;
+  source.documents = [&] { return std::make_unique<pipeline::AnalyzedStream>(files, pipeline::kChromedMagic); };
+  source.decider = [&]() -> Result<SeededDecider> {
+    auto decider = std::make_unique<pipeline::MatchedDecider>(plan, last_ordinal + 1, "kept");
+    SIMSHARD_RETURN_IF_ERROR(decider->Open());
+    return SeededDecider{std::move(decider), last_ordinal};
+  };
+  return options.keep_longest ? RunKeepLongest(options, source) : RunKeepFirst(options, source);
 }
 
 }  // namespace simshard

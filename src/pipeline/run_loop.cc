@@ -215,7 +215,8 @@ Result<RunSummary> DecideAll(const RunOptions& options, std::unique_ptr<Analyzed
 
   ProgressTicker ticker(options, start);
   Recorder recorder(options, keep, decided, &report, &summary, &ticker);
-  const Status st = DecideAndRecordApart(stream.get(), decider, &recorder, after_last_decision);
+  Status st = DecideAndRecordApart(stream.get(), decider, &recorder, after_last_decision);
+  if (st.ok()) st = decider->status();
   if (!st.ok()) {
     stream->Cancel();
     stream->Finish();

@@ -117,8 +117,8 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
       return Status::IOError(dir + ": cannot create: " + std::strerror(errno));
   }
   ::unlink(ExitCodePath(plan).c_str());
-  std::vector<std::string> stages = {"analyze", "decide"};
-  if (plan.archive) stages.insert(stages.end(), {"chrome", "match", "write", "merge"});
+  std::vector<std::string> stages = {"analyze", "chrome", "match", "decide"};
+  if (plan.archive) stages.insert(stages.end(), {"write", "merge"});
   for (const std::string& stage : stages) {
     SIMSHARD_RETURN_IF_ERROR(WriteScript(plan.work_dir + "/slurm/" + stage + ".sh",
                                          ScriptText(stage, plan, slurm, binary, cwd)));
@@ -133,13 +133,10 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
     return Status::OK();
   };
   if (!jobs.tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("analyze", &jobs.tasks, &jobs.analyze_job));
-  if (!plan.archive) {
-    SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
-    return jobs;
-  }
-  if (!jobs.tasks.empty() || !ArchiveDecided(plan)) {
+  // A dedup run is decided by its last job, every time it is submitted.
+  if (!jobs.tasks.empty() || !plan.archive || !ArchiveDecided(plan)) {
     // Analysing again starts the chrome stage afresh, and that every share's matching.
-    if (!jobs.tasks.empty() || !ArchiveChromed(plan)) {
+    if (!jobs.tasks.empty() || !ChromeStageDone(plan)) {
       SIMSHARD_RETURN_IF_ERROR(submit("chrome", nullptr, &jobs.chrome_job));
     }
     if (jobs.chrome_job.empty()) {
@@ -150,6 +147,7 @@ Result<SlurmJobs> SubmitToSlurm(const TaskPlan& plan, const SlurmOptions& slurm,
     if (!jobs.match_tasks.empty()) SIMSHARD_RETURN_IF_ERROR(submit("match", &jobs.match_tasks, &jobs.match_job));
     SIMSHARD_RETURN_IF_ERROR(submit("decide", nullptr, &jobs.decide_job));
   }
+  if (!plan.archive) return jobs;
   // Deciding again starts every slice's writing afresh.
   if (jobs.decide_job.empty()) {
     jobs.write_tasks = PendingWriteTasks(plan);
@@ -197,8 +195,8 @@ Status WhatFailed(const TaskPlan& plan) {
   const std::vector<unsigned> missing = PendingTasks(plan);
   if (!missing.empty()) return ArrayUnfinished(plan, "analyse", "analyze", missing);
   const bool decided = plan.archive && ArchiveDecided(plan);
-  if (plan.archive && !decided) {
-    if (!ArchiveChromed(plan)) {
+  if (!decided) {
+    if (!ChromeStageDone(plan)) {
       return Status::IOError("the chrome job did not finish (see " + StageLogPath(plan, "chrome.err") +
                              "); run the same command again to resubmit it");
     }
@@ -241,7 +239,7 @@ Result<int> WaitForSlurm(const TaskPlan& plan, const SlurmJobs& jobs, double pol
     now.deciding = queued && Running(*queue, jobs.decide_job);
     now.chroming = queued && Running(*queue, jobs.chrome_job);
     now.matched = decided ? plan.tasks
-                  : plan.archive && ArchiveChromed(plan)
+                  : ChromeStageDone(plan)
                       ? plan.tasks - static_cast<unsigned>(PendingMatchTasks(plan).size())
                       : 0;
     now.written = ended && plan.archive ? plan.tasks

@@ -105,6 +105,16 @@ void Night2(const Feed& night1, const std::vector<Words>& stories, Feed* feed) {
   feed->Shuffle();
 }
 
+// root/n1/feed.jsonl and root/n2/feed.jsonl.
+void WriteNights(const fs::path& root) {
+  Feed night1, night2;
+  std::vector<Words> stories;
+  Night1(&night1, &stories);
+  Night2(night1, stories, &night2);
+  testing::WriteFile(root / "n1" / "feed.jsonl", night1.Jsonl());
+  testing::WriteFile(root / "n2" / "feed.jsonl", night2.Jsonl());
+}
+
 size_t Count(const std::string& report, const std::string& needle) {
   size_t n = 0;
   for (size_t at = report.find(needle); at != std::string::npos; at = report.find(needle, at + 1)) ++n;
@@ -116,12 +126,7 @@ size_t Count(const std::string& report, const std::string& needle) {
 BOOST_AUTO_TEST_CASE(split_matching_decides_as_one_process_on_chains_twins_and_learned_chrome) {
   const fs::path root = fs::temp_directory_path() / fs::unique_path("simshard-match-%%%%%%");
   ::setenv("SOURCE_DATE_EPOCH", "1764374400", 1);
-  Feed night1, night2;
-  std::vector<Words> stories;
-  Night1(&night1, &stories);
-  Night2(night1, stories, &night2);
-  testing::WriteFile(root / "n1" / "feed.jsonl", night1.Jsonl());
-  testing::WriteFile(root / "n2" / "feed.jsonl", night2.Jsonl());
+  WriteNights(root);
   auto options = [&](const std::string& night, const std::string& archive, const std::string& report) {
     RunOptions o;
     o.inputs = {(root / night).string()};
@@ -149,6 +154,43 @@ BOOST_AUTO_TEST_CASE(split_matching_decides_as_one_process_on_chains_twins_and_l
     BOOST_TEST(testing::ReadFile(root / (name + "-2.jsonl")) == one2, tasks << " tasks, night 2");
   }
   ::unsetenv("SOURCE_DATE_EPOCH");
+  fs::remove_all(root);
+}
+
+BOOST_AUTO_TEST_CASE(a_dedup_cut_into_tasks_reports_and_keeps_as_one_process_does) {
+  const fs::path root = fs::temp_directory_path() / fs::unique_path("simshard-match-%%%%%%");
+  WriteNights(root);
+  RunOptions night1_archive;
+  night1_archive.inputs = {(root / "n1").string()};
+  night1_archive.archive_dir = (root / "archive").string();
+  night1_archive.report_path = (root / "archive.jsonl").string();
+  BOOST_REQUIRE(RunArchive(night1_archive).ok());
+  // Alone and against the archive of night 1; the first of each group kept, and the longest.
+  for (const bool against_archive : {false, true}) {
+    for (const bool longest : {false, true}) {
+      auto options = [&](const std::string& name) {
+        RunOptions o;
+        o.inputs = {(root / "n2").string()};
+        if (against_archive) o.archive_dir = (root / "archive").string();
+        o.report_path = (root / (name + ".jsonl")).string();
+        o.kept_path = (root / (name + "-kept.jsonl.zst")).string();
+        o.keep_longest = longest;
+        o.threads = 2;
+        return o;
+      };
+      BOOST_REQUIRE(RunDedup(options("one")).ok());
+      for (unsigned tasks : {1u, 3u}) {
+        const std::string name = "t" + std::to_string(tasks);
+        Result<RunSummary> cut = testing::RunInTasks(options(name), (root / (name + "-work")).string(), tasks, false);
+        BOOST_REQUIRE_MESSAGE(cut.ok(), cut.status().message());
+        const std::string what = std::to_string(tasks) + " tasks, archive " + std::to_string(against_archive) +
+                                 ", longest " + std::to_string(longest);
+        BOOST_TEST(testing::ReadFile(root / (name + ".jsonl")) == testing::ReadFile(root / "one.jsonl"), what);
+        BOOST_TEST(testing::ReadFile(root / (name + "-kept.jsonl.zst")) ==
+                       testing::ReadFile(root / "one-kept.jsonl.zst"), what);
+      }
+    }
+  }
   fs::remove_all(root);
 }
 

@@ -8,11 +8,11 @@
 
 namespace simshard::testing {
 
-// An archive run's stages between analyse and write: chrome, each match task, decide.
+// The stages after analyse up to decide: chrome, each match task, decide (dedup: the last).
 inline Result<RunSummary> DecideInTasks(const RunOptions& options, const TaskPlan& plan) {
-  if (!ArchiveChromed(plan)) SIMSHARD_RETURN_IF_ERROR(RunChromeStage(options, plan));
+  if (!ChromeStageDone(plan)) SIMSHARD_RETURN_IF_ERROR(RunChromeStage(options, plan));
   for (unsigned t : PendingMatchTasks(plan)) SIMSHARD_RETURN_IF_ERROR(RunMatchTask(options, plan, t));
-  return DecideArchiveTasks(options, plan);
+  return plan.archive ? DecideArchiveTasks(options, plan) : DecideDedupTasks(options, plan);
 }
 
 // A run cut into `tasks`, on this machine: each analyse task, then the decide task; an
@@ -26,9 +26,9 @@ inline Result<RunSummary> RunInTasks(const RunOptions& options, const std::strin
     if (!analysed.ok()) return analysed;
   }
   if (!archive) {
-    Result<RunOptions> decide = DecideTaskOptions(options, plan);
-    if (!decide.ok()) return decide.status();
-    return RunDedup(*decide);
+    Result<RunSummary> decided = DecideInTasks(options, plan);
+    if (decided.ok()) BOOST_REQUIRE(RemoveTaskFiles(plan).ok());
+    return decided;
   }
   if (!ArchiveDecided(plan)) {
     Result<RunSummary> decided = DecideInTasks(options, plan);
