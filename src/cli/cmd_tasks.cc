@@ -329,11 +329,11 @@ int StageCommand(const std::vector<std::string>& args) {
       "slurm), with the options that run recorded in DIR. `analyze` reads slice N of the\n"
       "input into DIR; N comes from --task, else SLURM_ARRAY_TASK_ID, else\n"
       "JOB_COMPLETION_INDEX. `decide` decides every slice in input order and writes the\n"
-      "report (dedup: and the kept file), as the run would. An archive run has `chrome`\n"
-      "(every page through the site chrome model) and `match` (every page against share N\n"
-      "of the archive's and tonight's documents) before `decide`, then `write` (slice N's\n"
-      "kept documents into shards of its own) and `merge` (every slice's shards into the\n"
-      "archive, the run committed). Exit codes: those of the run.",
+      "report (dedup: and the kept file), as the run would. Before it come `chrome` (every\n"
+      "page through the site chrome model) and `match` (every page against share N of the\n"
+      "archive's and tonight's documents). An archive run then has `write` (slice N's kept\n"
+      "documents into shards of its own) and `merge` (every slice's shards into the archive,\n"
+      "the run committed). Exit codes: those of the run.",
       "  SLURM_ARRAY_TASK_ID=3 simshard stage analyze --work-dir /srv/news/tasks"};
   po::options_description options("Stage options");
   options.add_options()
