@@ -83,9 +83,9 @@ Status CheckRunOptions(const RunOptions& options);
 
 // A run cut into tasks (`--tasks N`, on one machine or as a Slurm job array): the input is
 // shared out by file, in scan order, into N slices of about equal bytes; each task
-// analyses its slice into a stage file in the work folder; then one decide task runs
-// `archive` or `dedup` on the stage files, in input order, with the decider of a
-// one-machine run, so that reports, ids and shards are the same for any task count.
+// analyses its slice into a stage file in the work folder; then a chrome task, N match
+// tasks and one decide task decide every document in input order as a one-machine run
+// decides, so that reports, ids and shards are the same for any task count.
 struct TaskPlan {
   std::string work_dir;  // on a filesystem every task sees
   unsigned tasks = 1;
@@ -105,20 +105,20 @@ Status CheckTaskNumber(const TaskPlan& plan, unsigned task);
 // Analyses slice `task` (0-based) of options.inputs into its stage file.
 Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 // `options` with stage_files set to every task's file (an archive run's: its decide
-// files): what the decide task runs.
+// files where there are): what the chrome task reads. Refused until every slice is.
 Result<RunOptions> DecideTaskOptions(RunOptions options, const TaskPlan& plan);
 
-// An archive run cut into tasks goes on in three stages after the analyse tasks, so that
-// compressing and writing shards is shared out too (doc/FORMAT.md, section 10):
-// - decide (one task): every slice in input order against the archive, as one machine
-//   decides; writes the report and each slice's decisions, and no shard;
+// After the analyse tasks, matching is split so that no task holds the whole dedup index:
+// - chrome (one task): every page through the site chrome model, in input order;
+// - match (one task per share): every page against a share of the archive's documents
+//   and of tonight's pages;
+// - decide (one task): the findings picked in input order, as one machine decides; writes
+//   the report (dedup: and the kept file; archive: each slice's decisions, no shard).
+// An archive run then has two more, so that compressing and writing shards is shared out
+// too (doc/FORMAT.md, section 10):
 // - write (one task per slice): the slice's kept documents into shards of its own;
 // - merge (one task): those shards taken into the archive in slice order, the run
 //   committed. A merge run again after it was killed completes it.
-// Before decide, matching is split so that no task holds the whole dedup index:
-// - chrome (one task): every page through the site chrome model, in input order;
-// - match (one task per share): every page against a share of the archive's documents
-//   and of tonight's pages.
 Status RunChromeStage(const RunOptions& options, const TaskPlan& plan);
 Status RunMatchTask(const RunOptions& options, const TaskPlan& plan, unsigned task);
 bool ChromeStageDone(const TaskPlan& plan);
@@ -135,9 +135,10 @@ std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan);
 // Once the run is committed, its files in the work folder are spent.
 Status RemoveTaskFiles(const TaskPlan& plan);
 
-// The same run as Slurm jobs: a job array of analyse tasks, and the decide job after it
-// (--dependency=afterok); for an archive run, then a job array of write tasks and the
-// merge job. Only the stages still to run are submitted. Each runs `simshard stage ...` from the work folder.
+// The same run as Slurm jobs, each after the one before (--dependency=afterok): a job array
+// of analyse tasks, the chrome job, a job array of match tasks, the decide job; for an
+// archive run, then a job array of write tasks and the merge job. Only the stages still to
+// run are submitted. Each runs `simshard stage ...` from the work folder.
 struct SlurmOptions {
   std::string partition;                // sbatch --partition, when set
   std::string time_limit;               // sbatch --time, when set

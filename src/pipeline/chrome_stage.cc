@@ -1,4 +1,4 @@
-// The chrome stage of an archive run cut into tasks: every page through the site chrome
+// The chrome stage of a run cut into tasks: every page through the site chrome
 // model in input order, as a one-machine run strips it (match_stages.h).
 #include <unistd.h>
 

@@ -1,4 +1,4 @@
-// A match task of an archive run cut into tasks: every page of tonight asked against one
+// A match task of a run cut into tasks: every page of tonight asked against one
 // share of the documents, the archive's and tonight's (match_stages.h).
 #include <unistd.h>
 

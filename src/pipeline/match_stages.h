@@ -1,4 +1,4 @@
-// Matching split across tasks, for an archive run cut into tasks (doc/FORMAT.md, section
+// Matching split across tasks, for a run cut into tasks (doc/FORMAT.md, section
 // 10): between the analyse tasks and the decide task,
 // - chrome (one task): every page through the per-site chrome model in input order, which
 //   depends on no dedup decision (ChromeLearner), giving each its final fingerprint;
