@@ -90,34 +90,45 @@ bool DroppedRow(const ReportRow& row, const Analyzed& a, DroppedEntry* entry) {
   return true;
 }
 
-Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer, bool seed) {
-  const std::string& dir = options.archive_dir;
-  const Fingerprinter fingerprinter;
-  ArchiveDecider out;
-  out.config = fingerprinter.config().Name();
-  const StateReader state = [&](std::string_view key) { return writer.GetState(key); };
-  bool new_archive = false;
-  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, out.config, &new_archive));
-  if (new_archive) SIMSHARD_RETURN_IF_ERROR(writer.PutState(kFingerprintKey, out.config));
+Result<ArchiveStart> OpenArchiveStart(const std::string& dir, const StateReader& state, ArchiveWriter* writer) {
+  ArchiveStart out;
   Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
   if (!reader.ok()) return reader.status();
-  Result<LoadedChrome> chrome = LoadChromeModel(state, **reader, dir);
+  out.reader = std::move(reader).value();
+  out.config = Fingerprinter().config().Name();
+  bool absent = false;
+  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, out.config, &absent));
+  if (absent && writer) SIMSHARD_RETURN_IF_ERROR(writer->PutState(kFingerprintKey, out.config));
+  Result<LoadedChrome> chrome = LoadChromeModel(state, *out.reader, dir);
   if (!chrome.ok()) return chrome.status();
-  Result<ArchiveStats> stats = (*reader)->Stats();
+  out.chrome = std::move(chrome).value();
+  Result<ArchiveStats> stats = out.reader->Stats();
   if (!stats.ok()) return stats.status();
-  out.chrome_key = chrome->key;
-  Result<std::vector<RunInfo>> runs = (*reader)->Runs();  // by id
+  out.stats = *stats;
+  return out;
+}
+
+Result<ArchiveDecider> PrepareDecider(const RunOptions& options, ArchiveWriter& writer, bool seed) {
+  const std::string& dir = options.archive_dir;
+  const StateReader state = [&](std::string_view key) { return writer.GetState(key); };
+  Result<ArchiveStart> start = OpenArchiveStart(dir, state, &writer);
+  if (!start.ok()) return start.status();
+  ArchiveDecider out;
+  out.config = start->config;
+  out.chrome_key = start->chrome.key;
+  const ArchiveStats& stats = start->stats;
+  Result<std::vector<RunInfo>> runs = start->reader->Runs();  // by id
   if (!runs.ok()) return runs.status();
   out.runs = runs->empty() ? 0 : runs->back().id;
-  out.decider = std::make_unique<Decider>(options.dedup, fingerprinter, std::move(chrome->model));
+  out.decider = std::make_unique<Decider>(options.dedup, Fingerprinter(), std::move(start->chrome.model));
   if (!seed) return out;
-  out.decider->Reserve(stats->documents);
+  out.decider->Reserve(stats.documents);
   SIMSHARD_RETURN_IF_ERROR(SeedFromArchive(writer, out.decider.get()));
   Decider* decider = out.decider.get();
   SIMSHARD_RETURN_IF_ERROR(writer.ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
   if (options.on_event) {
-    options.on_event("archive " + dir + ": " + std::to_string(stats->documents) + " documents from " +
-                     std::to_string(stats->runs) + " earlier run(s) indexed" +
+    options.on_event("archive " + dir + ": " + std::to_string(stats.documents) + " documents from " +
+                     std::to_string(stats.runs) + " earlier run(s) indexed" +
                      (out.chrome_key.empty() ? "" : ", chrome model from " + out.chrome_key));
   }
   return out;

@@ -8,11 +8,23 @@
 #include <string>
 
 #include "pipeline/analyze.h"
+#include "pipeline/archive_state.h"
 #include "pipeline/decider.h"
 #include "simshard/archive.h"
 #include "simshard/pipeline.h"
 
 namespace simshard::pipeline {
+
+// An archive as a run starts from it: a reader, its fingerprint settings checked against
+// this simshard's (and recorded by `writer`, when given, on an archive that has none), the
+// chrome model of its latest finished run, and its counts.
+struct ArchiveStart {
+  std::unique_ptr<ArchiveReader> reader;
+  std::string config;  // the fingerprint settings' name
+  LoadedChrome chrome;
+  ArchiveStats stats;
+};
+Result<ArchiveStart> OpenArchiveStart(const std::string& dir, const StateReader& state, ArchiveWriter* writer);
 
 // The decider of a run on this archive: its fingerprint settings checked (and recorded on a
 // new archive), its chrome model loaded and, when `seed`, its dedup index seeded with

@@ -33,30 +33,21 @@ bool DigestLess(const Digest& a, const Digest& b) {
 // archive's lock) records the fingerprint settings of a new archive; `dedup --archive`
 // reads an archive someone else may be writing.
 Result<ArchiveForChrome> ReadArchive(const RunOptions& options, const StateReader& state, ArchiveWriter* writer) {
-  const std::string& dir = options.archive_dir;
-  const Fingerprinter fingerprinter;
-  bool absent = false;
-  SIMSHARD_RETURN_IF_ERROR(CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &absent));
-  if (absent && writer) SIMSHARD_RETURN_IF_ERROR(writer->PutState(kFingerprintKey, fingerprinter.config().Name()));
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  if (!reader.ok()) return reader.status();
-  Result<LoadedChrome> chrome = LoadChromeModel(state, **reader, dir);
-  if (!chrome.ok()) return chrome.status();
-  Result<ArchiveStats> stats = (*reader)->Stats();
-  if (!stats.ok()) return stats.status();
+  Result<ArchiveStart> start = OpenArchiveStart(options.archive_dir, state, writer);
+  if (!start.ok()) return start.status();
   ArchiveForChrome out;
-  out.digests.reserve(stats->documents);
+  out.digests.reserve(start->stats.documents);
   Status bad;
-  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
+  SIMSHARD_RETURN_IF_ERROR(start->reader->ForEachFingerprint([&](const FingerprintRow& r) {
     if (!r.digest_ok && bad.ok()) bad = MalformedDigest(r);
     out.digests.push_back(Digest{r.digest_high, r.digest_low});
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
   if (!bad.ok()) return bad;
   std::sort(out.digests.begin(), out.digests.end(), DigestLess);
-  out.learner = std::make_unique<ChromeLearner>(options.dedup, fingerprinter, std::move(chrome->model));
+  out.learner = std::make_unique<ChromeLearner>(options.dedup, Fingerprinter(), std::move(start->chrome.model));
   ChromeLearner& learner = *out.learner;
-  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachSeenAddress([&](int64_t hash) { learner.SeedSeenAddress(hash); }));
+  SIMSHARD_RETURN_IF_ERROR(start->reader->ForEachSeenAddress([&](int64_t hash) { learner.SeedSeenAddress(hash); }));
   return out;
 }
 

@@ -133,14 +133,17 @@ void ChromeLearner::Count(const Analyzed& a, bool archive_holds_text) {
   if (!counts) chrome_.Unobserve(a.doc.site, a.paragraph_keys);
 }
 
+bool StartRow(const Analyzed& a, ReportRow* row) {
+  row->source = a.doc.source;
+  row->url = a.doc.url;
+  if (!a.doc.skipped()) return false;
+  row->status = "skipped";
+  row->reason = a.doc.skip_reason;
+  return true;
+}
+
 bool Decider::Decide(Analyzed* a, ReportRow* row) {
-  row->source = a->doc.source;
-  row->url = a->doc.url;
-  if (a->doc.skipped()) {
-    row->status = "skipped";
-    row->reason = a->doc.skip_reason;
-    return false;
-  }
+  if (StartRow(*a, row)) return false;
   if (a->doc.extraction == Extraction::kExtracted) learner_.Strip(a);
   if (a->doc.extraction != Extraction::kExtracted) return DecideWeak(*a, row);
   // A story crawled again or copied on its own site is counted once: counting each copy

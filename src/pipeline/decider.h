@@ -140,6 +140,10 @@ class Decider : public DocumentDecider {
   const std::string kept_status_;
 };
 
+// Every decision's row begins with the page's source and URL; a skipped page's row is then
+// whole (status and reason), and this returns true.
+bool StartRow(const Analyzed& a, ReportRow* row);
+
 // Running counts of a run, kept by the deciding thread.
 void CountDecision(const ReportRow& row, uint64_t input_bytes, RunSummary* summary);
 

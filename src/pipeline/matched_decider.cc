@@ -45,13 +45,7 @@ bool MatchedDecider::Decide(Analyzed* a, ReportRow* row) {
     kept_.resize(current_ + 1);
     ids_.resize(current_ + 1);
   }
-  row->source = a->doc.source;
-  row->url = a->doc.url;
-  if (a->doc.skipped()) {
-    row->status = "skipped";
-    row->reason = a->doc.skip_reason;
-    return false;
-  }
+  if (StartRow(*a, row)) return false;
   // An archive run's chrome stage keeps the text it changed only.
   a->text_stripped = plan_.archive && !a->doc.text.empty();
   CollectFindings(current_);

@@ -4,6 +4,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "pipeline/archive_run.h"
 #include "pipeline/archive_state.h"
 #include "pipeline/kept_writer.h"
 #include "pipeline/match_stages.h"
@@ -42,24 +43,20 @@ Result<SeededDecider> MakeDecider(const RunOptions& options) {
     return out;
   }
   const std::string& dir = options.archive_dir;
-  Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(dir);
-  if (!reader.ok()) return reader.status();
-  const pipeline::StateReader state = pipeline::ReadOnlyState(dir);
-  bool unrecorded = false;
-  SIMSHARD_RETURN_IF_ERROR(
-      pipeline::CheckFingerprintConfig(state, dir, fingerprinter.config().Name(), &unrecorded));
-  Result<pipeline::LoadedChrome> chrome = pipeline::LoadChromeModel(state, **reader, dir);
-  if (!chrome.ok()) return chrome.status();
-  auto decider = std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, std::move(chrome->model), "kept");
+  Result<pipeline::ArchiveStart> start = pipeline::OpenArchiveStart(dir, pipeline::ReadOnlyState(dir), nullptr);
+  if (!start.ok()) return start.status();
+  const std::unique_ptr<ArchiveReader>& reader = start->reader;
+  auto decider =
+      std::make_unique<pipeline::Decider>(options.dedup, fingerprinter, std::move(start->chrome.model), "kept");
   Status bad;
-  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachFingerprint([&](const FingerprintRow& r) {
+  SIMSHARD_RETURN_IF_ERROR(reader->ForEachFingerprint([&](const FingerprintRow& r) {
     if (!decider->Seed(r) && bad.ok()) {
       bad = Status::Corruption("archive " + dir + ": document " + Hex64(r.id) + " has a malformed digest");
     }
     out.last_ordinal = std::max(out.last_ordinal, r.ordinal);
   }));
   if (!bad.ok()) return bad;
-  SIMSHARD_RETURN_IF_ERROR((*reader)->ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
+  SIMSHARD_RETURN_IF_ERROR(reader->ForEachSeenAddress([&](int64_t hash) { decider->SeedSeenAddress(hash); }));
   out.decider = std::move(decider);
   return out;
 }
