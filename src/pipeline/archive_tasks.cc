@@ -31,12 +31,12 @@ using pipeline::Decision;
 
 constexpr std::string_view kPlanMagic = "simshard-decided-run 1";
 
+using pipeline::DecidedRunPath;
 using pipeline::TaskFilePath;
 
 std::string DecisionPath(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "decided", task); }
 std::string WriteDir(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "write", task); }
 std::string WrittenPath(const TaskPlan& plan, unsigned task) { return WriteDir(plan, task) + ".done"; }
-std::string PlanPath(const TaskPlan& plan) { return plan.work_dir + "/decided.run"; }
 
 // What the decide task settled for the whole run: the merge commits it as it is.
 struct DecidedRun {
@@ -70,16 +70,16 @@ std::string PlanText(const DecidedRun& r) {
 }
 
 Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
-  Result<std::string> text = ReadFile(PlanPath(plan));
+  Result<std::string> text = ReadFile(DecidedRunPath(plan));
   if (!text.ok()) {
-    return Status::InvalidArgument("the decide stage has not finished: no " + PlanPath(plan) +
+    return Status::InvalidArgument("the decide stage has not finished: no " + DecidedRunPath(plan) +
                                    "; run it (again) first");
   }
   std::istringstream in(*text);
   std::string line, key;
   DecidedRun r;
   RunProgress& t = r.summary.totals;
-  if (!std::getline(in, line) || line != kPlanMagic) return Status::Corruption(PlanPath(plan) + ": not a decided run");
+  if (!std::getline(in, line) || line != kPlanMagic) return Status::Corruption(DecidedRunPath(plan) + ": not a decided run");
   while (std::getline(in, line)) {
     std::istringstream fields(line);
     fields >> key;
@@ -97,7 +97,7 @@ Result<DecidedRun> ReadDecidedRun(const TaskPlan& plan) {
     uint64_t n = 0;
     if (key == "skipped" && fields >> n) r.summary.skipped_by_reason[rest.substr(rest.find(' ') + 1)] = n;
   }
-  if (r.run == 0 || r.first_ordinal == 0) return Status::Corruption(PlanPath(plan) + ": damaged (run the decide task again)");
+  if (r.run == 0 || r.first_ordinal == 0) return Status::Corruption(DecidedRunPath(plan) + ": damaged (run the decide task again)");
   return r;
 }
 
@@ -183,7 +183,7 @@ Status AdoptSlices(const TaskPlan& plan, ArchiveWriter* writer) {
 
 }  // namespace
 
-bool ArchiveDecided(const TaskPlan& plan) { return PathExists(PlanPath(plan)); }
+bool ArchiveDecided(const TaskPlan& plan) { return PathExists(DecidedRunPath(plan)); }
 
 std::vector<unsigned> PendingWriteTasks(const TaskPlan& plan) {
   std::vector<unsigned> pending;
@@ -199,7 +199,7 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
   Result<pipeline::MatchedRun> matched = pipeline::ReadMatchedRun(options, plan);
   if (!matched.ok()) return matched.status();
   const std::vector<std::string>& chromed_files = matched->chromed_files;
-  ::unlink(PlanPath(plan).c_str());  // decided again: what was written from before is stale
+  ::unlink(DecidedRunPath(plan).c_str());  // decided again: what was written from before is stale
   for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(WrittenPath(plan, t).c_str());
   Result<std::vector<uint64_t>> ends = pipeline::SliceEnds(chromed_files);
   if (!ends.ok()) return ends.status();
@@ -233,7 +233,7 @@ Result<RunSummary> DecideArchiveTasks(const RunOptions& options, const TaskPlan&
   if (!summary.ok()) return summary;
   SIMSHARD_RETURN_IF_ERROR(files.Finish());
   run.summary = *summary;
-  SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(PlanPath(plan), PlanText(run)));  // last: the stage is done
+  SIMSHARD_RETURN_IF_ERROR(WriteFileDurably(DecidedRunPath(plan), PlanText(run)));  // last: the stage is done
   return summary;
 }
 
@@ -293,7 +293,8 @@ Status RemoveTaskFiles(const TaskPlan& plan) {
       ::unlink(path.c_str());
     fs::remove_all(WriteDir(plan, t), ec);
   }
-  for (const std::string& path : {pipeline::ChromeModelPath(plan), pipeline::ChromedRunPath(plan), PlanPath(plan)})
+  for (const std::string& path :
+       {pipeline::ChromeModelPath(plan), pipeline::ChromedRunPath(plan), DecidedRunPath(plan)})
     ::unlink(path.c_str());
   return ec ? Status::IOError(plan.work_dir + ": cannot remove the run's files: " + ec.message()) : Status::OK();
 }

@@ -96,7 +96,7 @@ Analyzed Chromed(Analyzed&& a, bool archive) {
 void RemoveLaterStages(const TaskPlan& plan) {
   ::unlink(ChromedRunPath(plan).c_str());
   for (unsigned t = 0; t < plan.tasks; ++t) ::unlink(MatchesPath(plan, t).c_str());
-  ::unlink((plan.work_dir + "/decided.run").c_str());
+  ::unlink(DecidedRunPath(plan).c_str());
 }
 
 }  // namespace
@@ -111,6 +111,7 @@ std::string ChromedPath(const TaskPlan& plan, unsigned slice) { return TaskFileP
 std::string MatchesPath(const TaskPlan& plan, unsigned task) { return TaskFilePath(plan, "matches", task); }
 std::string ChromeModelPath(const TaskPlan& plan) { return plan.work_dir + "/decided.chrome"; }
 std::string ChromedRunPath(const TaskPlan& plan) { return plan.work_dir + "/chromed.run"; }
+std::string DecidedRunPath(const TaskPlan& plan) { return plan.work_dir + "/decided.run"; }
 
 Result<ChromedRun> ReadChromedRun(const TaskPlan& plan) {
   Result<std::string> text = ReadFile(ChromedRunPath(plan));

@@ -164,7 +164,7 @@ Status RunMatchTask(const RunOptions& options, const TaskPlan& plan, unsigned ta
   SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
   Result<ChromedRun> chromed = ReadChromedRun(plan);
   if (!chromed.ok()) return chromed.status();
-  ::unlink((plan.work_dir + "/decided.run").c_str());  // decided from other findings: stale
+  ::unlink(DecidedRunPath(plan).c_str());  // decided from other findings: stale
   MatchShare share(options.dedup, plan, task, chromed->last_ordinal);
   if (!options.archive_dir.empty()) {  // a dedup run may have none
     Result<std::unique_ptr<ArchiveReader>> reader = ArchiveReader::Open(options.archive_dir);

@@ -25,6 +25,7 @@ std::string ChromedPath(const TaskPlan& plan, unsigned slice);  // the chrome st
 std::string MatchesPath(const TaskPlan& plan, unsigned task);   // a match task's findings
 std::string ChromeModelPath(const TaskPlan& plan);  // the chrome model after the run
 std::string ChromedRunPath(const TaskPlan& plan);   // written last by the chrome stage
+std::string DecidedRunPath(const TaskPlan& plan);   // written last by an archive run's decide stage
 
 // What the chrome stage found the archive to be: the later stages number and match from it.
 struct ChromedRun {

@@ -120,7 +120,7 @@ Status RunAnalyzeTask(const RunOptions& options, const TaskPlan& plan, unsigned 
   SIMSHARD_RETURN_IF_ERROR(CheckTaskNumber(plan, task));
   // A slice analysed again: what the later stages made of the slices is stale.
   if (plan.archive) {
-    for (const std::string& path : {pipeline::ChromedRunPath(plan), plan.work_dir + "/decided.run"})
+    for (const std::string& path : {pipeline::ChromedRunPath(plan), pipeline::DecidedRunPath(plan)})
       ::unlink(path.c_str());
   }
   // Pieces of at most a quarter of a task's share: every task lists the same inputs, so all
